@@ -1,0 +1,51 @@
+"""Who may see and change what in the members app: every view asks here."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from .models import Application, Enterprise
+
+
+def get_enterprise(user, public_id, *, write: bool = False) -> Enterprise:
+    """The enterprise for this user, 404 if they may not see it, 403 if they may not change it."""
+    enterprise = get_object_or_404(Enterprise.objects.visible_to(user), public_id=public_id)
+    if write and not user.is_staff:
+        raise PermissionDenied
+    return enterprise
+
+
+def get_application(user, public_id) -> Application:
+    """Staff see every application; an applicant sees only their own."""
+    return get_object_or_404(
+        Application.objects.visible_to(user).select_related("township", "applicant"),
+        public_id=public_id,
+    )
+
+
+def own_enterprise(user) -> Enterprise:
+    """The enterprise a user acts for (any status: a suspended member still sees its record)."""
+    if not user.is_authenticated or user.enterprise_id is None:
+        raise Http404
+    return Enterprise.objects.select_related("township").get(pk=user.enterprise_id)
+
+
+def can_see_private_fields(user, enterprise) -> bool:
+    return user.is_staff or user.enterprise_id == enterprise.pk
+
+
+def staff_required(view):
+    """Staff only: anonymous users are sent to log in, everyone else gets 403."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,85 @@
+import re
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Industry, SizeClass
+from .models import Enterprise, Township
+from .validators import normalize_credit_code, to_half_width
+
+FIRST_JOIN_YEAR = 1990
+
+
+def join_year_choices():
+    return [(y, str(y)) for y in range(timezone.localdate().year, FIRST_JOIN_YEAR - 1, -1)]
+
+
+def search_enterprises(queryset, value: str):
+    """Name, pinyin (full or initials) or credit code: what staff type into one box."""
+    value = " ".join(to_half_width(value).split())[:100]
+    if not value:
+        return queryset
+    code = normalize_credit_code(value)
+    if re.fullmatch(r"[0-9A-Z]{18}", code):
+        return queryset.filter(credit_code=code)
+    if re.fullmatch(r"[A-Za-z ]+", value):
+        letters = value.replace(" ", "").lower()
+        return queryset.filter(
+            Q(name_initials__startswith=letters)
+            | Q(name_pinyin__startswith=letters)
+            | Q(name_initials__contains=letters)
+            | Q(name_pinyin__contains=letters)
+        )
+    if re.fullmatch(r"[0-9A-Za-z]{6,17}", value):
+        return queryset.filter(Q(credit_code__startswith=code) | Q(name__icontains=value))
+    return queryset.filter(name__icontains=value)
+
+
+class DirectoryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
+    industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Industry.choices)
+    township = django_filters.ModelChoiceFilter(
+        label=_("Township or street"),
+        queryset=Township.objects.filter(district_code="110119"),
+    )
+    size = django_filters.ChoiceFilter(label=_("Size"), choices=SizeClass.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Membership status"), choices=Enterprise.Status.choices
+    )
+    join_year = django_filters.TypedChoiceFilter(
+        label=_("Year joined"), choices=join_year_choices, coerce=int, method="filter_join_year"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(("name_pinyin", "name"), ("joined_on", "joined"), ("member_number", "number")),
+        field_labels={"name_pinyin": _("Name"), "joined_on": _("Date joined"),
+                      "member_number": _("Member number")},
+    )  # fmt: skip
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "industry", "township", "size", "status", "join_year"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.is_staff:
+            # Members see current members only; the status filter is staff's.
+            del self.filters["status"]
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Name, pinyin or credit code")
+
+    def filter_q(self, queryset, name, value):
+        return search_enterprises(queryset, value)
+
+    def filter_join_year(self, queryset, name, value):
+        return queryset.filter(joined_on__gte=f"{value}-01-01", joined_on__lte=f"{value}-12-31")
+
+    @property
+    def qs(self):
+        qs = super().qs
+        # A stable order (the primary key breaks ties), which the paginator mirrors.
+        ordering = list(qs.query.order_by) or ["name_pinyin"]
+        if not any(o.lstrip("-") == "id" for o in ordering):
+            ordering.append("-id" if ordering[0].startswith("-") else "id")
+        return qs.order_by(*ordering)

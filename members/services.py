@@ -1,0 +1,239 @@
+"""Use cases of the members app: one function per thing a person does."""
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from notices.services import notify
+
+from .models import Application, Enterprise, EnterpriseDetails, MemberNumberCounter
+
+User = get_user_model()
+
+DETAIL_FIELDS = [
+    f.name for f in EnterpriseDetails._meta.get_fields() if f.concrete and not f.auto_created
+]
+
+
+class TransitionError(Exception):
+    """The action is not allowed in the object's current state; the message says why."""
+
+
+class DuplicateRegistration(Exception):
+    """The credit code is a member already or under review."""
+
+
+def credit_code_taken(code: str) -> str | None:
+    """Why a code cannot apply now: 'member' or 'pending', or None when it can."""
+    if Enterprise.objects.filter(credit_code=code).exists():
+        return "member"
+    if Application.objects.pending().filter(credit_code=code).exists():
+        return "pending"
+    return None
+
+
+def register_enterprise(
+    *, email, password, real_name, mobile, details, licence, checksum_ok, consent_version, language
+):
+    """Create an applicant account and its membership application in one transaction.
+
+    When the e-mail already has an account nothing is created and its owner is told by
+    e-mail instead, so the page shown is the same either way (no account enumeration).
+    Returns the application, or None in that case.
+    """
+    email = User.objects.normalize_email(email).lower()
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        notify(
+            recipient=existing,
+            kind="account_exists",
+            key=f"account_exists:{existing.pk}:{timezone.now():%Y%m%d%H%M}",
+            link=reverse("login"),
+        )
+        return None
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                real_name=real_name,
+                mobile=mobile,
+                language=language,
+            )
+            return submit_application(
+                applicant=user,
+                details=details,
+                licence=licence,
+                checksum_ok=checksum_ok,
+                consent_version=consent_version,
+            )
+    except IntegrityError:
+        # A double-click or a race with another registration for the same e-mail or code.
+        if credit_code_taken(details["credit_code"]):
+            raise DuplicateRegistration(details["credit_code"]) from None
+        return None
+
+
+def submit_application(*, applicant, details, licence, checksum_ok, consent_version):
+    """Record an application from `applicant`, tell them it was received and tell staff."""
+    if credit_code_taken(details["credit_code"]):
+        raise DuplicateRegistration(details["credit_code"])
+    with transaction.atomic():
+        application = Application(
+            applicant=applicant,
+            licence=licence,
+            credit_code_checksum_ok=checksum_ok,
+            consent_version=consent_version,
+            consent_at=timezone.now(),
+            **{name: details[name] for name in DETAIL_FIELDS if name in details},
+        )
+        application._history_user = applicant
+        application.save()
+        link = reverse("members:application_detail", args=[application.public_id])
+        notify(
+            recipient=applicant,
+            kind="application_received",
+            key=f"application_received:{application.pk}",
+            context={"application": application},
+            link=link,
+        )
+        for staff in User.objects.filter(is_staff=True, is_active=True):
+            notify(
+                recipient=staff,
+                kind="application_new",
+                key=f"application_new:{application.pk}:{staff.pk}",
+                context={"application": application},
+                link=link,
+            )
+    return application
+
+
+def next_member_number(year: int) -> str:
+    """The next member number for `year`, such as 2026-0042; call inside a transaction."""
+    MemberNumberCounter.objects.get_or_create(year=year)
+    counter = MemberNumberCounter.objects.select_for_update().get(year=year)
+    while True:
+        counter.last += 1
+        number = f"{year}-{counter.last:04d}"
+        if not Enterprise.objects.filter(member_number=number).exists():
+            break
+    counter.save(update_fields=["last"])
+    return number
+
+
+def approve_application(*, application, actor):
+    """Make the applicant a member: the enterprise gets a member number and join date.
+
+    Allowed only for a pending application; the applicant's account is linked to the new
+    member and told by notice. Returns the enterprise.
+    """
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.status != Application.Status.PENDING:
+            raise TransitionError(_("This application has already been decided."))
+        if Enterprise.objects.filter(credit_code=application.credit_code).exists():
+            raise TransitionError(_("An enterprise with this credit code is already a member."))
+        today = timezone.localdate()
+        enterprise = Enterprise(
+            status=Enterprise.Status.MEMBER,
+            member_number=next_member_number(today.year),
+            joined_on=today,
+            **{name: getattr(application, name) for name in DETAIL_FIELDS},
+        )
+        enterprise._history_user = actor
+        enterprise._change_reason = "approved application"
+        enterprise.save()
+
+        application.status = Application.Status.APPROVED
+        application.decided_at = timezone.now()
+        application.decided_by = actor
+        application.enterprise = enterprise
+        application._history_user = actor
+        application.save(update_fields=["status", "decided_at", "decided_by", "enterprise"])
+
+        applicant = application.applicant
+        if applicant.enterprise_id is None:
+            applicant.enterprise = enterprise
+            applicant.save(update_fields=["enterprise"])
+        notify(
+            recipient=applicant,
+            kind="application_approved",
+            key=f"application_decided:{application.pk}",
+            context={"application": application, "enterprise": enterprise},
+            link=reverse("members:profile"),
+        )
+    return enterprise
+
+
+def reject_application(*, application, actor, reason: str):
+    """Reject a pending application with a reason; it stays on record and the applicant is told."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError(_("Give a reason for the rejection."))
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if application.status != Application.Status.PENDING:
+            raise TransitionError(_("This application has already been decided."))
+        application.status = Application.Status.REJECTED
+        application.rejection_reason = reason
+        application.decided_at = timezone.now()
+        application.decided_by = actor
+        application._history_user = actor
+        application.save(update_fields=["status", "rejection_reason", "decided_at", "decided_by"])
+        notify(
+            recipient=application.applicant,
+            kind="application_rejected",
+            key=f"application_decided:{application.pk}",
+            context={"application": application},
+            link=reverse("members:application_detail", args=[application.public_id]),
+        )
+    return application
+
+
+MEMBERSHIP_TRANSITIONS = {
+    Enterprise.Status.MEMBER: {Enterprise.Status.SUSPENDED, Enterprise.Status.WITHDRAWN},
+    Enterprise.Status.SUSPENDED: {Enterprise.Status.MEMBER, Enterprise.Status.WITHDRAWN},
+    Enterprise.Status.WITHDRAWN: {Enterprise.Status.MEMBER},
+}
+
+
+def change_membership_status(*, enterprise, actor, status: str, reason: str):
+    """Suspend, withdraw or reinstate a member. Nothing is deleted; history keeps each change."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError(_("Give a reason for the change."))
+    with transaction.atomic():
+        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+        if status not in MEMBERSHIP_TRANSITIONS.get(enterprise.status, set()):
+            raise TransitionError(
+                _("A member that is %(current)s cannot become %(new)s.")
+                % {
+                    "current": enterprise.get_status_display(),
+                    "new": Enterprise.Status(status).label,
+                }
+            )
+        enterprise.status = status
+        enterprise.status_reason = reason[:500]
+        enterprise._history_user = actor
+        enterprise._change_reason = reason[:100]
+        enterprise.save(update_fields=["status", "status_reason", "updated_at"])
+        for user in enterprise.users.filter(is_active=True):
+            notify(
+                recipient=user,
+                kind="membership_changed",
+                key=f"membership_changed:{enterprise.pk}:{enterprise.history.latest().pk}:{user.pk}",
+                context={"enterprise": enterprise, "reason": reason},
+                link=reverse("members:profile"),
+            )
+    return enterprise
+
+
+def update_enterprise(*, enterprise, actor, form):
+    """Save an edit form for `enterprise`, recording who changed it."""
+    with transaction.atomic():
+        enterprise = form.save(commit=False)
+        enterprise._history_user = actor
+        enterprise.save()
+    return enterprise

@@ -1,0 +1,136 @@
+"""Validation and normalisation of the Chinese identifiers the portal handles (DOMAIN.md §1, §5)."""
+
+import datetime
+import re
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as StdnumError
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^010-?\d{8}(-\d{1,6})?$")
+
+
+def to_half_width(value: str) -> str:
+    """Full-width letters and digits (as typed by a Chinese IME) become ASCII."""
+    return unicodedata.normalize("NFKC", value)
+
+
+def normalize_credit_code(value: str) -> str:
+    value = to_half_width(value or "")
+    return re.sub(r"[\s\-]", "", value).upper()
+
+
+def credit_code_format_ok(code: str) -> bool:
+    return len(code) == 18 and all(ch in USCC_ALPHABET for ch in code)
+
+
+def credit_code_checksum_ok(code: str) -> bool:
+    """The GB 32100 check character (and the inner GB 11714 one) are right."""
+    try:
+        uscc.validate(code)
+    except InvalidChecksum:
+        return False
+    except StdnumError:
+        return False
+    return True
+
+
+def validate_credit_code_format(value: str) -> None:
+    """Model-level rule: 18 characters from the USCC alphabet.
+
+    A wrong check character is not a model error: some legal pre-standard codes fail it, so
+    forms treat it as a warning that the applicant can confirm (DOMAIN.md §1).
+    """
+    if len(value) != 18:
+        raise ValidationError(
+            _("A unified social credit code has 18 characters; this one has %(n)d."),
+            code="length",
+            params={"n": len(value)},
+        )
+    bad = sorted({ch for ch in value if ch not in USCC_ALPHABET})
+    if bad:
+        raise ValidationError(
+            _("The code contains characters that cannot appear in a credit code: %(chars)s."),
+            code="characters",
+            params={"chars": " ".join(bad)},
+        )
+
+
+def normalize_mobile(value: str) -> str:
+    value = to_half_width(value or "")
+    value = re.sub(r"[\s\-()]", "", value)
+    if value.startswith("+86"):
+        value = value[3:]
+    elif value.startswith("0086"):
+        value = value[4:]
+    return value
+
+
+def validate_mobile(value: str) -> None:
+    if not MOBILE_RE.match(value):
+        raise ValidationError(
+            _("Enter an 11-digit mainland mobile number, such as 13800138000."), code="mobile"
+        )
+
+
+def normalize_landline(value: str) -> str:
+    value = to_half_width(value or "").strip()
+    value = re.sub(r"[\s()]", "", value)
+    return value
+
+
+def validate_landline(value: str) -> None:
+    if not LANDLINE_RE.match(value):
+        raise ValidationError(
+            _("Enter a Beijing landline number, such as 010-69101234 or 010-69101234-801."),
+            code="landline",
+        )
+
+
+def normalize_resident_id(value: str) -> str:
+    return to_half_width(value or "").strip().upper()
+
+
+RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+RESIDENT_ID_CHECK = "10X98765432"
+
+
+def resident_id_ok(value: str) -> bool:
+    """GB 11643: 17 digits, a real birth date, and the ISO 7064 MOD 11-2 check character.
+
+    Written out rather than taken from python-stdnum, whose region table rejects current
+    district codes such as Yanqing's 110119.
+    """
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        return False
+    try:
+        datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:17], RESIDENT_ID_WEIGHTS, strict=True))
+    return RESIDENT_ID_CHECK[total % 11] == value[17]
+
+
+def validate_resident_id(value: str) -> None:
+    if not resident_id_ok(value):
+        raise ValidationError(_("This resident ID number is not valid."), code="resident_id")
+
+
+def mask_mobile(value: str) -> str:
+    """138****8000: what everyone but staff sees of a phone number."""
+    if not value:
+        return ""
+    if len(value) >= 11:
+        return value[:3] + "****" + value[-4:]
+    return value[:2] + "*" * max(len(value) - 4, 0) + value[-2:]
+
+
+def mask_id_number(value: str) -> str:
+    if not value:
+        return ""
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]

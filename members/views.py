@@ -1,0 +1,305 @@
+import tablib
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import access, services
+from .filters import DirectoryFilter
+from .forms import (
+    AccountForm,
+    ApplicationForm,
+    ImportForm,
+    MembershipStatusForm,
+    ProfileForm,
+    RejectForm,
+    StaffEnterpriseForm,
+    application_layout,
+    form_helper,
+)
+from .models import Application, Enterprise
+from .paginator import MirroredPaginator
+from .resources import EnterpriseResource
+
+DIRECTORY_FIELDS = [
+    "public_id", "name", "industry", "size", "township__name", "joined_on", "member_number",
+    "status",
+]  # fmt: skip
+
+
+def register(request):
+    """Online registration: an account and the enterprise's application in one form.
+
+    A logged-in user with no enterprise (say, after a rejection) applies without the account part.
+    """
+    user = request.user
+    with_account = not user.is_authenticated
+    if user.is_authenticated and (
+        user.enterprise_id or Application.objects.pending().filter(applicant=user).exists()
+    ):
+        messages.info(request, _("Your account already has an enterprise or an application."))
+        return redirect("home")
+    data = request.POST if request.method == "POST" else None
+    account = AccountForm(data, prefix="account") if with_account else None
+    form = ApplicationForm(data, request.FILES or None)
+    if data is not None and form.is_valid() and (account is None or account.is_valid()):
+        try:
+            application = _submit(request, account, form)
+        except services.DuplicateRegistration:
+            form.add_error(
+                "credit_code", _("An application for this credit code is already under review.")
+            )
+        else:
+            if application is not None and not with_account:
+                return redirect("members:application_detail", application.public_id)
+            request.session["registered_email"] = account.cleaned_data["email"] if account else ""
+            return redirect("members:register_done")
+    helper = form_helper(application_layout(with_account=with_account))
+    return render(
+        request, "members/register.html", {"form": form, "account": account, "helper": helper}
+    )
+
+
+def _submit(request, account, form):
+    common = {
+        "details": form.details(),
+        "licence": form.cleaned_data["licence"],
+        "checksum_ok": form.checksum_ok,
+        "consent_version": settings.PRIVACY_NOTICE_VERSION,
+    }
+    if account is None:
+        return services.submit_application(applicant=request.user, **common)
+    return services.register_enterprise(
+        email=account.cleaned_data["email"],
+        password=account.cleaned_data["password1"],
+        real_name=account.cleaned_data["real_name"],
+        mobile=account.cleaned_data["mobile"],
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        **common,
+    )
+
+
+def register_done(request):
+    return render(
+        request,
+        "members/register_done.html",
+        {"email": request.session.get("registered_email", "")},
+    )
+
+
+@login_required
+def directory(request):
+    user = request.user
+    if not (user.is_staff or user.is_member_user):
+        raise PermissionDenied
+    base = Enterprise.objects.visible_to(user).select_related(None).values(*DIRECTORY_FIELDS)
+    filterset = DirectoryFilter(request.GET or None, queryset=base, user=user)
+    rows = filterset.qs if filterset.is_valid() else base.none()
+    page = MirroredPaginator(rows, settings.DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "members/directory.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(),
+        "industries": dict(Enterprise._meta.get_field("industry").choices),
+        "sizes": dict(Enterprise._meta.get_field("size").choices),
+        "statuses": dict(Enterprise.Status.choices),
+    })  # fmt: skip
+
+
+@access.staff_required
+def export_directory(request):
+    filterset = DirectoryFilter(
+        request.GET or None, queryset=Enterprise.objects.all(), user=request.user
+    )
+    rows = (
+        filterset.qs.select_related("township")
+        if filterset.is_valid()
+        else Enterprise.objects.none()
+    )
+    include_private = request.GET.get("private") == "1"
+    dataset = EnterpriseResource(include_private=include_private).export(queryset=rows)
+    response = HttpResponse(
+        dataset.xlsx,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="members-{timezone.localdate():%Y%m%d}.xlsx"'
+    )
+    return response
+
+
+@access.staff_required
+def import_roster(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            dataset = tablib.Dataset().load(form.cleaned_data["file"].read(), format="xlsx")
+        except Exception:  # noqa: BLE001 — any unreadable workbook gets the same answer
+            form.add_error("file", _("The workbook could not be read."))
+        else:
+            resource = EnterpriseResource(include_private=True)
+            dry_run = form.cleaned_data["dry_run"]
+            with transaction.atomic():
+                result = resource.import_data(
+                    dataset,
+                    dry_run=dry_run,
+                    raise_errors=False,
+                    use_transactions=True,
+                    collect_failed_rows=True,
+                )
+            failed = result.has_errors() or result.has_validation_errors()
+            if not failed and not dry_run:
+                messages.success(request, _("The roster was imported."))
+            elif failed:
+                messages.error(
+                    request,
+                    _("Nothing was imported: correct the rows below and upload the file again."),
+                )
+    return render(
+        request,
+        "members/import.html",
+        {"form": form, "result": result, "helper": form_helper(form_tag=False)},
+    )
+
+
+@login_required
+def enterprise_detail(request, public_id):
+    enterprise = access.get_enterprise(request.user, public_id)
+    context = {
+        "enterprise": enterprise,
+        "private": access.can_see_private_fields(request.user, enterprise),
+    }
+    if request.user.is_staff:
+        context["history"] = enterprise.history.select_related("history_user")[:20]
+        context["status_form"] = MembershipStatusForm(initial={"status": enterprise.status})
+        context["representatives"] = enterprise.representatives.prefetch_related("tags")
+    return render(request, "members/enterprise_detail.html", context)
+
+
+@login_required
+def enterprise_edit(request, public_id):
+    enterprise = access.get_enterprise(request.user, public_id, write=True)
+    form = StaffEnterpriseForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        services.update_enterprise(enterprise=enterprise, actor=request.user, form=form)
+        messages.success(request, _("The enterprise record was saved."))
+        return redirect("members:enterprise_detail", enterprise.public_id)
+    return render(request, "members/enterprise_edit.html", {"form": form, "enterprise": enterprise})
+
+
+@access.staff_required
+@require_POST
+def enterprise_status(request, public_id):
+    enterprise = access.get_enterprise(request.user, public_id, write=True)
+    form = MembershipStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_membership_status(
+                enterprise=enterprise, actor=request.user, **form.cleaned_data
+            )
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The membership status was changed."))
+    else:
+        messages.error(request, _("Choose a status and give a reason."))
+    return redirect("members:enterprise_detail", enterprise.public_id)
+
+
+@login_required
+def profile(request):
+    enterprise = access.own_enterprise(request.user)
+    form = ProfileForm(request.POST or None, instance=enterprise)
+    if request.method == "POST":
+        if enterprise.status != Enterprise.Status.MEMBER:
+            raise PermissionDenied
+        if form.is_valid():
+            services.update_enterprise(enterprise=enterprise, actor=request.user, form=form)
+            messages.success(request, _("Your enterprise's profile was saved."))
+            return redirect("members:profile")
+    return render(request, "members/profile.html", {"form": form, "enterprise": enterprise})
+
+
+@access.staff_required
+def application_list(request):
+    status = request.GET.get("status", Application.Status.PENDING)
+    if status not in Application.Status.values:
+        status = Application.Status.PENDING
+    applications = Application.objects.filter(status=status).select_related("township", "applicant")
+    page = MirroredPaginator(applications.order_by("-submitted_at", "-id"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "members/application_list.html", {
+        "page": page, "status": status, "statuses": Application.Status.choices,
+    })  # fmt: skip
+
+
+@login_required
+def application_detail(request, public_id):
+    application = access.get_application(request.user, public_id)
+    context = {"application": application, "reject_form": RejectForm()}
+    if request.user.is_staff:
+        context["history"] = application.history.select_related("history_user")[:20]
+    return render(request, "members/application_detail.html", context)
+
+
+@access.staff_required
+@require_POST
+def application_approve(request, public_id):
+    application = access.get_application(request.user, public_id)
+    try:
+        enterprise = services.approve_application(application=application, actor=request.user)
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("members:application_detail", public_id)
+    messages.success(
+        request,
+        _("%(name)s is now a member, number %(number)s.")
+        % {"name": enterprise.name, "number": enterprise.member_number},
+    )
+    return redirect("members:application_list")
+
+
+@access.staff_required
+@require_POST
+def application_reject(request, public_id):
+    application = access.get_application(request.user, public_id)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "members/application_detail.html",
+            {"application": application, "reject_form": form},
+            status=400,
+        )
+    try:
+        services.reject_application(
+            application=application, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("members:application_detail", public_id)
+    messages.success(request, _("The application was rejected and the applicant told why."))
+    return redirect("members:application_list")
+
+
+@login_required
+def application_licence(request, public_id):
+    application = access.get_application(request.user, public_id)
+    if not application.licence:
+        raise Http404
+    try:
+        handle = application.licence.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    ext = application.licence.name.rsplit(".", 1)[-1]
+    return FileResponse(
+        handle, as_attachment=False, filename=f"licence-{application.credit_code}.{ext}"
+    )

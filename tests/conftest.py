@@ -1,0 +1,83 @@
+"""The named cast every test can use: staff, two member enterprises, an applicant, an outsider."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from tests.factories import ApplicationFactory, EnterpriseFactory, UserFactory
+
+PASSWORD = "correct horse battery"
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the browser tests
+# make between page actions are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(email="staff@ylqgsl.test", real_name="秘书处小王", is_staff=True)
+
+
+@pytest.fixture
+def enterprise_a(db):
+    return EnterpriseFactory(name="延庆冰雪文旅有限公司")
+
+
+@pytest.fixture
+def enterprise_b(db):
+    return EnterpriseFactory(name="康庄农业科技有限公司")
+
+
+@pytest.fixture
+def user_a(enterprise_a):
+    return UserFactory(email="a@ylqgsl.test", real_name="企业甲联络员", enterprise=enterprise_a)
+
+
+@pytest.fixture
+def user_b(enterprise_b):
+    return UserFactory(email="b@ylqgsl.test", real_name="企业乙联络员", enterprise=enterprise_b)
+
+
+@pytest.fixture
+def applicant(db):
+    """Registered, application pending, no enterprise yet."""
+    return UserFactory(email="applicant@ylqgsl.test", real_name="申请人")
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in but neither staff nor acting for any enterprise."""
+    return UserFactory(email="outsider@ylqgsl.test", real_name="路人")
+
+
+@pytest.fixture
+def pending_application(applicant):
+    return ApplicationFactory(applicant=applicant)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+@pytest.fixture
+def staff_client(staff):
+    return client_for(staff)
+
+
+@pytest.fixture
+def client_a(user_a):
+    return client_for(user_a)
+
+
+@pytest.fixture
+def client_b(user_b):
+    return client_for(user_b)

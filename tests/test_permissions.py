@@ -1,0 +1,120 @@
+"""Every named URL, every role, the expected status of a GET.
+
+`test_every_url_is_in_the_matrix` walks the URLconf: a new URL without a row here fails.
+Actions (POST-only views) answer GET with 405 to those allowed to use them; their POST
+behaviour is tested in each app's own tests.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from notices.models import Notice
+from tests.conftest import client_for
+
+ROLES = ["anonymous", "applicant", "enterprise_a", "enterprise_b", "staff"]
+# Django admin pages are checked as a whole through admin:index; its other URL names are the
+# admin's own and guarded by it.
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def row(anonymous, applicant, enterprise_a, enterprise_b, staff):
+    return dict(zip(ROLES, (anonymous, applicant, enterprise_a, enterprise_b, staff), strict=True))
+
+
+EVERYONE = row(200, 200, 200, 200, 200)
+LOGGED_IN = row(302, 200, 200, 200, 200)
+STAFF_ONLY = row(302, 403, 403, 403, 200)
+STAFF_ACTION = row(302, 403, 403, 403, 405)
+
+MATRIX = {
+    "home": EVERYONE,
+    "healthz": EVERYONE,
+    "login": EVERYONE,
+    "logout": row(405, 405, 405, 405, 405),
+    "password_change": LOGGED_IN,
+    "password_change_done": LOGGED_IN,
+    "password_reset": EVERYONE,
+    "password_reset_done": EVERYONE,
+    "password_reset_confirm": EVERYONE,
+    "password_reset_complete": EVERYONE,
+    "set_language": row(302, 302, 302, 302, 302),
+    "admin:index": row(302, 302, 302, 302, 200),
+    "members:register": row(200, 302, 302, 302, 200),
+    "members:register_done": EVERYONE,
+    "members:directory": row(302, 403, 200, 200, 200),
+    "members:export": STAFF_ONLY,
+    "members:import": STAFF_ONLY,
+    "members:profile": row(302, 404, 200, 200, 404),
+    "members:application_list": STAFF_ONLY,
+    "members:application_detail": row(302, 200, 404, 404, 200),
+    "members:application_approve": STAFF_ACTION,
+    "members:application_reject": STAFF_ACTION,
+    "members:application_licence": row(302, 200, 404, 404, 200),
+    "members:enterprise_detail": row(302, 404, 200, 200, 200),
+    "members:enterprise_edit": row(302, 404, 403, 403, 200),
+    "members:enterprise_status": STAFF_ACTION,
+    "notices:inbox": LOGGED_IN,
+    "notices:mark_all_read": row(302, 405, 405, 405, 405),
+    "notices:preferences": LOGGED_IN,
+    "notices:open": row(302, 404, 200, 404, 404),
+}
+
+
+def named_urls(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            if ns in SKIPPED_NAMESPACES:
+                continue
+            prefix = f"{namespace}{ns}:" if ns else namespace
+            yield from named_urls(pattern, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+def test_every_url_is_in_the_matrix():
+    missing = sorted(set(named_urls()) - set(MATRIX))
+    assert not missing, f"URLs missing from the permission matrix: {missing}"
+
+
+@pytest.fixture
+def cast(applicant, pending_application, user_a, user_b, staff, enterprise_a):
+    notice = Notice.objects.create(
+        recipient=user_a, kind="application_received", key="matrix", subject="s", body="b"
+    )
+    args = {
+        "members:application_detail": [pending_application.public_id],
+        "members:application_approve": [pending_application.public_id],
+        "members:application_reject": [pending_application.public_id],
+        "members:application_licence": [pending_application.public_id],
+        "members:enterprise_detail": [enterprise_a.public_id],
+        "members:enterprise_edit": [enterprise_a.public_id],
+        "members:enterprise_status": [enterprise_a.public_id],
+        "notices:open": [notice.public_id],
+        "password_reset_confirm": ["MQ", "set-password"],
+    }
+    users = {
+        "anonymous": None,
+        "applicant": applicant,
+        "enterprise_a": user_a,
+        "enterprise_b": user_b,
+        "staff": staff,
+    }
+    return args, users
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_permission_matrix(cast, role):
+    args, users = cast
+    client = client_for(users[role])
+    failures = []
+    for name, expected in MATRIX.items():
+        url = reverse(name, args=args.get(name, []))
+        status = client.get(url).status_code
+        if name == "password_reset_confirm" and status == 302:
+            status = 200  # Django redirects to the same page without the token in the URL
+        if status != expected[role]:
+            failures.append(f"{name} ({url}): expected {expected[role]}, got {status}")
+    assert not failures, "\n".join(failures)
