@@ -55,6 +55,15 @@ def clean_upload(upload):
 class EnterpriseDetailsMixin:
     """Normalisation and checks of the fields an enterprise fills in about itself."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # People type "+86 136-0000-1234": accept that much, store the 11 digits.
+        if "contact_mobile" in self.fields:
+            field = self.fields["contact_mobile"]
+            self.fields["contact_mobile"] = forms.CharField(
+                label=field.label, max_length=24, help_text=_("11 digits, such as 13800138000.")
+            )
+
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
 
@@ -195,13 +204,14 @@ class AccountForm(forms.Form):
         return cleaned
 
 
-def application_layout(*, with_account: bool) -> Layout:
-    parts = []
-    if with_account:
-        parts.append(
-            Fieldset(_("Your account"), "real_name", "email", "mobile", "password1", "password2")
-        )
-    parts += [
+def account_layout() -> Layout:
+    return Layout(
+        Fieldset(_("Your account"), "real_name", "email", "mobile", "password1", "password2")
+    )
+
+
+def application_layout() -> Layout:
+    return Layout(
         Fieldset(
             _("The enterprise"),
             "name", "credit_code", "confirm_credit_code", "legal_representative",
@@ -211,8 +221,7 @@ def application_layout(*, with_account: bool) -> Layout:
         Fieldset(_("Contact"), "contact_name", "contact_mobile", "contact_phone", "email"),
         Fieldset(_("Documents and consent"), "licence", "consent"),
         Submit("submit", _("Submit application"), css_class="btn-primary"),
-    ]  # fmt: skip
-    return Layout(*parts)
+    )  # fmt: skip
 
 
 def form_helper(layout=None, *, form_tag=False) -> FormHelper:

@@ -1,6 +1,7 @@
 """The member roster as an Excel sheet: one column definition for export and import."""
 
 from django.conf import settings
+from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
@@ -120,41 +121,43 @@ class EnterpriseResource(resources.ModelResource):
                 field.column_name = str(field.column_name)
 
     def before_import_row(self, row, **kwargs):
-        headers = {name: self.fields[name].column_name for name in self.fields}
-        code_col = headers["credit_code"]
-        row[code_col] = normalize_credit_code(str(row.get(code_col) or ""))
-        for name, normalise in (("contact_mobile", normalize_mobile),
-                                ("contact_phone", normalize_landline)):  # fmt: skip
-            if name in headers and row.get(headers[name]) is not None:
-                row[headers[name]] = normalise(str(row[headers[name]]))
-        for name in ("party_members",):
-            if row.get(headers[name]) in (None, ""):
-                row[headers[name]] = 0
-        for name in ("industry_division", "address", "contact_name", "email",
-                     "party_instructor", "legal_representative"):  # fmt: skip
-            if name in headers and row.get(headers[name]) is None:
-                row[headers[name]] = ""
+        header = {name: field.column_name for name, field in self.fields.items()}
+        code = header["credit_code"]
+        row[code] = normalize_credit_code(str(row.get(code) or ""))
+        for name, normalise in (
+            ("contact_mobile", normalize_mobile),
+            ("contact_phone", normalize_landline),
+        ):
+            if name in header and row.get(header[name]) is not None:
+                row[header[name]] = normalise(str(row[header[name]]))
+        if row.get(header["party_members"]) in (None, ""):
+            row[header["party_members"]] = 0
+        # An empty cell of a text column is an empty string, not NULL.
+        for name, column_name in header.items():
+            model_field = Enterprise._meta.get_field(name)
+            text = isinstance(model_field, (models.CharField, models.TextField))
+            if text and row.get(column_name) is None and not model_field.null:
+                row[column_name] = ""
 
     def before_save_instance(self, instance, row, **kwargs):
         from .services import next_member_number
 
-        if not instance.status:
-            instance.status = Enterprise.Status.MEMBER
-        if not instance.joined_on:
-            instance.joined_on = timezone.localdate()
         if getattr(instance, "_needs_member_number", False):
             instance.member_number = next_member_number(instance.joined_on.year)
-        if not instance.party_organisation:
-            instance.party_organisation = PartyOrganisation.NONE
 
     def import_instance(self, instance, row, **kwargs):
-        super().import_instance(instance, row, **kwargs)
-        # full_clean runs before save: give new rows their defaults so it judges real values.
-        if not instance.joined_on:
-            instance.joined_on = timezone.localdate()
-        if not instance.member_number:
-            # A placeholder that passes validation; the real number is taken on save.
-            instance._needs_member_number = True
-            instance.member_number = f"new-{row.get(self.fields['credit_code'].column_name)}"
-        if not instance.status:
-            instance.status = Enterprise.Status.MEMBER
+        try:
+            super().import_instance(instance, row, **kwargs)
+        finally:
+            # Defaults for new rows before full_clean, so it judges the real values (and a
+            # row with one bad cell reports only that cell).
+            if not instance.joined_on:
+                instance.joined_on = timezone.localdate()
+            if not instance.status:
+                instance.status = Enterprise.Status.MEMBER
+            if not instance.party_organisation:
+                instance.party_organisation = PartyOrganisation.NONE
+            if not instance.member_number:
+                # A placeholder that passes validation; the real number is taken on save.
+                instance._needs_member_number = True
+                instance.member_number = f"+{instance.credit_code}"

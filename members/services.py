@@ -237,3 +237,21 @@ def update_enterprise(*, enterprise, actor, form):
         enterprise._history_user = actor
         enterprise.save()
     return enterprise
+
+
+def import_roster(*, dataset, dry_run: bool):
+    """Import a roster sheet: every row or none.
+
+    A row that fails validation rolls back the whole import (django-import-export itself
+    rolls back only on exceptions). Returns the import result with its row-by-row report.
+    """
+    from .resources import EnterpriseResource
+
+    resource = EnterpriseResource(include_private=True)
+    with transaction.atomic():
+        result = resource.import_data(
+            dataset, dry_run=dry_run, raise_errors=False, use_transactions=True
+        )
+        if dry_run or result.has_errors() or result.has_validation_errors():
+            transaction.set_rollback(True)
+    return result

@@ -3,7 +3,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -20,6 +19,7 @@ from .forms import (
     ProfileForm,
     RejectForm,
     StaffEnterpriseForm,
+    account_layout,
     application_layout,
     form_helper,
 )
@@ -60,10 +60,13 @@ def register(request):
                 return redirect("members:application_detail", application.public_id)
             request.session["registered_email"] = account.cleaned_data["email"] if account else ""
             return redirect("members:register_done")
-    helper = form_helper(application_layout(with_account=with_account))
-    return render(
-        request, "members/register.html", {"form": form, "account": account, "helper": helper}
-    )
+    context = {
+        "form": form,
+        "account": account,
+        "account_helper": form_helper(account_layout()),
+        "helper": form_helper(application_layout()),
+    }
+    return render(request, "members/register.html", context)
 
 
 def _submit(request, account, form):
@@ -99,7 +102,7 @@ def directory(request):
     if not (user.is_staff or user.is_member_user):
         raise PermissionDenied
     base = Enterprise.objects.visible_to(user).select_related(None).values(*DIRECTORY_FIELDS)
-    filterset = DirectoryFilter(request.GET or None, queryset=base, user=user)
+    filterset = DirectoryFilter(request.GET, queryset=base, user=user)
     rows = filterset.qs if filterset.is_valid() else base.none()
     page = MirroredPaginator(rows, settings.DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -114,9 +117,7 @@ def directory(request):
 
 @access.staff_required
 def export_directory(request):
-    filterset = DirectoryFilter(
-        request.GET or None, queryset=Enterprise.objects.all(), user=request.user
-    )
+    filterset = DirectoryFilter(request.GET, queryset=Enterprise.objects.all(), user=request.user)
     rows = (
         filterset.qs.select_related("township")
         if filterset.is_valid()
@@ -144,16 +145,8 @@ def import_roster(request):
         except Exception:  # noqa: BLE001 — any unreadable workbook gets the same answer
             form.add_error("file", _("The workbook could not be read."))
         else:
-            resource = EnterpriseResource(include_private=True)
             dry_run = form.cleaned_data["dry_run"]
-            with transaction.atomic():
-                result = resource.import_data(
-                    dataset,
-                    dry_run=dry_run,
-                    raise_errors=False,
-                    use_transactions=True,
-                    collect_failed_rows=True,
-                )
+            result = services.import_roster(dataset=dataset, dry_run=dry_run)
             failed = result.has_errors() or result.has_validation_errors()
             if not failed and not dry_run:
                 messages.success(request, _("The roster was imported."))

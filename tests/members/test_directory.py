@@ -1,0 +1,237 @@
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from members.models import Enterprise
+from members.paginator import MirroredPaginator
+from tests.factories import EnterpriseFactory, make_credit_code, township
+
+pytestmark = pytest.mark.django_db
+DIRECTORY = reverse("members:directory")
+
+
+def names(response):
+    return [row["name"] for row in response.context["page"].object_list]
+
+
+@pytest.fixture
+def federation(db):
+    return [
+        EnterpriseFactory(name="延庆区工商联", industry="S", joined_on=datetime.date(2019, 3, 1)),
+        EnterpriseFactory(
+            name="北京八达岭冰雪运动有限公司",
+            industry="R",
+            township=township("110119102"),
+            joined_on=datetime.date(2022, 6, 1),
+        ),
+        EnterpriseFactory(
+            name="延庆葡萄酒业有限公司",
+            industry="C",
+            size="medium",
+            township=township("110119105"),
+            joined_on=datetime.date(2024, 1, 15),
+        ),
+        EnterpriseFactory(name="停会企业有限公司", status=Enterprise.Status.SUSPENDED),
+    ]
+
+
+def test_search_by_pinyin_initials(client_a, federation):
+    assert names(client_a.get(DIRECTORY, {"q": "yqqgsl"})) == ["延庆区工商联"]
+
+
+def test_search_by_full_pinyin(client_a, federation):
+    assert names(client_a.get(DIRECTORY, {"q": "badaling"})) == ["北京八达岭冰雪运动有限公司"]
+    found = names(client_a.get(DIRECTORY, {"q": "Yan Qing"}))
+    assert {"延庆区工商联", "延庆葡萄酒业有限公司"} <= set(found)
+    assert "北京八达岭冰雪运动有限公司" not in found
+
+
+def test_search_by_name_fragment(client_a, federation):
+    assert names(client_a.get(DIRECTORY, {"q": "葡萄酒"})) == ["延庆葡萄酒业有限公司"]
+
+
+def test_search_by_credit_code_in_any_case(client_a, federation):
+    code = federation[1].credit_code
+    assert names(client_a.get(DIRECTORY, {"q": code.lower()})) == [federation[1].name]
+
+
+def test_filters(client_a, federation):
+    assert names(client_a.get(DIRECTORY, {"industry": "R"})) == ["北京八达岭冰雪运动有限公司"]
+    assert names(client_a.get(DIRECTORY, {"township": township("110119105").pk})) == [
+        "延庆葡萄酒业有限公司"
+    ]
+    assert names(client_a.get(DIRECTORY, {"size": "medium"})) == ["延庆葡萄酒业有限公司"]
+    assert names(client_a.get(DIRECTORY, {"join_year": "2022"})) == ["北京八达岭冰雪运动有限公司"]
+
+
+def test_sorting_by_join_date(client_a, federation):
+    response = client_a.get(DIRECTORY, {"sort": "-joined"})
+    shown = names(response)
+    assert shown.index(federation[2].name) < shown.index(federation[1].name)
+    assert shown.index(federation[1].name) < shown.index(federation[0].name)
+
+
+def test_members_see_only_current_members(client_a, federation):
+    shown = names(client_a.get(DIRECTORY))
+    assert len(shown) == 4  # three of the federation and enterprise A
+    assert "停会企业有限公司" not in shown
+    # a status filter from a member is ignored: it is staff's
+    assert "停会企业有限公司" not in names(client_a.get(DIRECTORY, {"status": "suspended"}))
+
+
+def test_staff_see_every_enterprise_and_filter_by_status(staff_client, federation):
+    assert "停会企业有限公司" in names(staff_client.get(DIRECTORY))
+    assert names(staff_client.get(DIRECTORY, {"status": "suspended"})) == ["停会企业有限公司"]
+
+
+def test_bad_filter_values_do_not_break_the_page(client_a, federation):
+    for params in ({"industry": "ZZ"}, {"join_year": "abc"}, {"page": "999"}, {"sort": "evil"},
+                   {"township": "x"}, {"q": "x" * 5000}):  # fmt: skip
+        assert client_a.get(DIRECTORY, params).status_code == 200
+
+
+def test_member_view_shows_no_phone_numbers(client_a, federation):
+    assert b"13800138000" not in client_a.get(DIRECTORY).content
+
+
+def test_query_count_is_the_same_for_10_or_100_rows(
+    client_a, enterprise_a, django_assert_num_queries, django_assert_max_num_queries
+):
+    EnterpriseFactory.create_batch(9)
+    with django_assert_max_num_queries(12) as ten:
+        client_a.get(DIRECTORY)
+    queries = len(ten.captured_queries)  # read now: the next request clears the log
+    EnterpriseFactory.create_batch(90)
+    response = client_a.get(DIRECTORY, {"page": 2})
+    assert len(response.context["page"].object_list) == 50
+    with django_assert_num_queries(queries):
+        client_a.get(DIRECTORY)
+    with django_assert_num_queries(queries):
+        client_a.get(DIRECTORY, {"page": 2})
+
+
+def test_mirrored_pages_equal_plain_pages(db):
+    EnterpriseFactory.create_batch(23)
+    queryset = Enterprise.objects.order_by("name_pinyin", "id")
+    paginator = MirroredPaginator(queryset, 5)
+    everything = list(queryset)
+    for number in paginator.page_range:
+        assert list(paginator.page(number)) == everything[(number - 1) * 5 : number * 5]
+
+
+def test_export_to_excel_for_staff(staff_client, federation):
+    response = staff_client.get(reverse("members:export"), {"industry": "C", "size": "medium"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.values)
+    assert len(rows) == 2
+    assert "延庆葡萄酒业有限公司" in rows[1]
+    assert "13800138000" not in rows[1]  # phone numbers only on request
+    response = staff_client.get(
+        reverse("members:export"), {"industry": "C", "size": "medium", "private": "1"}
+    )
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    assert "13800138000" in rows[1]
+
+
+def columns():
+    from members.resources import EnterpriseResource
+
+    return {n: f.column_name for n, f in EnterpriseResource(include_private=True).fields.items()}
+
+
+def workbook(rows):
+    """An .xlsx upload with the roster's headers and one row per dict (keyed by field name)."""
+    header = columns()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(header.values()))
+    for row in rows:
+        sheet.append([row.get(name, "") for name in header])
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("roster.xlsx", out.getvalue())
+
+
+def roster_row(seq, **values):
+    row = {
+        "name": f"延庆导入企业{seq}有限公司",
+        "credit_code": make_credit_code(700_000 + seq),
+        "legal_representative": "陈刚",
+        "industry": "C",
+        "size": "small",
+        "ownership": "private",
+        "township": "康庄镇",
+        "address": "延庆区康庄镇1号",
+        "contact_name": "周丽",
+        "contact_mobile": "135 1234 5678",
+        "joined_on": "2020-05-01",
+    }
+    row.update(values)
+    return row
+
+
+def test_export_then_import_round_trip(staff_client, federation):
+    exported = staff_client.get(reverse("members:export"), {"private": "1"}).content
+    upload = SimpleUploadedFile("roster.xlsx", exported)
+    response = staff_client.post(reverse("members:import"), {"file": upload, "dry_run": ""})
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Enterprise.objects.count() == 4
+
+
+def test_import_with_a_bad_row_imports_nothing(staff_client):
+    rows = [roster_row(1), roster_row(2, credit_code="91110119MAO1K7Q36E"), roster_row(3)]
+    response = staff_client.post(reverse("members:import"), {"file": workbook(rows)})
+    result = response.context["result"]
+    assert result.has_validation_errors()
+    assert [row.number for row in result.invalid_rows] == [2]
+    assert Enterprise.objects.count() == 0
+    assert 'id="import-errors"' in response.content.decode()
+
+
+def test_import_reports_unknown_values_by_row(staff_client):
+    rows = [roster_row(1, township="不存在镇"), roster_row(2, size="巨型")]
+    response = staff_client.post(reverse("members:import"), {"file": workbook(rows)})
+    result = response.context["result"]
+    assert [row.number for row in result.invalid_rows] == [1, 2]
+    assert Enterprise.objects.count() == 0
+
+
+def test_import_adds_members_with_numbers(staff_client):
+    rows = [roster_row(i) for i in range(3)]
+    response = staff_client.post(reverse("members:import"), {"file": workbook(rows)})
+    result = response.context["result"]
+    assert not result.has_validation_errors() and not result.has_errors()
+    assert Enterprise.objects.count() == 3
+    numbers = sorted(Enterprise.objects.values_list("member_number", flat=True))
+    assert numbers == ["2020-0001", "2020-0002", "2020-0003"]
+    assert Enterprise.objects.filter(contact_mobile="13512345678").count() == 3
+
+
+def test_import_updates_a_known_code(staff_client, enterprise_a):
+    row = roster_row(1, credit_code=enterprise_a.credit_code, name=enterprise_a.name,
+                     member_number=enterprise_a.member_number, address="新地址")  # fmt: skip
+    staff_client.post(reverse("members:import"), {"file": workbook([row])})
+    enterprise_a.refresh_from_db()
+    assert enterprise_a.address == "新地址"
+    assert Enterprise.objects.count() == 1
+
+
+def test_dry_run_checks_without_importing(staff_client):
+    response = staff_client.post(
+        reverse("members:import"), {"file": workbook([roster_row(1)]), "dry_run": "on"}
+    )
+    assert response.context["result"].totals["new"] == 1
+    assert Enterprise.objects.count() == 0
+
+
+def test_import_refuses_files_that_are_not_workbooks(staff_client):
+    upload = SimpleUploadedFile("roster.xlsx", b"not a zip")
+    response = staff_client.post(reverse("members:import"), {"file": upload})
+    assert response.status_code == 200
+    assert "file" in response.context["form"].errors

@@ -1,0 +1,171 @@
+"""Log-in, lock-out, enumeration and the security headers."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+BASE_DIR = Path(settings.BASE_DIR)
+
+
+def login(client, email, password="wrong password"):
+    return client.post(reverse("login"), {"username": email, "password": password})
+
+
+def test_login_with_the_right_password(client, user_a):
+    response = login(client, "a@ylqgsl.test", "correct horse battery")
+    assert response.status_code == 302
+    assert client.get(reverse("home")).context["user"] == user_a
+
+
+def test_login_error_does_not_tell_whether_the_account_exists(client, user_a):
+    wrong_password = login(client, "a@ylqgsl.test").context["form"].errors
+    unknown_account = login(client, "nobody@ylqgsl.test").context["form"].errors
+    assert wrong_password == unknown_account
+
+
+def test_lockout_after_repeated_failures(client, user_a, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "a@ylqgsl.test")
+    response = login(client, "a@ylqgsl.test", "correct horse battery")
+    assert response.status_code == 429
+    assert "Too many failed log-in attempts" in response.content.decode()
+
+
+def test_lockout_looks_the_same_for_unknown_accounts(client, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "nobody@ylqgsl.test")
+    assert login(client, "nobody@ylqgsl.test").status_code == 429
+
+
+def test_password_reset_does_not_tell_whether_the_account_exists(client, user_a):
+    known = client.post(reverse("password_reset"), {"email": "a@ylqgsl.test"})
+    unknown = client.post(reverse("password_reset"), {"email": "nobody@ylqgsl.test"})
+    assert known.status_code == unknown.status_code == 302
+    assert known.url == unknown.url
+    assert [m.to for m in mail.outbox] == [["a@ylqgsl.test"]]
+
+
+def test_password_reset_by_email_works(client, user_a):
+    client.post(reverse("password_reset"), {"email": "a@ylqgsl.test"})
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/reset/" in line)
+    path = link.split("testserver", 1)[1].strip()
+    form_page = client.get(path, follow=True)
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Brand-New-Pass-2026", "new_password2": "Brand-New-Pass-2026"},
+    )
+    assert response.status_code == 302
+    user_a.refresh_from_db()
+    assert user_a.check_password("Brand-New-Pass-2026")
+
+
+def test_security_headers(client):
+    response = client.get(reverse("home"))
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_use_no_inline_scripts(client):
+    content = client.get(reverse("members:register")).content.decode()
+    assert "<script>" not in content
+    assert "onclick=" not in content
+
+
+def test_phone_numbers_stay_out_of_the_logs(client, caplog, user_a):
+    with caplog.at_level("DEBUG"):
+        login(client, "a@ylqgsl.test")
+        client.post(reverse("members:register"), {"account-mobile": "13912345678"})
+    assert "13912345678" not in caplog.text
+    assert "a@ylqgsl.test" not in caplog.text
+
+
+def production_env(**extra):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "DEBUG",
+            "DJANGO_SETTINGS_MODULE",
+            "SECURE_COOKIES",
+            "STATICFILES_STORAGE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="ylqgsl.settings",
+        DEBUG="false",
+        SECRET_KEY="x7#Kq!v9Lm2@Rt5$Wz8^Yb3&Np6*Dc4(Hf1)Gj0-Sa+Ue_Io=Pl;Mk:Nj<Bh>Vg?",
+        ALLOWED_HOSTS="portal.example.org",
+        SECURE_SSL_REDIRECT="true",
+        SECURE_HSTS_SECONDS="31536000",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="true",
+        SECURE_HSTS_PRELOAD="true",
+        BEHIND_HTTPS_PROXY="true",
+        **extra,
+    )
+    return env
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=BASE_DIR,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = production_env()
+    del env["SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_malformed_setting_fails_at_start_up():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BASE_DIR,
+        env=production_env(AXES_FAILURE_LIMIT="five"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+
+
+def test_default_language_is_chinese_and_english_is_available(client):
+    response = client.get(reverse("home"))
+    assert response["Content-Language"] == "zh-hans"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert client.get(reverse("home"))["Content-Language"] == "en"
+
+
+def test_user_factory_sanity():
+    assert UserFactory().check_password("correct horse battery")
