@@ -30,7 +30,11 @@ def credit_code_format_ok(code: str) -> bool:
 
 
 def credit_code_checksum_ok(code: str) -> bool:
-    """The GB 32100 check character (and the inner GB 11714 one) are right."""
+    """The GB 32100 check character (position 18) is right.
+
+    The inner GB 11714 character (position 17) is not checked: DOMAIN.md calls it optional,
+    and legal codes exist that fail it.
+    """
     try:
         uscc.validate(code)
     except InvalidChecksum:

@@ -19,9 +19,6 @@ def make_credit_code(seq: int, *, district: str = "110119", valid: bool = True) 
     body = f"{seq:08d}"[-8:]
     inner = 11 - sum(int(d) * w for d, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
     inner_char = {10: "X", 11: "0"}.get(inner, str(inner))
-    if inner_char == "X":
-        # X is outside the USCC alphabet; move to the next sequence number.
-        return make_credit_code(seq + 10_000_000, district=district, valid=valid)
     partial = "91" + district + body + inner_char
     total = sum(USCC_ALPHABET.index(ch) * w for ch, w in zip(partial, WEIGHTS, strict=True))
     check = USCC_ALPHABET[(31 - total % 31) % 31]

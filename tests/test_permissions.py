@@ -5,58 +5,83 @@ Actions (POST-only views) answer GET with 405 to those allowed to use them; thei
 behaviour is tested in each app's own tests.
 """
 
+from datetime import date
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from chambers.models import CalendarToken, DutyMonth, Organization, Post, SwapRequest, Term
 from notices.models import Notice
 from tests.conftest import client_for
+from tests.factories import UserFactory
 
-ROLES = ["anonymous", "applicant", "enterprise_a", "enterprise_b", "staff"]
+ROLES = ["anonymous", "applicant", "enterprise_a", "enterprise_b", "leader", "staff"]
 # Django admin pages are checked as a whole through admin:index; its other URL names are the
 # admin's own and guarded by it.
 SKIPPED_NAMESPACES = {"admin"}
 
 
-def row(anonymous, applicant, enterprise_a, enterprise_b, staff):
-    return dict(zip(ROLES, (anonymous, applicant, enterprise_a, enterprise_b, staff), strict=True))
+def row(anonymous, applicant, enterprise_a, enterprise_b, leader, staff):
+    values = (anonymous, applicant, enterprise_a, enterprise_b, leader, staff)
+    return dict(zip(ROLES, values, strict=True))
 
 
-EVERYONE = row(200, 200, 200, 200, 200)
-LOGGED_IN = row(302, 200, 200, 200, 200)
-STAFF_ONLY = row(302, 403, 403, 403, 200)
-STAFF_ACTION = row(302, 403, 403, 403, 405)
+EVERYONE = row(200, 200, 200, 200, 200, 200)
+LOGGED_IN = row(302, 200, 200, 200, 200, 200)
+STAFF_ONLY = row(302, 403, 403, 403, 403, 200)
+STAFF_ACTION = row(302, 403, 403, 403, 403, 405)
+ROSTER = row(302, 403, 403, 403, 200, 200)
+ROSTER_ACTION = row(302, 403, 403, 403, 405, 405)
 
 MATRIX = {
     "home": EVERYONE,
     "healthz": EVERYONE,
     "login": EVERYONE,
-    "logout": row(405, 405, 405, 405, 405),
+    "logout": row(405, 405, 405, 405, 405, 405),
     "password_change": LOGGED_IN,
     "password_change_done": LOGGED_IN,
     "password_reset": EVERYONE,
     "password_reset_done": EVERYONE,
     "password_reset_confirm": EVERYONE,
     "password_reset_complete": EVERYONE,
-    "set_language": row(302, 302, 302, 302, 302),
-    "admin:index": row(302, 302, 302, 302, 200),
-    "members:register": row(200, 302, 302, 302, 200),
+    "set_language": row(302, 302, 302, 302, 302, 302),
+    "admin:index": row(302, 302, 302, 302, 302, 200),
+    "members:register": row(200, 302, 302, 302, 200, 200),
     "members:register_done": EVERYONE,
-    "members:directory": row(302, 403, 200, 200, 200),
+    "members:directory": row(302, 403, 200, 200, 403, 200),
     "members:export": STAFF_ONLY,
     "members:import": STAFF_ONLY,
-    "members:profile": row(302, 404, 200, 200, 404),
+    "members:profile": row(302, 404, 200, 200, 404, 404),
     "members:application_list": STAFF_ONLY,
-    "members:application_detail": row(302, 200, 404, 404, 200),
+    "members:application_detail": row(302, 200, 404, 404, 404, 200),
     "members:application_approve": STAFF_ACTION,
     "members:application_reject": STAFF_ACTION,
-    "members:application_licence": row(302, 200, 404, 404, 200),
-    "members:enterprise_detail": row(302, 404, 200, 200, 200),
-    "members:enterprise_edit": row(302, 404, 403, 403, 200),
+    "members:application_licence": row(302, 200, 404, 404, 404, 200),
+    "members:enterprise_detail": row(302, 404, 200, 200, 404, 200),
+    "members:enterprise_edit": row(302, 404, 403, 403, 404, 200),
     "members:enterprise_status": STAFF_ACTION,
     "notices:inbox": LOGGED_IN,
-    "notices:mark_all_read": row(302, 405, 405, 405, 405),
+    "notices:mark_all_read": row(302, 405, 405, 405, 405, 405),
     "notices:preferences": LOGGED_IN,
-    "notices:open": row(302, 404, 200, 404, 404),
+    "notices:open": row(302, 404, 200, 404, 404, 404),
+    "roster:index": ROSTER,
+    "roster:mine": ROSTER,
+    "roster:generate": STAFF_ONLY,
+    "roster:export": STAFF_ONLY,
+    "roster:unavailable": ROSTER_ACTION,
+    "roster:calendar": ROSTER,
+    "roster:calendar_reset": ROSTER_ACTION,
+    "roster:ical": EVERYONE,  # the secret in the link is the key
+    "roster:ical_all": EVERYONE,
+    "roster:swaps": ROSTER,
+    "roster:swap_new": ROSTER,
+    "roster:swap_answer": ROSTER_ACTION,
+    "roster:swap_withdraw": ROSTER_ACTION,
+    "roster:swap_decide": STAFF_ACTION,
+    "roster:month": ROSTER,
+    "roster:month_edit": STAFF_ONLY,
+    "roster:log_add": ROSTER_ACTION,
+    "roster:summary": ROSTER_ACTION,
 }
 
 
@@ -79,10 +104,26 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def cast(applicant, pending_application, user_a, user_b, staff, enterprise_a):
+def leader(db):
+    """A vice-chair of the federation in the current term: takes turns as executive chair."""
+    federation = Organization.objects.create(slug="fed", name="工商联", kind="federation")
+    term = Term.objects.create(organization=federation, number=1, starts_on=date(2020, 1, 1))
+    user = UserFactory(email="leader@ylqgsl.test", real_name="副主席")
+    Post.objects.create(term=term, holder=user, position="vice_chair", started_on=term.starts_on)
+    return user
+
+
+@pytest.fixture
+def cast(applicant, pending_application, user_a, user_b, leader, staff, enterprise_a):
     notice = Notice.objects.create(
         recipient=user_a, kind="application_received", key="matrix", subject="s", body="b"
     )
+    duty_month = DutyMonth.objects.create(month=date(2030, 1, 1), chair=leader)
+    swap = SwapRequest.objects.create(
+        month=duty_month, requested_by=leader, counterpart=staff, reason="x"
+    )
+    leader_token = CalendarToken.objects.create(user=leader)
+    staff_token = CalendarToken.objects.create(user=staff)
     args = {
         "members:application_detail": [pending_application.public_id],
         "members:application_approve": [pending_application.public_id],
@@ -92,6 +133,15 @@ def cast(applicant, pending_application, user_a, user_b, staff, enterprise_a):
         "members:enterprise_edit": [enterprise_a.public_id],
         "members:enterprise_status": [enterprise_a.public_id],
         "notices:open": [notice.public_id],
+        "roster:ical": [leader_token.token],
+        "roster:ical_all": [staff_token.token],
+        "roster:swap_answer": [swap.public_id],
+        "roster:swap_withdraw": [swap.public_id],
+        "roster:swap_decide": [swap.public_id],
+        "roster:month": ["2030-01"],
+        "roster:month_edit": ["2030-01"],
+        "roster:log_add": ["2030-01"],
+        "roster:summary": ["2030-01"],
         "password_reset_confirm": ["MQ", "set-password"],
     }
     users = {
@@ -99,6 +149,7 @@ def cast(applicant, pending_application, user_a, user_b, staff, enterprise_a):
         "applicant": applicant,
         "enterprise_a": user_a,
         "enterprise_b": user_b,
+        "leader": leader,
         "staff": staff,
     }
     return args, users

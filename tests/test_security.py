@@ -9,6 +9,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from tests.factories import UserFactory
 
@@ -33,15 +34,15 @@ def test_login_error_does_not_tell_whether_the_account_exists(client, user_a):
 
 
 def test_lockout_after_repeated_failures(client, user_a, settings):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
         login(client, "a@ylqgsl.test")
     response = login(client, "a@ylqgsl.test", "correct horse battery")
     assert response.status_code == 429
-    assert "Too many failed log-in attempts" in response.content.decode()
+    assert _("Too many failed log-in attempts") in response.content.decode()
 
 
 def test_lockout_looks_the_same_for_unknown_accounts(client, settings):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
         login(client, "nobody@ylqgsl.test")
     assert login(client, "nobody@ylqgsl.test").status_code == 429
 

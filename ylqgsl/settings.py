@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ylqgsl",
     "members",
     "notices",
+    "chambers",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notices.tasks.deliver_pending_emails",
         "schedule": 300.0,
     },
+    "chambers-duty-scan": {
+        "task": "chambers.tasks.duty_scan",
+        "schedule": 3600.0,  # hourly: a scan is cheap, and a missed day is made up at once
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------
@@ -276,3 +281,5 @@ ADMINS = [("Admin", a) for a in env.list("ADMIN_EMAILS", default=[])]
 # The text the applicant consents to, versioned: the version is stored with each consent.
 PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-11")
 DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=50)
+# Days before a duty month that its chair and seconded staff are reminded.
+DUTY_REMINDER_DAYS = env.int("DUTY_REMINDER_DAYS", default=7)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("members/", include("members.urls")),
     path("notices/", include("notices.urls")),
+    path("roster/", include("chambers.roster_urls")),
     path("admin/", admin.site.urls),
 ]

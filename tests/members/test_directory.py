@@ -163,7 +163,7 @@ def roster_row(seq, **values):
         "credit_code": make_credit_code(700_000 + seq),
         "legal_representative": "陈刚",
         "industry": "C",
-        "size": "small",
+        "size": "小型",
         "ownership": "private",
         "township": "康庄镇",
         "address": "延庆区康庄镇1号",

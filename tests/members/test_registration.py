@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from members.models import Application, User
 from notices.models import Notice
@@ -104,14 +105,16 @@ def test_code_of_a_member_gets_a_clear_message(client):
     member = EnterpriseFactory()
     response = post(client, form_data(credit_code=member.credit_code))
     errors = response.context["form"].errors["credit_code"]
-    assert errors == ["An enterprise with this credit code is already a member of the federation."]
+    assert errors == [
+        _("An enterprise with this credit code is already a member of the federation.")
+    ]
 
 
 def test_code_under_review_gets_a_clear_message(client):
     post(client, form_data())
     response = post(client, form_data(**{"account-email": "other@example.com"}))
     errors = response.context["form"].errors["credit_code"]
-    assert errors == ["An application for this credit code is already under review."]
+    assert errors == [_("An application for this credit code is already under review.")]
     assert Application.objects.count() == 1
 
 
@@ -173,7 +176,7 @@ def test_consent_is_required(client):
     data = form_data()
     del data["consent"]
     response = post(client, data)
-    assert response.context["form"].errors["consent"] == ["Registration needs your consent."]
+    assert response.context["form"].errors["consent"] == [_("Registration needs your consent.")]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members import services
 from members.models import Application, Enterprise
@@ -54,7 +55,7 @@ def test_member_numbers_count_up_within_a_year(staff):
 def test_an_application_is_decided_once(staff_client, staff, pending_application):
     services.approve_application(application=pending_application, actor=staff)
     response = staff_client.post(approve_url(pending_application), follow=True)
-    assert "This application has already been decided." in response.content.decode()
+    assert _("This application has already been decided.") in response.content.decode()
     assert Enterprise.objects.count() == 1
     response = staff_client.post(reject_url(pending_application), {"reason": "x"}, follow=True)
     pending_application.refresh_from_db()
@@ -146,9 +147,9 @@ def test_suspend_withdraw_and_reinstate(staff_client, staff, enterprise_a, user_
 def test_refused_status_change_keeps_the_record(staff_client, enterprise_a):
     url = reverse("members:enterprise_status", args=[enterprise_a.public_id])
     response = staff_client.post(url, {"status": "member", "reason": "x"}, follow=True)
-    assert "cannot become" in response.content.decode()
+    assert "alert-danger" in response.content.decode()
     response = staff_client.post(url, {"status": "suspended", "reason": ""}, follow=True)
-    assert "Choose a status and give a reason." in response.content.decode()
+    assert _("Choose a status and give a reason.") in response.content.decode()
     enterprise_a.refresh_from_db()
     assert enterprise_a.status == Enterprise.Status.MEMBER
 

@@ -1,0 +1,305 @@
+"""The rotating executive chair's roster: pages for leaders, seconded staff and staff."""
+
+from functools import wraps
+
+import openpyxl
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members.access import staff_required
+
+from . import access, calendar, services
+from .models import CalendarToken, DutyMonth, SwapRequest, Unavailability
+from .planner import add_months, month_start
+from .roster_forms import (
+    AssignForm,
+    GenerateForm,
+    LogEntryForm,
+    SummaryForm,
+    SwapForm,
+    UnavailableForm,
+)
+
+
+def roster_required(view):
+    """Leaders, seconded staff and federation staff; anonymous users log in first."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not access.can_see_roster(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+ROSTER_RELATED = ["chair", "post__term__organization"]
+
+
+@roster_required
+def index(request):
+    this_month = month_start(timezone.localdate())
+    months = DutyMonth.objects.select_related(*ROSTER_RELATED).prefetch_related(
+        "secondments__enterprise"
+    )
+    coming = months.filter(month__gte=this_month, month__lt=add_months(this_month, 12))
+    past = months.filter(month__lt=this_month).order_by("-month")[:24]
+    return render(
+        request,
+        "roster/index.html",
+        {"coming": coming, "past": past, "this_month": this_month},
+    )
+
+
+@roster_required
+def mine(request):
+    user = request.user
+    today = timezone.localdate()
+    duties = (
+        DutyMonth.objects.filter(Q(chair=user) | Q(secondments__user=user))
+        .distinct()
+        .select_related(*ROSTER_RELATED)
+    )
+    swaps = SwapRequest.objects.filter(Q(requested_by=user) | Q(counterpart=user)).select_related(
+        "month", "other_month", "requested_by", "counterpart"
+    )[:20]
+    context = {
+        "duties": duties,
+        "swaps": swaps,
+        "unavailable": Unavailability.objects.filter(user=user, month__gte=month_start(today)),
+        "unavailable_form": UnavailableForm(),
+        "can_swap": DutyMonth.objects.filter(chair=user, month__gt=today).exists(),
+    }
+    return render(request, "roster/mine.html", context)
+
+
+@roster_required
+def month(request, key):
+    duty_month = access.get_duty_month(request.user, key)
+    user = request.user
+    previous = DutyMonth.objects.filter(month=add_months(duty_month.month, -1)).first()
+    context = {
+        "duty_month": duty_month,
+        "previous": previous,
+        "secondments": duty_month.secondments.select_related("enterprise", "user"),
+        "log": duty_month.log.select_related("author"),
+        "can_log": access.can_log(user, duty_month),
+        "can_summarise": access.can_write_summary(user, duty_month),
+        "log_form": LogEntryForm(initial={"day": timezone.localdate()}),
+        "summary_form": SummaryForm(initial={"summary": duty_month.summary}),
+    }
+    if user.is_staff:
+        context["history"] = duty_month.history.select_related("history_user", "chair")[:20]
+    return render(request, "roster/month.html", context)
+
+
+@roster_required
+@require_POST
+def log_add(request, key):
+    duty_month = access.get_duty_month(request.user, key)
+    if not access.can_log(request.user, duty_month):
+        raise PermissionDenied
+    form = LogEntryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_log_entry(duty_month=duty_month, author=request.user, **form.cleaned_data)
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The entry was added to the duty log."))
+    else:
+        messages.error(request, _("The entry was not saved: fill in the date, kind and text."))
+    return redirect("roster:month", duty_month.key)
+
+
+@roster_required
+@require_POST
+def summary(request, key):
+    duty_month = access.get_duty_month(request.user, key)
+    if not access.can_write_summary(request.user, duty_month):
+        raise PermissionDenied
+    form = SummaryForm(request.POST)
+    if form.is_valid():
+        services.write_summary(
+            duty_month=duty_month, actor=request.user, summary=form.cleaned_data["summary"]
+        )
+        messages.success(request, _("The monthly summary was saved."))
+    else:
+        messages.error(request, _("The summary was not saved: it is empty or too long."))
+    return redirect("roster:month", duty_month.key)
+
+
+@staff_required
+def month_edit(request, key):
+    duty_month = access.get_duty_month(request.user, key)
+    initial = {"chair": duty_month.chair_id, "status": duty_month.status}
+    form = AssignForm(request.POST or None, duty_month=duty_month, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assign_duty_month(duty_month=duty_month, actor=request.user,
+                                       **form.cleaned_data)  # fmt: skip
+        except services.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The month was updated."))
+            return redirect("roster:month", duty_month.key)
+    return render(request, "roster/month_edit.html", {"form": form, "duty_month": duty_month})
+
+
+@staff_required
+def generate(request):
+    form = GenerateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        planned = services.generate_roster(actor=request.user, **form.cleaned_data)
+        gaps = sum(1 for m in planned if m.chair_id is None)
+        messages.success(request, _("%(count)d months planned.") % {"count": len(planned)})
+        if gaps:
+            messages.warning(request, _("%(count)d months have no available leader.")
+                             % {"count": gaps})  # fmt: skip
+        return redirect("roster:index")
+    return render(request, "roster/generate.html", {"form": form})
+
+
+@roster_required
+def swaps(request):
+    """Staff see the swaps waiting for approval; a leader sees their own."""
+    requests = SwapRequest.objects.select_related(
+        "month", "other_month", "requested_by", "counterpart", "decided_by"
+    )
+    if not request.user.is_staff:
+        requests = requests.filter(Q(requested_by=request.user) | Q(counterpart=request.user))
+    return render(request, "roster/swaps.html", {"swaps": requests[:100]})
+
+
+@roster_required
+def swap_new(request):
+    form = SwapForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_swap(actor=request.user, **form.cleaned_data)
+        except services.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your request was sent to the other leader."))
+            return redirect("roster:mine")
+    return render(request, "roster/swap_new.html", {"form": form})
+
+
+def _swap_action(request, public_id, action):
+    swap = get_object_or_404(SwapRequest, public_id=public_id)
+    user = request.user
+    if not (user.is_staff or user.pk in (swap.requested_by_id, swap.counterpart_id)):
+        raise Http404
+    try:
+        action(swap)
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The swap request was updated."))
+    return redirect("roster:swaps" if user.is_staff else "roster:mine")
+
+
+@roster_required
+@require_POST
+def swap_answer(request, public_id):
+    accept = request.POST.get("answer") == "accept"
+    note = request.POST.get("note", "")
+    return _swap_action(request, public_id, lambda swap: services.answer_swap(
+        swap=swap, actor=request.user, accept=accept, note=note))  # fmt: skip
+
+
+@roster_required
+@require_POST
+def swap_withdraw(request, public_id):
+    return _swap_action(request, public_id, lambda swap: services.withdraw_swap(
+        swap=swap, actor=request.user))  # fmt: skip
+
+
+@staff_required
+@require_POST
+def swap_decide(request, public_id):
+    approve = request.POST.get("decision") == "approve"
+    note = request.POST.get("note", "")
+    return _swap_action(request, public_id, lambda swap: services.decide_swap(
+        swap=swap, actor=request.user, approve=approve, note=note))  # fmt: skip
+
+
+@roster_required
+@require_POST
+def unavailable(request):
+    form = UnavailableForm(request.POST)
+    if form.is_valid():
+        services.set_unavailable(
+            user=request.user,
+            month=form.cleaned_data["month"],
+            reason=form.cleaned_data["reason"],
+            unavailable=not form.cleaned_data["available"],
+        )
+        messages.success(request, _("Your availability was saved."))
+    else:
+        messages.error(request, _("Choose a month."))
+    return redirect("roster:mine")
+
+
+@roster_required
+def calendar_page(request):
+    token = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    return render(request, "roster/calendar.html", {"token": token})
+
+
+@roster_required
+@require_POST
+def calendar_reset(request):
+    """Revoke the current link; a new one is made unless the user only wanted it gone."""
+    calendar.revoke_tokens(request.user)
+    if request.POST.get("action") != "revoke":
+        CalendarToken.objects.create(user=request.user)
+    messages.success(request, _("Your calendar link was changed; the old one no longer works."))
+    return redirect("roster:calendar")
+
+
+def ical(request, token):
+    """A leader's own duties; no login, only the secret link."""
+    user = calendar.user_for_token(token)
+    months = DutyMonth.objects.filter(Q(chair=user) | Q(secondments__user=user)).distinct()
+    return calendar.ical_response(months.select_related(*ROSTER_RELATED), user=user)
+
+
+def ical_all(request, token):
+    """The whole roster, for staff."""
+    user = calendar.user_for_token(token)
+    if not user.is_staff:
+        raise Http404
+    return calendar.ical_response(DutyMonth.objects.select_related(*ROSTER_RELATED), user=user)
+
+
+@staff_required
+def export(request):
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    with translation.override("zh-hans"):
+        sheet.append([_("Month"), _("Executive chair"), _("Post"), _("Status"),
+                      _("Seconded staff"), _("Log entries"), _("Summary")])  # fmt: skip
+        months = DutyMonth.objects.select_related(*ROSTER_RELATED).prefetch_related(
+            "secondments", "log"
+        )
+        for dm in months:
+            sheet.append([
+                dm.key, str(dm.chair or ""), str(dm.post or ""), dm.get_status_display(),
+                "、".join(s.person_name for s in dm.secondments.all()), len(dm.log.all()),
+                dm.summary,
+            ])  # fmt: skip
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    book.save(response)
+    response["Content-Disposition"] = 'attachment; filename="duty-roster.xlsx"'
+    return response

@@ -1,0 +1,371 @@
+import datetime
+import io
+
+import openpyxl
+import pytest
+import time_machine
+from django.urls import reverse
+
+from chambers import services
+from chambers.models import CalendarToken, DutyMonth, Post, Secondment, SwapRequest, Unavailability
+from notices.models import Notice
+from tests.chambers.conftest import make_leader
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.datetime(
+    2026, 11, 22, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8))
+)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def chairs(first, last):
+    return [
+        (dm.month.strftime("%Y-%m"), dm.chair.real_name if dm.chair else None)
+        for dm in DutyMonth.objects.filter(month__gte=first, month__lte=last)
+    ]
+
+
+def test_planner_gives_each_leader_a_turn(leaders, staff):
+    services.generate_roster(
+        first=datetime.date(2026, 12, 1), last=datetime.date(2027, 3, 1), actor=staff
+    )
+    assert chairs(datetime.date(2026, 12, 1), datetime.date(2027, 3, 1)) == [
+        ("2026-12", "赵主席"),
+        ("2027-01", "钱副主席"),
+        ("2027-02", "孙副主席"),
+        ("2027-03", "李副主席"),
+    ]
+    record = DutyMonth.objects.get(month="2026-12-01").history.first()
+    assert record.history_user == staff
+    assert record.history_change_reason == "planned"
+
+
+def test_planner_respects_unavailability_and_who_served_last(leaders, staff, month_of):
+    month_of(2026, 10, chair=leaders[0], status="completed")
+    month_of(2026, 11, chair=leaders[1], status="serving")
+    Unavailability.objects.create(user=leaders[2], month=datetime.date(2026, 12, 1))
+    services.generate_roster(
+        first=datetime.date(2026, 12, 1), last=datetime.date(2027, 1, 1), actor=staff
+    )
+    assert chairs(datetime.date(2026, 12, 1), datetime.date(2027, 1, 1)) == [
+        ("2026-12", "李副主席"), ("2027-01", "孙副主席"),
+    ]  # fmt: skip
+
+
+def test_planner_never_touches_confirmed_or_past_months(leaders, staff, month_of):
+    confirmed = month_of(2027, 1, chair=leaders[3], status="confirmed")
+    past = month_of(2026, 9, chair=leaders[2], status="completed")
+    services.generate_roster(
+        first=datetime.date(2026, 9, 1), last=datetime.date(2027, 2, 1), actor=staff
+    )
+    confirmed.refresh_from_db()
+    past.refresh_from_db()
+    assert confirmed.chair == leaders[3] and confirmed.history.count() == 1
+    assert past.chair == leaders[2] and past.history.count() == 1
+    # and nobody serves twice in a row around the confirmed month
+    roster = dict(chairs(datetime.date(2026, 12, 1), datetime.date(2027, 2, 1)))
+    assert roster["2026-12"] != "李副主席" and roster["2027-02"] != "李副主席"
+
+
+def test_full_time_vice_chairs_and_those_left_out_are_not_in_the_pool(term, staff):
+    make_leader(term, "专职副主席", full_time=True)
+    make_leader(term, "请假副主席", in_rotation=False)
+    make_leader(term, "秘书长", Post.Position.SECRETARY_GENERAL)
+    only = make_leader(term, "兼职副主席")
+    services.generate_roster(
+        first=datetime.date(2026, 12, 1), last=datetime.date(2027, 2, 1), actor=staff
+    )
+    assert {dm.chair for dm in DutyMonth.objects.all()} == {only}
+
+
+def test_staff_adjust_a_month_with_a_reason(staff_client, staff, leaders, month_of):
+    december = month_of(2026, 12, chair=leaders[0])
+    url = reverse("roster:month_edit", args=["2026-12"])
+    response = staff_client.post(url, {"chair": leaders[2].pk, "status": "confirmed", "reason": ""})
+    assert response.status_code == 200  # the reason is required
+    staff_client.post(url, {"chair": leaders[2].pk, "status": "confirmed", "reason": "主席出访"})
+    december.refresh_from_db()
+    assert december.chair == leaders[2] and december.status == "confirmed"
+    latest = december.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (staff, "主席出访")
+    assert december.history.count() == 2  # the earlier assignment is kept
+
+
+def test_a_leader_without_an_eligible_post_cannot_be_assigned(staff, term, month_of):
+    secretary = make_leader(term, "秘书长", Post.Position.SECRETARY_GENERAL)
+    with pytest.raises(services.TransitionError):
+        services.assign_duty_month(duty_month=month_of(2026, 12), chair=secretary,
+                                   status="planned", actor=staff, reason="x")  # fmt: skip
+
+
+def swap_flow(leaders, month_of):
+    give = month_of(2027, 1, chair=leaders[0])
+    take = month_of(2027, 2, chair=leaders[1])
+    return give, take
+
+
+def test_swap_requested_accepted_and_approved(
+    leaders, staff, month_of, django_capture_on_commit_callbacks
+):
+    give, take = swap_flow(leaders, month_of)
+    with django_capture_on_commit_callbacks(execute=True):
+        swap = services.request_swap(month=give, other_month=take, counterpart=leaders[1],
+                                     actor=leaders[0], reason="一月出国考察")  # fmt: skip
+        services.answer_swap(swap=swap, actor=leaders[1], accept=True)
+        services.decide_swap(swap=swap, actor=staff, approve=True)
+    give.refresh_from_db()
+    take.refresh_from_db()
+    assert (give.chair, take.chair) == (leaders[1], leaders[0])
+    assert give.history.first().history_user == staff
+    swap.refresh_from_db()
+    assert swap.status == SwapRequest.Status.APPROVED and swap.decided_by == staff
+    kinds = list(Notice.objects.order_by("id").values_list("recipient__real_name", "kind"))
+    assert kinds == [
+        ("钱副主席", "swap_requested"), ("赵主席", "swap_answered"),
+        (staff.real_name, "swap_to_approve"),
+        ("赵主席", "swap_decided"), ("钱副主席", "swap_decided"),
+    ]  # fmt: skip
+
+
+def test_declined_withdrawn_and_rejected_swaps_change_nothing(leaders, staff, month_of):
+    give, take = swap_flow(leaders, month_of)
+    declined = services.request_swap(month=give, other_month=None, counterpart=leaders[2],
+                                     actor=leaders[0], reason="x")  # fmt: skip
+    services.answer_swap(swap=declined, actor=leaders[2], accept=False, note="那个月没空")
+    withdrawn = services.request_swap(month=give, other_month=None, counterpart=leaders[2],
+                                      actor=leaders[0], reason="x")  # fmt: skip
+    services.withdraw_swap(swap=withdrawn, actor=leaders[0])
+    rejected = services.request_swap(month=give, other_month=take, counterpart=leaders[1],
+                                     actor=leaders[0], reason="x")  # fmt: skip
+    services.answer_swap(swap=rejected, actor=leaders[1], accept=True)
+    services.decide_swap(swap=rejected, actor=staff, approve=False, note="当月有重要会议")
+    give.refresh_from_db()
+    assert give.chair == leaders[0]
+    statuses = set(SwapRequest.objects.values_list("status", flat=True))
+    assert statuses == {"declined", "withdrawn", "rejected"}
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        "not_my_month",
+        "month_begun",
+        "same_person",
+        "not_eligible",
+        "wrong_other_month",
+        "already_open",
+    ],
+)
+def test_refused_swap_requests(scenario, leaders, term, month_of):
+    give, take = swap_flow(leaders, month_of)
+    kwargs = {"month": give, "other_month": take, "counterpart": leaders[1], "actor": leaders[0],
+              "reason": "x"}  # fmt: skip
+    if scenario == "not_my_month":
+        kwargs["actor"] = leaders[2]
+    elif scenario == "month_begun":
+        kwargs["month"] = month_of(2026, 11, chair=leaders[0])
+    elif scenario == "same_person":
+        kwargs["counterpart"] = leaders[0]
+    elif scenario == "not_eligible":
+        kwargs["counterpart"] = make_leader(term, "秘书长", Post.Position.SECRETARY_GENERAL)
+        kwargs["other_month"] = None
+    elif scenario == "wrong_other_month":
+        kwargs["counterpart"] = leaders[2]
+    elif scenario == "already_open":
+        services.request_swap(**{**kwargs, "other_month": None, "counterpart": leaders[3]})
+    with pytest.raises(services.TransitionError):
+        services.request_swap(**kwargs)
+
+
+def test_only_the_right_people_move_a_swap_on(leaders, staff, month_of):
+    give, take = swap_flow(leaders, month_of)
+    swap = services.request_swap(month=give, other_month=take, counterpart=leaders[1],
+                                 actor=leaders[0], reason="x")  # fmt: skip
+    with pytest.raises(services.TransitionError):
+        services.answer_swap(swap=swap, actor=leaders[0], accept=True)  # the asker
+    with pytest.raises(services.TransitionError):
+        services.decide_swap(swap=swap, actor=staff, approve=True)  # not accepted yet
+    with pytest.raises(services.TransitionError):
+        services.withdraw_swap(swap=swap, actor=leaders[1])  # not theirs
+    services.answer_swap(swap=swap, actor=leaders[1], accept=True)
+    with pytest.raises(services.TransitionError):
+        services.answer_swap(swap=swap, actor=leaders[1], accept=False)  # answered already
+
+
+def test_approval_refused_when_the_roster_changed_meanwhile(leaders, staff, month_of):
+    give, take = swap_flow(leaders, month_of)
+    swap = services.request_swap(month=give, other_month=take, counterpart=leaders[1],
+                                 actor=leaders[0], reason="x")  # fmt: skip
+    services.answer_swap(swap=swap, actor=leaders[1], accept=True)
+    services.assign_duty_month(duty_month=take, chair=leaders[3], status="planned", actor=staff,
+                               reason="调整")  # fmt: skip
+    with pytest.raises(services.TransitionError):
+        services.decide_swap(swap=swap, actor=staff, approve=True)
+    give.refresh_from_db()
+    assert give.chair == leaders[0]
+
+
+def test_chair_and_seconded_staff_log_their_month(leaders, month_of, user_a, enterprise_a):
+    november = month_of(2026, 11, chair=leaders[0], status="serving")
+    Secondment.objects.create(duty_month=november, person_name=user_a.real_name, user=user_a,
+                              enterprise=enterprise_a, starts_on=datetime.date(2026, 11, 1),
+                              ends_on=datetime.date(2026, 11, 30))  # fmt: skip
+    url = reverse("roster:log_add", args=["2026-11"])
+    entry = {
+        "day": "2026-11-20",
+        "kind": "visit",
+        "text": "走访康庄镇会员企业",
+        "members_recruited": 2,
+    }
+    assert client_for(leaders[0]).post(url, entry).status_code == 302
+    assert client_for(user_a).post(url, {**entry, "text": "接待企业来访"}).status_code == 302
+    assert client_for(leaders[1]).post(url, entry).status_code == 403
+    assert list(november.log.values_list("text", flat=True)) == [
+        "走访康庄镇会员企业",
+        "接待企业来访",
+    ]
+
+
+def test_no_logging_ahead_of_time_or_outside_the_month(leaders, month_of):
+    month_of(2026, 11, chair=leaders[0], status="serving")
+    december = month_of(2026, 12, chair=leaders[0])
+    client = client_for(leaders[0])
+    entry = {"day": "2026-11-25", "kind": "visit", "text": "x"}
+    client.post(reverse("roster:log_add", args=["2026-11"]), entry)  # in the future: refused
+    client.post(reverse("roster:log_add", args=["2026-11"]), {**entry, "day": "2026-10-31"})
+    assert client.post(reverse("roster:log_add", args=["2026-12"]), entry).status_code == 403
+    assert not december.log.exists()
+    assert not DutyMonth.objects.get(month="2026-11-01").log.exists()
+
+
+def test_summary_by_the_chair_and_the_next_chair_sees_the_handover(leaders, month_of):
+    month_of(
+        2026, 10, chair=leaders[1], status="completed", summary="发展新会员5家，走访企业12家。"
+    )
+    month_of(2026, 11, chair=leaders[0], status="serving")
+    assert client_for(leaders[1]).post(reverse("roster:summary", args=["2026-11"]),
+                                       {"summary": "x"}).status_code == 403  # fmt: skip
+    client_for(leaders[0]).post(
+        reverse("roster:summary", args=["2026-11"]), {"summary": "本月小结"}
+    )
+    assert DutyMonth.objects.get(month="2026-11-01").summary == "本月小结"
+    page = client_for(leaders[0]).get(reverse("roster:month", args=["2026-11"]))
+    assert "发展新会员5家" in page.content.decode()
+
+
+def test_roster_page_shows_coming_and_past_months(leaders, month_of):
+    month_of(2026, 10, chair=leaders[1], status="completed")
+    month_of(2026, 11, chair=leaders[0], status="serving")
+    month_of(2026, 12, chair=leaders[2])
+    content = client_for(leaders[3]).get(reverse("roster:index")).content.decode()
+    assert 'id="month-2026-11"' in content and "table-primary" in content
+    assert "孙副主席" in content and "钱副主席" in content
+
+
+def test_roster_visibility(client, client_a, leaders, staff_client, month_of, user_b):
+    month_of(2026, 12, chair=leaders[0])
+    url = reverse("roster:index")
+    assert client.get(url).status_code == 302
+    assert client_a.get(url).status_code == 403  # a member without a post
+    assert client_for(leaders[2]).get(url).status_code == 200
+    assert staff_client.get(url).status_code == 200
+    seconded = month_of(2027, 1, chair=leaders[1])
+    Secondment.objects.create(duty_month=seconded, person_name="挂职", user=user_b,
+                              starts_on="2027-01-01", ends_on="2027-01-31")  # fmt: skip
+    assert client_for(user_b).get(url).status_code == 200
+
+
+def test_roster_query_count_is_constant(leaders, month_of, django_assert_max_num_queries):
+    client = client_for(leaders[0])
+    month_of(2026, 12, chair=leaders[0])
+    month_of(2024, 12, chair=leaders[1], status="completed")
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("roster:index"))
+    queries = len(few.captured_queries)
+    for i in range(1, 12):
+        dm = month_of(2027, i, chair=leaders[i % 4])
+        Secondment.objects.create(duty_month=dm, person_name=f"挂职{i}", starts_on=dm.month,
+                                  ends_on=dm.month)  # fmt: skip
+    for i in range(1, 13):
+        month_of(2025, i, chair=leaders[i % 4], status="completed")
+    with django_assert_max_num_queries(queries):
+        client.get(reverse("roster:index"))
+
+
+def test_ical_feed_with_the_secret_and_not_after_revocation(client, leaders, month_of):
+    month_of(2026, 12, chair=leaders[0])
+    month_of(2027, 1, chair=leaders[1])
+    token = CalendarToken.objects.create(user=leaders[0])
+    response = client.get(reverse("roster:ical", args=[token.token]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/calendar")
+    body = response.content.decode()
+    assert body.count("BEGIN:VEVENT") == 1
+    assert "DTSTART;VALUE=DATE:20261201" in body and "DTEND;VALUE=DATE:20270101" in body
+    assert client.get(reverse("roster:ical", args=["not-the-secret"])).status_code == 404
+    assert client.get(reverse("roster:ical_all", args=[token.token])).status_code == 404
+    client_for(leaders[0]).post(reverse("roster:calendar_reset"), {"action": "revoke"})
+    assert client.get(reverse("roster:ical", args=[token.token])).status_code == 404
+
+
+def test_staff_whole_roster_feed(client, staff, leaders, month_of):
+    month_of(2026, 12, chair=leaders[0])
+    month_of(2027, 1, chair=leaders[1])
+    token = CalendarToken.objects.create(user=staff)
+    body = client.get(reverse("roster:ical_all", args=[token.token])).content.decode()
+    assert body.count("BEGIN:VEVENT") == 2
+
+
+def test_renewing_the_calendar_link(leaders):
+    client = client_for(leaders[0])
+    client.post(reverse("roster:calendar_reset"), {"action": "renew"})
+    first = CalendarToken.objects.get(user=leaders[0], revoked_at=None)
+    client.post(reverse("roster:calendar_reset"), {"action": "renew"})
+    second = CalendarToken.objects.get(user=leaders[0], revoked_at=None)
+    assert first.token != second.token
+
+
+def test_excel_export_of_the_roster(staff_client, leaders, month_of):
+    month_of(2026, 12, chair=leaders[0])
+    response = staff_client.get(reverse("roster:export"))
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[1][0] == "2026-12" and rows[1][1] == "赵主席"
+
+
+def test_declare_and_withdraw_unavailability(leaders):
+    client = client_for(leaders[0])
+    client.post(reverse("roster:unavailable"), {"month": "2027-03", "reason": "出差"})
+    assert Unavailability.objects.get(user=leaders[0]).month == datetime.date(2027, 3, 1)
+    client.post(reverse("roster:unavailable"), {"month": "2027-03", "available": "1"})
+    assert not Unavailability.objects.exists()
+
+
+def test_swap_pages_walk_through(leaders, staff_client, month_of):
+    give, take = swap_flow(leaders, month_of)
+    asker, other = client_for(leaders[0]), client_for(leaders[1])
+    form = {
+        "month": give.pk,
+        "counterpart": leaders[1].pk,
+        "other_month": take.pk,
+        "reason": "出差",
+    }
+    response = asker.post(reverse("roster:swap_new"), form)
+    assert response.status_code == 302
+    swap = SwapRequest.objects.get()
+    other.post(reverse("roster:swap_answer", args=[swap.public_id]), {"answer": "accept"})
+    staff_client.post(reverse("roster:swap_decide", args=[swap.public_id]), {"decision": "approve"})
+    give.refresh_from_db()
+    assert give.chair == leaders[1]
+    # outsiders to the swap never learn of it
+    assert (
+        client_for(leaders[3])
+        .post(reverse("roster:swap_answer", args=[swap.public_id]), {"answer": "accept"})
+        .status_code
+        == 404
+    )
