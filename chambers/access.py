@@ -1,6 +1,8 @@
 """Who may see and change what in the chambers app: every view asks here."""
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -8,12 +10,32 @@ from django.utils import timezone
 from .models import DutyMonth, Organization, Post, Secondment
 
 
+def _roles(user) -> tuple[bool, bool]:
+    """(holds a current post, is or was seconded), asked once per request in one query."""
+    if not user.is_authenticated:
+        return False, False
+    cached = getattr(user, "_chamber_roles", None)
+    if cached is None:
+        row = (
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .annotate(
+                leader=Exists(Post.objects.current().filter(holder=OuterRef("pk"))),
+                seconded=Exists(Secondment.objects.filter(user=OuterRef("pk"))),
+            )
+            .values_list("leader", "seconded")
+            .first()
+        )
+        cached = user._chamber_roles = row or (False, False)
+    return cached
+
+
 def is_leader(user) -> bool:
-    return user.is_authenticated and Post.objects.current().filter(holder=user).exists()
+    return _roles(user)[0]
 
 
 def is_seconded(user) -> bool:
-    return user.is_authenticated and Secondment.objects.filter(user=user).exists()
+    return _roles(user)[1]
 
 
 def can_see_roster(user) -> bool:
@@ -38,6 +60,8 @@ def get_organization(user, slug) -> Organization:
 
 def can_keep_members(user, organization) -> bool:
     """Staff, or the organisation's current president or secretary-general."""
+    if not user.is_authenticated:
+        return False
     if user.is_staff:
         return True
     return (

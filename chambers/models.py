@@ -10,6 +10,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -18,6 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from members.models import Enterprise, Township
+
+# Addresses under /chambers/ that pages use, so no organisation may take them as its slug.
+RESERVED_SLUGS = {"structure", "new", "export"}
+
+
+def validate_not_reserved(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("This address is reserved; choose another."))
 
 
 class OrganizationQuerySet(models.QuerySet):
@@ -38,7 +47,13 @@ class Organization(models.Model):
         WORKING_GROUP = "working_group", _("Special working group")
         FRIENDLY = "friendly", _("Friendly federation")
 
-    slug = models.SlugField(_("short address"), max_length=80, unique=True)
+    slug = models.SlugField(
+        _("short address"),
+        max_length=80,
+        unique=True,
+        validators=[validate_not_reserved],
+        help_text=_("Latin letters, digits and hyphens, used in the page's address."),
+    )
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
@@ -133,7 +148,11 @@ class Affiliation(models.Model):
                 fields=["organization", "enterprise"],
                 condition=Q(left_on__isnull=True),
                 name="affiliation_one_current_per_enterprise",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="affiliation_dates_ordered",
+            ),
         ]
 
     def __str__(self):
@@ -155,7 +174,11 @@ class Term(models.Model):
         verbose_name_plural = _("terms")
         ordering = ["organization", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "number"], name="term_number_unique")
+            models.UniqueConstraint(fields=["organization", "number"], name="term_number_unique"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="term_dates_ordered",
+            ),
         ]
 
     def __str__(self):
@@ -251,6 +274,12 @@ class Post(models.Model):
         verbose_name = _("leadership post")
         verbose_name_plural = _("leadership posts")
         ordering = ["term", "position", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="post_dates_ordered",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.holder} · {self.get_position_display()} · {self.term.organization}"

@@ -65,9 +65,13 @@ def plan_roster(
         else:
             following = fixed.get(add_months(month, 1))
             candidates = [leader for leader in pool if (leader, month) not in blocked]
-            # Not twice in a row, on either side of a fixed month, while others can serve.
-            rested = [c for c in candidates if c not in (previous, following)]
-            choices = rested or candidates
+            # Not twice in a row, on either side of a fixed month, while others can serve;
+            # if that leaves nobody, at least not right after the previous month's chair.
+            choices = (
+                [c for c in candidates if c not in (previous, following)]
+                or [c for c in candidates if c != previous]
+                or candidates
+            )
             leader = (
                 min(choices, key=lambda c: (served.get(c, date.min), rank[c])) if choices else None
             )

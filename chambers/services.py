@@ -3,11 +3,12 @@
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members.models import Enterprise
 from members.services import TransitionError
 from notices.services import notify
 
@@ -312,27 +313,45 @@ def set_unavailable(*, user, month: date, reason: str = "", unavailable: bool = 
 
 
 def add_affiliation(*, organization, enterprise, role, actor, joined_on=None):
-    """Add a member enterprise to a chamber; one current membership per enterprise."""
+    """Add a current member of the federation to a chamber, once; the record is kept."""
+    joined_on = joined_on or timezone.localdate()
+    if organization.kind == Organization.Kind.FRIENDLY:
+        raise TransitionError(_("A friendly federation has no member enterprises here."))
+    if enterprise.status != Enterprise.Status.MEMBER:
+        raise TransitionError(_("%(name)s is not a current member of the federation.")
+                              % {"name": enterprise})  # fmt: skip
+    if joined_on > timezone.localdate():
+        raise TransitionError(_("The date joined cannot be in the future."))
+    duplicate = _("%(name)s is already a member of %(organization)s.") % {
+        "name": enterprise,
+        "organization": organization,
+    }
     if Affiliation.objects.filter(
         organization=organization, enterprise=enterprise, left_on__isnull=True
     ).exists():
-        raise TransitionError(_("This enterprise is already a member."))
+        raise TransitionError(duplicate)
     affiliation = Affiliation(
-        organization=organization,
-        enterprise=enterprise,
-        role=role,
-        joined_on=joined_on or timezone.localdate(),
+        organization=organization, enterprise=enterprise, role=role, joined_on=joined_on
     )
     affiliation._history_user = actor
-    affiliation.save()
+    try:
+        with transaction.atomic():
+            affiliation.save()
+    except IntegrityError:
+        raise TransitionError(duplicate) from None  # a concurrent add won
     return affiliation
 
 
 def end_affiliation(*, affiliation, actor, left_on=None):
     """The enterprise leaves the chamber; the record stays."""
-    if affiliation.left_on is not None:
-        raise TransitionError(_("This membership has already ended."))
-    affiliation.left_on = left_on or timezone.localdate()
-    affiliation._history_user = actor
-    affiliation.save(update_fields=["left_on"])
+    with transaction.atomic():
+        affiliation = Affiliation.objects.select_for_update().get(pk=affiliation.pk)
+        if affiliation.left_on is not None:
+            raise TransitionError(_("This membership has already ended."))
+        left_on = left_on or timezone.localdate()
+        if left_on < affiliation.joined_on:
+            raise TransitionError(_("A membership cannot end before it began."))
+        affiliation.left_on = left_on
+        affiliation._history_user = actor
+        affiliation.save(update_fields=["left_on"])
     return affiliation

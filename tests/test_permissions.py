@@ -10,7 +10,15 @@ from datetime import date
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from chambers.models import CalendarToken, DutyMonth, Organization, Post, SwapRequest, Term
+from chambers.models import (
+    Affiliation,
+    CalendarToken,
+    DutyMonth,
+    Organization,
+    Post,
+    SwapRequest,
+    Term,
+)
 from notices.models import Notice
 from tests.conftest import client_for
 from tests.factories import UserFactory
@@ -64,6 +72,11 @@ MATRIX = {
     "notices:mark_all_read": row(302, 405, 405, 405, 405, 405),
     "notices:preferences": LOGGED_IN,
     "notices:open": row(302, 404, 200, 404, 404, 404),
+    "chambers:list": row(302, 403, 200, 200, 200, 200),
+    "chambers:structure": row(302, 403, 200, 200, 200, 200),
+    "chambers:detail": row(302, 403, 200, 200, 200, 200),
+    "chambers:members": STAFF_ONLY,  # and the chamber's own president or secretary-general
+    "chambers:member_end": STAFF_ACTION,
     "roster:index": ROSTER,
     "roster:mine": ROSTER,
     "roster:generate": STAFF_ONLY,
@@ -122,6 +135,8 @@ def cast(applicant, pending_application, user_a, user_b, leader, staff, enterpri
     swap = SwapRequest.objects.create(
         month=duty_month, requested_by=leader, counterpart=staff, reason="x"
     )
+    chamber = Organization.objects.create(slug="ice", name="冰雪产业商会", kind="industry")
+    affiliation = Affiliation.objects.create(organization=chamber, enterprise=enterprise_a)
     leader_token = CalendarToken.objects.create(user=leader)
     staff_token = CalendarToken.objects.create(user=staff)
     args = {
@@ -133,6 +148,9 @@ def cast(applicant, pending_application, user_a, user_b, leader, staff, enterpri
         "members:enterprise_edit": [enterprise_a.public_id],
         "members:enterprise_status": [enterprise_a.public_id],
         "notices:open": [notice.public_id],
+        "chambers:detail": [chamber.slug],
+        "chambers:members": [chamber.slug],
+        "chambers:member_end": [chamber.slug, affiliation.pk],
         "roster:ical": [leader_token.token],
         "roster:ical_all": [staff_token.token],
         "roster:swap_answer": [swap.public_id],

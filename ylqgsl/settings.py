@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ylqgsl.context_processors.portal",
                 "notices.context_processors.unread_notices",
+                "chambers.context_processors.navigation",
             ],
             "builtins": ["ylqgsl.templatetags.portal"],
         },
@@ -188,12 +189,15 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = DATA_DIR / "broker"
-    (_queue_dir / "processed").mkdir(parents=True, exist_ok=True)
+    for _folder in ("processed", "control"):
+        (_queue_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(_queue_dir / "processed"),
         "store_processed": False,
+        # Broadcast (worker control) messages, which otherwise land in the working directory.
+        "control_folder": str(_queue_dir / "control"),
     }
 else:
     # Scheduled work is found by beat-driven scans, so no task waits in the broker longer

@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("members/", include("members.urls")),
     path("notices/", include("notices.urls")),
+    path("chambers/", include("chambers.urls")),
     path("roster/", include("chambers.roster_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,9 +4,12 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
+from chambers.models import DutyMonth
+from chambers.planner import month_start
 from members.models import Application, Enterprise
 from notices.models import Notice
 
@@ -19,6 +22,11 @@ def home(request):
     if user.is_authenticated:
         context["notices"] = Notice.objects.for_user(user).unread()[:5]
         context["applications"] = Application.objects.filter(applicant=user)[:5]
+        context["next_duty"] = (
+            DutyMonth.objects.filter(chair=user, month__gte=month_start(timezone.localdate()))
+            .order_by("month")
+            .first()
+        )
         if user.is_staff:
             context["pending_count"] = Application.objects.pending().count()
             context["member_count"] = Enterprise.objects.members().count()

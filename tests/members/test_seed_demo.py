@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: a Yanqing-like demo federation, deterministic and idempotent."""
+"""`manage.py seed_members` (part of seed_demo): a Yanqing-like demo federation, idempotent."""
 
 import random
 from collections import Counter
@@ -41,7 +41,7 @@ DEMO_ACCOUNTS = [
 
 def seed(**options) -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out, **options)
+    call_command("seed_members", stdout=out, **options)
     return out.getvalue()
 
 

@@ -1,0 +1,83 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Enterprise
+from members.validators import normalize_credit_code
+
+from .models import Affiliation
+
+
+class AddMemberForm(forms.Form):
+    """A chamber's keeper names an enterprise of the federation, by credit code or exact name."""
+
+    enterprise = forms.CharField(
+        label=_("Credit code or exact name"),
+        max_length=100,
+        help_text=_("The enterprise must be a current member of the federation."),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Affiliation.Role.choices, initial=Affiliation.Role.MEMBER_UNIT
+    )
+    joined_on = forms.DateField(
+        label=_("Joined"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Leave empty for today."),
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(
+                Column("enterprise", css_class="col-md-5"),
+                Column("role", css_class="col-md-3"),
+                Column("joined_on", css_class="col-md-2"),
+                Column(
+                    Submit("add", _("Add member"), css_class="mt-md-4"),
+                    css_class="col-md-2",
+                ),
+            )
+        )
+
+    def clean_enterprise(self):
+        value = " ".join(self.cleaned_data["enterprise"].split())
+        found = list(
+            Enterprise.objects.filter(credit_code=normalize_credit_code(value))
+            or Enterprise.objects.filter(name=value)[:2]
+        )
+        if not found:
+            raise ValidationError(
+                _("No enterprise has this credit code or name."), code="not_found"
+            )
+        if len(found) > 1:
+            raise ValidationError(
+                _("Several enterprises have this name: give the credit code."), code="ambiguous"
+            )
+        enterprise = found[0]
+        if enterprise.status != Enterprise.Status.MEMBER:
+            raise ValidationError(
+                _("%(name)s is not a current member of the federation.")
+                % {"name": enterprise.name},
+                code="not_member",
+            )
+        if self.organization.affiliations.filter(
+            enterprise=enterprise, left_on__isnull=True
+        ).exists():
+            raise ValidationError(
+                _("%(name)s is already a member of %(organization)s.")
+                % {"name": enterprise.name, "organization": self.organization.name},
+                code="duplicate",
+            )
+        return enterprise
+
+    def clean_joined_on(self):
+        joined_on = self.cleaned_data["joined_on"]
+        if joined_on and joined_on > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."), code="future")
+        return joined_on

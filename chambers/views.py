@@ -1,0 +1,225 @@
+"""Pages of the federation's organisations: the list, the structure, one chamber, its members.
+
+The rotating chair's roster has its own views (roster_views.py).
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members.models import Enterprise
+
+from . import access, services
+from .forms import AddMemberForm
+from .models import Affiliation, Organization, Post
+
+Kind, Position = Organization.Kind, Post.Position
+CHAMBER_KINDS = [Kind.INDUSTRY, Kind.TOWNSHIP, Kind.OUT_OF_TOWN]
+# The two leadership teams of "1+2+6+7+N": the federation's chair and vice-chairs, and the
+# presidents of the general chamber (the federation itself) and of its chambers.
+FEDERATION_TEAM = [Position.CHAIR, Position.VICE_CHAIR]
+CHAMBER_TEAM = [Position.PRESIDENT, Position.EXECUTIVE_PRESIDENT]
+GENERAL_AND_CHAMBERS = [Kind.FEDERATION, *CHAMBER_KINDS]
+
+
+def in_order(field, values):
+    """Sort by the declared order of a field's choices rather than alphabetically."""
+    whens = [When(**{field: value}, then=Value(i)) for i, value in enumerate(values)]
+    return Case(*whens, default=Value(len(values)), output_field=IntegerField())
+
+
+def organizations_with_counts():
+    """Active organisations, each with its count of current members of the federation."""
+    current = Q(
+        affiliations__left_on__isnull=True,
+        affiliations__enterprise__status=Enterprise.Status.MEMBER,
+    )
+    return (
+        Organization.objects.active()
+        .select_related("township")
+        .annotate(member_count=Count("affiliations", filter=current))
+        .order_by(in_order("kind", Kind.values), "name")
+    )
+
+
+def by_kind(organizations) -> dict[str, list[Organization]]:
+    groups = {kind: [] for kind in Kind.values}
+    for organization in organizations:
+        groups[organization.kind].append(organization)
+    return groups
+
+
+def current_members(organization, user):
+    """Staff also see members whose federation membership is suspended or withdrawn."""
+    members = organization.affiliations.filter(left_on__isnull=True).select_related("enterprise")
+    if not user.is_staff:
+        members = members.filter(enterprise__status=Enterprise.Status.MEMBER)
+    return members.order_by(in_order("role", Affiliation.Role.values), "enterprise__name_pinyin")
+
+
+def leaders_in_order():
+    return Post.objects.select_related("holder", "enterprise").order_by(
+        in_order("position", Position.values), "started_on", "pk"
+    )
+
+
+def ended(post, day) -> bool:
+    return post.ended_on is not None and post.ended_on < day
+
+
+def can_see_chambers_or_403(user):
+    if not access.can_see_chambers(user):
+        raise PermissionDenied
+
+
+def keeper_required(view):
+    """Anonymous users log in; who may not keep this organisation's members gets 403.
+
+    The view receives the organisation in place of its slug.
+    """
+
+    @wraps(view)
+    def wrapper(request, slug, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        organization = access.get_organization_to_keep(request.user, slug)
+        return view(request, organization, **kwargs)
+
+    return wrapper
+
+
+@login_required
+def organization_list(request):
+    can_see_chambers_or_403(request.user)
+    groups = by_kind(organizations_with_counts())
+    context = {
+        "groups": [
+            {"kind": kind, "label": kind.label, "organizations": groups[kind]}
+            for kind in Kind
+            if groups[kind]
+        ],
+        "enterprise_count": Enterprise.objects.members().count(),
+    }
+    return render(request, "chambers/list.html", context)
+
+
+@login_required
+def structure(request):
+    """The federation at a glance, '1+2+6+7+N', counted from the data."""
+    can_see_chambers_or_403(request.user)
+    groups = by_kind(organizations_with_counts())
+    leaders = list(
+        Post.objects.current()
+        .filter(term__organization__is_active=True)
+        .filter(
+            Q(position__in=FEDERATION_TEAM, term__organization__kind=Kind.FEDERATION)
+            | Q(position__in=CHAMBER_TEAM, term__organization__kind__in=GENERAL_AND_CHAMBERS)
+        )
+        .select_related("holder", "enterprise", "term__organization")
+        .order_by(
+            in_order("term__organization__kind", Kind.values),
+            "term__organization__name",
+            in_order("position", Position.values),
+            "started_on",
+        )
+    )
+    teams = [
+        [post for post in leaders if post.position in FEDERATION_TEAM],
+        [post for post in leaders if post.position in CHAMBER_TEAM],
+    ]
+    return render(request, "chambers/structure.html", {
+        "federations": groups[Kind.FEDERATION],
+        "federation_team": teams[0],
+        "chamber_team": teams[1],
+        "team_count": sum(1 for team in teams if team),
+        "working_groups": groups[Kind.WORKING_GROUP],
+        "associations": groups[Kind.ASSOCIATION],
+        "chambers": [org for kind in CHAMBER_KINDS for org in groups[kind]],
+        "friendly": groups[Kind.FRIENDLY],
+        "enterprise_count": Enterprise.objects.members().count(),
+    })  # fmt: skip
+
+
+@login_required
+def organization_detail(request, slug):
+    user = request.user
+    organization = access.get_organization(user, slug)
+    today = timezone.localdate()
+    terms = list(
+        organization.terms.filter(starts_on__lte=today).prefetch_related(
+            Prefetch("posts", queryset=leaders_in_order())
+        )
+    )
+    current_term = next((term for term in terms if term.is_current(today)), None)
+    posts = current_term.posts.all() if current_term else []
+    return render(request, "chambers/detail.html", {
+        "organization": organization,
+        "members": current_members(organization, user),
+        "current_term": current_term,
+        "leaders": [p for p in posts if p.started_on <= today and not ended(p, today)],
+        "earlier_leaders": [p for p in posts if ended(p, today)],
+        "past_terms": [term for term in terms if term is not current_term],
+        "evaluations": organization.evaluations.all(),
+        "children": organization.children.active(),
+        # Read only on the federation's own page.
+        "group_members": Organization.objects.active().filter(group_member_since__isnull=False),
+        "can_keep": access.can_keep_members(user, organization),
+        "can_open_enterprises": user.is_staff or user.is_member_user,
+    })  # fmt: skip
+
+
+@keeper_required
+def member_list(request, organization):
+    """The keeper's page: add a member enterprise, end a membership, see former members."""
+    form = AddMemberForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        enterprise = form.cleaned_data["enterprise"]
+        try:
+            services.add_affiliation(
+                organization=organization,
+                enterprise=enterprise,
+                role=form.cleaned_data["role"],
+                joined_on=form.cleaned_data["joined_on"],
+                actor=request.user,
+            )
+        except services.TransitionError as error:
+            form.add_error("enterprise", str(error))
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": enterprise.name})
+            return redirect("chambers:members", organization.slug)
+    affiliations = organization.affiliations.select_related("enterprise").order_by(
+        F("left_on").desc(nulls_first=True),
+        in_order("role", Affiliation.Role.values),
+        "enterprise__name_pinyin",
+    )
+    return render(request, "chambers/members.html", {
+        "organization": organization,
+        "form": form,
+        "current": [a for a in affiliations if a.left_on is None],
+        "former": [a for a in affiliations if a.left_on is not None],
+    })  # fmt: skip
+
+
+@keeper_required
+@require_POST
+def member_end(request, organization, pk):
+    affiliation = get_object_or_404(organization.affiliations.select_related("enterprise"), pk=pk)
+    try:
+        services.end_affiliation(affiliation=affiliation, actor=request.user)
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(name)s has left; the membership stays on record.")
+            % {"name": affiliation.enterprise.name},
+        )
+    return redirect("chambers:members", organization.slug)

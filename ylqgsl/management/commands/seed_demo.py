@@ -1,0 +1,22 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a demo federation like Yanqing's: members, applications, chambers, leaders and "
+        "the duty roster. Safe to run again: a second run changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="Do not print the demo logins.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even with DEBUG off on a database that holds real data.",
+        )
+
+    def handle(self, *args, quiet=False, force=False, **options):
+        # Each app seeds its own data, in dependency order: members first.
+        call_command("seed_members", quiet=quiet, force=force, stdout=self.stdout)
+        call_command("seed_chambers", quiet=quiet, stdout=self.stdout)
