@@ -10,6 +10,6 @@ def unread_notices(request):
     # Lazy: a page that does not show the header costs no query.
     return {
         "unread_notice_count": SimpleLazyObject(
-            lambda: Notice.objects.for_user(user).unread().count()
+            lambda: Notice.objects.visible_to(user).unread().count()
         )
     }

@@ -2,19 +2,32 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class NoticeQuerySet(models.QuerySet):
-    def for_user(self, user):
+    def visible_to(self, user):
+        """Notices are personal: everyone, staff included, sees only their own."""
         return self.filter(recipient=user)
 
     def unread(self):
         return self.filter(read_at__isnull=True)
 
-    def email_due(self):
-        """E-mails not yet delivered that a sweep may (re)queue."""
-        return self.filter(email_state__in=[Notice.EmailState.PENDING, Notice.EmailState.FAILED])
+    def email_due(self, now):
+        """E-mails a sweep should (re)queue: due on or before `now` and not yet done.
+
+        That is: never queued or the queued task was lost, failed and past its back-off, or
+        claimed by a worker so long ago that the worker must have died.
+        """
+        return self.filter(
+            email_state__in=[
+                Notice.EmailState.PENDING,
+                Notice.EmailState.FAILED,
+                Notice.EmailState.SENDING,
+            ],
+            email_due_at__lte=now,
+        )
 
 
 class Notice(models.Model):
@@ -22,6 +35,7 @@ class Notice(models.Model):
 
     `key` is unique: a sender derives it from what the notice is about ("application 42 was
     approved"), so a retried or re-run job finds the notice already there and sends nothing.
+    `email_due_at` is when the sweep should next look at the e-mail; empty once it is done.
     """
 
     class EmailState(models.TextChoices):
@@ -50,6 +64,9 @@ class Notice(models.Model):
         _("e-mail"), max_length=10, choices=EmailState.choices, default=EmailState.PENDING
     )
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_due_at = models.DateTimeField(
+        _("e-mail due"), null=True, blank=True, default=timezone.now
+    )
     email_sent_at = models.DateTimeField(_("e-mail sent"), null=True, blank=True)
     email_error = models.CharField(_("last e-mail error"), max_length=300, blank=True)
 
@@ -67,8 +84,8 @@ class Notice(models.Model):
                 name="notice_unread",
             ),
             models.Index(
-                fields=["email_state", "created_at"],
-                condition=models.Q(email_state__in=["pending", "failed", "sending"]),
+                fields=["email_due_at"],
+                condition=models.Q(email_due_at__isnull=False),
                 name="notice_email_due",
             ),
         ]

@@ -106,10 +106,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 else:
-    # Persistent connections: gunicorn workers and Celery tasks reuse them (Celery's Django
-    # fix-up closes a connection after a task only when it is older than CONN_MAX_AGE).
+    # Persistent connections for gunicorn workers and Celery tasks. Celery's Django fix-up
+    # closes connections around every task unless CELERY_DB_REUSE_MAX is set; with it set,
+    # ylqgsl/celery.py closes only the old or broken ones, as Django does per request.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -20,7 +20,7 @@ def home(request):
     user = request.user
     context = {}
     if user.is_authenticated:
-        context["notices"] = Notice.objects.for_user(user).unread()[:5]
+        context["notices"] = Notice.objects.visible_to(user).unread()[:5]
         context["applications"] = Application.objects.filter(applicant=user)[:5]
         context["next_duty"] = (
             DutyMonth.objects.filter(chair=user, month__gte=month_start(timezone.localdate()))
