@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "members",
     "notices",
     "chambers",
+    "events",
+    "petitions",
 ]
 
 MIDDLEWARE = [

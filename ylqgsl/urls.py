@@ -16,5 +16,7 @@ urlpatterns = [
     path("notices/", include("notices.urls")),
     path("chambers/", include("chambers.urls")),
     path("roster/", include("chambers.roster_urls")),
+    path("events/", include("events.urls")),
+    path("petitions/", include("petitions.urls")),
     path("admin/", admin.site.urls),
 ]
