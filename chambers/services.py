@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Enterprise
 from members.services import TransitionError
-from notices.services import notify
+from notices.services import notify, notify_each
 
 from .models import (
     Affiliation,
@@ -211,14 +211,13 @@ def answer_swap(*, swap: SwapRequest, actor, accept: bool, note: str = ""):
             link=reverse("roster:mine"),
         )
         if accept:
-            for staff in User.objects.filter(is_staff=True, is_active=True):
-                notify(
-                    recipient=staff,
-                    kind="swap_to_approve",
-                    key=f"swap_to_approve:{swap.pk}:{staff.pk}",
-                    context={"swap": swap},
-                    link=reverse("roster:swaps"),
-                )
+            notify_each(
+                User.objects.active_staff(),
+                kind="swap_to_approve",
+                key=f"swap_to_approve:{swap.pk}",
+                context={"swap": swap},
+                link=reverse("roster:swaps"),
+            )
     return swap
 
 
@@ -243,14 +242,13 @@ def decide_swap(*, swap: SwapRequest, actor, approve: bool, note: str = ""):
             _exchange(swap, actor)
         status = SwapRequest.Status.APPROVED if approve else SwapRequest.Status.REJECTED
         _set_swap_status(swap, status, decided_at=timezone.now(), decided_by=actor, note=note[:500])
-        for user in (swap.requested_by, swap.counterpart):
-            notify(
-                recipient=user,
-                kind="swap_decided",
-                key=f"swap_decided:{swap.pk}:{user.pk}",
-                context={"swap": swap},
-                link=reverse("roster:mine"),
-            )
+        notify_each(
+            [swap.requested_by, swap.counterpart],
+            kind="swap_decided",
+            key=f"swap_decided:{swap.pk}",
+            context={"swap": swap},
+            link=reverse("roster:mine"),
+        )
     return swap
 
 

@@ -9,9 +9,10 @@ from datetime import date, timedelta
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
-from notices.services import notify
+from notices.services import notify, notify_each
 
 from . import services
 from .models import DutyMonth
@@ -64,21 +65,18 @@ def send_handovers(today: date) -> int:
 def alert_gaps(today: date) -> int:
     """Staff hear of any of the next two months with no chair."""
     sent = 0
-    staff = list(User.objects.filter(is_staff=True, is_active=True))
     for ahead in (1, 2):
         month = add_months(month_start(today), ahead)
         if DutyMonth.objects.filter(month=month, chair__isnull=False).exists():
             continue
-        for person in staff:
-            sent += bool(
-                notify(
-                    recipient=person,
-                    kind="duty_gap",
-                    key=f"duty_gap:{month:%Y-%m}:{person.pk}",
-                    context={"month": month},
-                    link="/roster/",
-                )
-            )
+        notices = notify_each(
+            User.objects.active_staff(),
+            kind="duty_gap",
+            key=f"duty_gap:{month:%Y-%m}",
+            context={"month": month},
+            link=reverse("roster:index"),
+        )
+        sent += sum(1 for n in notices if n is not None)
     return sent
 
 

@@ -40,6 +40,10 @@ class UserManager(DjangoUserManager):
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
+    def active_staff(self):
+        """The federation's staff, who receive the notices addressed to the secretariat."""
+        return self.filter(is_staff=True, is_active=True)
+
     def create_superuser(self, email, password=None, **extra_fields):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notices.services import notify
+from notices.services import notify, notify_each
 
 from .models import Application, Enterprise, EnterpriseDetails, MemberNumberCounter
 
@@ -99,14 +99,13 @@ def submit_application(*, applicant, details, licence, checksum_ok, consent_vers
             context={"application": application},
             link=link,
         )
-        for staff in User.objects.filter(is_staff=True, is_active=True):
-            notify(
-                recipient=staff,
-                kind="application_new",
-                key=f"application_new:{application.pk}:{staff.pk}",
-                context={"application": application},
-                link=link,
-            )
+        notify_each(
+            User.objects.active_staff(),
+            kind="application_new",
+            key=f"application_new:{application.pk}",
+            context={"application": application},
+            link=link,
+        )
     return application
 
 

@@ -72,6 +72,14 @@ def queue_email(notice_id: int) -> None:
     send_notice_email.delay(notice_id)
 
 
+def notify_each(recipients, *, kind: str, key: str, context: dict | None = None, link=""):
+    """`notify` every recipient once; each notice's key is `key` plus the recipient's id."""
+    return [
+        notify(recipient=r, kind=kind, key=f"{key}:{r.pk}", context=context, link=link)
+        for r in recipients
+    ]
+
+
 def absolute_url(link: str) -> str:
     if not link or link.startswith(("http://", "https://")):
         return link
