@@ -39,23 +39,32 @@ def search_enterprises(queryset, value: str):
 
 class DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
-    industry = django_filters.ChoiceFilter(label=_("Industry"), choices=Industry.choices)
+    industry = django_filters.ChoiceFilter(
+        label=_("Industry"), choices=Industry.choices, empty_label=_("All")
+    )
     township = django_filters.ModelChoiceFilter(
         label=_("Township or street"),
         queryset=Township.objects.filter(district_code="110119"),
+        empty_label=_("All"),
     )
-    size = django_filters.ChoiceFilter(label=_("Size"), choices=SizeClass.choices)
+    size = django_filters.ChoiceFilter(
+        label=_("Size"), choices=SizeClass.choices, empty_label=_("All")
+    )
     status = django_filters.ChoiceFilter(
-        label=_("Membership status"), choices=Enterprise.Status.choices
+        label=_("Membership status"), choices=Enterprise.Status.choices, empty_label=_("All")
     )
-    join_year = django_filters.TypedChoiceFilter(
-        label=_("Year joined"), choices=join_year_choices, coerce=int, method="filter_join_year"
+    join_year = django_filters.ChoiceFilter(
+        label=_("Year joined"),
+        choices=join_year_choices,
+        empty_label=_("All"),
+        method="filter_join_year",
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(("name_pinyin", "name"), ("joined_on", "joined"), ("member_number", "number")),
         field_labels={"name_pinyin": _("Name"), "joined_on": _("Date joined"),
                       "member_number": _("Member number")},
+        empty_label=_("Default order"),
     )  # fmt: skip
 
     class Meta:
@@ -73,6 +82,7 @@ class DirectoryFilter(django_filters.FilterSet):
         return search_enterprises(queryset, value)
 
     def filter_join_year(self, queryset, name, value):
+        value = int(value)
         return queryset.filter(joined_on__gte=f"{value}-01-01", joined_on__lte=f"{value}-12-31")
 
     @property

@@ -235,3 +235,10 @@ def test_import_refuses_files_that_are_not_workbooks(staff_client):
     response = staff_client.post(reverse("members:import"), {"file": upload})
     assert response.status_code == 200
     assert "file" in response.context["form"].errors
+
+
+def test_filter_form_starts_with_every_filter_open(client_a, federation):
+    form = client_a.get(DIRECTORY).context["filter"].form
+    for name in ("industry", "township", "size", "join_year", "sort"):
+        assert form[name].value() in (None, "", []), name
+        assert form.fields[name].choices[0][0] in ("", None), name
