@@ -1,0 +1,98 @@
+"""Who may see and change what in the events app: every view asks here.
+
+- Drafts: staff only.
+- Public events: everyone, anonymous visitors included.
+- Events open to members: logged-in member users, the federation's and chambers' leaders, staff.
+- Invitation-only events: staff and the invitees (an invited account, or the users of an
+  invited enterprise). A named guest without an account reaches the event only through the
+  personal link (`get_invitation`).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from chambers.access import is_leader
+
+from .models import Event, Invitation, Registration
+
+
+def sees_member_events(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_staff or user.is_member_user or is_leader(user)
+
+
+def visible_events(queryset, user):
+    if user.is_authenticated and user.is_staff:
+        return queryset
+    allowed = Q(audience=Event.Audience.PUBLIC)
+    if sees_member_events(user):
+        allowed |= Q(audience=Event.Audience.MEMBERS)
+    if user.is_authenticated:
+        invited = Invitation.objects.for_user(user).values("event_id")
+        allowed |= Q(audience=Event.Audience.INVITATION, pk__in=invited)
+    return queryset.exclude(status=Event.Status.DRAFT).filter(allowed)
+
+
+def get_event(user, public_id) -> Event:
+    """The event if this user may see it; 404 otherwise (outsiders never learn it exists)."""
+    return get_object_or_404(
+        Event.objects.visible_to(user).select_related("organizer"), public_id=public_id
+    )
+
+
+def get_event_to_manage(user, public_id) -> Event:
+    """Staff manage every event; call from staff-only views."""
+    if not user.is_staff:
+        raise PermissionDenied
+    return get_object_or_404(Event.objects.select_related("organizer"), public_id=public_id)
+
+
+def can_register(user, event: Event) -> bool:
+    """Open events take sign-ups from accounts that may see them; members only for member events."""
+    if not user.is_authenticated or event.audience == Event.Audience.INVITATION:
+        return False
+    if event.audience == Event.Audience.MEMBERS:
+        return sees_member_events(user)
+    return True
+
+
+def get_invitation(public_id, token) -> Invitation:
+    """The invitation behind a personal link: the token and the event must both match.
+
+    The link is the invitee's credential, so no login is asked; a token of one event used with
+    another event's address finds nothing.
+    """
+    invitation = (
+        Invitation.objects.select_related("event__organizer", "enterprise", "user")
+        .filter(token=token, event__public_id=public_id)
+        .exclude(event__status=Event.Status.DRAFT)
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def get_registration(user, public_id) -> Registration:
+    """A registration for its own account (or its enterprise's users) and for staff."""
+    if not user.is_authenticated:
+        raise Http404
+    registrations = Registration.objects.select_related("event", "enterprise", "user")
+    if not user.is_staff:
+        own = Q(user=user)
+        if user.enterprise_id:
+            own |= Q(enterprise_id=user.enterprise_id)
+        registrations = registrations.filter(own)
+    return get_object_or_404(registrations, public_id=public_id)
+
+
+def get_registration_by_checkin_token(user, token) -> Registration:
+    if not user.is_staff:
+        raise PermissionDenied
+    return get_object_or_404(
+        Registration.objects.select_related("event", "enterprise", "checked_in_by"),
+        checkin_token=token,
+    )

@@ -1,0 +1,67 @@
+"""Staff keep events and their records here too; the staff pages cover the daily work.
+
+Registrations, donations and problems raised are history: the admin never deletes them
+(cancel a registration, correct a donation instead).
+"""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Donation, Event, EventPhoto, Invitation, RaisedProblem, Registration
+
+
+class NoDeleteMixin:
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EventPhotoInline(admin.TabularInline):
+    model = EventPhoto
+    extra = 0
+
+
+@admin.register(Event)
+class EventAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "starts_at", "audience", "status", "organizer"]
+    list_filter = ["status", "kind", "audience"]
+    search_fields = ["title", "venue"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["organizer"]
+    autocomplete_fields = ["organizer"]
+    readonly_fields = ["public_id", "created_by", "created_at"]
+    inlines = [EventPhotoInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "event", "response", "attendees", "sent_at", "reminded_at"]
+    list_filter = ["response"]
+    search_fields = ["guest_name", "enterprise__name", "user__real_name", "event__title"]
+    list_select_related = ["event", "enterprise", "user"]
+    raw_id_fields = ["event", "enterprise", "user"]
+    readonly_fields = ["responded_at", "sent_at", "reminded_at"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["person_name", "event", "enterprise", "seats", "status", "checked_in_at"]
+    list_filter = ["status", "walk_in"]
+    search_fields = ["person_name", "enterprise__name", "event__title"]
+    list_select_related = ["event", "enterprise"]
+    raw_id_fields = ["event", "user", "enterprise", "invitation", "checked_in_by", "decided_by"]
+    readonly_fields = ["public_id", "created_at", "promoted_at", "cancelled_at"]
+
+
+@admin.register(RaisedProblem)
+class RaisedProblemAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "event", "enterprise", "created_at"]
+    search_fields = ["text", "enterprise__name", "event__title"]
+    list_select_related = ["event", "enterprise"]
+    raw_id_fields = ["event", "enterprise", "recorded_by"]
+
+
+@admin.register(Donation)
+class DonationAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "event", "cash_yuan", "goods_value_yuan", "received_on"]
+    list_select_related = ["event", "enterprise", "organization"]
+    raw_id_fields = ["event", "enterprise", "organization", "recorded_by"]

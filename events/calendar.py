@@ -1,0 +1,139 @@
+"""Pure helpers behind the pages: the month grid, the iCal feed, QR codes, the attendee sheet."""
+
+import calendar as stdlib_calendar
+import datetime
+import io
+from dataclasses import dataclass, field
+
+import openpyxl
+import segno
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from icalendar import Calendar
+from icalendar import Event as ICalEvent
+
+from .models import Event, Registration
+
+
+@dataclass
+class Day:
+    date: datetime.date
+    in_month: bool
+    events: list = field(default_factory=list)
+
+
+def month_grid(year: int, month: int, events) -> list[list[Day]]:
+    """Weeks (Monday first) of the month, each day with the events on it.
+
+    An event spanning several days (a study visit, a campaign) shows on each of its days
+    inside the grid.
+    """
+    weeks = stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    days = {d: Day(d, d.month == month) for week in weeks for d in week}
+    for event in events:
+        day = timezone.localtime(event.starts_at).date()
+        last = timezone.localtime(event.ends_at).date()
+        while day <= last:
+            if day in days:
+                days[day].events.append(event)
+            day += datetime.timedelta(days=1)
+    return [[days[d] for d in week] for week in weeks]
+
+
+def grid_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.datetime]:
+    weeks = stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    first, last = weeks[0][0], weeks[-1][-1] + datetime.timedelta(days=1)
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.datetime.combine(first, datetime.time(), tz),
+        datetime.datetime.combine(last, datetime.time(), tz),
+    )
+
+
+def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + delta
+    return index // 12, index % 12 + 1
+
+
+def build_ical(events) -> bytes:
+    cal = Calendar()
+    cal.add("prodid", "-//ylqgsl//events//ZH")
+    cal.add("version", "2.0")
+    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    with translation.override(settings.LANGUAGE_CODE):
+        cal.add("x-wr-calname", _("Events") + f" · {settings.PORTAL_NAME}")
+        for event in events:
+            item = ICalEvent()
+            item.add("uid", f"event-{event.public_id}@ylqgsl")
+            item.add("dtstamp", timezone.now())
+            item.add("dtstart", event.starts_at)
+            item.add("dtend", event.ends_at)
+            item.add("summary", event.title)
+            item.add("location", event.venue)
+            item.add(
+                "description", f"{event.get_kind_display()} · {event.organizer or ''}".strip(" ·")
+            )
+            item.add("url", settings.SITE_URL + reverse("events:detail", args=[event.public_id]))
+            item.add(
+                "status", "CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED"
+            )
+            cal.add_component(item)
+    return cal.to_ical()
+
+
+def checkin_url(registration: Registration) -> str:
+    """What the QR code holds: the staff check-in page for this registration."""
+    return settings.SITE_URL + reverse("events:checkin_scan", args=[registration.checkin_token])
+
+
+def qr_svg(text: str) -> bytes:
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="svg", scale=6, border=2)
+    return out.getvalue()
+
+
+def attendees_workbook(event: Event, registrations) -> HttpResponse:
+    """The attendee list as Excel (台账), written row by row."""
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    with translation.override("zh-hans"):
+        sheet.append([event.title, timezone.localtime(event.starts_at).strftime("%Y-%m-%d %H:%M")])
+        sheet.append(
+            [
+                _("Name"),
+                _("Enterprise or organisation"),
+                _("Mobile phone"),
+                _("People"),
+                _("Status"),
+                _("Invited"),
+                _("Walk-in"),
+                _("Registered"),
+                _("Checked in"),
+            ]
+        )
+        for r in registrations:
+            checked = (
+                timezone.localtime(r.checked_in_at).strftime("%H:%M") if r.checked_in_at else ""
+            )
+            sheet.append(
+                [
+                    r.person_name,
+                    r.attendee_organisation,
+                    r.mobile,
+                    r.seats,
+                    r.get_status_display(),
+                    _("yes") if r.invitation_id else "",
+                    _("yes") if r.walk_in else "",
+                    timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
+                    checked,
+                ]
+            )
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    book.save(response)
+    response["Content-Disposition"] = f'attachment; filename="attendees-{event.public_id}.xlsx"'
+    return response

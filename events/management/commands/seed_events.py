@@ -1,0 +1,330 @@
+"""`manage.py seed_events` (part of seed_demo): eighteen months of the federation's events.
+
+Builds on `seed_members` and `seed_chambers`. Past events are dated from the demo's fixed "now"
+(2026-11-20) and finished, with invitations answered, people checked in, problems raised and
+minutes; the two coming events are dated from the later of that day and today, so they stay
+ahead whenever the demo is built. Choices come from fixed seeds; an event that exists already
+(found by its title among the demo events) is left alone, so a second run creates nothing.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from chambers.models import Organization
+from events import demo_data as data
+from events.models import Donation, Event, Invitation, RaisedProblem, Registration
+from members import demo_data as members_data
+from members.models import Enterprise, User
+
+DAY = datetime.timedelta(days=1)
+Kind, Audience, Status = Event.Kind, Event.Audience, Event.Status
+
+
+def aware(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def months(first: datetime.date, last: datetime.date):
+    month = first
+    while month <= last:
+        yield month
+        month = (month + 32 * DAY).replace(day=1)
+
+
+def weekday_on_or_after(day: datetime.date, weekday: int) -> datetime.date:
+    return day + ((weekday - day.weekday()) % 7) * DAY
+
+
+class Command(BaseCommand):
+    help = (
+        "Add eighteen months of demo events to the demo federation: breakfast meetings, "
+        "education events, financing fairs, a recruitment month, a flood-relief campaign and "
+        "two coming events. Run seed_members and seed_chambers first. Safe to run again."
+    )
+
+    def handle(self, *args, verbosity=1, **options):
+        domain = members_data.DEMO_DOMAIN
+        self.staff = User.objects.filter(email__iexact=f"staff@{domain}").first()
+        self.companies = list(
+            Enterprise.objects.filter(is_demo=True, status=Enterprise.Status.MEMBER)
+            .exclude(legal_form__in=["individual", "cooperative"])
+            .order_by("credit_code")
+        )
+        if self.staff is None or not self.companies:
+            raise CommandError("No demo staff or enterprises: run `manage.py seed_members` first.")
+        self.chambers = list(Organization.objects.filter(is_demo=True).chambers().order_by("slug"))
+        self.member = User.objects.filter(email__iexact=f"member@{domain}").first()
+        self.created = {"events": 0, "registrations": 0, "invitations": 0}
+        self.existing = set(Event.objects.filter(is_demo=True).values_list("title", flat=True))
+        with transaction.atomic():
+            self.breakfasts()
+            self.education()
+            self.fairs()
+            self.others()
+            self.flood_campaign()
+            self.coming()
+        if verbosity:
+            self.report()
+
+    # Building blocks -----------------------------------------------------------------------
+
+    def event(self, *, title, kind, starts_at, hours, venue, audience, **fields):
+        """The event, or None when a demo event of this title exists already."""
+        if title in self.existing:
+            return None
+        self.existing.add(title)
+        organizer = fields.pop("organizer", None)
+        event = Event(
+            title=title, kind=kind, starts_at=starts_at,
+            ends_at=starts_at + datetime.timedelta(hours=hours), venue=venue, audience=audience,
+            organizer=organizer, created_by=self.staff, is_demo=True,
+            status=fields.pop("status", Status.FINISHED), **fields,
+        )  # fmt: skip
+        event._history_user = self.staff
+        event._change_reason = data.CHANGE_REASON
+        event.save()
+        self.created["events"] += 1
+        return event
+
+    def attend(self, event, enterprises, rng, *, show_rate=0.92, seats=(1, 1), checked=True):
+        """Confirmed registrations for each enterprise; most of them checked in at the door."""
+        rows = []
+        for n, enterprise in enumerate(enterprises):
+            registered = event.starts_at - datetime.timedelta(days=rng.randint(2, 12), minutes=n)
+            came = checked and rng.random() < show_rate
+            rows.append(
+                Registration(
+                    event=event, enterprise=enterprise, person_name=enterprise.contact_name,
+                    mobile=enterprise.contact_mobile, seats=rng.randint(*seats),
+                    status=Registration.Status.CONFIRMED, created_at=registered,
+                    checked_in_at=event.starts_at - datetime.timedelta(minutes=rng.randint(1, 25))
+                    if came else None,
+                    checked_in_by=self.staff if came else None,
+                )
+            )  # fmt: skip
+        Registration.objects.bulk_create(rows)
+        self.created["registrations"] += len(rows)
+        return rows
+
+    def problems(self, event, enterprises, rng, count):
+        texts = rng.sample(data.PROBLEMS, count)
+        RaisedProblem.objects.bulk_create(
+            RaisedProblem(event=event, enterprise=e, text=t, raised_by=e.legal_representative,
+                          recorded_by=self.staff)
+            for e, t in zip(rng.sample(enterprises, count), texts, strict=True)
+        )  # fmt: skip
+
+    # The plan ------------------------------------------------------------------------------
+
+    def breakfasts(self):
+        """One a month, 7:30 on the second Wednesday, invitation only, officials as guests."""
+        for n, month in enumerate(months(data.FIRST_MONTH, data.TODAY.replace(day=1))):
+            rng = random.Random(f"{data.SEED}:breakfast:{month:%Y-%m}")
+            day = weekday_on_or_after(month + 7 * DAY, 2)
+            if day > data.TODAY:
+                continue
+            theme = data.BREAKFAST_THEMES[n % len(data.BREAKFAST_THEMES)]
+            event = self.event(
+                title=f"企业家早餐会（{month.year}年{month.month}月·{theme}）",
+                kind=Kind.BREAKFAST, starts_at=aware(day, 7, 30), hours=1.5,
+                venue=rng.choice(data.BREAKFAST_VENUES), audience=Audience.INVITATION,
+                capacity=30, invitations_send_at=aware(day - 10 * DAY, 9),
+                description=f"本期主题：{theme}。区领导与企业家共进早餐，现场听取企业诉求。",
+            )  # fmt: skip
+            if event is None:
+                continue
+            invited = rng.sample(self.companies, 10)
+            officials = rng.sample(data.OFFICIALS, 2)
+            accepted = invited[:8]
+            sent = event.invitations_send_at
+            answered = sent + datetime.timedelta(days=2)
+            invitations = [
+                Invitation(event=event, enterprise=e, response="accepted" if e in accepted
+                           else "declined", attendees=1, sent_at=sent, responded_at=answered)
+                for e in invited
+            ] + [
+                Invitation(event=event, guest_name=name, guest_title=title, response="accepted",
+                           sent_at=sent, responded_at=answered)
+                for name, title in officials
+            ]  # fmt: skip
+            Invitation.objects.bulk_create(invitations)
+            self.created["invitations"] += len(invitations)
+            rows = self.attend(event, accepted, rng, show_rate=0.95)
+            by_enterprise = {i.enterprise_id: i for i in invitations if i.enterprise_id}
+            for row in rows:
+                row.invitation = by_enterprise[row.enterprise_id]
+            Registration.objects.bulk_update(rows, ["invitation"])
+            self.problems(event, accepted, rng, rng.randint(2, 4))
+            event.minutes = (
+                f"{day.year}年{day.month}月{day.day}日，{officials[0][1]}{officials[0][0]}、"
+                f"{officials[1][1]}{officials[1][0]}与{len(accepted)}位企业家围绕“{theme}”座谈。"
+                "企业反映的问题已逐条登记，由区工商联转有关部门办理并跟踪反馈。"
+            )
+            event.save(update_fields=["minutes"])
+
+    def education(self):
+        """Education events and lectures: over a thousand enterprise attendances in all."""
+        count = len(data.EDUCATION)
+        span = (data.TODAY - data.FIRST_MONTH).days - 20
+        for n, (kind, title, venue, reach) in enumerate(data.EDUCATION):
+            rng = random.Random(f"{data.SEED}:education:{n}")
+            day = weekday_on_or_after(data.FIRST_MONTH + (span * n // count + 10) * DAY, 3)
+            event = self.event(
+                title=title, kind=kind, starts_at=aware(day, 9 if kind != "study_visit" else 8),
+                hours=3 if kind != "training" else 7, venue=venue, audience=Audience.MEMBERS,
+                capacity=reach + 20, registration_closes_at=aware(day - 2 * DAY, 17),
+            )  # fmt: skip
+            if event is not None:
+                self.attend(event, rng.sample(self.companies, reach), rng, show_rate=0.96)
+                event.minutes = f"{reach}家会员企业报名参加，活动按计划完成。"
+                event.save(update_fields=["minutes"])
+
+    def fairs(self):
+        for n, (title, venue, bank, about) in enumerate(data.FINANCING):
+            rng = random.Random(f"{data.SEED}:financing:{n}")
+            day = weekday_on_or_after(about, 1)
+            event = self.event(
+                title=title, kind=Kind.FINANCING_FAIR, starts_at=aware(day, 14), hours=3,
+                venue=venue, audience=Audience.MEMBERS, capacity=60,
+                description=f"{bank}等金融机构现场介绍信贷产品，一对一对接融资需求。",
+            )  # fmt: skip
+            if event is not None:
+                self.attend(event, rng.sample(self.companies, rng.randint(30, 48)), rng)
+        for n, (title, venue) in enumerate(data.RECRUITMENT):
+            rng = random.Random(f"{data.SEED}:recruitment:{n}")
+            day = weekday_on_or_after(data.RECRUITMENT_MONTH + 7 * n * DAY, 5)
+            event = self.event(
+                title=title, kind=Kind.RECRUITMENT_FAIR, starts_at=aware(day, 9), hours=4,
+                venue=venue, audience=Audience.PUBLIC,
+                description="区工商联与区人力资源和社会保障局联合举办，民营企业现场招聘。",
+            )  # fmt: skip
+            if event is not None:
+                self.attend(event, rng.sample(self.companies, rng.randint(15, 25)), rng,
+                            seats=(1, 3))  # fmt: skip
+
+    def others(self):
+        for n, (kind, title, venue, day, reach) in enumerate(data.OTHERS):
+            rng = random.Random(f"{data.SEED}:other:{n}")
+            audience = Audience.INVITATION if kind == "symposium" else Audience.MEMBERS
+            event = self.event(
+                title=title, kind=kind, starts_at=aware(day, 9, 30), hours=3, venue=venue,
+                audience=audience, organizer=self.chambers[n % len(self.chambers)]
+                if kind == "village_tour" and self.chambers else None,
+            )  # fmt: skip
+            if event is None:
+                continue
+            enterprises = rng.sample(self.companies, reach)
+            self.attend(event, enterprises, rng)
+            if kind in Event.PROBLEM_KINDS:
+                self.problems(event, enterprises, rng, rng.randint(3, 5))
+
+    def flood_campaign(self):
+        title, first, last = data.FLOOD_CAMPAIGN
+        rng = random.Random(f"{data.SEED}:flood")
+        event = self.event(
+            title=title, kind=Kind.CHARITY, starts_at=aware(first, 9),
+            hours=(last - first).days * 24 + 8, venue="延庆区工商联", audience=Audience.PUBLIC,
+            description="汛情发生后，区工商联发出倡议，各商会和会员企业踊跃捐款捐物。",
+        )  # fmt: skip
+        if event is None:
+            return
+        donations = [
+            Donation(event=event, organization=chamber, cash_yuan=cash,
+                     received_on=first + rng.randint(1, 10) * DAY, recorded_by=self.staff,
+                     description="商会会员集体捐款")
+            for chamber, cash in zip(self.chambers, data.FLOOD_CHAMBER_CASH, strict=False)
+        ]  # fmt: skip
+        firms = rng.sample(self.companies, data.FLOOD_FIRMS)
+        # Two firms in three give money, two in three goods: everyone gives something.
+        cash_by = [n for n in range(len(firms)) if n % 3 != 2]
+        goods_by = [n for n in range(len(firms)) if n % 3 != 0]
+        cash = dict(
+            zip(cash_by, self.split(data.FLOOD_FIRM_CASH_TOTAL, len(cash_by), rng), strict=True)
+        )
+        goods = dict(
+            zip(goods_by, self.split(data.FLOOD_FIRM_GOODS_TOTAL, len(goods_by), rng), strict=True)
+        )
+        for n, firm in enumerate(firms):
+            given = goods.get(n, Decimal("0"))
+            donations.append(Donation(
+                event=event, enterprise=firm, cash_yuan=cash.get(n, Decimal("0")),
+                goods_value_yuan=given, description=rng.choice(data.FLOOD_GOODS) if given else "",
+                received_on=first + rng.randint(1, 20) * DAY, recorded_by=self.staff,
+            ))  # fmt: skip
+        Donation.objects.bulk_create(donations)
+
+    @staticmethod
+    def split(total: Decimal, parts: int, rng) -> list[Decimal]:
+        weights = [rng.randint(1, 10) for _ in range(parts)]
+        shares = [(total * w / sum(weights)).quantize(Decimal("100")) for w in weights]
+        shares[-1] += total - sum(shares)
+        return shares
+
+    def coming(self):
+        base = max(data.TODAY, timezone.localdate())
+        title, venue, ahead, capacity, registered = data.OPEN_EVENT
+        rng = random.Random(f"{data.SEED}:open")
+        day = base + ahead * DAY
+        event = self.event(
+            title=title, kind=Kind.LECTURE, starts_at=aware(day, 14), hours=2.5, venue=venue,
+            audience=Audience.MEMBERS, capacity=capacity, status=Status.PUBLISHED,
+            registration_opens_at=aware(base - 10 * DAY, 9),
+            registration_closes_at=aware(day - 2 * DAY, 17),
+            description="邀请会计师事务所专家讲解企业数据资产入表的路径、估值与风险。名额有限，先到先得。",
+        )  # fmt: skip
+        if event is not None:
+            self.attend(event, rng.sample(self.companies, registered), rng, checked=False)
+        title, venue, ahead, invited_count = data.PENDING_MEETING
+        rng = random.Random(f"{data.SEED}:pending")
+        day = base + ahead * DAY
+        event = self.event(
+            title=title, kind=Kind.BREAKFAST, starts_at=aware(day, 7, 30), hours=1.5,
+            venue=venue, audience=Audience.INVITATION, capacity=30, status=Status.PUBLISHED,
+            invitations_send_at=aware(base - 2 * DAY, 9),
+            description="年终回顾惠企政策落实情况，听取企业对明年工作的意见建议。",
+        )  # fmt: skip
+        if event is None:
+            return
+        invited = rng.sample(self.companies, invited_count)
+        if self.member is not None and self.member.enterprise not in invited:
+            invited[-1] = self.member.enterprise  # the demo member has an answer to give
+        contacts = {u.enterprise_id: u for u in User.objects.filter(enterprise__in=invited)}
+        sent = event.invitations_send_at
+        invitations = []
+        for n, enterprise in enumerate(invited):
+            response = "accepted" if n < 4 else "declined" if n == 4 else "pending"
+            invitations.append(Invitation(
+                event=event, enterprise=enterprise, user=contacts.get(enterprise.pk),
+                response=response, sent_at=sent,
+                responded_at=sent + DAY if response != "pending" else None,
+            ))  # fmt: skip
+        name, post = data.OFFICIALS[0]
+        invitations.append(Invitation(event=event, guest_name=name, guest_title=post, sent_at=sent))
+        Invitation.objects.bulk_create(invitations)
+        self.created["invitations"] += len(invitations)
+        rows = self.attend(event, invited[:4], rng, checked=False)
+        for row, invitation in zip(rows, invitations[:4], strict=True):
+            row.invitation = invitation
+        Registration.objects.bulk_update(rows, ["invitation"])
+
+    # Output --------------------------------------------------------------------------------
+
+    def report(self):
+        events = Event.objects.filter(is_demo=True)
+        reached = Registration.objects.filter(
+            event__in=events.filter(kind__in={row[0] for row in data.EDUCATION}),
+            checked_in_at__isnull=False,
+        ).count()
+        donations = Donation.objects.filter(event__is_demo=True).totals()
+        c = self.created
+        self.stdout.write(
+            f"活动演示数据 / events demo: 活动 {events.count()} 个（本次新建 {c['events']}），"
+            f"教育类活动到场企业 {reached} 家次，报名 {c['registrations']} 条、邀请 "
+            f"{c['invitations']} 份（本次新建），防汛捐赠现金 {donations['cash']:,.0f} 元、"
+            f"物资 {donations['goods']:,.0f} 元。"
+        )

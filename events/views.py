@@ -1,0 +1,399 @@
+"""Event pages: the public calendar, the event page, sign-up, invitations, check-in, records.
+
+Who may use each view is said by its decorator or its access helper (events.access).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members.access import staff_required
+
+from . import access, calendar, services
+from .forms import (
+    CancelForm,
+    EventForm,
+    InviteForm,
+    RespondForm,
+)
+from .models import Event, Invitation, Registration
+
+LIST_RELATED = ["organizer"]
+
+
+def _listed(user):
+    return (
+        Event.objects.visible_to(user)
+        .exclude(status=Event.Status.DRAFT)
+        .select_related(*LIST_RELATED)
+    )
+
+
+def event_list(request):
+    """Coming events (or, with ?past=1, past ones), newest first for the past."""
+    past = request.GET.get("past") == "1"
+    now = timezone.now()
+    events = _listed(request.user)
+    events = (
+        events.filter(ends_at__lt=now).order_by("-starts_at")
+        if past
+        else events.filter(ends_at__gte=now)
+    )
+    page = Paginator(events, 25).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    return render(request, "events/list.html", {"page": page, "past": past, "today": today})
+
+
+def month(request, year, month):
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise Http404
+    start, end = calendar.grid_bounds(year, month)
+    events = _listed(request.user).filter(starts_at__lt=end, ends_at__gte=start)
+    context = {
+        "weeks": calendar.month_grid(year, month, events),
+        "first": timezone.datetime(year, month, 1).date(),
+        "previous": calendar.shift_month(year, month, -1),
+        "next": calendar.shift_month(year, month, 1),
+    }
+    return render(request, "events/month.html", context)
+
+
+def this_month(request):
+    today = timezone.localdate()
+    return redirect("events:month", today.year, today.month)
+
+
+def ical(request):
+    """Published public and member events, for phone calendars (no login possible there).
+
+    Titles, times and venues of member events are not secret (the federation announces them);
+    their pages still ask members to log in.
+    """
+    events = Event.objects.filter(
+        status__in=[Event.Status.PUBLISHED, Event.Status.FINISHED, Event.Status.CANCELLED],
+        audience__in=[Event.Audience.PUBLIC, Event.Audience.MEMBERS],
+        starts_at__gte=timezone.now() - timezone.timedelta(days=180),
+    ).select_related(*LIST_RELATED)
+    response = HttpResponse(
+        calendar.build_ical(events), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="events.ics"'
+    response["Cache-Control"] = "public, max-age=900"
+    return response
+
+
+def detail(request, public_id):
+    event = access.get_event(request.user, public_id)
+    user = request.user
+    mine = None
+    if user.is_authenticated:
+        mine = event.registrations.active().filter(user=user).first()
+    context = {
+        "event": event,
+        "mine": mine,
+        "can_register": access.can_register(user, event) and event.is_open_for_registration,
+        "seats_taken": services.seats_taken(event),
+        "photos": event.photos.all(),
+    }
+    if event.is_charity:
+        context["donations"] = event.donations.select_related("enterprise", "organization")
+        context["donation_totals"] = event.donations.totals()
+    if user.is_authenticated and user.is_staff:
+        context["problems"] = event.problems.select_related("enterprise")
+    return render(request, "events/detail.html", context)
+
+
+@login_required
+@require_POST
+def register(request, public_id):
+    event = access.get_event(request.user, public_id)
+    if not access.can_register(request.user, event):
+        raise Http404
+    try:
+        registration = services.register_for_event(event=event, actor=request.user)
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Registered: %(status)s.") % {"status": registration.get_status_display()}
+        )
+    return redirect("events:detail", event.public_id)
+
+
+@login_required
+@require_POST
+def registration_cancel(request, public_id):
+    registration = access.get_registration(request.user, public_id)
+    try:
+        services.cancel_registration(registration=registration, actor=request.user)
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The registration was cancelled."))
+    if request.user.is_staff and request.POST.get("next") == "dashboard":
+        return redirect("events:dashboard", registration.event.public_id)
+    return redirect("events:mine")
+
+
+@login_required
+def registration_qr(request, public_id):
+    """The check-in QR code of a confirmed registration, for its holder and for staff."""
+    registration = access.get_registration(request.user, public_id)
+    if registration.status != Registration.Status.CONFIRMED:
+        raise Http404
+    svg = calendar.qr_svg(calendar.checkin_url(registration))
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def mine(request):
+    user = request.user
+    own = Q(user=user) | Q(enterprise_id=user.enterprise_id) if user.enterprise_id else Q(user=user)
+    registrations = (
+        Registration.objects.filter(own)
+        .exclude(event__status=Event.Status.DRAFT)
+        .select_related("event", "enterprise")
+        .order_by("-event__starts_at", "id")[:100]
+    )
+    invitations = (
+        Invitation.objects.for_user(user)
+        .exclude(event__status=Event.Status.DRAFT)
+        .select_related("event", "enterprise", "user")
+        .order_by("-event__starts_at")[:100]
+    )
+    return render(
+        request, "events/mine.html", {"registrations": registrations, "invitations": invitations}
+    )
+
+
+# --- Staff -------------------------------------------------------------------------------------
+
+
+@staff_required
+def manage(request):
+    events = (
+        Event.objects.select_related(*LIST_RELATED)
+        .annotate(
+            confirmed=Count("registrations", filter=Q(registrations__status="confirmed")),
+            invited=Count("invitations", distinct=True),
+        )
+        .order_by("-starts_at")
+    )
+    status = request.GET.get("status")
+    if status in Event.Status.values:
+        events = events.filter(status=status)
+    page = Paginator(events, 30).get_page(request.GET.get("page"))
+    return render(request, "events/manage.html", {"page": page, "status": status})
+
+
+@staff_required
+def create(request):
+    form = EventForm(request.POST or None, instance=Event())
+    if request.method == "POST" and form.is_valid():
+        event = services.save_event(event=form.instance, actor=request.user)
+        messages.success(request, _("The event was saved as a draft."))
+        return redirect("events:dashboard", event.public_id)
+    return render(request, "events/form.html", {"form": form})
+
+
+@staff_required
+def edit(request, public_id):
+    event = access.get_event_to_manage(request.user, public_id)
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_event(event=form.instance, actor=request.user)
+        except services.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The event was saved."))
+            return redirect("events:dashboard", event.public_id)
+    return render(request, "events/form.html", {"form": form, "event": event})
+
+
+def _staff_action(request, public_id, action, success):
+    event = access.get_event_to_manage(request.user, public_id)
+    try:
+        result = action(event)
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success(result) if callable(success) else success)
+    return redirect("events:dashboard", event.public_id)
+
+
+@staff_required
+@require_POST
+def publish(request, public_id):
+    return _staff_action(
+        request,
+        public_id,
+        lambda event: services.publish_event(event=event, actor=request.user),
+        _("The event was published."),
+    )
+
+
+@staff_required
+def cancel(request, public_id):
+    event = access.get_event_to_manage(request.user, public_id)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _staff_action(
+            request,
+            public_id,
+            lambda event: services.cancel_event(
+                event=event, actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+            _("The event was cancelled; everyone registered is told."),
+        )
+    return render(request, "events/cancel.html", {"form": form, "event": event})
+
+
+@staff_required
+def dashboard(request, public_id):
+    """Registrations, invitation answers and attendance; ?part=responses is the live part."""
+    event = access.get_event_to_manage(request.user, public_id)
+    invitations = event.invitations.select_related("enterprise", "user").prefetch_related(
+        Prefetch(
+            "registration",
+            queryset=Registration.objects.only("id", "invitation_id", "checked_in_at"),
+        )
+    )
+    responses = invitations.aggregate(
+        accepted=Count("id", filter=Q(response="accepted")),
+        declined=Count("id", filter=Q(response="declined")),
+        pending=Count("id", filter=Q(response="pending")),
+    )
+    context = {"event": event, "invitations": invitations, "responses": responses}
+    if request.GET.get("part") == "responses":
+        return render(request, "events/_responses.html", context)
+    context.update(
+        registrations=event.registrations.select_related("enterprise", "user", "invitation"),
+        summary=services.attendance_summary(event),
+        by_enterprise=services.attendance_by_enterprise(event),
+    )
+    return render(request, "events/dashboard.html", context)
+
+
+@staff_required
+def invite(request, public_id):
+    event = access.get_event_to_manage(request.user, public_id)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = services.invite(
+                event=event,
+                actor=request.user,
+                enterprises=form.chosen_enterprises(),
+                users=form.cleaned_data["leaders"],
+                guests=form.cleaned_data["guests"],
+            )
+        except services.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(count)d invitees added.") % {"count": len(made)})
+            return redirect("events:dashboard", event.public_id)
+    return render(request, "events/invite.html", {"form": form, "event": event})
+
+
+@staff_required
+@require_POST
+def send_invitations(request, public_id):
+    return _staff_action(
+        request,
+        public_id,
+        lambda event: services.send_invitations_now(event=event, actor=request.user),
+        lambda n: _("%(count)d invitations sent.") % {"count": n},
+    )
+
+
+@staff_required
+@require_POST
+def remind(request, public_id):
+    return _staff_action(
+        request,
+        public_id,
+        lambda event: services.remind_non_responders(event=event, actor=request.user),
+        lambda n: _("%(count)d invitees reminded.") % {"count": n},
+    )
+
+
+@staff_required
+@require_POST
+def registration_decide(request, public_id):
+    registration = access.get_registration(request.user, public_id)
+    approve = request.POST.get("decision") == "approve"
+    return _staff_action(
+        request,
+        registration.event.public_id,
+        lambda event: services.decide_registration(
+            registration=registration, actor=request.user, approve=approve
+        ),
+        _("The registration was decided."),
+    )
+
+
+@staff_required
+def export(request, public_id):
+    event = access.get_event_to_manage(request.user, public_id)
+    registrations = event.registrations.exclude(status=Registration.Status.CANCELLED)
+    return calendar.attendees_workbook(event, registrations.select_related("enterprise"))
+
+
+# --- Invitation links (no login: the token is the credential) ---------------------------------
+
+
+def invitation(request, public_id, token):
+    invitation = access.get_invitation(public_id, token)
+    initial = {"answer": "accept", "attendees": invitation.attendees}
+    form = RespondForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.respond_to_invitation(
+                invitation=invitation,
+                accept=form.cleaned_data["answer"] == "accept",
+                attendees=form.cleaned_data["attendees"],
+            )
+        except services.TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Thank you: your answer was recorded."))
+            return redirect("events:invitation", public_id, token)
+    registration = Registration.objects.filter(
+        invitation=invitation, status=Registration.Status.CONFIRMED
+    ).first()
+    context = {
+        "invitation": invitation,
+        "event": invitation.event,
+        "form": form,
+        "registration": registration,
+    }
+    return render(request, "events/invitation.html", context)
+
+
+def invitation_card(request, public_id, token):
+    invitation = access.get_invitation(public_id, token)
+    return render(
+        request, "events/card.html", {"invitation": invitation, "event": invitation.event}
+    )
+
+
+def invitation_qr(request, public_id, token):
+    """The check-in code of an accepted invitation, for invitees without an account."""
+    invitation = access.get_invitation(public_id, token)
+    registration = Registration.objects.filter(
+        invitation=invitation, status=Registration.Status.CONFIRMED
+    ).first()
+    if registration is None:
+        raise Http404
+    return HttpResponse(
+        calendar.qr_svg(calendar.checkin_url(registration)), content_type="image/svg+xml"
+    )

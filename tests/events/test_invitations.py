@@ -1,0 +1,225 @@
+"""Invitations: choosing invitees, personal links bound to one invitee and one event, answers."""
+
+import pytest
+from django.core import mail
+
+from chambers.models import Affiliation, Organization
+from events import services
+from events.models import Event, Invitation
+from notices.models import Notice
+from tests.conftest import client_for
+from tests.events.factories import EventFactory, InvitationFactory, at
+from tests.factories import EnterpriseFactory, UserFactory, township
+
+pytestmark = pytest.mark.django_db
+
+
+def invitation_url(invitation, event=None):
+    event = event or invitation.event
+    return f"/events/{event.public_id}/invitation/{invitation.token}/"
+
+
+@pytest.fixture
+def meeting(staff):
+    return EventFactory(
+        kind=Event.Kind.BREAKFAST, title="企业家早餐会（11月）", audience=Event.Audience.INVITATION
+    )
+
+
+def test_staff_invite_by_filter_leaders_and_guests(staff_client, meeting, leader, user_a):
+    chamber = Organization.objects.create(slug="ice", name="冰雪产业商会", kind="industry")
+    in_chamber = EnterpriseFactory(township=township("110119102"))
+    Affiliation.objects.create(organization=chamber, enterprise=in_chamber)
+    EnterpriseFactory(township=township("110119102"))  # same township, not in the chamber
+    response = staff_client.post(
+        f"/events/{meeting.public_id}/invite/",
+        {
+            "township": township("110119102").pk,
+            "chamber": chamber.pk,
+            "enterprises": [user_a.enterprise_id],
+            "leaders": [leader.pk],
+            "guests": "张明，区发改委副主任，zm@example.cn\n李华, 区人社局局长, lh@example.cn",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    invitations = meeting.invitations.all()
+    assert {i.enterprise for i in invitations if i.enterprise} == {in_chamber, user_a.enterprise}
+    assert invitations.get(enterprise=user_a.enterprise).user == user_a
+    assert invitations.get(user=leader, enterprise__isnull=True)
+    guests = invitations.filter(enterprise__isnull=True, user__isnull=True)
+    assert sorted(g.guest_name for g in guests) == ["张明", "李华"]
+    assert len({i.token for i in invitations}) == 5
+
+
+def test_inviting_twice_does_not_duplicate(staff, meeting, enterprise_a):
+    services.invite(event=meeting, actor=staff, enterprises=[enterprise_a])
+    services.invite(event=meeting, actor=staff, enterprises=[enterprise_a])
+    assert meeting.invitations.count() == 1
+
+
+def test_guest_lines_are_checked(staff_client, meeting):
+    response = staff_client.post(
+        f"/events/{meeting.public_id}/invite/", {"guests": "张明, 主任, not-an-address"}
+    )
+    assert response.status_code == 200
+    assert "not-an-address" in response.content.decode()
+    assert not meeting.invitations.exists()
+
+
+def test_link_works_without_login_and_shows_only_that_invitee(client, meeting):
+    mine = InvitationFactory(event=meeting, guest_name="张明")
+    InvitationFactory(event=meeting, guest_name="李华")
+    page = client.get(invitation_url(mine))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "张明" in text and "李华" not in text
+
+
+def test_wrong_token_is_404(client, meeting):
+    InvitationFactory(event=meeting)
+    assert client.get(f"/events/{meeting.public_id}/invitation/not-the-token/").status_code == 404
+
+
+def test_token_with_another_events_address_is_404(client, meeting):
+    invitation = InvitationFactory(event=meeting)
+    other = EventFactory(audience=Event.Audience.INVITATION)
+    assert client.get(invitation_url(invitation, other)).status_code == 404
+    assert (
+        client.post(
+            invitation_url(invitation, other), {"answer": "accept", "attendees": 1}
+        ).status_code
+        == 404
+    )
+    invitation.refresh_from_db()
+    assert invitation.response == "pending"
+
+
+def test_draft_event_links_do_not_work_yet(client):
+    invitation = InvitationFactory(event__status=Event.Status.DRAFT)
+    assert client.get(invitation_url(invitation)).status_code == 404
+
+
+def test_accepting_books_seats_with_a_check_in_code(client, meeting):
+    invitation = InvitationFactory(event=meeting)
+    response = client.post(invitation_url(invitation), {"answer": "accept", "attendees": 3})
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert (invitation.response, invitation.attendees) == ("accepted", 3)
+    registration = invitation.registration
+    assert (registration.status, registration.seats) == ("confirmed", 3)
+    assert registration.person_name.startswith("张明")
+    qr = client.get(invitation_url(invitation) + "qr.svg")
+    assert qr.status_code == 200 and b"<svg" in qr.content
+
+
+def test_declining_after_accepting_frees_the_seats(client, meeting):
+    invitation = InvitationFactory(event=meeting)
+    client.post(invitation_url(invitation), {"answer": "accept", "attendees": 2})
+    client.post(invitation_url(invitation), {"answer": "decline", "attendees": 1})
+    invitation.refresh_from_db()
+    assert invitation.response == "declined"
+    assert invitation.registration.status == "cancelled"
+    assert services.seats_taken(meeting) == 0
+
+
+@pytest.mark.parametrize("attendees", [0, 11, -1])
+def test_attendees_are_bounded(client, meeting, attendees):
+    invitation = InvitationFactory(event=meeting)
+    response = client.post(invitation_url(invitation), {"answer": "accept", "attendees": attendees})
+    assert response.status_code == 200
+    invitation.refresh_from_db()
+    assert invitation.response == "pending"
+
+
+def test_cannot_answer_once_the_event_started(client):
+    invitation = InvitationFactory(event__starts_at=at(hours=-1), event__ends_at=at(hours=1))
+    client.post(invitation_url(invitation), {"answer": "accept", "attendees": 1})
+    invitation.refresh_from_db()
+    assert invitation.response == "pending"
+
+
+def test_invited_enterprise_user_sees_the_meeting_others_do_not(staff, meeting, user_a, user_b):
+    services.invite(event=meeting, actor=staff, enterprises=[user_a.enterprise])
+    assert client_for(user_a).get(f"/events/{meeting.public_id}/").status_code == 200
+    assert client_for(user_b).get(f"/events/{meeting.public_id}/").status_code == 404
+    assert client_for(None).get(f"/events/{meeting.public_id}/").status_code == 404
+    mine = client_for(user_a).get("/events/mine/").content.decode()
+    assert meeting.title in mine
+    assert meeting.title not in client_for(user_b).get("/events/mine/").content.decode()
+
+
+def test_card_shows_the_invitees_name(client, meeting):
+    invitation = InvitationFactory(event=meeting, guest_name="王建国", guest_title="区长")
+    card = client.get(invitation_url(invitation) + "card/").content.decode()
+    assert "王建国 区长" in card and meeting.title in card
+
+
+def test_sending_now_tells_accounts_and_emails_guests_once(staff, meeting, user_a, mailoutbox):
+    services.invite(
+        event=meeting,
+        actor=staff,
+        enterprises=[user_a.enterprise],
+        guests=[{"name": "张明", "title": "主任", "email": "zm@example.cn"}],
+    )
+    assert services.send_invitations_now(event=meeting, actor=staff) == 2
+    assert services.send_invitations_now(event=meeting, actor=staff) == 0
+    notice = Notice.objects.get(kind="event_invitation")
+    assert notice.recipient == user_a
+    guest = meeting.invitations.get(guest_name="张明")
+    assert [m.to for m in mail.outbox] == [["zm@example.cn"]]
+    assert guest.token in mail.outbox[0].body
+    assert meeting.invitations.filter(sent_at__isnull=True).count() == 0
+
+
+def test_a_draft_sends_no_invitations(staff, enterprise_a):
+    event = EventFactory(status=Event.Status.DRAFT, audience=Event.Audience.INVITATION)
+    services.invite(event=event, actor=staff, enterprises=[enterprise_a])
+    with pytest.raises(services.TransitionError):
+        services.send_invitations_now(event=event, actor=staff)
+
+
+def test_staff_see_answers_on_the_dashboard(staff_client, meeting, client):
+    invitation = InvitationFactory(event=meeting, guest_name="张明")
+    client.post(invitation_url(invitation), {"answer": "accept", "attendees": 2})
+    part = staff_client.get(f"/events/{meeting.public_id}/dashboard/?part=responses")
+    assert "张明" in part.content.decode()
+    assert part.context["responses"] == {"accepted": 1, "declined": 0, "pending": 0}
+    assert Invitation.objects.get().response == "accepted"
+
+
+def test_remind_non_responders_once(staff, meeting, user_a, user_b):
+    services.invite(event=meeting, actor=staff, enterprises=[user_a.enterprise, user_b.enterprise])
+    services.send_invitations_now(event=meeting, actor=staff)
+    services.respond_to_invitation(invitation=meeting.invitations.get(user=user_b), accept=True)
+    assert services.remind_non_responders(event=meeting, actor=staff) == 1
+    assert services.remind_non_responders(event=meeting, actor=staff) == 0
+    reminders = Notice.objects.filter(kind="event_invitation_reminder")
+    assert [n.recipient for n in reminders] == [user_a]
+
+
+def test_guest_without_account_has_no_access_to_member_pages(client, meeting):
+    invitation = InvitationFactory(event=meeting)
+    assert client.get("/events/mine/").status_code == 302
+    assert client.get(f"/events/{meeting.public_id}/dashboard/").status_code == 302
+    assert invitation.user is None
+
+
+def test_staff_user_not_invited_still_manages(staff_client, meeting):
+    assert staff_client.get(f"/events/{meeting.public_id}/").status_code == 200
+
+
+def test_leader_invited_personally(staff, meeting, leader):
+    services.invite(event=meeting, actor=staff, users=[leader])
+    assert client_for(leader).get(f"/events/{meeting.public_id}/").status_code == 200
+    other = UserFactory()
+    assert client_for(other).get(f"/events/{meeting.public_id}/").status_code == 404
+
+
+def test_invitee_who_had_registered_keeps_one_booking(staff, user_a):
+    event = EventFactory(capacity=5)
+    registered = services.register_for_event(event=event, actor=user_a)
+    invitation = services.invite(event=event, actor=staff, enterprises=[user_a.enterprise])[0]
+    services.respond_to_invitation(invitation=invitation, accept=True, attendees=3)
+    registered.refresh_from_db()
+    assert event.registrations.count() == 1
+    assert (registered.invitation, registered.seats) == (invitation, 3)

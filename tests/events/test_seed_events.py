@@ -1,0 +1,77 @@
+"""`manage.py seed_events` (part of seed_demo): eighteen months of a federation's events."""
+
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from events.models import Donation, Event, Invitation, RaisedProblem, Registration
+from members.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    out = StringIO()
+    call_command("seed_members", quiet=True, stdout=out)
+    call_command("seed_chambers", quiet=True, stdout=out)
+    call_command("seed_events", stdout=out)
+    return out
+
+
+def test_needs_the_members_demo_first():
+    with pytest.raises(CommandError):
+        call_command("seed_events", stdout=StringIO())
+
+
+def test_a_year_and_a_half_of_events_and_a_second_run_changes_nothing(seeded):
+    counts = (
+        Event.objects.count(),
+        Registration.objects.count(),
+        Invitation.objects.count(),
+        Donation.objects.count(),
+        RaisedProblem.objects.count(),
+    )
+    call_command("seed_events", stdout=StringIO())
+    assert (
+        Event.objects.count(),
+        Registration.objects.count(),
+        Invitation.objects.count(),
+        Donation.objects.count(),
+        RaisedProblem.objects.count(),
+    ) == counts
+
+    breakfasts = Event.objects.filter(kind=Event.Kind.BREAKFAST, status="finished")
+    months = {e.starts_at.strftime("%Y-%m") for e in breakfasts}
+    assert len(months) == breakfasts.count() == 18  # one a month, 2025-06 … 2026-11
+    officials = Invitation.objects.filter(
+        event__in=breakfasts, user__isnull=True, enterprise__isnull=True
+    )
+    assert officials.count() == 36 and all("区" in i.guest_title for i in officials)
+    assert RaisedProblem.objects.filter(event__in=breakfasts).count() >= 36
+
+    education = Event.objects.filter(
+        kind__in=["lecture", "training", "study_visit"], status="finished"
+    )
+    reached = Registration.objects.filter(event__in=education, checked_in_at__isnull=False)
+    assert reached.count() > 1000
+    assert Event.objects.filter(kind="financing_fair").count() == 4
+    assert Event.objects.filter(kind="recruitment_fair", starts_at__month=4).count() == 4
+
+    flood = Event.objects.get(kind=Event.Kind.CHARITY)
+    totals = flood.donations.totals()
+    assert (totals["cash"], totals["goods"]) == (Decimal("2889700"), Decimal("301160"))
+    assert flood.donations.filter(organization__isnull=False).count() == 4
+
+
+def test_one_event_open_for_registration_and_one_meeting_awaiting_answers(seeded):
+    open_now = [e for e in Event.objects.filter(status="published") if e.is_open_for_registration]
+    assert len(open_now) == 1
+    assert open_now[0].registrations.count() < open_now[0].capacity
+    meeting = Event.objects.get(status="published", audience="invitation")
+    assert meeting.invitations.filter(response="pending").count() >= 5
+    member = User.objects.get(email="member@ylqgsl.demo")
+    assert meeting.invitations.get(enterprise=member.enterprise).user == member
