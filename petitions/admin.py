@@ -1,0 +1,110 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Attachment,
+    DeadlineRule,
+    Department,
+    Holiday,
+    Petition,
+    PetitionEvent,
+    Suggestion,
+)
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "contact_name", "contact_phone", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    """The federation's own calendar entries: they override the calendar package."""
+
+    list_display = ["day", "name", "is_workday"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "day"
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "first_response_hours",
+        "reply_working_days",
+        "complex_reply_working_days",
+        "reply_hours",
+    ]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class EventInline(ReadOnlyInline):
+    model = PetitionEvent
+    fields = ["at", "actor", "action", "from_status", "to_status", "visible_to_enterprise", "note"]
+    readonly_fields = fields
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ["original_name", "size", "uploaded_by", "created_at", "visible_to_enterprise"]
+    readonly_fields = fields
+
+
+@admin.register(Petition)
+class PetitionAdmin(SimpleHistoryAdmin):
+    """Read-only: petitions change only through the handling actions, which keep the
+    timeline; the admin is for looking things up."""
+
+    list_display = ["tracking_number", "title", "enterprise", "category", "status", "created_at"]
+    list_filter = ["status", "category", "channel", "urgency"]
+    search_fields = ["tracking_number", "title", "enterprise__name"]
+    list_select_related = ["enterprise"]
+    inlines = [EventInline, AttachmentInline]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PetitionEvent)
+class PetitionEventAdmin(admin.ModelAdmin):
+    """The timeline: never changed, never deleted."""
+
+    list_display = ["petition", "at", "actor", "action", "to_status", "visible_to_enterprise"]
+    list_select_related = ["petition", "actor"]
+    list_filter = ["action"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "author", "sent_to", "forwarded_to", "adopted_level"]
+    list_filter = ["kind", "sent_to", "forwarded_to", "adopted_level"]
+    search_fields = ["title"]

@@ -1,0 +1,355 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Enterprise
+
+from .models import Category, Channel, Department, Petition, Rating, Suggestion, Urgency
+from .states import Status
+
+User = get_user_model()
+
+# extension: accepted leading bytes. Office files are ZIP (docx, xlsx, pptx) or the older
+# OLE compound format (doc, xls, ppt).
+ZIP = (b"PK\x03\x04",)
+OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
+ALLOWED_ATTACHMENTS = {
+    "pdf": (b"%PDF-",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "docx": ZIP,
+    "xlsx": ZIP,
+    "pptx": ZIP,
+    "doc": OLE,
+    "xls": OLE,
+    "ppt": OLE,
+}
+ACCEPT = ",".join(f".{ext}" for ext in ALLOWED_ATTACHMENTS)
+MAX_FILES = 5
+
+
+def clean_attachment(upload):
+    """PDF, images or Office files, by extension and by content, within the size limit."""
+    name = upload.name or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ALLOWED_ATTACHMENTS:
+        raise ValidationError(
+            _("%(name)s: attach PDF, JPEG, PNG or Office (Word, Excel, PowerPoint) files.")
+            % {"name": name},
+            code="file_type",
+        )
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("%(name)s is too large: at most %(mb)d MB a file.")
+            % {"name": name, "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+            code="file_size",
+        )
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in ALLOWED_ATTACHMENTS[ext]):
+        raise ValidationError(
+            _("%(name)s: the content does not match the file type.") % {"name": name},
+            code="file_content",
+        )
+    return upload
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern), each checked."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [single(f, initial) for f in files if f]
+        if len(files) > MAX_FILES:
+            raise ValidationError(_("Attach at most %(n)d files.") % {"n": MAX_FILES})
+        errors = []
+        for upload in files:
+            try:
+                clean_attachment(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+def attachments_field():
+    return MultipleFileField(
+        label=_("Attachments"),
+        help_text=_("PDF, images or Office files, up to %(n)d files of %(mb)d MB each.")
+        % {"n": MAX_FILES, "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+    )
+
+
+def form_helper(form_tag=False):
+    helper = FormHelper()
+    helper.form_tag = form_tag
+    return helper
+
+
+class PetitionForm(forms.ModelForm):
+    attachments = attachments_field()
+
+    class Meta:
+        model = Petition
+        fields = ["category", "urgency", "title", "description", "anonymous_sharing"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())
+
+
+class StaffPetitionForm(PetitionForm):
+    """Staff record a petition raised through another channel, for an enterprise."""
+
+    enterprise = forms.ModelChoiceField(
+        label=_("Enterprise"), queryset=Enterprise.objects.members().only("id", "name")
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
+    )
+
+    class Meta(PetitionForm.Meta):
+        fields = ["enterprise", "channel", "source_event", *PetitionForm.Meta.fields]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from events.models import Event
+
+        self.fields["source_event"].queryset = Event.objects.filter(
+            kind__in=Event.PROBLEM_KINDS
+        ).order_by("-id")
+        self.fields["source_event"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        channel, event = cleaned.get("channel"), cleaned.get("source_event")
+        meeting = channel in (Channel.BREAKFAST, Channel.APPEAL_FORUM)
+        if meeting and event is None:
+            self.add_error("source_event", _("Choose the meeting it was raised at."))
+        if event is not None and not meeting:
+            self.add_error("source_event", _("Only a meeting channel links to an event."))
+        return cleaned
+
+
+class VersionedForm(forms.Form):
+    """Every action form carries the version of the petition the person saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def note_field(label=None, required=False, rows=3):
+    return forms.CharField(
+        label=label or _("Note"),
+        required=required,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class AcceptForm(VersionedForm):
+    title = _("Accept")
+    is_complex = forms.BooleanField(
+        label=_("Complex case: the longer reply limit applies"), required=False
+    )
+    note = note_field(_("Message to the enterprise"))
+
+
+class DeclineForm(VersionedForm):
+    title = _("Decline")
+    reason = note_field(_("Reason for declining"), required=True)
+
+
+class MergeForm(VersionedForm):
+    title = _("Merge into a duplicate")
+    into = forms.CharField(label=_("Tracking number of the petition to merge into"), max_length=20)
+    note = note_field(_("Message to the enterprise"))
+
+    def clean_into(self):
+        number = self.cleaned_data["into"].strip().upper()
+        try:
+            return Petition.objects.get(tracking_number=number)
+        except Petition.DoesNotExist:
+            raise ValidationError(_("No petition has this tracking number.")) from None
+
+
+class DispatchForm(VersionedForm):
+    title = _("Dispatch to a handler")
+    handler = forms.ModelChoiceField(
+        label=_("Handler"), queryset=User.objects.filter(is_staff=True, is_active=True)
+    )
+    note = note_field(_("Internal note"))
+
+
+class ForwardForm(VersionedForm):
+    title = _("Forward to a department")
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.filter(is_active=True)
+    )
+    reference = forms.CharField(
+        label=_("Department's reference number"), max_length=50, required=False
+    )
+    note = note_field(_("Message to the enterprise"))
+
+
+class StartForm(VersionedForm):
+    title = _("Start work")
+    note = note_field(_("Message to the enterprise (optional)"))
+
+
+class RequestInfoForm(VersionedForm):
+    title = _("Ask the enterprise for information")
+    question = note_field(_("What the enterprise should add"), required=True)
+
+
+class UpdateForm(VersionedForm):
+    title = _("Post an update")
+    note = note_field(_("Update"), required=True)
+    visible = forms.BooleanField(label=_("The enterprise may see this update"), required=False)
+
+
+class ReplyForm(VersionedForm):
+    title = _("Reply")
+    text = note_field(_("Reply to the enterprise"), required=True, rows=6)
+    attachments = attachments_field()
+
+
+class CloseForm(VersionedForm):
+    title = _("Close")
+    note = note_field(_("Closing note"))
+
+
+class ExtendForm(VersionedForm):
+    title = _("Extend the deadline")
+    working_days = forms.IntegerField(
+        label=_("Extend by (working days)"), min_value=1, max_value=60
+    )
+    reason = note_field(_("Reason for the extension"), required=True)
+
+
+class EscalateForm(VersionedForm):
+    title = _("Escalate")
+    note = note_field(_("Why it is escalated"), required=True)
+
+
+class ProvideInfoForm(VersionedForm):
+    text = note_field(_("Information you add"), required=True, rows=5)
+    attachments = attachments_field()
+
+
+class RateForm(VersionedForm):
+    rating = forms.ChoiceField(
+        label=_("Your rating"), choices=Rating.choices, widget=forms.RadioSelect
+    )
+    comment = note_field(_("Comment"))
+
+
+STAFF_ACTION_FORMS = {
+    "accept": AcceptForm,
+    "decline": DeclineForm,
+    "merge": MergeForm,
+    "dispatch": DispatchForm,
+    "forward": ForwardForm,
+    "start": StartForm,
+    "request_info": RequestInfoForm,
+    "update": UpdateForm,
+    "reply": ReplyForm,
+    "close": CloseForm,
+    "extend": ExtendForm,
+    "escalate": EscalateForm,
+}
+
+
+class LedgerFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("Any")), *Category.choices]
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False, choices=[("", _("Any")), *Urgency.choices]
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), required=False, queryset=Department.objects.all()
+    )
+    handler = forms.ModelChoiceField(
+        label=_("Handler"), required=False, queryset=User.objects.filter(is_staff=True)
+    )
+    month = forms.DateField(
+        label=_("Month filed"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Rendered by hand in the ledger (crispy costs milliseconds a field on a hot page).
+        for field in self.fields.values():
+            widget = field.widget
+            if widget.input_type == "checkbox":
+                widget.attrs["class"] = "form-check-input"
+            elif widget.input_type == "select":
+                widget.attrs["class"] = "form-select mb-3"
+            else:
+                widget.attrs["class"] = "form-control mb-3"
+
+
+class SuggestionForm(forms.ModelForm):
+    class Meta:
+        model = Suggestion
+        fields = ["kind", "title", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 8})}
+
+
+class SuggestionRoutingForm(forms.ModelForm):
+    class Meta:
+        model = Suggestion
+        fields = [
+            "sent_to",
+            "sent_on",
+            "forwarded_to",
+            "forwarded_on",
+            "adopted_level",
+            "adopted_by",
+            "adopted_on",
+            "instruction",
+            "instruction_by",
+            "instruction_on",
+            "points",
+        ]
+        widgets = {
+            "sent_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "forwarded_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "adopted_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "instruction_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "instruction": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("sent_to") and not cleaned.get("sent_on"):
+            self.add_error("sent_on", _("Give the date it was sent."))
+        if cleaned.get("forwarded_to") and not cleaned.get("sent_to"):
+            self.add_error("forwarded_to", _("Record where it was sent first."))
+        if cleaned.get("forwarded_to") and not cleaned.get("forwarded_on"):
+            self.add_error("forwarded_on", _("Give the date it was forwarded."))
+        if cleaned.get("adopted_level") and not cleaned.get("adopted_on"):
+            self.add_error("adopted_on", _("Give the date it was adopted."))
+        return cleaned

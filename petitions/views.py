@@ -1,0 +1,385 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from members.access import staff_required
+from members.models import Enterprise
+
+from . import access, ledger, metrics, services
+from .forms import (
+    STAFF_ACTION_FORMS,
+    LedgerFilterForm,
+    PetitionForm,
+    ProvideInfoForm,
+    RateForm,
+    StaffPetitionForm,
+    SuggestionForm,
+    SuggestionRoutingForm,
+    form_helper,
+)
+from .models import Petition, Suggestion
+from .states import allowed_actions
+from .suggestions import yearly_figures
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _refused(request, petition, error):
+    messages.error(request, str(error.args[0] if error.args else error))
+    return redirect("petitions:detail", petition.public_id)
+
+
+@login_required
+def petition_list(request):
+    """The enterprise's own petitions (staff: every petition, newest first)."""
+    if not access.can_follow(request.user):
+        raise PermissionDenied
+    petitions = ledger.rows(Petition.objects.visible_to(request.user))
+    page = ledger.LedgerPage(petitions, ledger.page_number(request.GET.get("page")))
+    ledger.present(page.rows)
+    return render(
+        request,
+        "petitions/list.html",
+        {"page": page, "can_file": access.can_file(request.user)},
+    )
+
+
+@login_required
+def petition_new(request):
+    if request.user.is_staff:
+        return redirect("petitions:record_new")
+    if not access.can_file(request.user):
+        raise PermissionDenied
+    form = PetitionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        petition = services.file_petition(
+            actor=request.user,
+            enterprise=Enterprise.objects.get(pk=request.user.enterprise_id),
+            files=data.pop("attachments"),
+            **data,
+        )
+        messages.success(
+            request,
+            _("Your petition was filed. Its tracking number is %(number)s.")
+            % {"number": petition.tracking_number},
+        )
+        return redirect("petitions:detail", petition.public_id)
+    return render(request, "petitions/new.html", {"form": form, "helper": form_helper()})
+
+
+@staff_required
+def petition_record_new(request):
+    """Staff record a petition raised at a visit, a meeting, by phone or by letter."""
+    form = StaffPetitionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        petition = services.file_petition(actor=request.user, files=data.pop("attachments"), **data)
+        messages.success(
+            request, _("Recorded as %(number)s.") % {"number": petition.tracking_number}
+        )
+        return redirect("petitions:detail", petition.public_id)
+    return render(
+        request, "petitions/new.html", {"form": form, "helper": form_helper(), "staff": True}
+    )
+
+
+def _timeline(petition, user):
+    events = petition.events.select_related("actor").prefetch_related("attachments")
+    if not user.is_staff:
+        events = events.filter(visible_to_enterprise=True)
+    return events
+
+
+@login_required
+def petition_detail(request, public_id):
+    petition = access.get_petition(request.user, public_id)
+    user = request.user
+    initial = {"version": petition.version}
+    context = {
+        "petition": petition,
+        "timeline": _timeline(petition, user),
+        "attachments": [
+            a for a in petition.attachments.all() if user.is_staff or a.visible_to_enterprise
+        ],
+        "overdue": petition.is_overdue(),
+    }
+    if user.is_staff:
+        context["action_forms"] = [
+            (action, STAFF_ACTION_FORMS[action](initial=initial, prefix=action))
+            for action in allowed_actions(petition.status, by_enterprise=False)
+        ]
+    enterprise_actions = allowed_actions(petition.status, by_enterprise=True)
+    if "provide_info" in enterprise_actions:
+        context["provide_form"] = ProvideInfoForm(initial=initial)
+    if "rate" in enterprise_actions:
+        context["rate_form"] = RateForm(initial=initial)
+    return render(request, "petitions/detail.html", context)
+
+
+@login_required
+def petition_timeline(request, public_id):
+    petition = access.get_petition(request.user, public_id)
+    return render(
+        request,
+        "petitions/timeline.html",
+        {"petition": petition, "timeline": _timeline(petition, request.user)},
+    )
+
+
+def _staff_action_kwargs(data):
+    if "attachments" in data:
+        data["files"] = data.pop("attachments")
+    return data
+
+
+STAFF_SERVICES = {
+    "accept": services.accept_petition,
+    "decline": services.decline_petition,
+    "merge": services.merge_petition,
+    "dispatch": services.dispatch_petition,
+    "forward": services.forward_petition,
+    "start": services.start_progress,
+    "request_info": services.request_information,
+    "update": services.post_update,
+    "reply": services.reply_petition,
+    "close": services.close_petition,
+    "extend": services.extend_deadline,
+    "escalate": services.escalate_petition,
+}
+
+
+@staff_required
+@require_POST
+def petition_act(request, public_id, action):
+    petition = access.get_petition(request.user, public_id)
+    if action not in STAFF_SERVICES:
+        raise Http404
+    form = STAFF_ACTION_FORMS[action](request.POST, request.FILES, prefix=action)
+    if not form.is_valid():
+        errors = "; ".join(str(m) for field in form.errors.values() for m in field)
+        messages.error(request, errors)
+        return redirect("petitions:detail", petition.public_id)
+    data = dict(form.cleaned_data)
+    version = data.pop("version")
+    try:
+        STAFF_SERVICES[action](
+            petition=petition,
+            actor=request.user,
+            expected_version=version,
+            **_staff_action_kwargs(data),
+        )
+    except (services.ConflictError, services.TransitionRefused) as error:
+        return _refused(request, petition, error)
+    messages.success(request, _("Saved."))
+    return redirect("petitions:detail", petition.public_id)
+
+
+@login_required
+@require_POST
+def petition_provide_info(request, public_id):
+    petition = access.get_petition(request.user, public_id)
+    form = ProvideInfoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "; ".join(m for f in form.errors.values() for m in f))
+        return redirect("petitions:detail", petition.public_id)
+    try:
+        services.provide_information(
+            petition=petition,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            text=form.cleaned_data["text"],
+            files=form.cleaned_data["attachments"],
+        )
+    except (services.ConflictError, services.TransitionRefused) as error:
+        return _refused(request, petition, error)
+    messages.success(request, _("Thank you: the information was added."))
+    return redirect("petitions:detail", petition.public_id)
+
+
+@login_required
+@require_POST
+def petition_rate(request, public_id):
+    petition = access.get_petition(request.user, public_id)
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a rating."))
+        return redirect("petitions:detail", petition.public_id)
+    try:
+        services.rate_petition(
+            petition=petition,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
+    except (services.ConflictError, services.TransitionRefused) as error:
+        return _refused(request, petition, error)
+    messages.success(request, _("Thank you for your rating."))
+    return redirect("petitions:detail", petition.public_id)
+
+
+@login_required
+def attachment_download(request, public_id, attachment_id):
+    attachment = access.get_attachment(request.user, public_id, attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+
+
+@staff_required
+def petition_record(request, public_id):
+    """The printable record of one petition: its details and whole timeline."""
+    petition = access.get_petition(request.user, public_id)
+    return render(
+        request,
+        "petitions/record.html",
+        {
+            "petition": petition,
+            "timeline": _timeline(petition, request.user),
+            "now": timezone.now(),
+        },
+    )
+
+
+@staff_required
+def ledger_view(request):
+    form = LedgerFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    rows = ledger.rows(ledger.filtered(Petition.objects.all(), data))
+    page = ledger.LedgerPage(rows, ledger.page_number(request.GET.get("page")))
+    ledger.present(page.rows)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "petitions/ledger.html",
+        {"form": form, "page": page, "query": query.urlencode(), "now": timezone.now()},
+    )
+
+
+@staff_required
+def ledger_export(request):
+    form = LedgerFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    workbook = ledger.export_workbook(ledger.filtered(Petition.objects.all(), data))
+    return FileResponse(
+        workbook,
+        as_attachment=True,
+        filename=f"petitions-{timezone.localdate():%Y%m%d}.xlsx",
+        content_type=XLSX,
+    )
+
+
+@staff_required
+def metrics_view(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), today.year + 1)
+    report = metrics.year_report(year)
+    return render(
+        request,
+        "petitions/metrics.html",
+        {"report": report, "years": range(today.year, today.year - 6, -1)},
+    )
+
+
+@login_required
+def duty_view(request):
+    """The executive chair of the month sees the petitions filed during it (read-only)."""
+    duty_month = access.duty_month_for(request.user)
+    start, end = metrics.month_bounds(duty_month.month)
+    petitions = (
+        Petition.objects.filter(created_at__gte=start, created_at__lt=end)
+        .select_related("department")
+        .only(
+            "tracking_number",
+            "created_at",
+            "category",
+            "status",
+            "title",
+            "anonymous_sharing",
+            "department__name",
+            "reply_due",
+        )
+        .order_by("-created_at", "-id")[:500]
+    )
+    return render(
+        request, "petitions/duty.html", {"duty_month": duty_month, "petitions": petitions}
+    )
+
+
+# --- Suggestions -------------------------------------------------------------------------------
+
+
+def _year(request) -> int:
+    today = timezone.localdate()
+    try:
+        return min(max(int(request.GET.get("year", today.year)), 2000), today.year + 1)
+    except ValueError:
+        return today.year
+
+
+@login_required
+def suggestion_list(request):
+    if not access.can_submit_suggestion(request.user):
+        raise PermissionDenied
+    year = _year(request)
+    start = datetime.date(year, 1, 1)
+    suggestions = (
+        Suggestion.objects.visible_to(request.user)
+        .filter(created_at__date__gte=start, created_at__date__lt=start.replace(year=year + 1))
+        .select_related("author", "enterprise")
+    )
+    figures = yearly_figures(year) if request.user.is_staff else None
+    return render(
+        request,
+        "petitions/suggestions.html",
+        {"suggestions": suggestions[:500], "figures": figures, "year": year},
+    )
+
+
+@login_required
+def suggestion_new(request):
+    if not access.can_submit_suggestion(request.user):
+        raise PermissionDenied
+    form = SuggestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        suggestion = services.submit_suggestion(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Thank you: your submission was received."))
+        return redirect("petitions:suggestion_detail", suggestion.public_id)
+    return render(
+        request, "petitions/suggestion_form.html", {"form": form, "helper": form_helper()}
+    )
+
+
+@login_required
+def suggestion_detail(request, public_id):
+    suggestion = access.get_suggestion(request.user, public_id)
+    form = None
+    if request.user.is_staff:
+        form = SuggestionRoutingForm(request.POST or None, instance=suggestion)
+        if request.method == "POST" and form.is_valid():
+            services.record_routing(suggestion=suggestion, actor=request.user, form=form)
+            messages.success(request, _("Saved."))
+            return redirect("petitions:suggestion_detail", suggestion.public_id)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "petitions/suggestion_detail.html",
+        {"suggestion": suggestion, "form": form, "helper": form_helper()},
+    )

@@ -1,0 +1,56 @@
+"""Petitions of enterprise A, a department, and a second member of staff."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from petitions import services
+from petitions.models import Department
+from tests.factories import UserFactory
+
+TZ = ZoneInfo("Asia/Shanghai")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+def at(*args) -> datetime.datetime:
+    return datetime.datetime(*args, tzinfo=TZ)
+
+
+@pytest.fixture
+def department(db):
+    return Department.objects.create(name="区税务局", code="tax")
+
+
+@pytest.fixture
+def staff2(db):
+    return UserFactory(email="staff2@ylqgsl.test", real_name="秘书处小李", is_staff=True)
+
+
+@pytest.fixture
+def file_for(user_a):
+    def make(actor=None, *, enterprise=None, now=None, **fields):
+        actor = actor or user_a
+        fields.setdefault("category", "financing")
+        fields.setdefault("title", "贷款续贷困难")
+        fields.setdefault("description", "银行要求追加抵押，企业流动资金紧张。")
+        return services.file_petition(
+            actor=actor, enterprise=enterprise or actor.enterprise, now=now, **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def petition(file_for):
+    return file_for()
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Assertions read the English source strings, whatever the catalogue holds."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -1,0 +1,94 @@
+"""Suggestions and reports: members submit, staff record the chain, the year's figures."""
+
+import datetime
+
+import pytest
+
+from petitions.models import Suggestion
+from petitions.suggestions import yearly_figures
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def make(author, n, **chain):
+    return [
+        Suggestion.objects.create(
+            kind="report", title=f"社情民意{i}", text="内容", author=author, **chain
+        )
+        for i in range(n)
+    ]
+
+
+def test_yearly_figures_like_the_work_summary(staff):
+    sent = {"sent_to": "municipal_federation", "sent_on": D(2026, 3, 1)}
+    forwarded = {**sent, "forwarded_to": "national_federation", "forwarded_on": D(2026, 4, 1)}
+    make(staff, 17, **forwarded, adopted_level="national", adopted_on=D(2026, 6, 1))
+    make(staff, 5, **forwarded)
+    make(staff, 3, **sent, adopted_level="municipal", adopted_on=D(2026, 5, 1))
+    make(staff, 80, **sent)
+    make(staff, 4)
+    figures = yearly_figures(2026)
+    assert (figures["received"], figures["sent"], figures["forwarded"]) == (109, 105, 22)
+    assert (figures["adopted"], figures["adopted_national"], figures["adopted_municipal"]) == (
+        20,
+        17,
+        3,
+    )
+    assert yearly_figures(2025)["sent"] == 0
+
+
+def test_member_submits_and_sees_only_their_own(client_a, user_a, user_b):
+    response = client_a.post(
+        "/petitions/suggestions/new/",
+        {
+            "kind": "suggestion",
+            "title": "优化营商环境的建议",
+            "text": "建议设立企业服务专线。",
+        },
+    )
+    suggestion = Suggestion.objects.get()
+    assert response.status_code == 302 and suggestion.author == user_a
+    assert (
+        client_for(user_b).get(f"/petitions/suggestions/{suggestion.public_id}/").status_code == 404
+    )
+    assert "优化营商环境" not in client_for(user_b).get("/petitions/suggestions/").content.decode()
+
+
+def test_staff_record_the_adoption_chain(staff, user_a, client_a):
+    suggestion = make(user_a, 1)[0]
+    response = client_for(staff).post(
+        f"/petitions/suggestions/{suggestion.public_id}/",
+        {
+            "sent_to": "district_government",
+            "sent_on": "2026-05-06",
+            "forwarded_to": "",
+            "adopted_level": "district",
+            "adopted_by": "区政府办",
+            "adopted_on": "2026-06-01",
+            "instruction": "请区发展改革委研究落实。",
+            "instruction_by": "区长",
+            "instruction_on": "2026-06-03",
+            "points": 5,
+        },
+    )
+    assert response.status_code == 302
+    suggestion.refresh_from_db()
+    assert suggestion.adopted and suggestion.instruction_by == "区长"
+    assert suggestion.history.count() == 2
+    assert client_a.post(f"/petitions/suggestions/{suggestion.public_id}/", {}).status_code == 403
+
+
+def test_forwarding_needs_a_first_destination(staff, user_a):
+    suggestion = make(user_a, 1)[0]
+    response = client_for(staff).post(
+        f"/petitions/suggestions/{suggestion.public_id}/",
+        {
+            "forwarded_to": "national_federation",
+            "forwarded_on": "2026-05-06",
+            "points": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "Record where it was sent first" in response.content.decode()
