@@ -1,19 +1,38 @@
 import re
 
 import django_filters
-from django.db.models import Q
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import Func, Q, TextField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Industry, SizeClass
 from .models import Enterprise, Township
 from .validators import normalize_credit_code, to_half_width
+from .widgets import QuickSelect
 
 FIRST_JOIN_YEAR = 1990
 
 
 def join_year_choices():
     return [(y, str(y)) for y in range(timezone.localdate().year, FIRST_JOIN_YEAR - 1, -1)]
+
+
+def township_choices():
+    """Yanqing's townships, read once a process: they change with a data migration only."""
+    global _townships
+    if _townships is None:
+        _townships = [
+            (str(pk), name)
+            for pk, name in Township.objects.filter(district_code="110119").values_list(
+                "pk", "name"
+            )
+        ]
+    return _townships
+
+
+_townships = None
 
 
 def search_enterprises(queryset, value: str):
@@ -34,32 +53,57 @@ def search_enterprises(queryset, value: str):
         )
     if re.fullmatch(r"[0-9A-Za-z]{6,17}", value):
         return queryset.filter(Q(credit_code__startswith=code) | Q(name__icontains=value))
+    if connection.vendor == "postgresql":
+        # The name-grams index (migration 0004) narrows to names with every pair of the query.
+        return queryset.alias(name_grams=NameGrams("name")).filter(
+            name_grams__contains=query_grams(value), name__icontains=value
+        )
     return queryset.filter(name__icontains=value)
+
+
+class NameGrams(Func):
+    """enterprise_name_grams(name): the characters and character pairs of a name, lower case."""
+
+    function = "enterprise_name_grams"
+    output_field = ArrayField(TextField())
+
+
+def query_grams(value: str) -> list[str]:
+    value = value.lower()
+    if len(value) == 1:
+        return [value]
+    return sorted({value[i : i + 2] for i in range(len(value) - 1)})
 
 
 class DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
     industry = django_filters.ChoiceFilter(
-        label=_("Industry"), choices=Industry.choices, empty_label=_("All")
+        label=_("Industry"), choices=Industry.choices, empty_label=_("All"), widget=QuickSelect
     )
-    township = django_filters.ModelChoiceFilter(
+    township = django_filters.ChoiceFilter(
         label=_("Township or street"),
-        queryset=Township.objects.filter(district_code="110119"),
+        choices=township_choices,
         empty_label=_("All"),
+        widget=QuickSelect,
     )
     size = django_filters.ChoiceFilter(
-        label=_("Size"), choices=SizeClass.choices, empty_label=_("All")
+        label=_("Size"), choices=SizeClass.choices, empty_label=_("All"), widget=QuickSelect
     )
     status = django_filters.ChoiceFilter(
-        label=_("Membership status"), choices=Enterprise.Status.choices, empty_label=_("All")
+        label=_("Membership status"),
+        choices=Enterprise.Status.choices,
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     join_year = django_filters.ChoiceFilter(
         label=_("Year joined"),
         choices=join_year_choices,
         empty_label=_("All"),
         method="filter_join_year",
+        widget=QuickSelect,
     )
     sort = django_filters.OrderingFilter(
+        widget=QuickSelect,
         label=_("Sort by"),
         fields=(("name_pinyin", "name"), ("joined_on", "joined"), ("member_number", "number")),
         field_labels={"name_pinyin": _("Name"), "joined_on": _("Date joined"),
@@ -76,6 +120,9 @@ class DirectoryFilter(django_filters.FilterSet):
         if not user.is_staff:
             # Members see current members only; the status filter is staff's.
             del self.filters["status"]
+        for field in self.form.fields.values():
+            css = "form-select" if isinstance(field.widget, QuickSelect) else "form-control"
+            field.widget.attrs["class"] = css
         self.form.fields["q"].widget.attrs["placeholder"] = _("Name, pinyin or credit code")
 
     def filter_q(self, queryset, name, value):

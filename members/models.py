@@ -219,7 +219,7 @@ class Enterprise(EnterpriseDetails):
         _("membership status"), max_length=10, choices=Status.choices, default=Status.MEMBER
     )
     member_number = models.CharField(_("member number"), max_length=20, unique=True)
-    joined_on = models.DateField(_("date joined"))
+    joined_on = models.DateField(_("date joined the federation"))
     status_reason = models.CharField(_("reason for the status"), max_length=500, blank=True)
     name_pinyin = models.CharField(max_length=400, editable=False, db_index=True)
     name_initials = models.CharField(max_length=100, editable=False, db_index=True)
@@ -254,8 +254,10 @@ class Enterprise(EnterpriseDetails):
             ),
         ]
         indexes = [
+            models.Index(fields=["name_pinyin", "id"], name="enterprise_name_order"),
             models.Index(fields=["status", "name_pinyin", "id"], name="enterprise_dir_name"),
             models.Index(fields=["status", "joined_on", "id"], name="enterprise_dir_joined"),
+            models.Index(fields=["joined_on"], name="enterprise_joined"),
             models.Index(fields=["industry", "name_pinyin"], name="enterprise_industry"),
             models.Index(fields=["township", "name_pinyin"], name="enterprise_township"),
         ]

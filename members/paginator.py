@@ -1,4 +1,5 @@
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 
 
 class MirroredPaginator(Paginator):
@@ -8,14 +9,46 @@ class MirroredPaginator(Paginator):
     directory is far slower than page 1. For a page in the second half, this reads the list
     in the reverse order with the (small) offset from the end and flips the rows back. The
     queryset must be totally ordered (a unique last key) for both directions to agree.
+
+    Two more cases read the page's primary keys first and then its rows by key:
+    - a deep page (an offset of `deep_offset` rows or more, such as the middle of the list):
+      the keys come from an index-only scan when an index covers the order, not from the
+      whole rows;
+    - a short result (at most `read_whole` rows, as searches give): its keys are read whole,
+      without LIMIT. With ORDER BY ... LIMIT, PostgreSQL may walk the index of the order
+      hoping to meet the few matches early, and read most of the table when they come late.
+
+    `count` (if already known) saves the COUNT query; `fields`, for a model queryset, makes
+    the page's rows dictionaries of those fields (as QuerySet.values).
     """
+
+    deep_offset = 1000
+    read_whole = 500
+
+    def __init__(self, object_list, per_page, *args, count=None, fields=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if count is not None:
+            self.count = count
+        self.fields = fields
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        if bottom > self.count // 2 and hasattr(self.object_list, "reverse"):
-            rows = list(self.object_list.reverse()[self.count - top : self.count - bottom])
-            rows.reverse()
-            return Page(rows, number, self)
-        return self._get_page(self.object_list[bottom:top], number, self)
+        rows = self.object_list
+        if not isinstance(rows, QuerySet):
+            return self._get_page(rows[bottom:top], number, self)
+        flip = bottom > self.count // 2
+        if flip:
+            rows, bottom, top = rows.reverse(), self.count - top, self.count - bottom
+        if self.count <= self.read_whole:
+            keys = list(rows.values_list("pk", flat=True))[bottom:top]
+        elif bottom >= self.deep_offset:
+            keys = list(rows.values_list("pk", flat=True)[bottom:top])
+        else:
+            keys = None
+        rows = rows[bottom:top] if keys is None else rows.filter(pk__in=keys)
+        found = list(rows.values(*self.fields) if self.fields else rows)
+        if flip:
+            found.reverse()
+        return Page(found, number, self)

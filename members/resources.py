@@ -80,7 +80,7 @@ class EnterpriseResource(resources.ModelResource):
     registered_capital = column(
         "registered_capital", _("registered capital (10,000 yuan)"), widgets.DecimalWidget()
     )
-    joined_on = column("joined_on", _("date joined"), widgets.DateWidget("%Y-%m-%d"))
+    joined_on = column("joined_on", _("date joined the federation"), widgets.DateWidget("%Y-%m-%d"))
     contact_name = column("contact_name", _("contact person"))
     contact_mobile = column("contact_mobile", _("contact mobile"))
     contact_phone = column("contact_phone", _("office telephone"))

@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import access, services
+from .counts import cached_count
 from .filters import DirectoryFilter
 from .forms import (
     AccountForm,
@@ -101,18 +103,40 @@ def directory(request):
     user = request.user
     if not (user.is_staff or user.is_member_user):
         raise PermissionDenied
-    base = Enterprise.objects.visible_to(user).select_related(None).values(*DIRECTORY_FIELDS)
+    base = Enterprise.objects.visible_to(user)
     filterset = DirectoryFilter(request.GET, queryset=base, user=user)
     rows = filterset.qs if filterset.is_valid() else base.none()
-    page = MirroredPaginator(rows, settings.DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted without the township join, and from the cache when nothing has changed.
+    paginator = MirroredPaginator(
+        rows, settings.DIRECTORY_PAGE_SIZE, count=cached_count(rows), fields=DIRECTORY_FIELDS
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = directory_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "members/directory.html", {
-        "filter": filterset, "page": page, "query": query.urlencode(),
-        "industries": dict(Enterprise._meta.get_field("industry").choices),
-        "sizes": dict(Enterprise._meta.get_field("size").choices),
-        "statuses": dict(Enterprise.Status.choices),
+        "filter": filterset, "page": page, "query": query.urlencode(), "staff": user.is_staff,
     })  # fmt: skip
+
+
+def directory_rows(rows):
+    """What each cell shows, worked out here: per-row lookups in the template cost ~5 µs each."""
+    industries = {k: str(v) for k, v in Enterprise._meta.get_field("industry").choices}
+    sizes = {k: str(v) for k, v in Enterprise._meta.get_field("size").choices}
+    statuses = {k: str(v) for k, v in Enterprise.Status.choices}
+    placeholder = "00000000-0000-0000-0000-000000000000"
+    url = reverse("members:enterprise_detail", args=[placeholder])
+    return [
+        {
+            **row,
+            "url": url.replace(placeholder, str(row["public_id"])),
+            "industry_label": industries.get(row["industry"], row["industry"]),
+            "size_label": sizes.get(row["size"], row["size"]),
+            "status_label": statuses.get(row["status"], row["status"]),
+            "joined": row["joined_on"].isoformat() if row["joined_on"] else "",
+        }
+        for row in rows
+    ]
 
 
 @access.staff_required

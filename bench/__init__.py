@@ -1,0 +1,1 @@
+"""Benchmarks of the portal (see README.md); not part of the application."""
