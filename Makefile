@@ -45,8 +45,8 @@ format: install
 
 ## Rebuild the translation catalogue after changing user-visible strings, then translate it.
 messages: install
-	DEBUG=true $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=node_modules --ignore=bench
-	DEBUG=true $(BIN)/python manage.py compilemessages -l zh_Hans
+	DEBUG=true $(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=node_modules --ignore=bench --ignore=staticfiles
+	DEBUG=true $(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles

@@ -515,7 +515,7 @@ class SwapRequest(models.Model):
         APPROVED = "approved", _("Approved")
         DECLINED = "declined", _("Declined by the other leader")
         REJECTED = "rejected", _("Rejected by staff")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the asker")
 
     OPEN = [Status.REQUESTED, Status.ACCEPTED]
 

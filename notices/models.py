@@ -61,7 +61,7 @@ class Notice(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     email_state = models.CharField(
-        _("e-mail"), max_length=10, choices=EmailState.choices, default=EmailState.PENDING
+        _("e-mail status"), max_length=10, choices=EmailState.choices, default=EmailState.PENDING
     )
     email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
     email_due_at = models.DateTimeField(

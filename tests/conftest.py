@@ -1,5 +1,6 @@
 """The named cast every test can use: staff, two member enterprises, an applicant, an outsider."""
 
+import importlib
 import os
 
 import pytest
@@ -81,3 +82,18 @@ def client_a(user_a):
 @pytest.fixture
 def client_b(user_b):
     return client_for(user_b)
+
+
+@pytest.fixture(autouse=True)
+def _townships_after_flush(request):
+    """Townships come from a data migration; a transactional test's flush deletes them.
+
+    Every transactional test (browser stories, concurrency tests) gets them back first.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    importlib.import_module("members.migrations.0002_townships").load(apps, None)

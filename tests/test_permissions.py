@@ -8,6 +8,7 @@ behaviour is tested in each app's own tests.
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from chambers.models import (
@@ -19,8 +20,13 @@ from chambers.models import (
     SwapRequest,
     Term,
 )
+from events import services as event_services
+from events.models import Event
 from notices.models import Notice
+from petitions import services as petition_services
+from petitions.models import Suggestion
 from tests.conftest import client_for
+from tests.events.factories import EventFactory
 from tests.factories import UserFactory
 
 ROLES = ["anonymous", "applicant", "enterprise_a", "enterprise_b", "leader", "staff"]
@@ -39,6 +45,8 @@ LOGGED_IN = row(302, 200, 200, 200, 200, 200)
 STAFF_ONLY = row(302, 403, 403, 403, 403, 200)
 STAFF_ACTION = row(302, 403, 403, 403, 403, 405)
 ROSTER = row(302, 403, 403, 403, 200, 200)
+LOGGED_IN_ACTION = row(302, 405, 405, 405, 405, 405)
+OWN = row(302, 404, 200, 404, 404, 200)  # enterprise A's own
 ROSTER_ACTION = row(302, 403, 403, 403, 405, 405)
 
 MATRIX = {
@@ -77,6 +85,51 @@ MATRIX = {
     "chambers:detail": row(302, 403, 200, 200, 200, 200),
     "chambers:members": STAFF_ONLY,  # and the chamber's own president or secretary-general
     "chambers:member_end": STAFF_ACTION,
+    "events:list": EVERYONE,
+    "events:calendar": row(302, 302, 302, 302, 302, 302),  # to this month's page
+    "events:month": EVERYONE,
+    "events:ical": EVERYONE,
+    "events:mine": LOGGED_IN,
+    "events:manage": STAFF_ONLY,
+    "events:create": STAFF_ONLY,
+    "events:checkin_scan": STAFF_ONLY,
+    "events:registration_cancel": LOGGED_IN_ACTION,
+    "events:registration_decide": STAFF_ACTION,
+    "events:registration_qr": OWN,
+    "events:check_in": STAFF_ACTION,
+    "events:detail": row(404, 404, 200, 200, 200, 200),  # an event open to members
+    "events:register": LOGGED_IN_ACTION,
+    "events:edit": STAFF_ONLY,
+    "events:publish": STAFF_ACTION,
+    "events:cancel": STAFF_ONLY,
+    "events:dashboard": STAFF_ONLY,
+    "events:invite": STAFF_ONLY,
+    "events:send_invitations": STAFF_ACTION,
+    "events:remind": STAFF_ACTION,
+    "events:export": STAFF_ONLY,
+    "events:checkin": STAFF_ONLY,
+    "events:walk_in": STAFF_ACTION,
+    "events:record": STAFF_ONLY,
+    "events:invitation": EVERYONE,  # the token in the link is the key
+    "events:invitation_card": EVERYONE,
+    "events:invitation_qr": EVERYONE,
+    "petitions:list": row(302, 403, 200, 200, 403, 200),
+    "petitions:new": row(302, 403, 200, 200, 403, 302),  # staff go to record_new
+    "petitions:record_new": STAFF_ONLY,
+    "petitions:ledger": STAFF_ONLY,
+    "petitions:ledger_export": STAFF_ONLY,
+    "petitions:metrics": STAFF_ONLY,
+    "petitions:duty": STAFF_ONLY,  # and the month's executive chair
+    "petitions:suggestions": row(302, 403, 200, 200, 403, 200),
+    "petitions:suggestion_new": row(302, 403, 200, 200, 403, 200),
+    "petitions:suggestion_detail": OWN,
+    "petitions:detail": OWN,
+    "petitions:timeline": OWN,
+    "petitions:record": STAFF_ONLY,
+    "petitions:act": STAFF_ACTION,
+    "petitions:provide_info": LOGGED_IN_ACTION,
+    "petitions:rate": LOGGED_IN_ACTION,
+    "petitions:attachment": OWN,
     "roster:index": ROSTER,
     "roster:mine": ROSTER,
     "roster:generate": STAFF_ONLY,
@@ -138,6 +191,25 @@ def cast(applicant, pending_application, user_a, user_b, leader, staff, enterpri
     chamber = Organization.objects.create(slug="ice", name="冰雪产业商会", kind="industry")
     affiliation = Affiliation.objects.create(organization=chamber, enterprise=enterprise_a)
     leader_token = CalendarToken.objects.create(user=leader)
+    event = EventFactory(audience=Event.Audience.MEMBERS)
+    registration = event_services.register_for_event(event=event, actor=user_a)
+    meeting = EventFactory(audience=Event.Audience.INVITATION, kind=Event.Kind.BREAKFAST)
+    invitation = event_services.invite(event=meeting, actor=staff, enterprises=[enterprise_a])[0]
+    event_services.respond_to_invitation(invitation=invitation, accept=True, attendees=2)
+    petition = petition_services.file_petition(
+        actor=user_a,
+        enterprise=enterprise_a,
+        category="financing",
+        title="贷款续贷困难",
+        description="银行要求追加抵押。",
+        files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4 test")],
+    )
+    suggestion = Suggestion.objects.create(
+        kind="suggestion", title="建议", text="内容", author=user_a
+    )
+    on_event = [event.public_id]
+    on_petition = [petition.public_id]
+    by_token = [meeting.public_id, invitation.token]
     staff_token = CalendarToken.objects.create(user=staff)
     args = {
         "members:application_detail": [pending_application.public_id],
@@ -151,6 +223,40 @@ def cast(applicant, pending_application, user_a, user_b, leader, staff, enterpri
         "chambers:detail": [chamber.slug],
         "chambers:members": [chamber.slug],
         "chambers:member_end": [chamber.slug, affiliation.pk],
+        "events:month": [2030, 1],
+        "events:checkin_scan": [registration.checkin_token],
+        "events:registration_cancel": [registration.public_id],
+        "events:registration_decide": [registration.public_id],
+        "events:registration_qr": [registration.public_id],
+        "events:check_in": [registration.public_id],
+        "events:invitation": by_token,
+        "events:invitation_card": by_token,
+        "events:invitation_qr": by_token,
+        **{
+            f"events:{name}": on_event
+            for name in (
+                "detail",
+                "register",
+                "edit",
+                "publish",
+                "cancel",
+                "dashboard",
+                "invite",
+                "send_invitations",
+                "remind",
+                "export",
+                "checkin",
+                "walk_in",
+                "record",
+            )
+        },
+        "petitions:suggestion_detail": [suggestion.public_id],
+        **{
+            f"petitions:{name}": on_petition
+            for name in ("detail", "timeline", "record", "provide_info", "rate")
+        },
+        "petitions:act": [petition.public_id, "accept"],
+        "petitions:attachment": [petition.public_id, petition.attachments.get().public_id],
         "roster:ical": [leader_token.token],
         "roster:ical_all": [staff_token.token],
         "roster:swap_answer": [swap.public_id],

@@ -230,6 +230,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "chambers.tasks.duty_scan",
         "schedule": 3600.0,  # hourly: a scan is cheap, and a missed day is made up at once
     },
+    "events-scan": {"task": "events.tasks.event_scan", "schedule": 900.0},
+    "petitions-scan": {"task": "petitions.tasks.petition_scan", "schedule": 3600.0},
 }
 
 # --- Security -------------------------------------------------------------------------------

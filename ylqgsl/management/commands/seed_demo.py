@@ -20,3 +20,5 @@ class Command(BaseCommand):
         # Each app seeds its own data, in dependency order: members first.
         call_command("seed_members", quiet=quiet, force=force, stdout=self.stdout)
         call_command("seed_chambers", quiet=quiet, stdout=self.stdout)
+        call_command("seed_events", stdout=self.stdout)
+        call_command("seed_petitions", quiet=quiet, stdout=self.stdout)
