@@ -24,9 +24,9 @@ from .states import CLOCK_RUNNING, Status
 User = get_user_model()
 
 # Lead times, overridable in settings; the rating reminder follows a reply by working days.
-FIRST_RESPONSE_LEAD = timedelta(hours=getattr(settings, "PETITION_FIRST_RESPONSE_LEAD_HOURS", 4))
-REPLY_LEAD = timedelta(hours=getattr(settings, "PETITION_REPLY_LEAD_HOURS", 24))
-RATING_REMINDER_WORKING_DAYS = getattr(settings, "PETITION_RATING_REMINDER_WORKING_DAYS", 3)
+FIRST_RESPONSE_LEAD = timedelta(hours=settings.PETITION_FIRST_RESPONSE_LEAD_HOURS)
+REPLY_LEAD = timedelta(hours=settings.PETITION_REPLY_LEAD_HOURS)
+RATING_REMINDER_WORKING_DAYS = settings.PETITION_RATING_REMINDER_WORKING_DAYS
 LEADERSHIP_POSITIONS = [Post.Position.CHAIR, Post.Position.VICE_CHAIR]
 DIGEST_LIST_LENGTH = 30
 

@@ -293,3 +293,8 @@ PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-11")
 DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=50)
 # Days before a duty month that its chair and seconded staff are reminded.
 DUTY_REMINDER_DAYS = env.int("DUTY_REMINDER_DAYS", default=7)
+# How long before a petition deadline its handler is reminded, and when a silent enterprise
+# is reminded to rate a reply.
+PETITION_FIRST_RESPONSE_LEAD_HOURS = env.int("PETITION_FIRST_RESPONSE_LEAD_HOURS", default=4)
+PETITION_REPLY_LEAD_HOURS = env.int("PETITION_REPLY_LEAD_HOURS", default=24)
+PETITION_RATING_REMINDER_WORKING_DAYS = env.int("PETITION_RATING_REMINDER_WORKING_DAYS", default=3)
