@@ -10,6 +10,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	test -f .env || printf '# Local development settings (not committed); see README.\nDEBUG=true\n' > .env
 	touch $(STAMP)
 
 install: $(STAMP)

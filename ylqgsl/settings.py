@@ -14,6 +14,10 @@ from django.core.exceptions import ImproperlyConfigured
 env = environ.Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A developer's machine may keep its settings in a git-ignored .env (`make install` writes
+# one with DEBUG=true). Variables set in the environment win; production sets them there.
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 # Embedded defaults keep everything a development run writes (SQLite, broker queue, uploads)
 # in one ignored folder.
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / ".data")))
