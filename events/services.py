@@ -223,6 +223,9 @@ def cancel_registration(*, registration: Registration, actor) -> Registration:
     """Cancel a registration; a seat it held goes to the first on the waiting list."""
     with transaction.atomic():
         event = _lock(registration.event)
+        if event.status != Event.Status.PUBLISHED or event.starts_at <= timezone.now():
+            # A cancelled or past event keeps its registrations: they are the attendance record.
+            raise TransitionError(_("This event has begun, ended or been cancelled."))
         registration = Registration.objects.get(pk=registration.pk)
         if registration.status not in Registration.ACTIVE:
             raise TransitionError(_("This registration is no longer active."))
@@ -451,12 +454,24 @@ def respond_to_invitation(*, invitation: Invitation, accept: bool, attendees: in
 
 
 def _book_for_invitation(invitation: Invitation, registration: Registration | None):
-    if registration is None and invitation.user_id:
-        # Invited to an event they had signed up for already: the invitation takes that booking.
-        registration = Registration.objects.filter(
-            event_id=invitation.event_id, user_id=invitation.user_id, status__in=Registration.ACTIVE
-        ).first()
-        if registration is not None:
+    inactive = registration is None or registration.status not in Registration.ACTIVE
+    if invitation.user_id and inactive:
+        # Signed up directly (perhaps after declining): the invitation takes that live booking,
+        # and an earlier cancelled one it was tied to lets go of it.
+        live = (
+            Registration.objects.filter(
+                event_id=invitation.event_id,
+                user_id=invitation.user_id,
+                status__in=Registration.ACTIVE,
+            )
+            .exclude(pk=getattr(registration, "pk", None))
+            .first()
+        )
+        if live is not None:
+            if registration is not None:
+                registration.invitation = None
+                _save(registration, actor=invitation.user, fields=["invitation"])
+            registration = live
             registration.invitation = invitation
     if registration is None:
         registration = Registration(

@@ -229,8 +229,12 @@ def petition_rate(request, public_id):
 @login_required
 def attachment_download(request, public_id, attachment_id):
     attachment = access.get_attachment(request.user, public_id, attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None  # the record stays; the stored file is gone
     return FileResponse(
-        attachment.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type or "application/octet-stream",
