@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as ICalEvent
 
+from chambers.planner import add_months
+
 from .models import Event, Registration
 
 
@@ -54,8 +56,8 @@ def grid_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.date
 
 
 def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + month - 1 + delta
-    return index // 12, index % 12 + 1
+    shifted = add_months(datetime.date(year, month, 1), delta)
+    return shifted.year, shifted.month
 
 
 def build_ical(events) -> bytes:

@@ -1,7 +1,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import INDUSTRY_DIVISIONS
 from .models import Application, Enterprise
 from .services import credit_code_taken
+from .uploads import PDF_AND_IMAGES, max_megabytes, upload_problem
 from .validators import (
     credit_code_checksum_ok,
     credit_code_format_ok,
@@ -18,14 +18,6 @@ from .validators import (
     validate_mobile,
 )
 
-ALLOWED_UPLOADS = {
-    # extension: (content type, leading bytes)
-    "pdf": (b"%PDF-",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-}
-
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -33,22 +25,14 @@ def clean_upload(upload):
     """Only PDF, JPEG or PNG, checked by extension and by content, within the size limit."""
     if upload is None:
         return upload
-    name = upload.name or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ALLOWED_UPLOADS:
-        raise ValidationError(_("Upload a PDF, JPEG or PNG file."), code="file_type")
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            _("The file is too large: at most %(mb)d MB.")
-            % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
-            code="file_size",
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in ALLOWED_UPLOADS[ext]):
-        raise ValidationError(
-            _("The file's content is not a PDF, JPEG or PNG image."), code="file_content"
-        )
+    problem = upload_problem(upload, PDF_AND_IMAGES)
+    messages = {
+        "file_type": _("Upload a PDF, JPEG or PNG file."),
+        "file_size": _("The file is too large: at most %(mb)d MB.") % {"mb": max_megabytes()},
+        "file_content": _("The file's content is not a PDF, JPEG or PNG image."),
+    }
+    if problem:
+        raise ValidationError(messages[problem], code=problem)
     return upload
 
 

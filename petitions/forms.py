@@ -6,28 +6,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Enterprise
+from members.uploads import max_megabytes, upload_problem
 
 from .models import Category, Channel, Department, Petition, Rating, Suggestion, Urgency
 from .states import Status
 
 User = get_user_model()
 
-# extension: accepted leading bytes. Office files are ZIP (docx, xlsx, pptx) or the older
-# OLE compound format (doc, xls, ppt).
-ZIP = (b"PK\x03\x04",)
-OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)
-ALLOWED_ATTACHMENTS = {
-    "pdf": (b"%PDF-",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "docx": ZIP,
-    "xlsx": ZIP,
-    "pptx": ZIP,
-    "doc": OLE,
-    "xls": OLE,
-    "ppt": OLE,
-}
+ALLOWED_ATTACHMENTS = ("pdf", "jpg", "jpeg", "png", "docx", "xlsx", "pptx", "doc", "xls", "ppt")
 ACCEPT = ",".join(f".{ext}" for ext in ALLOWED_ATTACHMENTS)
 MAX_FILES = 5
 
@@ -35,26 +21,16 @@ MAX_FILES = 5
 def clean_attachment(upload):
     """PDF, images or Office files, by extension and by content, within the size limit."""
     name = upload.name or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ALLOWED_ATTACHMENTS:
-        raise ValidationError(
-            _("%(name)s: attach PDF, JPEG, PNG or Office (Word, Excel, PowerPoint) files.")
-            % {"name": name},
-            code="file_type",
-        )
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(
-            _("%(name)s is too large: at most %(mb)d MB a file.")
-            % {"name": name, "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
-            code="file_size",
-        )
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in ALLOWED_ATTACHMENTS[ext]):
-        raise ValidationError(
-            _("%(name)s: the content does not match the file type.") % {"name": name},
-            code="file_content",
-        )
+    problem = upload_problem(upload, ALLOWED_ATTACHMENTS)
+    messages = {
+        "file_type": _("%(name)s: attach PDF, JPEG, PNG or Office (Word, Excel, PowerPoint) files.")
+        % {"name": name},
+        "file_size": _("%(name)s is too large: at most %(mb)d MB a file.")
+        % {"name": name, "mb": max_megabytes()},
+        "file_content": _("%(name)s: the content does not match the file type.") % {"name": name},
+    }
+    if problem:
+        raise ValidationError(messages[problem], code=problem)
     return upload
 
 
@@ -189,9 +165,7 @@ class MergeForm(VersionedForm):
 
 class DispatchForm(VersionedForm):
     title = _("Dispatch to a handler")
-    handler = forms.ModelChoiceField(
-        label=_("Handler"), queryset=User.objects.filter(is_staff=True, is_active=True)
-    )
+    handler = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.active_staff())
     note = note_field(_("Internal note"))
 
 
