@@ -197,6 +197,11 @@ class EnterpriseQuerySet(models.QuerySet):
     def members(self):
         return self.filter(status=Enterprise.Status.MEMBER)
 
+    def members_on(self, day):
+        """Enterprises on the roll on `day`: joined by then and not yet withdrawn (a suspended
+        member is still a member)."""
+        return self.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+
     def visible_to(self, user):
         """Staff see every enterprise; a member enterprise's users see the current members."""
         if not user.is_authenticated:
@@ -220,6 +225,9 @@ class Enterprise(EnterpriseDetails):
     )
     member_number = models.CharField(_("member number"), max_length=20, unique=True)
     joined_on = models.DateField(_("date joined the federation"))
+    # Set when the membership is withdrawn, cleared on reinstatement: with joined_on it tells
+    # who was a member on any day (the yearly report counts members at the start and end).
+    left_on = models.DateField(_("date left the federation"), null=True, blank=True)
     status_reason = models.CharField(_("reason for the status"), max_length=500, blank=True)
     name_pinyin = models.CharField(max_length=400, editable=False, db_index=True)
     name_initials = models.CharField(max_length=100, editable=False, db_index=True)
@@ -267,9 +275,15 @@ class Enterprise(EnterpriseDetails):
 
     def save(self, *args, **kwargs):
         self.name_pinyin, self.name_initials = name_pinyin(self.name)
+        if self.status == self.Status.WITHDRAWN:
+            self.left_on = self.left_on or timezone.localdate()
+        else:
+            self.left_on = None
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        if update_fields is not None and "status" in update_fields:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "left_on"}
         super().save(*args, **kwargs)
 
     @property
