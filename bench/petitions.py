@@ -253,10 +253,12 @@ def build_pages() -> list[d.Page]:
     return pages
 
 
-def evaluate(pages: list[d.Page], connections: int) -> list[dict]:
+def evaluate(pages: list[d.Page], connections: int, limits: dict | None = None) -> list[dict]:
+    """A p95 target per page kind (`limits`), and no errors anywhere."""
+    limits = limits or {"ledger": LEDGER_MAX_P95_MS, "metrics": METRICS_MAX_P95_MS}
     targets = []
     for page in pages:
-        limit = {"ledger": LEDGER_MAX_P95_MS, "metrics": METRICS_MAX_P95_MS}.get(page.kind)
+        limit = limits.get(page.kind)
         if limit is None:
             continue
         p95 = page.stats["p95_ms"]
@@ -302,7 +304,6 @@ def main(argv=None) -> int:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
     from django.utils import timezone
 
     from petitions.models import Petition
@@ -323,6 +324,16 @@ def main(argv=None) -> int:
         pages = [p for p in pages if p.key in keep]
     if args.queries:
         d.profile_queries([p for p in pages if p.key != "bare_end"], cookies)
+    return measure(pages, cookies, args, name=name, label="petitions", evaluate=evaluate)
+
+
+def measure(pages, cookies, args, *, name: str, label: str, evaluate, extra=None) -> int:
+    """Serve the portal with gunicorn, load each page with wrk, print and save the figures.
+
+    Shared with bench/dashboard.py. `evaluate(pages, connections)` lists the targets.
+    """
+    from django.db import connection
+
     info = d.server_info()
     connection.close()
 
@@ -366,7 +377,7 @@ def main(argv=None) -> int:
     targets = evaluate(pages, args.connections)
     d.print_report(pages, targets)
     d.RESULTS_DIR.mkdir(exist_ok=True)
-    out = d.RESULTS_DIR / f"petitions-{started:%Y%m%d-%H%M%S}.json"
+    out = d.RESULTS_DIR / f"{label}-{started:%Y%m%d-%H%M%S}.json"
     out.write_text(
         json.dumps(
             {
@@ -374,7 +385,7 @@ def main(argv=None) -> int:
                 "args": vars(args),
                 "machine": info,
                 "database": name,
-                "petitions": args.rows,
+                **(extra or {"petitions": args.rows}),
                 "pages": [
                     {k: v for k, v in asdict(p).items() if k not in ("expect", "warmup_paths")}
                     for p in pages

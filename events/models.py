@@ -416,6 +416,13 @@ class Registration(models.Model):
         ]
         indexes = [
             models.Index(fields=["event", "status", "created_at"], name="registration_queue"),
+            # Attendance figures (the dashboard, the yearly report) read only who came.
+            models.Index(
+                fields=["event"],
+                include=["enterprise", "seats"],
+                condition=Q(checked_in_at__isnull=False),
+                name="registration_attended",
+            ),
         ]
 
     def __str__(self):

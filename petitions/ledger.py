@@ -52,6 +52,13 @@ def filtered(queryset: QuerySet, data: dict, *, now=None) -> QuerySet:
     if month:
         start, end = metrics.month_bounds(month.replace(day=1))
         queryset = queryset.filter(created_at__gte=start, created_at__lt=end)
+    year = data.get("year")
+    if year:
+        tz = timezone.get_current_timezone()
+        queryset = queryset.filter(
+            created_at__gte=datetime.datetime(year, 1, 1, tzinfo=tz),
+            created_at__lt=datetime.datetime(year + 1, 1, 1, tzinfo=tz),
+        )
     if data.get("overdue"):
         queryset = queryset.overdue(now)
     return queryset

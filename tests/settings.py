@@ -24,3 +24,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 AXES_ENABLED = True
+# Each test sees the figures of its own data (tests/dashboard check the cache on its own).
+DASHBOARD_CACHE_SECONDS = 0

@@ -169,6 +169,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Third-party front-end assets come from npm (package.json), never a CDN.
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 # Uploads (business licences) are private: kept outside the static tree and served only
 # through views that check who is asking.
@@ -302,3 +303,6 @@ DUTY_REMINDER_DAYS = env.int("DUTY_REMINDER_DAYS", default=7)
 PETITION_FIRST_RESPONSE_LEAD_HOURS = env.int("PETITION_FIRST_RESPONSE_LEAD_HOURS", default=4)
 PETITION_REPLY_LEAD_HOURS = env.int("PETITION_REPLY_LEAD_HOURS", default=24)
 PETITION_RATING_REMINDER_WORKING_DAYS = env.int("PETITION_RATING_REMINDER_WORKING_DAYS", default=3)
+# Seconds the dashboard keeps its computed figures (per year and language); 0 computes them
+# on every request.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)

@@ -18,5 +18,7 @@ urlpatterns = [
     path("roster/", include("chambers.roster_urls")),
     path("events/", include("events.urls")),
     path("petitions/", include("petitions.urls")),
+    path("ledgers/", include("ylqgsl.ledgers.urls")),
+    path("dashboard/", include("ylqgsl.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,25 +1,34 @@
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
-from chambers.models import DutyMonth
-from chambers.planner import month_start
+from chambers.models import DutyMonth, SwapRequest
+from chambers.planner import add_months, month_start
+from events.models import Event, Invitation, Registration
 from members.models import Application, Enterprise
 from notices.models import Notice
+from petitions.models import OPEN, Petition, Status
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
+    """What matters to whoever is logged in: their enterprise's open petitions, invitations and
+    events; a leader's next duty month; the staff's queues."""
     user = request.user
     context = {}
     if user.is_authenticated:
+        now = timezone.now()
         context["notices"] = Notice.objects.visible_to(user).unread()[:5]
         context["applications"] = Application.objects.filter(applicant=user)[:5]
         context["next_duty"] = (
@@ -27,10 +36,97 @@ def home(request):
             .order_by("month")
             .first()
         )
+        if user.enterprise_id:
+            context.update(enterprise_home(user, now))
         if user.is_staff:
-            context["pending_count"] = Application.objects.pending().count()
+            context["queues"] = staff_queues(now)
             context["member_count"] = Enterprise.objects.members().count()
     return render(request, "home.html", context)
+
+
+def enterprise_home(user, now) -> dict:
+    own = Q(user=user) | Q(enterprise_id=user.enterprise_id)
+    return {
+        "open_petitions": Petition.objects.filter(
+            enterprise_id=user.enterprise_id, status__in=[*OPEN, Status.REPLIED]
+        )
+        .select_related("department")
+        .order_by("-created_at")[:5],
+        "pending_invitations": Invitation.objects.for_user(user)
+        .pending()
+        .filter(event__status=Event.Status.PUBLISHED, event__starts_at__gte=now)
+        .select_related("event")
+        .order_by("event__starts_at")[:5],
+        "upcoming_registrations": Registration.objects.filter(own)
+        .active()
+        .filter(event__status=Event.Status.PUBLISHED, event__ends_at__gte=now)
+        .select_related("event")
+        .order_by("event__starts_at", "id")[:5],
+    }
+
+
+@dataclass
+class Queue:
+    key: str
+    label: str
+    count: int
+    url: str
+
+
+def staff_queues(now) -> list[Queue]:
+    """The staff's work waiting: each a count and the page where it is done."""
+    upcoming = Q(event__status=Event.Status.PUBLISHED, event__starts_at__gte=now)
+    today = timezone.localdate()
+    months = [
+        month_start(today),
+        add_months(month_start(today), 1),
+        add_months(month_start(today), 2),
+    ]
+    petitions = reverse("petitions:ledger")
+    return [
+        Queue(
+            "applications",
+            _("Applications to review"),
+            Application.objects.pending().count(),
+            reverse("members:application_list"),
+        ),
+        Queue(
+            "petitions_new",
+            _("Petitions to accept"),
+            Petition.objects.filter(status=Status.SUBMITTED).count(),
+            f"{petitions}?status={Status.SUBMITTED}",
+        ),
+        Queue(
+            "petitions_overdue",
+            _("Petitions past their reply deadline"),
+            Petition.objects.overdue(now).count(),
+            f"{petitions}?overdue=on",
+        ),
+        Queue(
+            "invitations",
+            _("Invitations not yet answered"),
+            Invitation.objects.pending().filter(upcoming, sent_at__isnull=False).count(),
+            reverse("events:manage"),
+        ),
+        Queue(
+            "registrations",
+            _("Registrations to approve"),
+            Registration.objects.filter(upcoming, status=Registration.Status.PENDING).count(),
+            reverse("events:manage"),
+        ),
+        Queue(
+            "swaps",
+            _("Duty swaps to approve"),
+            SwapRequest.objects.filter(status=SwapRequest.Status.ACCEPTED).count(),
+            reverse("roster:swaps"),
+        ),
+        Queue(
+            "duty_gaps",
+            _("Months ahead without an executive chair"),
+            len(months) - DutyMonth.objects.filter(month__in=months, chair__isnull=False).count(),
+            reverse("roster:index"),
+        ),
+    ]
 
 
 def check_database() -> bool:

@@ -406,6 +406,13 @@ class Planner:
             status = "suspended" if n < data.SUSPENDED else "withdrawn"
             row["fields"]["status"] = status
             row["fields"]["status_reason"] = rng.choice(data.STATUS_REASONS[status])
+            if status == "withdrawn":
+                # Left during the period, some time after joining: the yearly report counts it.
+                since = max(row["fields"]["joined_on"], data.PERIOD_START)
+                days = (data.PERIOD_END - since).days
+                # (its own stream, so that the rest of the demo stays as it was drawn).
+                own = random.Random(row["fields"]["credit_code"])
+                row["fields"]["left_on"] = since + datetime.timedelta(days=own.randint(30, days))
 
     def accounts(self, enterprises) -> list[AccountSpec]:
         def first(test):

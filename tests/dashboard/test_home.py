@@ -1,0 +1,105 @@
+"""The home page shows each user what matters to them, and nothing of anyone else's."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from chambers.models import DutyMonth, SwapRequest
+from chambers.planner import add_months, month_start
+from events import services as event_services
+from events.models import Event, Registration
+from petitions.models import Petition
+from tests.conftest import client_for
+from tests.events.factories import EventFactory, RegistrationFactory, at
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queues(response) -> dict:
+    return {q.key: q.count for q in response.context["queues"]}
+
+
+def test_an_enterprise_sees_its_petitions_invitations_and_events(
+    file_for, user_a, user_b, staff, enterprise_a
+):
+    ours = file_for(title="我们的融资诉求")
+    file_for(actor=user_b, title="别人的诉求")
+    meeting = EventFactory(audience=Event.Audience.INVITATION, title="企业家早餐会")
+    event_services.invite(event=meeting, actor=staff, enterprises=[enterprise_a])
+    lecture = EventFactory(title="民企学堂")
+    RegistrationFactory(event=lecture, enterprise=enterprise_a, user=user_a, person_name="张伟")
+    past = EventFactory(title="去年的培训", starts_at=at(days=-30))
+    RegistrationFactory(event=past, enterprise=enterprise_a, user=user_a)
+
+    response = client_for(user_a).get("/")
+    page = response.content.decode()
+    assert ours.title in page
+    assert "别人的诉求" not in page
+    assert "企业家早餐会" in page
+    assert "民企学堂" in page
+    assert "去年的培训" not in page
+    assert "queues" not in response.context
+
+
+def test_a_replied_petition_asks_for_a_rating(file_for, user_a):
+    petition = file_for()
+    Petition.objects.filter(pk=petition.pk).update(status="replied")
+    page = client_for(user_a).get("/").content.decode()
+    assert "waiting for your rating" in page
+
+
+def test_staff_see_their_queues(
+    staff, pending_application, file_for, enterprise_a, user_a, django_capture_on_commit_callbacks
+):
+    file_for()
+    late = file_for(title="逾期")
+    Petition.objects.filter(pk=late.pk).update(
+        status="in_progress", reply_due=timezone.now() - datetime.timedelta(days=1)
+    )
+    meeting = EventFactory(audience=Event.Audience.INVITATION)
+    invitation = event_services.invite(event=meeting, actor=staff, enterprises=[enterprise_a])[0]
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["sent_at"])
+    approval = EventFactory(needs_approval=True)
+    RegistrationFactory(event=approval, status=Registration.Status.PENDING)
+    leader, other = UserFactory(), UserFactory()
+    this_month = month_start(timezone.localdate())
+    month = DutyMonth.objects.create(month=this_month, chair=leader)
+    SwapRequest.objects.create(
+        month=month, requested_by=leader, counterpart=other, reason="出差", status="accepted"
+    )
+
+    counts = queues(client_for(staff).get("/"))
+    assert counts == {
+        "applications": 1,
+        "petitions_new": 1,
+        "petitions_overdue": 1,
+        "invitations": 1,
+        "registrations": 1,
+        "swaps": 1,
+        "duty_gaps": 2,  # next month and the one after have no chair
+    }
+    DutyMonth.objects.create(month=add_months(this_month, 1), chair=other)
+    assert queues(client_for(staff).get("/"))["duty_gaps"] == 1
+
+
+def test_a_leader_sees_the_next_duty_month(db):
+    leader = UserFactory()
+    month = add_months(month_start(timezone.localdate()), 2)
+    DutyMonth.objects.create(month=month, chair=leader)
+    response = client_for(leader).get("/")
+    assert response.context["next_duty"].month == month
+    assert 'id="next-duty"' in response.content.decode()
+
+
+def test_the_home_page_costs_the_same_queries_however_much_there_is(
+    staff, file_for, django_assert_max_num_queries
+):
+    for _ in range(3):
+        file_for()
+    client = client_for(staff)
+    client.get("/")
+    with django_assert_max_num_queries(20):
+        client.get("/")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.dashboard, name="index"),
+    path("report/", views.report_page, name="report"),
+    path("report/print/", views.report_print, name="report_print"),
+    path("report/export.xlsx", views.report_export, name="report_export"),
+]

@@ -1,0 +1,267 @@
+"""The declarative base of the staff ledgers (台账) and their Excel writer.
+
+A ledger is a title, a queryset, a FilterSet, a list of columns and an order with a unique
+last key. Rows are read with `values()` (dictionaries, no model instances); what a row holds
+several of (a figure's public posts, a month's seconded staff) is added by `Ledger.extend`
+with one query per batch of rows. So a page costs the same few queries whatever its length,
+and an export reads the database in chunks and writes the sheet row by row to a temporary
+file: a ledger of any length is exported in constant memory.
+"""
+
+from __future__ import annotations
+
+import datetime
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, NamedTuple
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.utils import formats, timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+# How a column's value is shown on the page and written to the sheet.
+TEXT = "text"
+DATE = "date"
+DATETIME = "datetime"
+MONTH = "month"  # a date standing for its month (a duty month)
+NUMBER = "number"
+MONEY = "money"  # yuan, two decimals
+BOOL = "bool"
+LIST = "list"  # several texts in one cell
+
+NUMERIC = {NUMBER, MONEY}
+WIDTHS = {TEXT: 22, DATE: 12, DATETIME: 17, MONTH: 10, NUMBER: 10, MONEY: 14, BOOL: 8, LIST: 32}
+CHUNK_SIZE = 2000
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a ledger: its label and where its value comes from.
+
+    The value is `row[key]`, or `get(row)` when the cell is worked out from several keys
+    (`needs` names the keys `get` reads, so the ledger selects them).
+    """
+
+    label: Any
+    key: str = ""
+    kind: str = TEXT
+    choices: Mapping | None = None  # code → label, for a field with choices
+    get: Callable[[dict], Any] | None = None
+    needs: tuple[str, ...] = ()
+    link: Callable[[dict], str | None] | None = None  # on the page, the cell links there
+    on_page: bool = True  # False: in the export only (long texts)
+    width: int | None = None  # in the sheet, in characters
+
+    def value(self, row: dict):
+        value = self.get(row) if self.get is not None else row.get(self.key)
+        if self.choices is not None:
+            if self.kind == LIST:
+                return [self.choices.get(item, item) for item in value or ()]
+            return self.choices.get(value, value) if value not in (None, "") else ""
+        return value
+
+
+class Cell(NamedTuple):
+    text: str
+    url: str | None
+    numeric: bool
+
+
+@dataclass(frozen=True)
+class Total:
+    """A figure over all the filtered rows, shown above the table."""
+
+    label: Any
+    value: Any
+    kind: str = NUMBER
+    key: str = ""  # the element id on the page, for links and tests
+
+    @property
+    def text(self) -> str:
+        return display(self.value, self.kind)
+
+
+def choices(text_choices) -> dict:
+    """code → (lazy) label of a TextChoices class or a list of pairs."""
+    pairs = text_choices.choices if hasattr(text_choices, "choices") else text_choices
+    return dict(pairs)
+
+
+def list_separator() -> str:
+    return pgettext("between the items of a list in one cell", ", ")
+
+
+def local_date(value) -> datetime.date:
+    """A date, or the local date of a datetime."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date()
+    return value
+
+
+def display(value, kind: str) -> str:
+    """The text of a value on the page, in the active language's formats."""
+    if value is None or value == "" or (kind == LIST and not value):
+        return "—"
+    if kind == DATETIME:
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if kind == DATE:
+        return formats.date_format(local_date(value), "DATE_FORMAT")
+    if kind == MONTH:
+        return formats.date_format(value, "YEAR_MONTH_FORMAT")
+    if kind == MONEY:
+        return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+    if kind == NUMBER:
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
+    if kind == BOOL:
+        return _("yes") if value else "—"
+    if kind == LIST:
+        return list_separator().join(str(item) for item in value)
+    return str(value)
+
+
+def cell_value(value, kind: str):
+    """The value of a cell in the sheet: dates as dates (local, naive), labels as text."""
+    if value is None:
+        return None
+    if kind == DATETIME:
+        return timezone.localtime(value).replace(tzinfo=None)
+    if kind == DATE:
+        return local_date(value)
+    if kind == MONTH:
+        return value.strftime("%Y-%m")
+    if kind == BOOL:
+        return _("yes") if value else ""
+    if kind == LIST:
+        return list_separator().join(str(item) for item in value)
+    if isinstance(value, Promise):
+        return str(value)
+    return value
+
+
+class Ledger:
+    """One ledger. Subclasses set the attributes and `get_queryset`, and may override
+    `extend` (values held several to a row) and `totals` (figures over the filtered rows)."""
+
+    name = ""
+    title: Any = ""
+    description: Any = ""
+    filterset_class = None
+    columns: list[Column] = []
+    ordering: tuple[str, ...] = ("-id",)  # ends with a unique key: pages never overlap
+    row_keys: tuple[str, ...] = ("id",)  # selected for links and `extend`, not shown
+    extended: frozenset[str] = frozenset()  # keys that `extend` fills, not selected
+    per_page = PAGE_SIZE
+    empty = gettext_lazy("Nothing matches these filters.")
+
+    def get_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def filterset(self, data):
+        return self.filterset_class(data, queryset=self.get_queryset())
+
+    @cached_property
+    def fields(self) -> list[str]:
+        keys = list(self.row_keys)
+        for column in self.columns:
+            keys += column.needs if column.get is not None else [column.key]
+        return [k for k in dict.fromkeys(keys) if k and k not in self.extended]
+
+    @property
+    def page_columns(self) -> list[Column]:
+        return [column for column in self.columns if column.on_page]
+
+    def rows(self, queryset: QuerySet) -> QuerySet:
+        return queryset.order_by(*self.ordering).values(*self.fields)
+
+    def extend(self, rows: list[dict]) -> None:
+        """Add the values a row holds several of, for this batch of rows, in one query each."""
+
+    def totals(self, queryset: QuerySet) -> list[Total]:
+        return []
+
+    def paginate(self, queryset: QuerySet, number) -> Page:
+        paginator = Paginator(self.rows(queryset), self.per_page)
+        # Counted on the filtered rows, without the joins the shown columns need.
+        paginator.count = queryset.count()
+        return paginator.get_page(number)
+
+    def present(self, rows: list[dict]) -> list[list[Cell]]:
+        """What each cell of a page shows, worked out here rather than in the template."""
+        columns = self.page_columns
+        return [
+            [
+                Cell(
+                    display(column.value(row), column.kind),
+                    column.link(row) if column.link is not None else None,
+                    column.kind in NUMERIC,
+                )
+                for column in columns
+            ]
+            for row in rows
+        ]
+
+    def export_rows(self, queryset: QuerySet) -> Iterator[dict]:
+        """Every filtered row, read in chunks and extended a chunk at a time."""
+        batch: list[dict] = []
+        for row in self.rows(queryset).iterator(chunk_size=CHUNK_SIZE):
+            batch.append(row)
+            if len(batch) == CHUNK_SIZE:
+                self.extend(batch)
+                yield from batch
+                batch = []
+        if batch:
+            self.extend(batch)
+            yield from batch
+
+    def export(self, queryset: QuerySet):
+        return write_workbook(str(self.title), self.columns, self.export_rows(queryset))
+
+    def filename(self) -> str:
+        return f"{self.name}-{timezone.localdate():%Y%m%d}.xlsx"
+
+
+def sheet_title(title: str) -> str:
+    """Excel refuses sheet names over 31 characters or with any of []:*?/\\."""
+    for char in "[]:*?/\\":
+        title = title.replace(char, " ")
+    return title[:31] or "Sheet"
+
+
+def write_workbook(title: str, columns: list[Column], rows: Iterable[dict]):
+    """Write the rows to a temporary .xlsx file, one sheet with a frozen header row, and
+    return the file rewound.
+
+    openpyxl's write-only mode streams each row to disk as it is appended, so with `rows`
+    an iterator the memory taken does not grow with the number of rows.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title(title))
+    sheet.freeze_panes = "A2"
+    for number, column in enumerate(columns, start=1):
+        width = column.width or WIDTHS.get(column.kind, WIDTHS[TEXT])
+        sheet.column_dimensions[get_column_letter(number)].width = width
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=str(column.label))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([cell_value(column.value(row), column.kind) for column in columns])
+    # Not a `with` block: the caller streams the file and FileResponse closes it.
+    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    workbook.save(out)
+    out.seek(0)
+    return out

@@ -1,0 +1,337 @@
+"""The ledgers' filters: django-filter FilterSets in the member directory's style.
+
+Every parameter is optional. A value that does not validate (a year of letters, an unknown
+choice) is reported on the field, and the page then lists nothing rather than rows the filter
+was meant to leave out.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import formats, timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext_lazy as _
+
+from chambers.models import DutyMonth, FourGoodEvaluation, Organization
+from events.models import Event, Registration
+from members.choices import Industry, PartyOrganisation, SizeClass
+from members.filters import search_enterprises, township_choices
+from members.models import Enterprise, PublicPost, RepresentativePerson, RepresentativeTag
+from members.widgets import QuickSelect
+from petitions.models import Suggestion
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+MONTH_CHOICES = [(str(number), name) for number, name in MONTHS.items()]
+COVERED = [PartyOrganisation.OWN_BRANCH, PartyOrganisation.JOINT_BRANCH]
+
+
+class YearField(forms.IntegerField):
+    """A four-digit year."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"placeholder": _("Any year")}))
+        super().__init__(**kwargs)
+
+
+def day_range(field: str, start: datetime.date, end: datetime.date, *, datetimes: bool) -> Q:
+    """`field` on or after `start` and before `end`; for a datetime, in local time."""
+    if datetimes:
+        start = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+        end = timezone.make_aware(datetime.datetime.combine(end, datetime.time.min))
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+def period(field: str, year: int | None, month: int | None, *, datetimes: bool) -> Q:
+    """A year, a month of a year, or (month alone) that month of every year."""
+    if year and month:
+        start = datetime.date(year, month, 1)
+        end = datetime.date(year + (month == 12), month % 12 + 1, 1)
+        return day_range(field, start, end, datetimes=datetimes)
+    if year:
+        return day_range(
+            field, datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1), datetimes=datetimes
+        )
+    if month:
+        return Q(**{f"{field}__month": month})
+    return Q()
+
+
+class YearFilter(django_filters.Filter):
+    """Rows whose date (a datetime: its local date) falls in the year."""
+
+    field_class = YearField
+
+    def __init__(self, *args, datetimes: bool = False, **kwargs):
+        self.datetimes = datetimes
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        return qs.filter(period(self.field_name, value, None, datetimes=self.datetimes))
+
+
+class YearNumberFilter(django_filters.NumberFilter):
+    """A year kept as a number (a four-good evaluation's)."""
+
+    field_class = YearField
+
+
+class Choice(django_filters.ChoiceFilter):
+    """A choice of a fixed list, with "All" first, rendered by QuickSelect."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("All"))
+        kwargs.setdefault("widget", QuickSelect)
+        super().__init__(*args, **kwargs)
+
+
+class ModelChoice(django_filters.ModelChoiceFilter):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("empty_label", _("All"))
+        kwargs.setdefault("widget", QuickSelect)
+        super().__init__(*args, **kwargs)
+
+
+class EventChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj):
+        day = formats.date_format(timezone.localtime(obj.starts_at), "SHORT_DATE_FORMAT")
+        return f"{day} {obj.title}"
+
+
+class EventChoice(ModelChoice):
+    """An event, chosen by its public id (`?event=<uuid>`)."""
+
+    field_class = EventChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "public_id")
+        super().__init__(*args, **kwargs)
+
+
+def events_for_choice(queryset=None):
+    queryset = Event.objects.all() if queryset is None else queryset
+    return queryset.only("public_id", "title", "starts_at").order_by("-starts_at", "-id")
+
+
+def organizations_for_choice():
+    return Organization.objects.only("name", "kind").order_by("kind", "name")
+
+
+class LedgerFilterSet(django_filters.FilterSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            widget.attrs["class"] = (
+                "form-select" if isinstance(widget, forms.Select) else "form-control"
+            )
+
+
+class PeriodFilterSet(LedgerFilterSet):
+    """`year` and `month` (1–12) together on one date or datetime field."""
+
+    period_field = ""
+    period_datetimes = False
+
+    year = YearFilter(label=_("Year"), method="keep")
+    month = Choice(label=_("Month"), choices=MONTH_CHOICES, method="keep")
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        month = int(data["month"]) if data.get("month") else None
+        return queryset.filter(
+            period(self.period_field, data.get("year"), month, datetimes=self.period_datetimes)
+        )
+
+
+def date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MemberFilter(LedgerFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
+    status = Choice(label=_("Membership status"), choices=Enterprise.Status.choices)
+    industry = Choice(label=_("Industry"), choices=Industry.choices)
+    township = Choice(label=_("Township or street"), choices=township_choices)
+    size = Choice(label=_("Size"), choices=SizeClass.choices)
+    year = YearFilter(label=_("Year joined"), field_name="joined_on")
+    member_on = django_filters.DateFilter(
+        label=_("On the roll on"), method="filter_member_on", widget=date_widget()
+    )
+    left_year = YearFilter(label=_("Year left"), field_name="left_on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Name, pinyin or credit code")
+
+    def filter_q(self, queryset, name, value):
+        return search_enterprises(queryset, value)
+
+    def filter_member_on(self, queryset, name, value):
+        return queryset.members_on(value)
+
+
+class PartyFilter(LedgerFilterSet):
+    """Current members unless another status (or "All") is chosen."""
+
+    status = Choice(label=_("Membership status"), choices=Enterprise.Status.choices)
+    kind = Choice(
+        label=_("Party organisation"),
+        field_name="party_organisation",
+        choices=PartyOrganisation.choices,
+    )
+    covered = Choice(
+        label=_("Organisational coverage"),
+        choices=[("1", _("Own or joint branch")), ("0", _("Not covered"))],
+        method="filter_covered",
+    )
+    township = Choice(label=_("Township or street"), choices=township_choices)
+    industry = Choice(label=_("Industry"), choices=Industry.choices)
+    year = YearFilter(label=_("Year set up"), field_name="party_organisation_since")
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and "status" not in data:
+            data = data.copy()
+            data["status"] = Enterprise.Status.MEMBER
+        super().__init__(data, *args, **kwargs)
+
+    def filter_covered(self, queryset, name, value):
+        covered = Q(party_organisation__in=COVERED)
+        return queryset.filter(covered if value == "1" else ~covered)
+
+
+class RepresentativeFilter(LedgerFilterSet):
+    """`post_kind` and `post_level` together ask for one post of that kind at that level."""
+
+    tag = ModelChoice(
+        label=_("Tag"), field_name="tags", queryset=RepresentativeTag.objects.order_by("name")
+    )
+    post_kind = Choice(label=_("Public post"), choices=PublicPost.Kind.choices, method="keep")
+    post_level = Choice(
+        label=_("Level of the post"), choices=PublicPost.Level.choices, method="keep"
+    )
+    gender = Choice(label=_("Gender"), choices=RepresentativePerson.Gender.choices)
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        wanted = {key: data[name] for name, key in (("post_kind", "kind"), ("post_level", "level"))}
+        wanted = {key: value for key, value in wanted.items() if value}
+        if not wanted:
+            return queryset
+        posts = PublicPost.objects.filter(person=OuterRef("pk"), **wanted)
+        return queryset.filter(Exists(posts))
+
+
+class OrganizationFilter(LedgerFilterSet):
+    kind = Choice(label=_("Kind"), choices=Organization.Kind.choices)
+
+
+class EvaluationFilter(LedgerFilterSet):
+    year = YearNumberFilter(label=_("Year"), field_name="year")
+    level = Choice(label=_("Level"), choices=FourGoodEvaluation.Level.choices)
+    kind = Choice(
+        label=_("Kind of organisation"),
+        field_name="organization__kind",
+        choices=Organization.Kind.choices,
+    )
+
+
+class EventFilter(PeriodFilterSet):
+    period_field = "starts_at"
+    period_datetimes = True
+
+    kind = Choice(label=_("Kind"), choices=Event.Kind.choices)
+    status = Choice(label=_("Status"), choices=Event.Status.choices)
+    organizer = ModelChoice(
+        label=_("Organiser"),
+        queryset=organizations_for_choice(),
+        null_label=_("The federation"),
+    )
+
+
+class AttendanceFilter(PeriodFilterSet):
+    period_field = "event__starts_at"
+    period_datetimes = True
+
+    kind = Choice(label=_("Kind of event"), field_name="event__kind", choices=Event.Kind.choices)
+    event = EventChoice(label=_("Event"), queryset=events_for_choice())
+    status = Choice(label=_("Registration"), choices=Registration.Status.choices)
+    checked_in = Choice(
+        label=_("Checked in"),
+        choices=[("1", _("Checked in only")), ("0", _("Not checked in"))],
+        method="filter_checked_in",
+    )
+
+    def filter_checked_in(self, queryset, name, value):
+        return queryset.filter(checked_in_at__isnull=value != "1")
+
+
+class DonationFilter(LedgerFilterSet):
+    year = YearFilter(label=_("Year received"), field_name="received_on")
+    event = EventChoice(
+        label=_("Campaign"), queryset=events_for_choice(Event.objects.filter(kind="charity"))
+    )
+    organization = ModelChoice(label=_("Donor chamber"), queryset=organizations_for_choice())
+    enterprise = django_filters.CharFilter(
+        label=_("Donor enterprise"), method="filter_enterprise", max_length=100
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["enterprise"].widget.attrs["placeholder"] = _(
+            "Name, pinyin or credit code"
+        )
+
+    def filter_enterprise(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(
+            enterprise__in=search_enterprises(Enterprise.objects.all(), value).values("pk")
+        )
+
+
+SUGGESTION_STATES = {
+    "submitted": Q(),
+    "sent": Q(sent_on__isnull=False),
+    "forwarded": Q(forwarded_on__isnull=False),
+    "adopted": ~Q(adopted_level=""),
+}
+
+
+class SuggestionFilter(LedgerFilterSet):
+    year = YearFilter(label=_("Year submitted"), field_name="created_at", datetimes=True)
+    kind = Choice(label=_("Kind"), choices=Suggestion.Kind.choices)
+    state = Choice(
+        label=_("Reached"),
+        choices=[
+            ("submitted", _("Submitted (all)")),
+            ("sent", _("Sent on")),
+            ("forwarded", _("Forwarded to the next level")),
+            ("adopted", _("Adopted")),
+        ],
+        method="filter_state",
+    )
+    level = Choice(
+        label=_("Adopted at level"), field_name="adopted_level", choices=Suggestion.Level.choices
+    )
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(SUGGESTION_STATES[value])
+
+
+class DutyFilter(LedgerFilterSet):
+    year = YearFilter(label=_("Year"), field_name="month")
+    status = Choice(label=_("Status"), choices=DutyMonth.Status.choices)

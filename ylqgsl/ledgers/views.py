@@ -1,0 +1,75 @@
+"""The ledger pages and their Excel exports: the same two views serve every ledger."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from members.access import staff_required
+
+from .base import XLSX
+from .registry import LEDGERS
+
+
+def get_ledger(name: str):
+    try:
+        return LEDGERS[name]
+    except KeyError:
+        raise Http404 from None
+
+
+@staff_required
+def index(request):
+    ledgers = [
+        {
+            "ledger": ledger,
+            "url": reverse(f"ledgers:{name}"),
+            "export_url": reverse(f"ledgers:{name}_export"),
+        }
+        for name, ledger in LEDGERS.items()
+    ]
+    return render(request, "ledgers/index.html", {"ledgers": ledgers})
+
+
+@staff_required
+def ledger_page(request, name):
+    """The filtered ledger, a page at a time; with a filter that does not validate, the
+    field says why and nothing is listed."""
+    ledger = get_ledger(name)
+    filterset = ledger.filterset(request.GET)
+    valid = filterset.is_valid()
+    queryset = filterset.qs if valid else filterset.queryset.none()
+    page = ledger.paginate(queryset, request.GET.get("page"))
+    rows = list(page.object_list)
+    ledger.extend(rows)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "ledgers/ledger.html", {
+        "ledger": ledger,
+        "filter": filterset,
+        "valid": valid,
+        "page": page,
+        "columns": ledger.page_columns,
+        "rows": ledger.present(rows),
+        "totals": ledger.totals(queryset) if valid else [],
+        "query": query.urlencode(),
+        "page_url": reverse(f"ledgers:{ledger.name}"),
+        "export_url": reverse(f"ledgers:{ledger.name}_export"),
+    })  # fmt: skip
+
+
+@staff_required
+def ledger_export(request, name):
+    """The whole filtered ledger as an Excel workbook, streamed from a temporary file."""
+    ledger = get_ledger(name)
+    filterset = ledger.filterset(request.GET)
+    if not filterset.is_valid():
+        messages.error(request, _("Correct the filters, then export again."))
+        return redirect(f"{reverse(f'ledgers:{ledger.name}')}?{request.GET.urlencode()}")
+    return FileResponse(
+        ledger.export(filterset.qs),
+        as_attachment=True,
+        filename=ledger.filename(),
+        content_type=XLSX,
+    )
