@@ -306,3 +306,8 @@ PETITION_RATING_REMINDER_WORKING_DAYS = env.int("PETITION_RATING_REMINDER_WORKIN
 # Seconds the dashboard keeps its computed figures (per year and language); 0 computes them
 # on every request.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+if DASHBOARD_CACHE_SECONDS:
+    CELERY_BEAT_SCHEDULE["dashboard-refresh"] = {
+        "task": "ylqgsl.tasks.refresh_dashboard",
+        "schedule": float(DASHBOARD_CACHE_SECONDS),
+    }

@@ -166,3 +166,27 @@ def test_the_figures_are_kept_for_the_configured_seconds(staff, settings):
     settings.DASHBOARD_CACHE_SECONDS = 0
     assert 'id="figure-members">3<' in client.get("/dashboard/?year=2025").content.decode()
     cache.clear()
+
+
+def test_beat_renders_this_and_last_year_ahead(staff, settings):
+    from django.conf import settings as live
+    from django.core.cache import cache
+
+    from ylqgsl.tasks import refresh_dashboard
+
+    assert (
+        live.CELERY_BEAT_SCHEDULE["dashboard-refresh"]["task"] == "ylqgsl.tasks.refresh_dashboard"
+    )
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    this_year = timezone.localdate().year
+    EnterpriseFactory(joined_on=datetime.date(this_year, 1, 2))
+    done = refresh_dashboard.delay().get()
+    assert sorted(map(tuple, done)) == sorted(
+        (year, language) for year in (this_year, this_year - 1) for language in ("zh-hans", "en")
+    )
+    EnterpriseFactory(joined_on=datetime.date(this_year, 1, 3))  # after the refresh
+    page = client_for(staff).get("/dashboard/").content.decode()
+    assert 'id="figure-members">1<' in page  # read from what beat rendered
+    cache.clear()

@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.http import FileResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -37,16 +37,14 @@ def year_choices(today=None) -> range:
 @staff_required
 def dashboard(request):
     """The charts for a year. The figures and their tables are rendered once and kept in the
-    cache for DASHBOARD_CACHE_SECONDS (per year and language): staff reading the dashboard
-    together cost one computation, and nobody waits on a stale page for long."""
+    cache (per year and language): staff reading the dashboard together cost one computation.
+    Celery beat renders this year's and last year's ahead (`refresh`), so those read at once;
+    another year is computed when asked for and kept for DASHBOARD_CACHE_SECONDS."""
     year = chosen_year(request)
     seconds = settings.DASHBOARD_CACHE_SECONDS
-    key = f"dashboard:v1:{year}:{get_language()}"
-    cached = cache.get(key) if seconds else None
+    cached = cache.get(cache_key(year)) if seconds else None
     if cached is None:
-        cached = {"body": render_body(request, year), "computed_at": timezone.now()}
-        if seconds:
-            cache.set(key, cached, seconds)
+        cached = store(year, ttl=seconds)
     return render(
         request,
         "dashboard/index.html",
@@ -60,7 +58,35 @@ def dashboard(request):
     )
 
 
-def render_body(request, year: int) -> str:
+def cache_key(year: int) -> str:
+    return f"dashboard:v1:{year}:{get_language()}"
+
+
+def store(year: int, *, ttl: int) -> dict:
+    """Render the year's figures in the current language, and keep them for `ttl` seconds."""
+    rendered = {"body": render_body(year), "computed_at": timezone.now()}
+    if ttl:
+        cache.set(cache_key(year), rendered, ttl)
+    return rendered
+
+
+def refresh() -> list[tuple[int, str]]:
+    """Render this year's and last year's dashboard in every language (Celery beat runs it
+    every DASHBOARD_CACHE_SECONDS). Kept three periods, so a late run leaves no gap."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if not seconds:
+        return []
+    this_year = timezone.localdate().year
+    done = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for year in (this_year, this_year - 1):
+                store(year, ttl=3 * seconds)
+                done.append((year, language))
+    return done
+
+
+def render_body(year: int) -> str:
     data = figures.for_year(year)
     sections = [
         (
@@ -87,7 +113,6 @@ def render_body(request, year: int) -> str:
             "new_members": growth.joined[-1] if growth.years and growth.years[-1] == year else 0,
             "sections": sections,
         },
-        request=request,
     )
 
 
