@@ -18,18 +18,33 @@ class MirroredPaginator(Paginator):
       without LIMIT. With ORDER BY ... LIMIT, PostgreSQL may walk the index of the order
       hoping to meet the few matches early, and read most of the table when they come late.
 
-    `count` (if already known) saves the COUNT query; `fields`, for a model queryset, makes
-    the page's rows dictionaries of those fields (as QuerySet.values).
+    `count` (if already known) saves the COUNT query, as does `probe` for a search: it reads
+    the keys of at most `read_whole` + 1 matches first, in no order (so that PostgreSQL uses
+    the search's index), and when that is all of them their number is the count; when they
+    fit on one page, the page is read by those keys. Otherwise `counter`, if given, counts.
+    `fields`, for a model queryset, makes the page's rows dictionaries of those fields (as
+    QuerySet.values).
     """
 
     deep_offset = 1000
     read_whole = 500
 
-    def __init__(self, object_list, per_page, *args, count=None, fields=None, **kwargs):
+    def __init__(
+        self, object_list, per_page, *args, count=None, counter=None, probe=False, fields=None,
+        **kwargs,
+    ):  # fmt: skip
         super().__init__(object_list, per_page, *args, **kwargs)
+        self.fields = fields
+        self.keys = None
+        if probe and isinstance(object_list, QuerySet):
+            keys = list(object_list.order_by().values_list("pk", flat=True)[: self.read_whole + 1])
+            if len(keys) <= self.read_whole:
+                count = len(keys)
+                self.keys = keys if count <= per_page else None
+        if count is None and counter is not None:
+            count = counter(object_list)
         if count is not None:
             self.count = count
-        self.fields = fields
 
     def page(self, number):
         number = self.validate_number(number)
@@ -38,6 +53,9 @@ class MirroredPaginator(Paginator):
         rows = self.object_list
         if not isinstance(rows, QuerySet):
             return self._get_page(rows[bottom:top], number, self)
+        if self.keys is not None:
+            rows = rows.filter(pk__in=self.keys)
+            return Page(list(rows.values(*self.fields) if self.fields else rows), number, self)
         flip = bottom > self.count // 2
         if flip:
             rows, bottom, top = rows.reverse(), self.count - top, self.count - bottom

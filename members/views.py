@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import access, services
+from . import access, pagecache, services
 from .counts import cached_count
 from .filters import DirectoryFilter
 from .forms import (
@@ -25,7 +25,14 @@ from .forms import (
     application_layout,
     form_helper,
 )
-from .models import Application, Enterprise
+from .models import (
+    Application,
+    Enterprise,
+    RepresentativePerson,
+    RepresentativeTag,
+    Township,
+    User,
+)
 from .paginator import MirroredPaginator
 from .resources import EnterpriseResource
 
@@ -103,20 +110,41 @@ def directory(request):
     user = request.user
     if not (user.is_staff or user.is_member_user):
         raise PermissionDenied
+
+    # Staff see every enterprise, members the current members: the same page for all of
+    # either, rendered once for each query until an enterprise or township changes.
+    def render_body():
+        context = directory_context(request, user)
+        return pagecache.render_part(request, "members/_directory_body.html", context)
+
+    if request.GET.keys() <= DIRECTORY_PARAMETERS:
+        language, year = translation.get_language(), timezone.localdate().year
+        vary = (user.is_staff, language, year, sorted(request.GET.lists()))
+        body = pagecache.cached("directory", (Enterprise, Township), vary, render_body)
+    else:  # made-up parameters are not worth a place in the cache
+        body = render_body()
+    return render(request, "members/directory.html", {"body": pagecache.fill_csrf(request, body)})
+
+
+DIRECTORY_PARAMETERS = {*DirectoryFilter.base_filters, "page"}
+
+
+def directory_context(request, user) -> dict:
     base = Enterprise.objects.visible_to(user)
     filterset = DirectoryFilter(request.GET, queryset=base, user=user)
     rows = filterset.qs if filterset.is_valid() else base.none()
-    # Counted without the township join, and from the cache when nothing has changed.
+    # A search's few matches are counted as their keys are read; a long list is counted
+    # without the township join, and from the cache when nothing has changed.
+    searched = filterset.is_valid() and bool(filterset.form.cleaned_data.get("q"))
     paginator = MirroredPaginator(
-        rows, settings.DIRECTORY_PAGE_SIZE, count=cached_count(rows), fields=DIRECTORY_FIELDS
-    )
+        rows, settings.DIRECTORY_PAGE_SIZE, counter=cached_count, probe=searched,
+        fields=DIRECTORY_FIELDS,
+    )  # fmt: skip
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = directory_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "members/directory.html", {
-        "filter": filterset, "page": page, "query": query.urlencode(), "staff": user.is_staff,
-    })  # fmt: skip
+    return {"filter": filterset, "page": page, "query": query.urlencode(), "staff": user.is_staff}
 
 
 def directory_rows(rows):
@@ -186,9 +214,46 @@ def import_roster(request):
     )
 
 
+# What an enterprise's page shows: the enterprise, its township, history (with who made each
+# change), representative figures and their tags.
+DETAIL_MODELS = (
+    Enterprise,
+    Enterprise.history.model,
+    Township,
+    User,
+    RepresentativePerson,
+    RepresentativeTag,
+    RepresentativePerson.tags.through,
+)
+
+
 @login_required
 def enterprise_detail(request, public_id):
-    enterprise = access.get_enterprise(request.user, public_id)
+    user = request.user
+    # Staff share one page per enterprise; other users one per enterprise they act for
+    # (their own enterprise's page shows its private fields).
+    viewer = "staff" if user.is_staff else (user.enterprise_id, user.is_member_user)
+    part = pagecache.cached(
+        "enterprise",
+        DETAIL_MODELS,
+        (str(public_id), viewer, translation.get_language()),
+        lambda: enterprise_part(request, public_id),
+    )
+    if part == NOT_VISIBLE:
+        raise Http404
+    return render(request, "members/enterprise_detail.html", {
+        "title": part["title"], "body": pagecache.fill_csrf(request, part["body"]),
+    })  # fmt: skip
+
+
+NOT_VISIBLE = "not-visible"
+
+
+def enterprise_part(request, public_id):
+    try:
+        enterprise = access.get_enterprise(request.user, public_id)
+    except Http404:
+        return NOT_VISIBLE
     context = {
         "enterprise": enterprise,
         "private": access.can_see_private_fields(request.user, enterprise),
@@ -197,7 +262,8 @@ def enterprise_detail(request, public_id):
         context["history"] = enterprise.history.select_related("history_user")[:20]
         context["status_form"] = MembershipStatusForm(initial={"status": enterprise.status})
         context["representatives"] = enterprise.representatives.prefetch_related("tags")
-    return render(request, "members/enterprise_detail.html", context)
+    body = pagecache.render_part(request, "members/_enterprise_detail_body.html", context)
+    return {"title": enterprise.name, "body": body}
 
 
 @login_required

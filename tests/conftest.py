@@ -65,7 +65,7 @@ def pending_application(applicant):
 def client_for(user) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="members.backends.CachedModelBackend")
     return client
 
 
@@ -97,3 +97,23 @@ def _townships_after_flush(request):
     from django.apps import apps
 
     importlib.import_module("members.migrations.0002_townships").load(apps, None)
+
+
+@pytest.fixture
+def page_cache(settings):
+    """Cached page parts, users and counts, as in production with a shared cache.
+
+    A local-memory cache stands in for Redis: the test and the live server's thread share
+    this process, so every write's stamp is seen (settings.CACHE_IS_SHARED).
+    """
+    from django.core.cache import cache
+
+    from members import pagecache
+
+    settings.CACHE_IS_SHARED = True
+    settings.PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    pagecache.clear_local()
+    yield
+    cache.clear()
+    pagecache.clear_local()

@@ -26,3 +26,6 @@ CELERY_TASK_EAGER_PROPAGATES = True
 AXES_ENABLED = True
 # Each test sees the figures of its own data (tests/dashboard check the cache on its own).
 DASHBOARD_CACHE_SECONDS = 0
+# Each test sees pages rendered from its own data; tests/members/test_page_cache.py and the
+# browser stories turn the page cache on (tests/conftest.py: page_cache).
+PAGE_CACHE_SECONDS = 0

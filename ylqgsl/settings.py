@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "csp",
+    "cachalot",
     "ylqgsl",
     "members",
     "notices",
@@ -123,12 +124,44 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ---------------------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# A cache that every web and Celery process shares (Redis, Memcached): cached page parts,
+# counts and users rely on seeing the same "last changed" stamps as the process that wrote.
+CACHE_IS_SHARED = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
+if CACHE_IS_SHARED:
+    # Sessions read from the cache (with the page-cache stamps), written through to the
+    # database: Django's cached_db engine.
+    SESSION_ENGINE = "members.sessions"
+
+# Rendered parts of the busiest pages (the navigation, the member directory, an enterprise's
+# page) are kept this many seconds, or until a table they show changes; 0 turns this off.
+# Only with a shared cache: a per-process cache would not see another process's writes.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+# django-cachalot, used only for its record of when each table last changed: every write
+# through the ORM or a raw cursor renews its table's stamp, inside a transaction at commit.
+# Its query cache stays off (CACHALOT_ENABLED); the stamps outlive any part keyed on them.
+CACHALOT_ENABLED = False
+# The portal writes only through the ORM (migrations' SQL is covered by a stamp renewal after
+# each migrate): no need to scan every raw statement for writes.
+CACHALOT_INVALIDATE_RAW = False
+CACHALOT_TIMEOUT = max(PAGE_CACHE_SECONDS, 300) * 4
+CACHALOT_UNCACHABLE_TABLES = (
+    # Written on every login, lockout check or beat tick; no cached part shows them.
+    "django_migrations",
+    "django_session",
+    "axes_accessattempt",
+    "axes_accessattemptexpiration",
+    "axes_accessfailurelog",
+    "axes_accesslog",
+    "django_celery_beat_periodictask",
+    "django_celery_beat_periodictasks",
+)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the signed-in user read from the cache while their rows are unchanged.
+    "members.backends.CachedModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

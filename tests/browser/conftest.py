@@ -60,3 +60,9 @@ def new_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _cached_pages(page_cache):
+    """The stories run with cached page parts, users and counts, as production does: every
+    change a story makes must show on the next page it opens."""

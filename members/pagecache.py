@@ -1,0 +1,206 @@
+"""Rendered parts of pages, kept until a table they show changes.
+
+A part is cached under its name, what it varies on (viewer, language, the query string) and
+the "stamp" of the tables it reads: the time of their last change, which django-cachalot
+renews on every write through the ORM or a raw cursor (at commit, inside a transaction). A
+change to any of those tables gives the part a new key, so a cached part is never older than
+the data it shows; PAGE_CACHE_SECONDS bounds what a change made outside Django (psql) leaves.
+
+Only with a shared cache (settings.CACHE_IS_SHARED): with the per-process default, one
+process would not see the stamps another process's writes renewed. Without one, or with
+PAGE_CACHE_SECONDS = 0, every part is rendered on every request.
+
+A part that holds a form posting back carries a placeholder for the CSRF token, filled in
+per request: a masked token from another request or browser would not be valid.
+"""
+
+import functools
+import hashlib
+import pickle
+import threading
+import time
+from pathlib import Path
+
+import cachetools
+from cachalot.cache import cachalot_caches
+from cachalot.settings import cachalot_settings
+from cachalot.signals import post_invalidation
+from cachalot.utils import is_cachable
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import connection
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+CSRF_PLACEHOLDER = "csrf-token-placeholder-0f9c"
+
+
+def enabled() -> bool:
+    return settings.CACHE_IS_SHARED and settings.PAGE_CACHE_SECONDS > 0
+
+
+def stamp(*models) -> float:
+    """When the tables of these models (or these tables) last changed: 0.0 if never seen.
+
+    In a request, the stamps are read once, in one cache round trip for every table a part
+    has asked about so far (with the session, members/sessions.py), and kept until the
+    request ends or a write in it renews a stamp. In a transaction they are read every time:
+    its writes renew stamps that only it sees, and without a signal.
+    """
+    global _asked
+    tables = _tables(models)
+    stamps = getattr(_request, "stamps", None)
+    if stamps is None or connection.in_atomic_block:
+        return max(_read_stamps(tables).values(), default=0.0)
+    if not all(table in stamps for table in tables):
+        _asked = _asked.union(tables)
+        missing = [table for table in _asked if table not in stamps]
+        stamps.update(dict.fromkeys(missing, 0.0))
+        stamps.update(_read_stamps(missing))
+    return max((stamps[table] for table in tables), default=0.0)
+
+
+_request = threading.local()
+_asked: frozenset[str] = frozenset()  # tables some part has asked about: read together
+
+
+def prefetch_keys() -> dict[str, str]:
+    """{cache key: table} of the stamps this request will ask for, if not read yet: the
+    session store reads them in its own round trip and hands them to seed()."""
+    if getattr(_request, "stamps", None) != {} or not enabled() or connection.in_atomic_block:
+        return {}
+    return {_stamp_key(table): table for table in _asked}
+
+
+def seed(found: dict[str, float]) -> None:
+    """Stamps read by the session store ({table: stamp}); any missing are read on first use."""
+    stamps = getattr(_request, "stamps", None)
+    if stamps is not None:
+        stamps.update(found)
+
+
+@functools.cache
+def _stamp_key(table: str) -> str:
+    return cachalot_settings.CACHALOT_TABLE_KEYGEN("default", table)
+
+
+def _read_stamps(tables) -> dict[str, float]:
+    """{table: stamp}, through django-cachalot's cache (which sees a transaction's own writes)."""
+    keys = {_stamp_key(table): table for table in tables if is_cachable(table)}
+    if not keys:
+        return {}
+    stamps = cachalot_caches.get_cache("default", "default")
+    found = stamps.get_many(list(keys))
+    missing = [key for key in keys if key not in found]
+    if missing:
+        # Never written since the cache was emptied (a restart): stamped now, so that no
+        # part cached under an old "never" is taken for current.
+        now = time.time()
+        for key in missing:
+            cache.add(key, now, cachalot_settings.CACHALOT_TIMEOUT)
+        found.update(stamps.get_many(missing))
+    return {keys[key]: value for key, value in found.items()}
+
+
+@functools.cache
+def _tables(models) -> tuple[str, ...]:
+    """Table names of models, "app_label.Model" labels or table names."""
+    return tuple(
+        model if isinstance(model, str) and "." not in model
+        else (apps.get_model(model) if isinstance(model, str) else model)._meta.db_table
+        for model in models
+    )  # fmt: skip
+
+
+def _start_request(**kwargs):
+    _request.stamps = {}  # read on first use
+
+
+def _end_request(**kwargs):
+    _request.stamps = None
+
+
+def _forget_stamps(sender, **kwargs):
+    if getattr(_request, "stamps", None):
+        _request.stamps = {}
+
+
+request_started.connect(_start_request, dispatch_uid="pagecache_start")
+request_finished.connect(_end_request, dispatch_uid="pagecache_end")
+post_invalidation.connect(_forget_stamps, dispatch_uid="pagecache_forget")
+
+
+def key(name: str, *parts) -> str:
+    digest = hashlib.blake2b(repr((release(), *parts)).encode(), digest_size=16).hexdigest()
+    return f"part:{name}:{digest}"
+
+
+@functools.cache
+def release() -> str:
+    """A digest of the code, templates and translations this process renders with: a part
+    rendered by the previous release (still in the shared cache after a deploy) is not used."""
+    digest = hashlib.blake2b(digest_size=8)
+    for folder in [settings.BASE_DIR / "templates", *(settings.LOCALE_PATHS or ())]:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.suffix in {".html", ".txt", ".mo"}:
+                digest.update(path.read_bytes())
+    for config in apps.get_app_configs():
+        if Path(config.path).parent == settings.BASE_DIR:  # the project's own apps
+            for path in sorted(Path(config.path).rglob("*.py")):
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cached(name: str, models, vary, compute, *, copy=False):
+    """compute(), or what it returned last time for the same name, vary and table stamps.
+
+    A value is kept in the shared cache and, as the key names the stamps it was made under,
+    also in this process's memory, where a new stamp cannot find it either. `copy` gives a
+    fresh copy on every call, for a value the caller may change (a model instance).
+    """
+    if not enabled():
+        return compute()
+    part_key = key(name, stamp(*models), *vary)
+    with _local_lock:
+        found = _local.get(part_key)
+    if found is None:
+        found = cache.get(part_key)
+        if found is None:
+            value = compute()
+            if value is None:
+                return None
+            found = pickle.dumps(value) if copy else value
+            cache.set(part_key, found, settings.PAGE_CACHE_SECONDS)
+        with _local_lock:
+            _local[part_key] = found
+    return pickle.loads(found) if copy else found  # noqa: S301 — pickled above, by us
+
+
+_local = cachetools.TTLCache(maxsize=500, ttl=max(settings.PAGE_CACHE_SECONDS, 1))
+_local_lock = threading.Lock()
+
+
+def clear_local() -> None:
+    """Forget this process's copies (tests that clear the shared cache call this too)."""
+    with _local_lock:
+        _local.clear()
+
+
+def render_part(request, template_name: str, context: dict) -> str:
+    """The template rendered with a placeholder for the CSRF token (see fill_csrf)."""
+    html = render_to_string(template_name, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
+    return str(html)
+
+
+def fill_csrf(request, html: str) -> SafeString:
+    """A rendered part with this request's CSRF token in place of the placeholder."""
+    if CSRF_PLACEHOLDER in html:
+        # One masked token for every part of the page (masking one costs ~30 µs).
+        token = getattr(request, "_pagecache_csrf", None)
+        if token is None:
+            token = request._pagecache_csrf = get_token(request)
+        html = html.replace(CSRF_PLACEHOLDER, token)
+    return mark_safe(html)  # rendered, and escaped, by the template engine

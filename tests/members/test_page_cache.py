@@ -1,0 +1,253 @@
+"""Cached page parts: rendered once, shown until the data changes, never to the wrong viewer.
+
+members/pagecache.py keeps the navigation, the directory and an enterprise's page under the
+stamps of the tables they show; members/backends.py keeps the signed-in user. Every change
+below is made the way a shell, an import or a bulk action would make it (QuerySet.update,
+which sends no signal) as well as through the ORM's save.
+"""
+
+import re
+import time
+from unittest import mock
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from members import pagecache
+from members.counts import cached_count
+from members.models import Enterprise, Township, User
+from notices.models import Notice
+from tests.conftest import PASSWORD, client_for
+from tests.factories import EnterpriseFactory, UserFactory
+from tests.notices.factories import NoticeFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
+DIRECTORY = reverse("members:directory")
+
+
+def detail_url(enterprise):
+    return reverse("members:enterprise_detail", args=[enterprise.public_id])
+
+
+def text(response):
+    return response.content.decode()
+
+
+def test_off_without_a_shared_cache(settings):
+    settings.CACHE_IS_SHARED = False
+    assert not pagecache.enabled()
+    calls = []
+    assert pagecache.cached("x", (Enterprise,), (), lambda: calls.append(1) or "v") == "v"
+    assert pagecache.cached("x", (Enterprise,), (), lambda: calls.append(1) or "v") == "v"
+    assert len(calls) == 2
+
+
+def test_a_part_is_computed_once_until_its_tables_change(enterprise_a):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert pagecache.cached("x", (Enterprise,), ("a",), compute) == 1
+    assert pagecache.cached("x", (Enterprise,), ("a",), compute) == 1
+    assert pagecache.cached("x", (Enterprise,), ("b",), compute) == 2
+    Enterprise.objects.filter(pk=enterprise_a.pk).update(name="改名企业有限公司")
+    assert pagecache.cached("x", (Enterprise,), ("a",), compute) == 3
+    # A change to another table leaves the part alone.
+    Notice.objects.all().delete()
+    NoticeFactory()
+    assert pagecache.cached("x", (Enterprise,), ("a",), compute) == 3
+
+
+# --- The directory --------------------------------------------------------------------------
+
+
+def test_directory_is_served_from_the_cache_until_an_enterprise_changes(
+    staff_client, enterprise_a, django_assert_max_num_queries
+):
+    assert "延庆冰雪文旅有限公司" in text(staff_client.get(DIRECTORY))
+    # The session (at most), nothing else: the user, navigation and rows are cached.
+    with django_assert_max_num_queries(1):
+        response = staff_client.get(DIRECTORY)
+    assert "延庆冰雪文旅有限公司" in text(response)
+
+    Enterprise.objects.filter(pk=enterprise_a.pk).update(name="延庆冰雪运动有限公司")
+    response = staff_client.get(DIRECTORY)
+    assert "延庆冰雪运动有限公司" in text(response)
+    assert "延庆冰雪文旅有限公司" not in text(response)
+
+    EnterpriseFactory(name="新入会企业有限公司")
+    response = staff_client.get(DIRECTORY)
+    assert "新入会企业有限公司" in text(response)
+    assert "共2家企业" in text(response)
+
+
+def test_staff_and_members_each_get_their_own_directory(
+    staff_client, client_a, enterprise_a, enterprise_b
+):
+    Enterprise.objects.filter(pk=enterprise_b.pk).update(status=Enterprise.Status.SUSPENDED)
+    for _ in range(2):  # rendered, then cached
+        as_staff = text(staff_client.get(DIRECTORY))
+        as_member = text(client_a.get(DIRECTORY))
+        assert "康庄农业科技有限公司" in as_staff
+        assert "康庄农业科技有限公司" not in as_member
+        assert 'id="export-link"' in as_staff
+        assert 'id="export-link"' not in as_member
+
+
+def test_each_query_and_language_has_its_own_page(staff_client, enterprise_a, enterprise_b):
+    for _ in range(2):
+        assert "康庄农业" not in text(staff_client.get(DIRECTORY, {"q": "冰雪"}))
+        assert "康庄农业" in text(staff_client.get(DIRECTORY, {"q": "kz"}))
+    english = staff_client.get(DIRECTORY, headers={"accept-language": "en"})
+    assert "Member directory" in text(english)
+    assert "会员名录" in text(staff_client.get(DIRECTORY))
+
+
+def test_made_up_parameters_are_rendered_but_not_cached(staff_client, enterprise_a):
+    from members import views
+
+    with mock.patch.object(views, "directory_context", wraps=views.directory_context) as built:
+        for _ in range(2):
+            response = staff_client.get(DIRECTORY, {"utm_source": "mail"})
+            assert "延庆冰雪文旅有限公司" in text(response)
+        assert built.call_count == 2
+        for _ in range(2):
+            staff_client.get(DIRECTORY, {"q": "冰雪"})
+        assert built.call_count == 3
+
+
+def test_a_suspended_members_user_is_refused_a_cached_directory(client_a, user_a, enterprise_a):
+    assert client_a.get(DIRECTORY).status_code == 200
+    Enterprise.objects.filter(pk=enterprise_a.pk).update(status=Enterprise.Status.SUSPENDED)
+    assert client_a.get(DIRECTORY).status_code == 403
+
+
+def test_counts_follow_bulk_changes(enterprise_a, enterprise_b):
+    members = Enterprise.objects.members()
+    assert cached_count(members) == 2
+    Enterprise.objects.filter(pk=enterprise_b.pk).update(status=Enterprise.Status.WITHDRAWN)
+    assert cached_count(members) == 1
+    assert cached_count(Enterprise.objects.all()) == 2
+
+
+# --- An enterprise's page -------------------------------------------------------------------
+
+
+def test_private_fields_stay_with_their_enterprise(client_a, client_b, staff_client, enterprise_a):
+    Enterprise.objects.filter(pk=enterprise_a.pk).update(address="延庆区妫水北街9号")
+    for _ in range(2):
+        assert "妫水北街9号" in text(client_a.get(detail_url(enterprise_a)))
+        assert "妫水北街9号" not in text(client_b.get(detail_url(enterprise_a)))
+        staff_page = text(staff_client.get(detail_url(enterprise_a)))
+        assert "妫水北街9号" in staff_page
+        assert "13800138000" in staff_page  # staff see the whole mobile number
+    assert "13800138000" not in text(client_a.get(detail_url(enterprise_a)))
+
+
+def test_an_enterprise_that_leaves_is_no_longer_shown_to_members(client_b, enterprise_a):
+    assert client_b.get(detail_url(enterprise_a)).status_code == 200
+    Enterprise.objects.filter(pk=enterprise_a.pk).update(status=Enterprise.Status.WITHDRAWN)
+    assert client_b.get(detail_url(enterprise_a)).status_code == 404
+    assert client_b.get(detail_url(enterprise_a)).status_code == 404  # the cached answer
+
+
+def test_a_cached_page_carries_a_valid_csrf_token_for_each_browser(staff, enterprise_a):
+    """The status form on a cached page posts: each browser gets its own token."""
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for browser in (first, second):
+        browser.force_login(staff, backend="members.backends.CachedModelBackend")
+    first.get(detail_url(enterprise_a))  # renders and caches the page
+    page = text(second.get(detail_url(enterprise_a)))  # served from the cache
+    assert pagecache.CSRF_PLACEHOLDER not in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = second.post(
+        reverse("members:enterprise_status", args=[enterprise_a.public_id]),
+        {"status": "suspended", "reason": "欠缴会费", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    enterprise_a.refresh_from_db()
+    assert enterprise_a.status == Enterprise.Status.SUSPENDED
+    # The page shows the change and its history at once, with its message.
+    page = text(second.get(detail_url(enterprise_a), follow=True))
+    assert "欠缴会费" in page
+    assert "会籍状态已变更" in page
+
+
+# --- The navigation and the signed-in user --------------------------------------------------
+
+
+def test_the_unread_count_follows_new_and_read_notices(client_a, user_a):
+    home = reverse("home")
+    assert 'id="unread-count"' not in text(client_a.get(home))
+    notice = NoticeFactory(recipient=user_a)
+    assert re.search(r'id="unread-count">1<', text(client_a.get(home)))
+    Notice.objects.filter(pk=notice.pk).update(read_at=timezone.now())
+    assert 'id="unread-count"' not in text(client_a.get(home))
+
+
+def test_the_navigation_is_each_users_own(client_a, client_b):
+    for _ in range(2):
+        assert "企业甲联络员" in text(client_a.get(reverse("home")))
+        assert "企业乙联络员" in text(client_b.get(reverse("home")))
+        assert "企业甲联络员" not in text(client_b.get(reverse("home")))
+
+
+def test_a_deactivated_user_is_signed_out_at_once(client_a, user_a):
+    assert client_a.get(DIRECTORY).status_code == 200
+    User.objects.filter(pk=user_a.pk).update(is_active=False)
+    response = client_a.get(DIRECTORY)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_a_new_password_signs_out_other_sessions(user_a):
+    other = client_for(user_a)
+    assert other.get(DIRECTORY).status_code == 200
+    user_a.set_password("a brand new passphrase 2026")
+    user_a.save()
+    assert other.get(DIRECTORY).status_code == 302
+    fresh = Client()
+    login = {"username": user_a.email, "password": "a brand new passphrase 2026"}
+    assert fresh.post(reverse("login"), login).status_code == 302
+    assert fresh.get(DIRECTORY).status_code == 200
+    stale = Client()
+    stale.post(reverse("login"), {"username": user_a.email, "password": PASSWORD})
+    assert stale.get(DIRECTORY).status_code == 302
+
+
+def test_the_cached_user_is_the_sessions_user(client_a, user_a, user_b):
+    client_a.get(DIRECTORY)
+    assert int(client_a.session[SESSION_KEY]) == user_a.pk
+    UserFactory()  # another account changes: user_a is read again, still user_a
+    assert "企业甲联络员" in text(client_a.get(reverse("home")))
+
+
+def test_a_table_never_written_since_the_cache_emptied_is_stamped_now():
+    from django.core.cache import cache
+
+    cache.clear()
+    before = time.time()
+    first = pagecache.stamp(Township)
+    assert first >= before
+    assert pagecache.stamp(Township) == first  # kept, not renewed on every read
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_reads_its_stamps_with_its_session(settings):
+    """Outside a transaction (as in production) the session store reads the stamps in the
+    same round trip, and each request sees the changes made before it."""
+    settings.SESSION_ENGINE = "members.sessions"
+    staff = UserFactory(is_staff=True)
+    enterprise = EnterpriseFactory(name="延庆长城葡萄酒有限公司")
+    client = client_for(staff)
+    assert "延庆长城葡萄酒有限公司" in text(client.get(DIRECTORY))
+    with mock.patch.object(pagecache, "_read_stamps", wraps=pagecache._read_stamps) as reads:
+        assert "延庆长城葡萄酒有限公司" in text(client.get(DIRECTORY))
+    assert reads.call_count == 0
+    Enterprise.objects.filter(pk=enterprise.pk).update(name="延庆妫水葡萄酒有限公司")
+    assert "延庆妫水葡萄酒有限公司" in text(client.get(DIRECTORY))
