@@ -15,6 +15,7 @@ from kombu import Connection
 from chambers.models import DutyMonth, SwapRequest
 from chambers.planner import add_months, month_start
 from events.models import Event, Invitation, Registration
+from members.counts import cached_count
 from members.models import Application, Enterprise
 from notices.models import Notice
 from petitions.models import OPEN, Petition, Status
@@ -40,7 +41,7 @@ def home(request):
             context.update(enterprise_home(user, now))
         if user.is_staff:
             context["queues"] = staff_queues(now)
-            context["member_count"] = Enterprise.objects.members().count()
+            context["member_count"] = cached_count(Enterprise.objects.members())
     return render(request, "home.html", context)
 
 
@@ -74,7 +75,12 @@ class Queue:
 
 
 def staff_queues(now) -> list[Queue]:
-    """The staff's work waiting: each a count and the page where it is done."""
+    """The staff's work waiting: each a count and the page where it is done.
+
+    Counted as of the start of the minute, and kept until a table counted changes (counts
+    over a million petitions take a while): what passes a deadline shows within a minute.
+    """
+    now = now.replace(second=0, microsecond=0)
     upcoming = Q(event__status=Event.Status.PUBLISHED, event__starts_at__gte=now)
     today = timezone.localdate()
     months = [
@@ -87,43 +93,44 @@ def staff_queues(now) -> list[Queue]:
         Queue(
             "applications",
             _("Applications to review"),
-            Application.objects.pending().count(),
+            cached_count(Application.objects.pending()),
             reverse("members:application_list"),
         ),
         Queue(
             "petitions_new",
             _("Petitions to accept"),
-            Petition.objects.filter(status=Status.SUBMITTED).count(),
+            cached_count(Petition.objects.filter(status=Status.SUBMITTED)),
             f"{petitions}?status={Status.SUBMITTED}",
         ),
         Queue(
             "petitions_overdue",
             _("Petitions past their reply deadline"),
-            Petition.objects.overdue(now).count(),
+            cached_count(Petition.objects.overdue(now)),
             f"{petitions}?overdue=on",
         ),
         Queue(
             "invitations",
             _("Invitations not yet answered"),
-            Invitation.objects.pending().filter(upcoming, sent_at__isnull=False).count(),
+            cached_count(Invitation.objects.pending().filter(upcoming, sent_at__isnull=False)),
             reverse("events:manage"),
         ),
         Queue(
             "registrations",
             _("Registrations to approve"),
-            Registration.objects.filter(upcoming, status=Registration.Status.PENDING).count(),
+            cached_count(Registration.objects.filter(upcoming, status=Registration.Status.PENDING)),
             reverse("events:manage"),
         ),
         Queue(
             "swaps",
             _("Duty swaps to approve"),
-            SwapRequest.objects.filter(status=SwapRequest.Status.ACCEPTED).count(),
+            cached_count(SwapRequest.objects.filter(status=SwapRequest.Status.ACCEPTED)),
             reverse("roster:swaps"),
         ),
         Queue(
             "duty_gaps",
             _("Months ahead without an executive chair"),
-            len(months) - DutyMonth.objects.filter(month__in=months, chair__isnull=False).count(),
+            len(months)
+            - cached_count(DutyMonth.objects.filter(month__in=months, chair__isnull=False)),
             reverse("roster:index"),
         ),
     ]
