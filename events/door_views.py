@@ -25,17 +25,24 @@ def checkin(request, public_id):
     query = request.GET.get("q", "").strip()[:50]
     found = []
     if query:
-        found = (
+        confirmed = (
             event.registrations.filter(status=Registration.Status.CONFIRMED)
-            .filter(
+            .select_related("enterprise")
+            .order_by("person_name", "id")
+        )
+        found = list(
+            confirmed.filter(
                 Q(person_name__icontains=query)
                 | Q(enterprise__name__icontains=query)
                 | Q(organisation_name__icontains=query)
-                | Q(mobile__endswith=query)
-            )
-            .select_related("enterprise")
-            .order_by("person_name", "id")[:SEARCH_LIMIT]
+            )[:SEARCH_LIMIT]
         )
+        if query.isdigit():
+            # Mobile numbers are encrypted at rest (members/fields.py): their last digits are
+            # matched here, among this event's confirmed registrations.
+            seen = {r.pk for r in found}
+            found += [r for r in confirmed if r.pk not in seen and r.mobile.endswith(query)]
+            found = sorted(found, key=lambda r: (r.person_name, r.pk))[:SEARCH_LIMIT]
     context = {
         "event": event,
         "query": query,

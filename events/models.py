@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chambers.models import Organization
+from members.fields import EncryptedCharField
 from members.models import Enterprise
 
 
@@ -364,7 +365,7 @@ class Registration(models.Model):
         blank=True,
         help_text=_("For a guest or walk-in without a member enterprise."),
     )
-    mobile = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    mobile = EncryptedCharField(_("mobile phone"), max_length=20, blank=True)
     seats = models.PositiveSmallIntegerField(
         _("seats"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )

@@ -13,6 +13,7 @@ from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
 from .choices import Industry, LegalForm, Ownership, PartyOrganisation, SizeClass
+from .fields import EncryptedCharField
 from .storage import private_storage
 from .validators import (
     mask_mobile,
@@ -56,7 +57,7 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField(_("e-mail"), unique=True)
     real_name = models.CharField(_("real name"), max_length=50)
-    mobile = models.CharField(
+    mobile = EncryptedCharField(
         _("mobile phone"), max_length=11, blank=True, validators=[validate_mobile]
     )
     enterprise = models.ForeignKey(
@@ -170,10 +171,10 @@ class EnterpriseDetails(models.Model):
         _("main business"), blank=True, validators=[MaxLengthValidator(2000)]
     )
     contact_name = models.CharField(_("contact person"), max_length=50)
-    contact_mobile = models.CharField(
+    contact_mobile = EncryptedCharField(
         _("contact mobile"), max_length=11, validators=[validate_mobile]
     )
-    contact_phone = models.CharField(
+    contact_phone = EncryptedCharField(
         _("office telephone"), max_length=20, blank=True, validators=[validate_landline]
     )
     email = models.EmailField(_("e-mail"), blank=True)
@@ -422,7 +423,7 @@ class RepresentativePerson(models.Model):
         related_name="representatives",
     )
     position = models.CharField(_("position in the enterprise"), max_length=50, blank=True)
-    mobile = models.CharField(
+    mobile = EncryptedCharField(
         _("mobile phone"), max_length=11, blank=True, validators=[validate_mobile]
     )
     tags = models.ManyToManyField(
