@@ -154,12 +154,13 @@ def release() -> str:
     return digest.hexdigest()
 
 
-def cached(name: str, models, vary, compute, *, copy=False):
+def cached(name: str, models, vary, compute, *, copy=False, shared=True):
     """compute(), or what it returned last time for the same name, vary and table stamps.
 
-    A value is kept in the shared cache and, as the key names the stamps it was made under,
-    also in this process's memory, where a new stamp cannot find it either. `copy` gives a
-    fresh copy on every call, for a value the caller may change (a model instance).
+    A value is kept in the shared cache (unless not `shared`) and, as the key names the
+    stamps it was made under, also in this process's memory, where a new stamp cannot find
+    it either. `copy` gives a fresh copy on every call, for a value the caller may change (a
+    model instance).
     """
     if not enabled():
         return compute()
@@ -167,13 +168,14 @@ def cached(name: str, models, vary, compute, *, copy=False):
     with _local_lock:
         found = _local.get(part_key)
     if found is None:
-        found = cache.get(part_key)
+        found = cache.get(part_key) if shared else None
         if found is None:
             value = compute()
             if value is None:
                 return None
             found = pickle.dumps(value) if copy else value
-            cache.set(part_key, found, settings.PAGE_CACHE_SECONDS)
+            if shared:
+                cache.set(part_key, found, settings.PAGE_CACHE_SECONDS)
         with _local_lock:
             _local[part_key] = found
     return pickle.loads(found) if copy else found  # noqa: S301 — pickled above, by us

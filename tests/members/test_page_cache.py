@@ -251,3 +251,15 @@ def test_a_request_reads_its_stamps_with_its_session(settings):
     assert reads.call_count == 0
     Enterprise.objects.filter(pk=enterprise.pk).update(name="延庆妫水葡萄酒有限公司")
     assert "延庆妫水葡萄酒有限公司" in text(client.get(DIRECTORY))
+
+
+def test_the_search_box_shows_each_search_escaped(staff_client, enterprise_a):
+    """The filter form is rendered once for all searches; each search is put in escaped."""
+    assert 'value="冰雪"' in text(staff_client.get(DIRECTORY, {"q": "冰雪"}))
+    page = text(staff_client.get(DIRECTORY, {"q": '"><script>alert(1)</script>'}))
+    assert "<script>alert(1)</script>" not in page
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in page
+    assert 'name="industry"' in page and 'name="status"' in page
+    # The other filters keep their choice.
+    page = text(staff_client.get(DIRECTORY, {"q": "冰雪", "industry": "C"}))
+    assert '<option value="C" selected>' in page
