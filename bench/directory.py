@@ -124,24 +124,20 @@ class PinyinCache:
     """
 
     def __init__(self):
-        from members.models import name_pinyin, name_syllables, pinyin_keys
+        from members.models import name_pinyin
 
         self.name_pinyin = name_pinyin
-        self.name_syllables = name_syllables
-        self.pinyin_keys = pinyin_keys
-        self.parts: dict[str, tuple[str, str, list[str]]] = {}
+        self.parts: dict[str, tuple[str, str]] = {}
 
-    def __call__(self, parts: list[str]) -> tuple[str, str, str]:
-        """(pinyin, initials, pinyin keys) of the name made of these parts."""
-        full, initials, syllables = [], [], []
+    def __call__(self, parts: list[str]) -> tuple[str, str]:
+        full, initials = [], []
         for part in parts:
             if part not in self.parts:
-                self.parts[part] = (*self.name_pinyin(part), self.name_syllables(part))
-            f, i, s = self.parts[part]
+                self.parts[part] = self.name_pinyin(part)
+            f, i = self.parts[part]
             full.append(f)
             initials.append(i)
-            syllables.extend(s)
-        return "".join(full)[:400], "".join(initials)[:100], self.pinyin_keys(syllables)
+        return "".join(full)[:400], "".join(initials)[:100]
 
     def check(self, samples: list[tuple[str, str, str]]) -> int:
         return sum(1 for name, f, i in samples if self.name_pinyin(name) != (f, i))
@@ -196,7 +192,7 @@ def fill(rows: int, *, batch_size: int = 5000, seed: int = 20261122) -> None:
     for seq in range(1, rows + 1):
         parts = company_name(rng)
         name = "".join(parts)
-        full, initials, keys = pinyin(parts)
+        full, initials = pinyin(parts)
         if len(samples) < 2000 and rng.random() < 0.05:
             samples.append((name, full, initials))
         trade = next(p for p in parts if p in trade_industry)
@@ -217,7 +213,6 @@ def fill(rows: int, *, batch_size: int = 5000, seed: int = 20261122) -> None:
                 name=name,
                 name_pinyin=full,
                 name_initials=initials,
-                name_pinyin_keys=keys,
                 credit_code=make_credit_code(1_000_000 + seq),
                 legal_representative=person_name(rng),
                 industry=industry,

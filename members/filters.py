@@ -3,13 +3,12 @@ import re
 import django_filters
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
-from django.db.models import Func, Q, TextField, Value
-from django.db.models.functions import StrIndex
+from django.db.models import Func, Q, TextField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Industry, SizeClass
-from .models import PINYIN_KEY_LENGTH, Enterprise, Township
+from .models import Enterprise, Township
 from .validators import normalize_credit_code, to_half_width
 from .widgets import QuickSelect
 
@@ -46,23 +45,12 @@ def search_enterprises(queryset, value: str):
         return queryset.filter(credit_code=code)
     if re.fullmatch(r"[A-Za-z ]+", value):
         letters = value.replace(" ", "").lower()
-        initials = Q(name_initials__startswith=letters) | Q(name_initials__contains=letters)
-        if len(letters) == 1:  # one letter starts a syllable in the initials
-            return queryset.filter(initials)
-        # Full pinyin from where a syllable starts (yanqing, qingshan; not anqing): names
-        # with a syllable that starts the query's first letters (their pinyin keys), then the
-        # whole query. On PostgreSQL through the keys' GIN index (migration 0011); strpos
-        # rather than LIKE, which the planner would also look up in the trigram index.
-        key = letters[:PINYIN_KEY_LENGTH]
-        if connection.vendor == "postgresql":
-            pinyin = Q(pinyin_keys__contains=[key], pinyin_at__gt=0)
-            queryset = queryset.alias(
-                pinyin_keys=PinyinKeys("name_pinyin_keys"),
-                pinyin_at=StrIndex("name_pinyin", Value(letters)),
-            )
-        else:
-            pinyin = Q(name_pinyin_keys__contains=f" {key} ", name_pinyin__contains=letters)
-        return queryset.filter(initials | pinyin)
+        return queryset.filter(
+            Q(name_initials__startswith=letters)
+            | Q(name_pinyin__startswith=letters)
+            | Q(name_initials__contains=letters)
+            | Q(name_pinyin__contains=letters)
+        )
     if re.fullmatch(r"[0-9A-Za-z]{6,17}", value):
         return queryset.filter(Q(credit_code__startswith=code) | Q(name__icontains=value))
     if connection.vendor == "postgresql":
@@ -71,14 +59,6 @@ def search_enterprises(queryset, value: str):
             name_grams__contains=query_grams(value), name__icontains=value
         )
     return queryset.filter(name__icontains=value)
-
-
-class PinyinKeys(Func):
-    """The pinyin keys of a name as an array, as the GIN index of migration 0011 holds them."""
-
-    function = "string_to_array"
-    template = "%(function)s(%(expressions)s, ' ')"
-    output_field = ArrayField(TextField())
 
 
 class NameGrams(Func):

@@ -194,28 +194,6 @@ def name_pinyin(name: str) -> tuple[str, str]:
     return "".join(syllables)[:400], "".join(initials)[:100]
 
 
-PINYIN_KEY_LENGTH = 6  # the longest key of pinyin_keys
-
-
-def name_syllables(name: str) -> list[str]:
-    """The pinyin of a name syllable by syllable: 延庆 → ["yan", "qing"]."""
-    return [s.lower() for s in lazy_pinyin(name, errors="default") if s.strip()]
-
-
-def pinyin_keys(syllables: list[str]) -> str:
-    """The first 2 to 6 letters of the pinyin from each syllable on, space-separated with a
-    space at each end, for search from where a syllable starts (members/filters.py):
-    ["yan", "qing"] → " qi qin qing ya yan yanq yanqi yanqin "."""
-    keys = set()
-    for i in range(len(syllables)):
-        rest = "".join(syllables[i:])
-        keys.update(rest[:n] for n in range(2, min(len(rest), PINYIN_KEY_LENGTH) + 1))
-    return f" {' '.join(sorted(keys))} " if keys else ""
-
-
-SEARCH_NAME_FIELDS = ("name_pinyin", "name_initials", "name_pinyin_keys")
-
-
 class EnterpriseQuerySet(models.QuerySet):
     def members(self):
         return self.filter(status=Enterprise.Status.MEMBER)
@@ -254,8 +232,6 @@ class Enterprise(EnterpriseDetails):
     status_reason = models.CharField(_("reason for the status"), max_length=500, blank=True)
     name_pinyin = models.CharField(max_length=400, editable=False, db_index=True)
     name_initials = models.CharField(max_length=100, editable=False, db_index=True)
-    # Searched by the pinyin from where a syllable starts (members/filters.py, migration 0011).
-    name_pinyin_keys = models.TextField(editable=False, blank=True, default="")
 
     party_organisation = models.CharField(
         _("party organisation"),
@@ -273,9 +249,7 @@ class Enterprise(EnterpriseDetails):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(
-        excluded_fields=["name_pinyin", "name_initials", "name_pinyin_keys", "updated_at"]
-    )
+    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "updated_at"])
     objects = EnterpriseQuerySet.as_manager()
 
     class Meta:
@@ -315,23 +289,17 @@ class Enterprise(EnterpriseDetails):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.set_search_names()
+        self.name_pinyin, self.name_initials = name_pinyin(self.name)
         if self.status == self.Status.WITHDRAWN:
             self.left_on = self.left_on or timezone.localdate()
         else:
             self.left_on = None
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, *SEARCH_NAME_FIELDS}
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
         if update_fields is not None and "status" in update_fields:
             kwargs["update_fields"] = {*kwargs["update_fields"], "left_on"}
         super().save(*args, **kwargs)
-
-    def set_search_names(self):
-        """The pinyin forms of the name that search reads (save() sets them; a bulk create
-        calls this first)."""
-        self.name_pinyin, self.name_initials = name_pinyin(self.name)
-        self.name_pinyin_keys = pinyin_keys(name_syllables(self.name))
 
     @property
     def has_party_organisation(self) -> bool:

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from members.models import Enterprise, pinyin_keys
+from members.models import Enterprise
 from members.paginator import MirroredPaginator
 from tests.factories import EnterpriseFactory, make_credit_code, township
 
@@ -49,15 +49,6 @@ def test_search_by_full_pinyin(client_a, federation):
     found = names(client_a.get(DIRECTORY, {"q": "Yan Qing"}))
     assert {"延庆区工商联", "延庆葡萄酒业有限公司"} <= set(found)
     assert "北京八达岭冰雪运动有限公司" not in found
-
-
-def test_search_by_pinyin_from_any_syllable(client_a, federation):
-    assert names(client_a.get(DIRECTORY, {"q": "gongshang"})) == ["延庆区工商联"]
-    assert names(client_a.get(DIRECTORY, {"q": "Qing Qu Gong"})) == ["延庆区工商联"]
-    assert names(client_a.get(DIRECTORY, {"q": "putaoj"})) == ["延庆葡萄酒业有限公司"]
-    # From where a syllable starts only: "anqing" is in yanqing but starts no syllable.
-    assert names(client_a.get(DIRECTORY, {"q": "anqing"})) == []
-    assert pinyin_keys(["yan", "qing"]) == " qi qin qing ya yan yanq yanqi yanqin "
 
 
 def test_search_by_name_fragment(client_a, federation):

@@ -687,7 +687,7 @@ class Command(BaseCommand):
                     values["member_number"] = self.free_number(f["joined_on"].year, taken)
                     taken.add(values["member_number"])
                 enterprise = Enterprise(is_demo=True, **values)
-                enterprise.set_search_names()
+                enterprise.name_pinyin, enterprise.name_initials = name_pinyin(enterprise.name)
                 objs.append(enterprise)
             bulk_create_with_history(
                 objs,
