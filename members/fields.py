@@ -11,6 +11,8 @@ does: numbers are shown (masked for all but staff), exported, and matched by the
 digits among one event's registrations in Python (events/door_views.py).
 """
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import FieldError
 from django.db import models
@@ -19,6 +21,12 @@ from django.utils.functional import cached_property
 from encrypted_fields.fields import EncryptedCharField as BaseEncryptedCharField
 
 _keys: dict[tuple, list[bytes]] = {}
+logger = logging.getLogger(__name__)
+
+
+def looks_encrypted(value) -> bool:
+    """A Fernet token (version byte 0x80, base64): what an encrypted value is stored as."""
+    return isinstance(value, str) and value.startswith("gAAAAA") and len(value) >= 100
 
 
 class EncryptedCharField(BaseEncryptedCharField):
@@ -29,6 +37,19 @@ class EncryptedCharField(BaseEncryptedCharField):
         if encrypted is None and not self.null:
             return ""
         return encrypted
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if looks_encrypted(value):
+            # A token no key opens: SECRET_KEY changed without its SECRET_KEY_FALLBACKS, or
+            # SALT_KEY changed. Shown as it is (masked for all but staff), and said loudly.
+            logger.error(
+                "%s.%s holds a value no key decrypts: check SECRET_KEY, SECRET_KEY_FALLBACKS "
+                "and SALT_KEY.",
+                self.model.__name__ if hasattr(self, "model") else "?",
+                self.name,
+            )
+        return value
 
     def get_lookup(self, lookup_name):
         if lookup_name not in ("exact", "isnull"):
@@ -75,7 +96,7 @@ class BlankExact(Exact):
 
 def encrypt_rows(apps, schema_editor, columns: dict[str, list[str]], batch_size: int = 2000):
     """Re-save these fields of every row ({"app.Model": [field, ...]}): read as they were
-    (plain), written encrypted."""
+    (plain, or encrypted under any key still known), written encrypted under SECRET_KEY."""
     for label, fields in columns.items():
         model = apps.get_model(label)
         manager = model._base_manager.using(schema_editor.connection.alias)
@@ -99,6 +120,11 @@ def decrypt_rows(apps, schema_editor, columns: dict[str, list[str]]):
         for name in fields:
             column = schema_editor.quote_name(model._meta.get_field(name).column)
             for pk, value in manager.values_list("pk", name).iterator():
+                if looks_encrypted(value):
+                    raise RuntimeError(
+                        f"{label}.{name} of row {pk} does not decrypt with SECRET_KEY, "
+                        "SECRET_KEY_FALLBACKS and SALT_KEY: nothing was changed."
+                    )
                 schema_editor.execute(
                     f"UPDATE {table} SET {column} = %s WHERE {key} = %s",  # noqa: S608
                     [value, pk],

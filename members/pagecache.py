@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 import cachetools
+from cachalot.api import invalidate
 from cachalot.cache import cachalot_caches
 from cachalot.settings import cachalot_settings
 from cachalot.signals import post_invalidation
@@ -29,21 +30,34 @@ from cachalot.utils import is_cachable
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import request_finished, request_started
 from django.db import connection
+from django.db.backends.signals import connection_created
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 
-CSRF_PLACEHOLDER = "csrf-token-placeholder-0f9c"
+
+def placeholder(name: str) -> str:
+    """A marker to fill in per request, that no visitor can guess and so type into a page
+    (the same in every process of a release: parts are shared)."""
+    return f"{name}-{salted_hmac('ylqgsl.pagecache', name).hexdigest()[:20]}"
+
+
+CSRF_PLACEHOLDER = placeholder("csrf")
 
 
 def enabled() -> bool:
     return settings.CACHE_IS_SHARED and settings.PAGE_CACHE_SECONDS > 0
 
 
-def stamp(*models) -> float:
-    """When the tables of these models (or these tables) last changed: 0.0 if never seen.
+def stamp(*models) -> tuple[float, ...]:
+    """When the tables of these models (or these tables) last changed, one time a table.
+
+    All of them, not the latest: a write stamped by a process whose clock is behind must
+    change the key too.
 
     In a request, the stamps are read once, in one cache round trip for every table a part
     has asked about so far (with the session, members/sessions.py), and kept until the
@@ -54,13 +68,14 @@ def stamp(*models) -> float:
     tables = _tables(models)
     stamps = getattr(_request, "stamps", None)
     if stamps is None or connection.in_atomic_block:
-        return max(_read_stamps(tables).values(), default=0.0)
+        found = _read_stamps(tables)
+        return tuple(found.get(table, 0.0) for table in tables)
     if not all(table in stamps for table in tables):
         _asked = _asked.union(tables)
         missing = [table for table in _asked if table not in stamps]
         stamps.update(dict.fromkeys(missing, 0.0))
         stamps.update(_read_stamps(missing))
-    return max((stamps[table] for table in tables), default=0.0)
+    return tuple(stamps[table] for table in tables)
 
 
 _request = threading.local()
@@ -89,7 +104,10 @@ def _stamp_key(table: str) -> str:
 
 def _read_stamps(tables) -> dict[str, float]:
     """{table: stamp}, through django-cachalot's cache (which sees a transaction's own writes)."""
-    keys = {_stamp_key(table): table for table in tables if is_cachable(table)}
+    untracked = [table for table in tables if not is_cachable(table)]
+    if untracked:
+        raise ImproperlyConfigured(f"No stamps are kept for {untracked} (CACHALOT_*_TABLES).")
+    keys = {_stamp_key(table): table for table in tables}
     if not keys:
         return {}
     stamps = cachalot_caches.get_cache("default", "default")
@@ -115,6 +133,34 @@ def _tables(models) -> tuple[str, ...]:
     )  # fmt: skip
 
 
+def tracked(table: str) -> bool:
+    """Whether writes to this table renew a stamp."""
+    return is_cachable(table)
+
+
+def renew_after_write(execute, sql, params, many, context):
+    """A database execute wrapper: outside a transaction, the tables a write names get a new
+    stamp once it is done. django-cachalot renews them just before it, and a part rendered
+    in between (new stamp, old rows) would be kept as current; in a transaction it renews
+    them at commit, after the rows are there."""
+    result = execute(sql, params, many, context)
+    if not context["connection"].in_atomic_block and sql[:6].upper() in WRITES:
+        from .counts import query_tables
+
+        tables = [table for table in query_tables(sql) if tracked(table)]
+        if tables:
+            invalidate(*tables, cache_alias="default", db_alias=context["connection"].alias)
+    return result
+
+
+WRITES = {"INSERT", "UPDATE", "DELETE"}
+
+
+def _install_wrapper(sender, connection, **kwargs):
+    if renew_after_write not in connection.execute_wrappers:
+        connection.execute_wrappers.append(renew_after_write)
+
+
 def _start_request(**kwargs):
     _request.stamps = {}  # read on first use
 
@@ -131,6 +177,7 @@ def _forget_stamps(sender, **kwargs):
 request_started.connect(_start_request, dispatch_uid="pagecache_start")
 request_finished.connect(_end_request, dispatch_uid="pagecache_end")
 post_invalidation.connect(_forget_stamps, dispatch_uid="pagecache_forget")
+connection_created.connect(_install_wrapper, dispatch_uid="pagecache_renew_after_write")
 
 
 def key(name: str, *parts) -> str:

@@ -161,7 +161,7 @@ def directory_context(request, user) -> dict:
     }
 
 
-SEARCH_PLACEHOLDER = "search-placeholder-8b1f"
+SEARCH_PLACEHOLDER = pagecache.placeholder("search")
 
 
 def directory_form(request, filterset, user):

@@ -168,6 +168,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # ModelBackend, with the signed-in user read from the cache while their rows are unchanged.
     "members.backends.CachedModelBackend",
+    # Sessions begun before the cached backend name this one; they stay signed in.
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

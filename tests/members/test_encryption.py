@@ -1,13 +1,16 @@
 """Phone numbers are encrypted at rest (DOMAIN.md §5): the database holds only tokens."""
 
+import io
+
 import pytest
 from django.apps import apps as global_apps
 from django.core.exceptions import FieldError
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
 from events.models import Registration
-from members.fields import decrypt_rows, encrypt_rows
+from members.fields import EncryptedCharField, decrypt_rows, encrypt_rows
 from members.models import Enterprise, RepresentativePerson, User
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import EnterpriseFactory, UserFactory
@@ -102,20 +105,44 @@ class Editor:
             cursor.execute(sql, params)
 
 
+def forget_keys():
+    """Each encrypted field derives its keys once: forget them after changing the settings."""
+    for model in global_apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, EncryptedCharField):
+                for name in ("keys", "f"):
+                    field.__dict__.pop(name, None)
+
+
 def test_numbers_stay_readable_after_the_secret_key_is_rotated(settings):
     enterprise = EnterpriseFactory(contact_mobile="13911112222")
-    field = Enterprise._meta.get_field("contact_mobile")
-
-    def forget_keys():
-        for name in ("keys", "f"):
-            field.__dict__.pop(name, None)
-
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-after-rotation-0123456789-abcdefghijkl"
+    forget_keys()
     try:
-        settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
-        settings.SECRET_KEY = "a-new-secret-key-after-rotation-0123456789-abcdefghijkl"
+        enterprise.refresh_from_db()
+        assert enterprise.contact_mobile == "13911112222"
+        # Re-encrypted under the new key, the old one can go.
+        call_command("encrypt_phone_numbers", stdout=io.StringIO())
+        settings.SECRET_KEY_FALLBACKS = []
         forget_keys()
         enterprise.refresh_from_db()
         assert enterprise.contact_mobile == "13911112222"
+    finally:
+        forget_keys()
+
+
+def test_a_number_no_key_opens_is_reported_and_never_written_back_plain(settings, caplog):
+    enterprise = EnterpriseFactory(contact_mobile="13911112222")
+    settings.SECRET_KEY = "a-new-secret-key-without-any-fallback-0123456789-abcdef"
+    forget_keys()
+    try:
+        enterprise.refresh_from_db()
+        assert "no key decrypts" in caplog.text
+        with pytest.raises(RuntimeError, match="does not decrypt"):
+            decrypt_rows(global_apps, Editor(), {"members.Enterprise": ["contact_mobile"]})
+        with pytest.raises(CommandError, match="does not decrypt"):
+            call_command("encrypt_phone_numbers", stdout=io.StringIO())
     finally:
         forget_keys()
 

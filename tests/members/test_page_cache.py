@@ -232,9 +232,9 @@ def test_a_table_never_written_since_the_cache_emptied_is_stamped_now():
 
     cache.clear()
     before = time.time()
-    first = pagecache.stamp(Township)
+    (first,) = pagecache.stamp(Township)
     assert first >= before
-    assert pagecache.stamp(Township) == first  # kept, not renewed on every read
+    assert pagecache.stamp(Township) == (first,)  # kept, not renewed on every read
 
 
 @pytest.mark.django_db(transaction=True)
@@ -263,3 +263,37 @@ def test_the_search_box_shows_each_search_escaped(staff_client, enterprise_a):
     # The other filters keep their choice.
     page = text(staff_client.get(DIRECTORY, {"q": "冰雪", "industry": "C"}))
     assert '<option value="C" selected>' in page
+
+
+def test_the_csrf_placeholder_cannot_be_guessed(settings):
+    """A visitor who typed the placeholder into a search or a URL would see it replaced by
+    their token in links, and the token would leak into history and Referer headers."""
+    first = pagecache.placeholder("csrf")
+    settings.SECRET_KEY = "another-secret-key-for-this-test-0123456789-abcdefghijkl"
+    assert pagecache.placeholder("csrf") != first
+
+
+def test_a_write_stamped_behind_another_tables_stamp_still_changes_the_key(enterprise_a):
+    """Stamps come from the clock of the process that wrote: each table's counts."""
+    from django.core.cache import cache
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    cache.set(pagecache._stamp_key(Township._meta.db_table), time.time() + 3600, None)
+    assert pagecache.cached("x", (Enterprise, Township), (), compute) == 1
+    Enterprise.objects.filter(pk=enterprise_a.pk).update(name="改名企业有限公司")
+    assert pagecache.cached("x", (Enterprise, Township), (), compute) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_outside_a_transaction_is_stamped_again_once_done():
+    """django-cachalot stamps a write just before it runs: a part rendered in between would
+    show the old rows under the new stamp. The stamp is renewed once the write is done."""
+    enterprise = EnterpriseFactory()
+    with mock.patch.object(pagecache, "invalidate", wraps=pagecache.invalidate) as renewed:
+        Enterprise.objects.filter(pk=enterprise.pk).update(name="改名企业有限公司")
+    assert renewed.call_args.args == (Enterprise._meta.db_table,)

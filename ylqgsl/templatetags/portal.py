@@ -4,6 +4,7 @@ from django import template
 from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from members import pagecache
 
@@ -31,6 +32,7 @@ NAVBAR_MODELS = (
     "members.Enterprise",
     "notices.Notice",
     "chambers.Post",
+    "chambers.Term",
     "chambers.Secondment",
 )
 
@@ -51,7 +53,7 @@ def navbar(context):
     return pagecache.fill_csrf(request, html)
 
 
-NEXT_PLACEHOLDER = "next-path-placeholder-5d2e"
+NEXT_PLACEHOLDER = pagecache.placeholder("next-path")
 
 
 @register.simple_tag(takes_context=True)
@@ -66,6 +68,6 @@ def language_form(context):
             request, "_partials/language_form.html", {"next_path": NEXT_PLACEHOLDER}
         ),
     )
-    return pagecache.fill_csrf(
-        request, html.replace(NEXT_PLACEHOLDER, escape(request.get_full_path()))
-    )
+    # The token first: the path is the visitor's to write.
+    html = pagecache.fill_csrf(request, html)
+    return mark_safe(html.replace(NEXT_PLACEHOLDER, escape(request.get_full_path())))
