@@ -37,4 +37,7 @@ def cached_count(queryset) -> int:
     if not pagecache.enabled():
         return queryset.count()
     sql, params = queryset.query.sql_with_params()
-    return pagecache.cached("count", query_tables(sql), (sql, params), queryset.count)
+    tables = query_tables(sql)
+    if not all(pagecache.tracked(table) for table in tables):
+        return queryset.count()  # a table whose writes renew no stamp
+    return pagecache.cached("count", tables, (sql, params), queryset.count)
