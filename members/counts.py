@@ -9,25 +9,7 @@ mirrored pages rely on an exact count, and a per-process cache would not see ano
 process's writes.
 """
 
-import functools
-import re
-
-from django.apps import apps
-
 from . import pagecache
-
-
-def query_tables(sql: str) -> tuple[str, ...]:
-    """The tables a query reads (joined or in a subquery): every quoted name that is one."""
-    return tuple(sorted(set(QUOTED.findall(sql)) & model_tables()))
-
-
-QUOTED = re.compile(r'"([^"]+)"')
-
-
-@functools.cache
-def model_tables() -> frozenset[str]:
-    return frozenset(model._meta.db_table for model in apps.get_models(include_auto_created=True))
 
 
 def cached_count(queryset) -> int:
@@ -37,7 +19,7 @@ def cached_count(queryset) -> int:
     if not pagecache.enabled():
         return queryset.count()
     sql, params = queryset.query.sql_with_params()
-    tables = query_tables(sql)
+    tables = pagecache.query_tables(sql)
     if not all(pagecache.tracked(table) for table in tables):
         return queryset.count()  # a table whose writes renew no stamp
     return pagecache.cached("count", tables, (sql, params), queryset.count)

@@ -112,6 +112,7 @@ def encrypt_rows(apps, schema_editor, columns: dict[str, list[str]], batch_size:
 
 def decrypt_rows(apps, schema_editor, columns: dict[str, list[str]]):
     """The reverse: every value written back in plain text."""
+    refuse_undecryptable(apps, schema_editor.connection.alias, columns)
     for label, fields in columns.items():
         model = apps.get_model(label)
         table = schema_editor.quote_name(model._meta.db_table)
@@ -120,12 +121,25 @@ def decrypt_rows(apps, schema_editor, columns: dict[str, list[str]]):
         for name in fields:
             column = schema_editor.quote_name(model._meta.get_field(name).column)
             for pk, value in manager.values_list("pk", name).iterator():
-                if looks_encrypted(value):
-                    raise RuntimeError(
-                        f"{label}.{name} of row {pk} does not decrypt with SECRET_KEY, "
-                        "SECRET_KEY_FALLBACKS and SALT_KEY: nothing was changed."
-                    )
                 schema_editor.execute(
                     f"UPDATE {table} SET {column} = %s WHERE {key} = %s",  # noqa: S608
                     [value, pk],
                 )
+
+
+def refuse_undecryptable(apps, alias: str, columns: dict[str, list[str]]) -> None:
+    """UndecryptableError if any of these fields holds a token no key opens: before changing
+    anything, so that nothing is written back unreadable (or cut short)."""
+    for label, fields in columns.items():
+        manager = apps.get_model(label)._base_manager.using(alias)
+        for name in fields:
+            for pk, value in manager.values_list("pk", name).iterator():
+                if looks_encrypted(value):
+                    raise UndecryptableError(
+                        f"{label}.{name} of row {pk} does not decrypt with SECRET_KEY, "
+                        "SECRET_KEY_FALLBACKS and SALT_KEY: nothing was changed."
+                    )
+
+
+class UndecryptableError(RuntimeError):
+    pass

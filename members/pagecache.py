@@ -1,10 +1,11 @@
 """Rendered parts of pages, kept until a table they show changes.
 
 A part is cached under its name, what it varies on (viewer, language, the query string) and
-the "stamp" of the tables it reads: the time of their last change, which django-cachalot
-renews on every write through the ORM or a raw cursor (at commit, inside a transaction). A
-change to any of those tables gives the part a new key, so a cached part is never older than
-the data it shows; PAGE_CACHE_SECONDS bounds what a change made outside Django (psql) leaves.
+the "stamp" of each table it reads: the time of its last change, which django-cachalot renews
+on every ORM write (inside a transaction, at commit) and renew_after_write below renews again
+once a write outside a transaction is done. A change to any of those tables gives the part a
+new key, so a cached part is never older than the data it shows; PAGE_CACHE_SECONDS bounds
+what a change made outside Django (psql) leaves.
 
 Only with a shared cache (settings.CACHE_IS_SHARED): with the per-process default, one
 process would not see the stamps another process's writes renewed. Without one, or with
@@ -17,6 +18,7 @@ per request: a masked token from another request or browser would not be valid.
 import functools
 import hashlib
 import pickle
+import re
 import threading
 import time
 from pathlib import Path
@@ -104,7 +106,7 @@ def _stamp_key(table: str) -> str:
 
 def _read_stamps(tables) -> dict[str, float]:
     """{table: stamp}, through django-cachalot's cache (which sees a transaction's own writes)."""
-    untracked = [table for table in tables if not is_cachable(table)]
+    untracked = [table for table in tables if not tracked(table)]
     if untracked:
         raise ImproperlyConfigured(f"No stamps are kept for {untracked} (CACHALOT_*_TABLES).")
     keys = {_stamp_key(table): table for table in tables}
@@ -133,6 +135,19 @@ def _tables(models) -> tuple[str, ...]:
     )  # fmt: skip
 
 
+def query_tables(sql: str) -> tuple[str, ...]:
+    """The tables a statement names (joined or in a subquery): every quoted name that is one."""
+    return tuple(sorted(set(QUOTED.findall(sql)) & model_tables()))
+
+
+QUOTED = re.compile(r'"([^"]+)"')
+
+
+@functools.cache
+def model_tables() -> frozenset[str]:
+    return frozenset(model._meta.db_table for model in apps.get_models(include_auto_created=True))
+
+
 def tracked(table: str) -> bool:
     """Whether writes to this table renew a stamp."""
     return is_cachable(table)
@@ -145,8 +160,6 @@ def renew_after_write(execute, sql, params, many, context):
     them at commit, after the rows are there."""
     result = execute(sql, params, many, context)
     if not context["connection"].in_atomic_block and sql[:6].upper() in WRITES:
-        from .counts import query_tables
-
         tables = [table for table in query_tables(sql) if tracked(table)]
         if tables:
             invalidate(*tables, cache_alias="default", db_alias=context["connection"].alias)

@@ -121,8 +121,7 @@ def directory(request):
         return pagecache.render_part(request, "members/_directory_body.html", context)
 
     if request.GET.keys() <= DIRECTORY_PARAMETERS:
-        language, year = translation.get_language(), timezone.localdate().year
-        vary = (user.is_staff, language, year, sorted(request.GET.lists()))
+        vary = (*directory_variant(user), sorted(request.GET.lists()))
         # A search is kept by this process only: most are typed once, and sending each
         # result to the shared cache would cost more than it saves.
         searched = bool(request.GET.get("q", "").strip())
@@ -135,6 +134,12 @@ def directory(request):
 
 
 DIRECTORY_PARAMETERS = {*DirectoryFilter.base_filters, "page"}
+
+
+def directory_variant(user) -> tuple:
+    """What the directory's cached parts differ by besides the query: staff or member (which
+    rows and filters), language, and the year (the join-year choices end with it)."""
+    return user.is_staff, translation.get_language(), timezone.localdate().year
 
 
 def directory_context(request, user) -> dict:
@@ -178,10 +183,7 @@ def directory_form(request, filterset, user):
         return render_to_string("members/_directory_form.html", {"filter": unbound}, request)
 
     others = sorted((k, v) for k, v in request.GET.lists() if k not in ("q", "page"))
-    language, year = translation.get_language(), timezone.localdate().year
-    html = pagecache.cached(
-        "directory-form", (), (user.is_staff, language, year, others), render_form
-    )
+    html = pagecache.cached("directory-form", (), (*directory_variant(user), others), render_form)
     return mark_safe(html.replace(SEARCH_PLACEHOLDER, escape(request.GET.get("q", ""))))
 
 

@@ -142,8 +142,9 @@ if CACHE_IS_SHARED:
 # page) are kept this many seconds, or until a table they show changes; 0 turns this off.
 # Only with a shared cache: a per-process cache would not see another process's writes.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
-# django-cachalot, used only for its record of when each table last changed: every write
-# through the ORM or a raw cursor renews its table's stamp, inside a transaction at commit.
+# django-cachalot, used only for its record of when each table last changed: every ORM write
+# renews its table's stamp, inside a transaction at commit (members/pagecache.py renews it
+# again once a write outside a transaction is done).
 # Its query cache stays off (CACHALOT_ENABLED); the stamps outlive any part keyed on them.
 CACHALOT_ENABLED = False
 # The portal writes only through the ORM (migrations' SQL is covered by a stamp renewal after

@@ -11,7 +11,12 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from members.fields import EncryptedCharField, encrypt_rows, looks_encrypted
+from members.fields import (
+    EncryptedCharField,
+    UndecryptableError,
+    encrypt_rows,
+    refuse_undecryptable,
+)
 
 
 def phone_columns() -> dict[str, list[str]]:
@@ -30,15 +35,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         columns = phone_columns()
         with transaction.atomic():
-            for label, fields in columns.items():
-                model = apps.get_model(label)
-                for name in fields:
-                    for pk, value in model._base_manager.values_list("pk", name).iterator():
-                        if looks_encrypted(value):
-                            raise CommandError(
-                                f"{label}.{name} of row {pk} does not decrypt with SECRET_KEY, "
-                                "SECRET_KEY_FALLBACKS and SALT_KEY: nothing was changed."
-                            )
+            try:
+                refuse_undecryptable(apps, connection.alias, columns)
+            except UndecryptableError as error:
+                raise CommandError(str(error)) from None
             encrypt_rows(apps, SimpleNamespace(connection=connection), columns)
         counted = ", ".join(f"{label} ({', '.join(f)})" for label, f in columns.items())
         self.stdout.write(f"Encrypted under the current key: {counted}.")
