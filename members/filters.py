@@ -46,10 +46,7 @@ def search_enterprises(queryset, value: str):
     if re.fullmatch(r"[A-Za-z ]+", value):
         letters = value.replace(" ", "").lower()
         return queryset.filter(
-            Q(name_initials__startswith=letters)
-            | Q(name_pinyin__startswith=letters)
-            | Q(name_initials__contains=letters)
-            | Q(name_pinyin__contains=letters)
+            Q(name_initials__contains=letters) | Q(name_pinyin__contains=letters)
         )
     if re.fullmatch(r"[0-9A-Za-z]{6,17}", value):
         return queryset.filter(Q(credit_code__startswith=code) | Q(name__icontains=value))
@@ -75,10 +72,30 @@ def query_grams(value: str) -> list[str]:
     return sorted({value[i : i + 2] for i in range(len(value) - 1)})
 
 
+class SharedChoices(tuple):
+    """Choices that never change once made. Django deep-copies a filter set's filters and
+    its form's fields for every request, and copying the lists of choices was most of that
+    cost (about 500 calls a request for the directory's): copies share these instead."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class SharedOrderingFilter(django_filters.OrderingFilter):
+    def build_choices(self, fields, labels):
+        return SharedChoices(super().build_choices(fields, labels))
+
+
+_form_classes = {}
+
+
 class DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
     industry = django_filters.ChoiceFilter(
-        label=_("Industry"), choices=Industry.choices, empty_label=_("All"), widget=QuickSelect
+        label=_("Industry"),
+        choices=SharedChoices(Industry.choices),
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     township = django_filters.ChoiceFilter(
         label=_("Township or street"),
@@ -87,11 +104,14 @@ class DirectoryFilter(django_filters.FilterSet):
         widget=QuickSelect,
     )
     size = django_filters.ChoiceFilter(
-        label=_("Size"), choices=SizeClass.choices, empty_label=_("All"), widget=QuickSelect
+        label=_("Size"),
+        choices=SharedChoices(SizeClass.choices),
+        empty_label=_("All"),
+        widget=QuickSelect,
     )
     status = django_filters.ChoiceFilter(
         label=_("Membership status"),
-        choices=Enterprise.Status.choices,
+        choices=SharedChoices(Enterprise.Status.choices),
         empty_label=_("All"),
         widget=QuickSelect,
     )
@@ -102,7 +122,7 @@ class DirectoryFilter(django_filters.FilterSet):
         method="filter_join_year",
         widget=QuickSelect,
     )
-    sort = django_filters.OrderingFilter(
+    sort = SharedOrderingFilter(
         widget=QuickSelect,
         label=_("Sort by"),
         fields=(("name_pinyin", "name"), ("joined_on", "joined"), ("member_number", "number")),
@@ -120,10 +140,21 @@ class DirectoryFilter(django_filters.FilterSet):
         if not user.is_staff:
             # Members see current members only; the status filter is staff's.
             del self.filters["status"]
-        for field in self.form.fields.values():
-            css = "form-select" if isinstance(field.widget, QuickSelect) else "form-control"
-            field.widget.attrs["class"] = css
-        self.form.fields["q"].widget.attrs["placeholder"] = _("Name, pinyin or credit code")
+
+    def get_form_class(self):
+        """The form class for these filters, made once a process (django-filter makes a new
+        class, and new fields, for every filter set): its labels and choices are lazy."""
+        names = (type(self), *self.filters)
+        form_class = _form_classes.get(names)
+        if form_class is None:
+            form_class = super().get_form_class()
+            for field in form_class.base_fields.values():
+                css = "form-select" if isinstance(field.widget, QuickSelect) else "form-control"
+                field.widget.attrs["class"] = css
+            placeholder = _("Name, pinyin or credit code")
+            form_class.base_fields["q"].widget.attrs["placeholder"] = placeholder
+            _form_classes[names] = form_class
+        return form_class
 
     def filter_q(self, queryset, name, value):
         return search_enterprises(queryset, value)

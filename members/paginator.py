@@ -1,5 +1,8 @@
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
+from django.utils.functional import cached_property
+
+MATCHES = "matches_counted_in_window"
 
 
 class MirroredPaginator(Paginator):
@@ -14,37 +17,68 @@ class MirroredPaginator(Paginator):
     - a deep page (an offset of `deep_offset` rows or more, such as the middle of the list):
       the keys come from an index-only scan when an index covers the order, not from the
       whole rows;
-    - a short result (at most `read_whole` rows, as searches give): its keys are read whole,
-      without LIMIT. With ORDER BY ... LIMIT, PostgreSQL may walk the index of the order
-      hoping to meet the few matches early, and read most of the table when they come late.
+    - a short result (at most `read_whole` rows): its keys are read whole, without LIMIT.
+      With ORDER BY ... LIMIT, PostgreSQL may walk the index of the order hoping to meet
+      the few matches early, and read most of the table when they come late.
 
-    `count` (if already known) saves the COUNT query, as does `probe` for a search: it reads
-    the keys of at most `read_whole` + 1 matches first, in no order (so that PostgreSQL uses
-    the search's index), and when that is all of them their number is the count; when they
-    fit on one page, the page is read by those keys. Otherwise `counter`, if given, counts.
-    `fields`, for a model queryset, makes the page's rows dictionaries of those fields (as
-    QuerySet.values).
+    `count` (if already known) saves the COUNT query; otherwise `counter`, if given, counts
+    (when the count is first needed). `search` is for a search's queryset: its first pages
+    (up to `read_whole` rows deep) are read in one query that also counts the matches
+    (COUNT(*) OVER ()): PostgreSQL reads every match from the search's index to sort them
+    anyway. `fields`, for a model queryset, makes the page's rows dictionaries of those
+    fields (as QuerySet.values).
     """
 
     deep_offset = 1000
     read_whole = 500
 
     def __init__(
-        self, object_list, per_page, *args, count=None, counter=None, probe=False, fields=None,
+        self, object_list, per_page, *args, count=None, counter=None, search=False, fields=None,
         **kwargs,
     ):  # fmt: skip
         super().__init__(object_list, per_page, *args, **kwargs)
         self.fields = fields
-        self.keys = None
-        if probe and isinstance(object_list, QuerySet):
-            keys = list(object_list.order_by().values_list("pk", flat=True)[: self.read_whole + 1])
-            if len(keys) <= self.read_whole:
-                count = len(keys)
-                self.keys = keys if count <= per_page else None
-        if count is None and counter is not None:
-            count = counter(object_list)
+        self.counter = counter
+        self.search = search and isinstance(object_list, QuerySet)
         if count is not None:
             self.count = count
+
+    @cached_property
+    def count(self):
+        if self.counter is not None:
+            return self.counter(self.object_list)
+        return super().count
+
+    def get_page(self, number):
+        if self.search and "count" not in self.__dict__:
+            try:
+                number = int(number)
+            except (TypeError, ValueError):
+                number = 1  # as Paginator.get_page
+            if 1 <= number <= max(1, self.read_whole // self.per_page):
+                page = self.counted_page(number)
+                if page is not None:
+                    return page
+        return super().get_page(number)
+
+    def counted_page(self, number):
+        """Page `number` and the count in one query; None past the last page (no count)."""
+        bottom = (number - 1) * self.per_page
+        rows = self.object_list.annotate(**{MATCHES: Window(Count("*"))})
+        # Sorted by the count first (the same for every row, so the order is unchanged): a
+        # sort after the count, so that PostgreSQL does not walk an index of the order
+        # hoping to stop early (the count reads every match anyway).
+        ordering = self.object_list.query.order_by or self.object_list.model._meta.ordering
+        rows = rows.order_by(MATCHES, *ordering)
+        if self.fields:
+            rows = rows.values(*self.fields, MATCHES)
+        found = list(rows[bottom : bottom + self.per_page])
+        if not found and number > 1:
+            return None  # Paginator.get_page shows the last page instead
+        self.count = 0
+        for row in found:
+            self.count = row.pop(MATCHES) if self.fields else getattr(row, MATCHES)
+        return Page(found, number, self)
 
     def page(self, number):
         number = self.validate_number(number)
@@ -53,9 +87,6 @@ class MirroredPaginator(Paginator):
         rows = self.object_list
         if not isinstance(rows, QuerySet):
             return self._get_page(rows[bottom:top], number, self)
-        if self.keys is not None:
-            rows = rows.filter(pk__in=self.keys)
-            return Page(list(rows.values(*self.fields) if self.fields else rows), number, self)
         flip = bottom > self.count // 2
         if flip:
             rows, bottom, top = rows.reverse(), self.count - top, self.count - bottom

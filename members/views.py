@@ -1,3 +1,6 @@
+import functools
+from html import escape as escape_text
+
 import tablib
 from django.conf import settings
 from django.contrib import messages
@@ -14,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import access, pagecache, services
+from .choices import Industry, SizeClass
 from .counts import cached_count
 from .filters import DirectoryFilter
 from .forms import (
@@ -39,8 +43,10 @@ from .models import (
 from .paginator import MirroredPaginator
 from .resources import EnterpriseResource
 
+# The township's name is looked up in Python (directory_rows): joined in SQL, it is joined
+# for every match of a search, before the page is cut, as the search counts its matches.
 DIRECTORY_FIELDS = [
-    "public_id", "name", "industry", "size", "township__name", "joined_on", "member_number",
+    "public_id", "name", "industry", "size", "township_id", "joined_on", "member_number",
     "status",
 ]  # fmt: skip
 
@@ -150,17 +156,19 @@ def directory_context(request, user) -> dict:
     # without the township join, and from the cache when nothing has changed.
     searched = filterset.is_valid() and bool(filterset.form.cleaned_data.get("q"))
     paginator = MirroredPaginator(
-        rows, settings.DIRECTORY_PAGE_SIZE, counter=cached_count, probe=searched,
+        rows, settings.DIRECTORY_PAGE_SIZE, counter=cached_count, search=searched,
         fields=DIRECTORY_FIELDS,
     )  # fmt: skip
     page = paginator.get_page(request.GET.get("page"))
     page.object_list = directory_rows(page.object_list, staff=user.is_staff)
+    rows_html = mark_safe("".join(row["html"] for row in page.object_list))  # escaped cells
     query = request.GET.copy()
     query.pop("page", None)
     return {
         "filter": filterset,
         "filter_form": directory_form(request, filterset, user),
         "page": page,
+        "rows_html": rows_html,
         "query": query.urlencode(),
         "staff": user.is_staff,
     }
@@ -188,17 +196,32 @@ def directory_form(request, filterset, user):
 
 
 ROW_CELLS = (
-    "member_number", "url", "name", "industry", "industry_label", "township__name",
-    "size_label", "joined", "status_label",
+    "member_number", "url", "name", "industry", "industry_label", "township", "size_label",
+    "joined", "status_label",
 )  # fmt: skip
+
+
+def township_names() -> dict:
+    return pagecache.cached(
+        "township-names", (Township,), (), lambda: dict(Township.objects.values_list("pk", "name"))
+    )
+
+
+@functools.cache
+def choice_labels(language) -> tuple[dict, dict, dict]:
+    """The directory's industry, size and status labels in this language."""
+    with translation.override(language):
+        return tuple(
+            {k: str(v) for k, v in choices}
+            for choices in (Industry.choices, SizeClass.choices, Enterprise.Status.choices)
+        )
 
 
 def directory_rows(rows, *, staff=False):
     """Each row's cells, and the row as HTML: built here, as the template engine costs about
     5 µs a cell and a page has 350 of them."""
-    industries = {k: str(v) for k, v in Enterprise._meta.get_field("industry").choices}
-    sizes = {k: str(v) for k, v in Enterprise._meta.get_field("size").choices}
-    statuses = {k: str(v) for k, v in Enterprise.Status.choices}
+    industries, sizes, statuses = choice_labels(translation.get_language())
+    townships = township_names()
     placeholder = "00000000-0000-0000-0000-000000000000"
     url = reverse("members:enterprise_detail", args=[placeholder])
     result = []
@@ -206,18 +229,19 @@ def directory_rows(rows, *, staff=False):
         cells = {
             **row,
             "url": url.replace(placeholder, str(row["public_id"])),
+            "township": townships.get(row["township_id"], ""),
             "industry_label": industries.get(row["industry"], row["industry"]),
             "size_label": sizes.get(row["size"], row["size"]),
             "status_label": statuses.get(row["status"], row["status"]),
             "joined": row["joined_on"].isoformat() if row["joined_on"] else "",
         }
-        e = {k: escape(cells[k] if cells[k] is not None else "") for k in ROW_CELLS}
+        e = {k: escape_text(str(cells[k] if cells[k] is not None else "")) for k in ROW_CELLS}
         status = f"<td>{e['status_label']}</td>" if staff else ""
         cells["html"] = mark_safe(  # every value escaped above
             f"<tr><td>{e['member_number']}</td>"
             f'<td class="name"><a href="{e["url"]}">{e["name"]}</a></td>'
             f"<td>{e['industry']} · {e['industry_label']}</td>"
-            f"<td>{e['township__name']}</td><td>{e['size_label']}</td>"
+            f"<td>{e['township']}</td><td>{e['size_label']}</td>"
             f"<td>{e['joined']}</td>{status}</tr>"
         )
         result.append(cells)
