@@ -2,11 +2,13 @@ import re
 
 import django_filters
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Func, Q, TextField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import pinyin
 from .choices import Industry, SizeClass
 from .models import Enterprise, Township
 from .validators import normalize_credit_code, to_half_width
@@ -36,18 +38,29 @@ _townships = None
 
 
 def search_enterprises(queryset, value: str):
-    """Name, pinyin (full or initials) or credit code: what staff type into one box."""
+    """Name, pinyin (full or initials) or credit code: what staff type into one box.
+
+    Initials match anywhere. Full pinyin of two syllables or more matches whole syllables in
+    a row, the last one possibly unfinished (「xinyu」 finds 鑫源, 「youxiang」 does not find
+    有限公司 as 「you xian g...」 would); less than that, anywhere (members/pinyin.py).
+    """
     value = " ".join(to_half_width(value).split())[:100]
     if not value:
         return queryset
     code = normalize_credit_code(value)
-    if re.fullmatch(r"[0-9A-Z]{18}", code):
+    if re.fullmatch(r"[0-9A-Z]{18}", code) and re.search(r"\d", code):
+        # (a code has its district's six digits; 18 letters are pinyin)
         return queryset.filter(credit_code=code)
     if re.fullmatch(r"[A-Za-z ]+", value):
         letters = value.replace(" ", "").lower()
-        return queryset.filter(
-            Q(name_initials__contains=letters) | Q(name_pinyin__contains=letters)
-        )
+        initials = Q(name_initials__contains=letters)
+        phrases = pinyin.pair_phrases(letters)
+        if phrases is None:  # one syllable, or part of one: anywhere in the full pinyin
+            return queryset.filter(initials | Q(name_pinyin__contains=letters))
+        if connection.vendor != "postgresql":
+            return queryset.filter(initials | Q(name_pinyin_pairs__regex=pinyin.regex(phrases)))
+        found = SearchQuery(pinyin.tsquery(phrases), search_type="raw", config="simple")
+        return queryset.alias(pinyin_pairs=PINYIN_PAIRS).filter(Q(pinyin_pairs=found) | initials)
     if re.fullmatch(r"[0-9A-Za-z]{6,17}", value):
         return queryset.filter(Q(credit_code__startswith=code) | Q(name__icontains=value))
     if connection.vendor == "postgresql":
@@ -56,6 +69,10 @@ def search_enterprises(queryset, value: str):
             name_grams__contains=query_grams(value), name__icontains=value
         )
     return queryset.filter(name__icontains=value)
+
+
+# The syllable-pair words as a full-text vector: the expression of migration 0011's index.
+PINYIN_PAIRS = SearchVector("name_pinyin_pairs", config="simple")
 
 
 class NameGrams(Func):

@@ -9,11 +9,11 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from pypinyin import Style, lazy_pinyin
 from simple_history.models import HistoricalRecords
 
 from .choices import Industry, LegalForm, Ownership, PartyOrganisation, SizeClass
 from .fields import EncryptedCharField
+from .pinyin import name_pinyin
 from .storage import private_storage
 from .validators import (
     mask_mobile,
@@ -187,13 +187,6 @@ class EnterpriseDetails(models.Model):
         return mask_mobile(self.contact_mobile)
 
 
-def name_pinyin(name: str) -> tuple[str, str]:
-    """Full pinyin and initials of a Chinese name, for search: 延庆 → ("yanqing", "yq")."""
-    syllables = [s.lower() for s in lazy_pinyin(name, errors="default") if s.strip()]
-    initials = [s.lower() for s in lazy_pinyin(name, style=Style.FIRST_LETTER) if s.strip()]
-    return "".join(syllables)[:400], "".join(initials)[:100]
-
-
 class EnterpriseQuerySet(models.QuerySet):
     def members(self):
         return self.filter(status=Enterprise.Status.MEMBER)
@@ -232,6 +225,9 @@ class Enterprise(EnterpriseDetails):
     status_reason = models.CharField(_("reason for the status"), max_length=500, blank=True)
     name_pinyin = models.CharField(max_length=400, editable=False, db_index=True)
     name_initials = models.CharField(max_length=100, editable=False, db_index=True)
+    # Adjacent syllables as words, "yan0qing qing0qu ..." (members/pinyin.py), for search:
+    # a full-text index on PostgreSQL (migration 0011).
+    name_pinyin_pairs = models.TextField(editable=False, default="")
 
     party_organisation = models.CharField(
         _("party organisation"),
@@ -249,7 +245,9 @@ class Enterprise(EnterpriseDetails):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["name_pinyin", "name_initials", "name_pinyin_pairs", "updated_at"]
+    )
     objects = EnterpriseQuerySet.as_manager()
 
     class Meta:
@@ -289,14 +287,19 @@ class Enterprise(EnterpriseDetails):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name_pinyin, self.name_initials = name_pinyin(self.name)
+        self.name_pinyin, self.name_initials, self.name_pinyin_pairs = name_pinyin(self.name)
         if self.status == self.Status.WITHDRAWN:
             self.left_on = self.left_on or timezone.localdate()
         else:
             self.left_on = None
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                "name_pinyin",
+                "name_initials",
+                "name_pinyin_pairs",
+            }
         if update_fields is not None and "status" in update_fields:
             kwargs["update_fields"] = {*kwargs["update_fields"], "left_on"}
         super().save(*args, **kwargs)

@@ -154,6 +154,29 @@ def test_mirrored_pages_equal_plain_pages(db):
         assert list(paginator.page(number)) == everything[(number - 1) * 5 : number * 5]
 
 
+def test_search_pages_count_as_they_read(db, django_assert_num_queries):
+    EnterpriseFactory.create_batch(23)
+    queryset = Enterprise.objects.order_by("name_pinyin", "id")
+    everything = list(queryset.values("name"))
+    fields = ["name"]
+    for number in range(1, 6):
+        paginator = MirroredPaginator(queryset, 5, search=True, fields=fields)
+        with django_assert_num_queries(1):  # the page and the count together
+            page = paginator.get_page(number)
+            assert paginator.count == 23
+        assert list(page) == everything[(number - 1) * 5 : number * 5]
+    paginator = MirroredPaginator(queryset, 5, search=True, fields=fields)
+    paginator.read_whole = 10  # deeper pages: counted first, then read as any page
+    assert list(paginator.get_page(4)) == everything[15:20]
+    for beyond in (99, -1):  # as Paginator.get_page: the last page
+        page = MirroredPaginator(queryset, 5, search=True, fields=fields).get_page(beyond)
+        assert page.number == 5 and list(page) == everything[20:]
+    page = MirroredPaginator(queryset, 5, search=True, fields=fields).get_page("x")
+    assert page.number == 1 and list(page) == everything[:5]
+    nothing = MirroredPaginator(queryset.none(), 5, search=True, fields=fields).get_page(1)
+    assert nothing.paginator.count == 0 and list(nothing) == []
+
+
 def test_export_to_excel_for_staff(staff_client, federation):
     response = staff_client.get(reverse("members:export"), {"industry": "C", "size": "medium"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -222,7 +222,7 @@ def test_enterprise_details_look_right(seeded):
         if e.industry_division:
             low, high = INDUSTRY_DIVISIONS[e.industry]
             assert low <= int(e.industry_division) <= high, (e.industry, e.industry_division)
-        assert (e.name_pinyin, e.name_initials) == name_pinyin(e.name)
+        assert (e.name_pinyin, e.name_initials, e.name_pinyin_pairs) == name_pinyin(e.name)
         assert e.legal_representative
         assert e.contact_name
         assert e.registered_capital is None or e.registered_capital > 0

@@ -92,4 +92,8 @@ def test_masks():
 
 
 def test_pinyin_of_a_name():
-    assert name_pinyin("延庆区工商联") == ("yanqingqugongshanglian", "yqqgsl")
+    assert name_pinyin("延庆区工商联") == (
+        "yanqingqugongshanglian",
+        "yqqgsl",
+        "yan0qing qing0qu qu0gong gong0shang shang0lian",
+    )

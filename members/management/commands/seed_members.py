@@ -687,7 +687,11 @@ class Command(BaseCommand):
                     values["member_number"] = self.free_number(f["joined_on"].year, taken)
                     taken.add(values["member_number"])
                 enterprise = Enterprise(is_demo=True, **values)
-                enterprise.name_pinyin, enterprise.name_initials = name_pinyin(enterprise.name)
+                (
+                    enterprise.name_pinyin,
+                    enterprise.name_initials,
+                    enterprise.name_pinyin_pairs,
+                ) = name_pinyin(enterprise.name)
                 objs.append(enterprise)
             bulk_create_with_history(
                 objs,

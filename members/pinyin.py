@@ -1,0 +1,111 @@
+"""Pinyin of enterprise names, and searching them by syllable pairs.
+
+A name's full pinyin ("yanqingqugongshanglian") is searched as a substring with a trigram
+index. Pinyin has few letters, and a query's trigrams ("xia", "ian", "ang"...) are each in
+tens of thousands of names: a first search for 「xiangyang」 rechecked 14,000 candidate rows
+to find 60. So each name also keeps its pairs of adjacent syllables as words
+("yan0qing qing0qu qu0gong ...", `pair_words`), under a full-text index (exact words, and
+prefixes for the last syllable, which a user may not have finished typing). A query that
+splits into two or more syllables (`pair_phrases`) is found by those words, consecutive (a
+phrase, which PostgreSQL checks on the few names that hold them all).
+"""
+
+import functools
+import itertools
+import re
+from typing import NamedTuple
+
+from pypinyin import Style, lazy_pinyin
+from pypinyin.contrib.tone_convert import to_normal
+from pypinyin.pinyin_dict import pinyin_dict
+
+# Between the two syllables of a pair word: a digit, which no syllable has, so that the
+# prefix 「xi0an:*」 (西安...) does not also find 「xian0g...」 (先高...).
+PAIR_SEPARATOR = "0"
+# A query that splits in more ways than this is searched as a substring.
+MAX_SPLITS = 16
+LONGEST_SYLLABLE = 6  # zhuang, shuang, chuang
+
+
+class NamePinyin(NamedTuple):
+    full: str  # 延庆 → "yanqing"
+    initials: str  # "yq"
+    pairs: str  # "yan0qing"
+
+
+def name_pinyin(name: str) -> NamePinyin:
+    """Full pinyin, initials and syllable-pair words of a Chinese name, for search."""
+    syllables = [s.lower() for s in lazy_pinyin(name, errors="default") if s.strip()]
+    initials = [s.lower() for s in lazy_pinyin(name, style=Style.FIRST_LETTER) if s.strip()]
+    return NamePinyin("".join(syllables)[:400], "".join(initials)[:100], pair_words(syllables))
+
+
+def pair_words(syllables: list[str]) -> str:
+    """ "yan0qing qing0qu ...": each syllable joined to the next (runs of other letters or
+    digits in a name, such as 「3D」, count as one syllable)."""
+    tokens = [t for t in (re.sub(r"[^a-z0-9]", "", s.lower()) for s in syllables) if t]
+    return " ".join(f"{a}{PAIR_SEPARATOR}{b}" for a, b in itertools.pairwise(tokens))
+
+
+@functools.cache
+def syllables() -> frozenset[str]:
+    """Every syllable of Mandarin in pypinyin's dictionary, toneless, ü written v (as
+    lazy_pinyin writes it); not the vowel-less interjections (m, n, ng, hm), which would let
+    almost any string split."""
+    readings = {r for value in pinyin_dict.values() for r in value.split(",")}
+    found = {to_normal(r).replace("ü", "v") for r in readings}
+    return frozenset(s for s in found if s.isascii() and s.isalpha() and re.search(r"[aeiouv]", s))
+
+
+@functools.cache
+def _prefixes() -> frozenset[str]:
+    return frozenset(s[:n] for s in syllables() for n in range(2, len(s) + 1))
+
+
+def splits(letters: str, limit: int = MAX_SPLITS) -> list[tuple[str, ...]] | None:
+    """The ways `letters` splits into whole syllables, the last one possibly unfinished
+    (at least two letters, or a whole syllable): xinyu → (xin, yu). None if there are more
+    than `limit`."""
+    whole, prefixes = syllables(), _prefixes()
+    n = len(letters)
+
+    @functools.cache
+    def rest(i: int) -> tuple[tuple[str, ...], ...] | None:
+        found = []
+        for j in range(i + 1, min(n, i + LONGEST_SYLLABLE) + 1):
+            piece = letters[i:j]
+            if j == n:
+                if piece in whole or piece in prefixes:
+                    found.append((piece,))
+            elif piece in whole:
+                tails = rest(j)
+                if tails is None:
+                    return None
+                found.extend((piece, *tail) for tail in tails)
+            if len(found) > limit:
+                return None
+        return tuple(found)
+
+    result = rest(0)
+    return None if result is None else list(result)
+
+
+def pair_phrases(letters: str) -> list[list[str]] | None:
+    """The pair words that names holding the syllables of `letters` in a row have in a row,
+    for each way `letters` splits: xiangyang → [["xiang0yang"], ["xi0ang", "ang0yang"]]. The
+    last word is a prefix (yu for yu, yuan, yue...). None when `letters` is not two syllables
+    or more (or splits in too many ways), for a substring search instead."""
+    found = splits(letters)
+    if not found or any(len(split) < 2 for split in found):
+        return None
+    return [[f"{a}{PAIR_SEPARATOR}{b}" for a, b in itertools.pairwise(split)] for split in found]
+
+
+def tsquery(phrases: list[list[str]]) -> str:
+    """PostgreSQL's full-text query (to_tsquery syntax) for any of these phrases."""
+    return " | ".join(f"({' <-> '.join(words)}:*)" for words in phrases)
+
+
+def regex(phrases: list[list[str]]) -> str:
+    """The same as a regular expression on the pair words (without the full-text index)."""
+    return "|".join(f"(^| ){re.escape(' '.join(words))}" for words in phrases)

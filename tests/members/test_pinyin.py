@@ -1,0 +1,88 @@
+"""Pinyin search by syllable pairs (members/pinyin.py, members/filters.py)."""
+
+import pytest
+from django.urls import reverse
+
+from members import pinyin
+from members.models import Enterprise
+from tests.factories import EnterpriseFactory
+
+DIRECTORY = reverse("members:directory")
+
+
+def names(response):
+    return {row["name"] for row in response.context["page"].object_list}
+
+
+def test_pair_words_join_each_syllable_to_the_next():
+    assert pinyin.pair_words(["bei", "jing", "3D", "ke", "ji"]) == "bei0jing jing03d 3d0ke ke0ji"
+    assert pinyin.pair_words(["yan"]) == ""
+
+
+def test_syllables_are_toneless_with_v_for_u_umlaut():
+    found = pinyin.syllables()
+    assert {"zhuang", "lv", "nve", "a", "er"} <= found
+    assert not {"m", "ng", "hm"} & found  # no vowel: they would split almost anything
+    assert all(s.isascii() and s.isalpha() for s in found)
+
+
+def test_splits_into_whole_syllables_the_last_perhaps_unfinished():
+    assert ("xin", "yuan") in pinyin.splits("xinyuan")
+    assert ("xin", "yu") in pinyin.splits("xinyu")  # 鑫源 being typed, or 新宇
+    assert set(pinyin.splits("xian")) == {("xian",), ("xi", "an")}
+    assert pinyin.splits("bjyq") == []
+    assert pinyin.splits("xiny") == []  # one letter is too little of a syllable
+
+
+def test_splits_give_up_on_too_many_ways():
+    assert pinyin.splits("xian" * 25) is None  # 2**25 ways: a substring search instead
+
+
+def test_pair_phrases_need_two_syllables():
+    assert pinyin.pair_phrases("xian") is None  # 先, or 西安: anywhere in the pinyin
+    assert pinyin.pair_phrases("bjyq") is None  # initials
+    phrases = pinyin.pair_phrases("xiangyang")
+    assert ["xiang0yang"] in phrases and ["xi0ang", "ang0yang"] in phrases
+    assert "(xiang0yang:*)" in pinyin.tsquery(phrases).split(" | ")
+    assert "(xi0ang <-> ang0yang:*)" in pinyin.tsquery(phrases).split(" | ")
+
+
+@pytest.fixture
+def companies(db):
+    return [
+        EnterpriseFactory(name="北京鑫源农业有限公司"),
+        EnterpriseFactory(name="北京有祥科技有限公司"),
+        EnterpriseFactory(name="延庆新宇商贸有限公司"),
+        EnterpriseFactory(name="延庆庆鑫酒业有限公司"),
+    ]
+
+
+def test_full_pinyin_finds_whole_syllables_in_a_row(client_a, companies):
+    assert names(client_a.get(DIRECTORY, {"q": "xinyuan"})) == {"北京鑫源农业有限公司"}
+    assert names(client_a.get(DIRECTORY, {"q": "Xin Yu"})) == {
+        "北京鑫源农业有限公司",  # the last syllable unfinished
+        "延庆新宇商贸有限公司",
+    }
+    assert names(client_a.get(DIRECTORY, {"q": "beijingxinyuannong"})) == {"北京鑫源农业有限公司"}
+    # 「you xian gong si」 holds the letters y-o-u-x-i-a-n-g, not the syllables you xiang
+    assert names(client_a.get(DIRECTORY, {"q": "youxiang"})) == {"北京有祥科技有限公司"}
+    # 延庆 and 庆鑫 are both in 延庆庆鑫, but not 延庆鑫 in a row (延庆新 is, in 延庆新宇)
+    assert names(client_a.get(DIRECTORY, {"q": "yanqingxin"})) == {"延庆新宇商贸有限公司"}
+    assert names(client_a.get(DIRECTORY, {"q": "yanqingqingxin"})) == {"延庆庆鑫酒业有限公司"}
+
+
+def test_less_than_two_syllables_and_initials_match_anywhere(client_a, companies):
+    assert names(client_a.get(DIRECTORY, {"q": "inyuan"})) == {"北京鑫源农业有限公司"}
+    assert "延庆新宇商贸有限公司" in names(client_a.get(DIRECTORY, {"q": "xin"}))
+    assert names(client_a.get(DIRECTORY, {"q": "bjxy"})) == {"北京鑫源农业有限公司"}
+
+
+def test_renaming_renews_the_pairs(client_a, companies):
+    enterprise = companies[0]
+    enterprise.name = "北京妫川农业有限公司"
+    enterprise.save(update_fields=["name"])
+    enterprise.refresh_from_db()
+    assert "gui0chuan" in enterprise.name_pinyin_pairs
+    assert names(client_a.get(DIRECTORY, {"q": "guichuan"})) == {"北京妫川农业有限公司"}
+    assert names(client_a.get(DIRECTORY, {"q": "xinyuan"})) == set()
+    assert Enterprise.objects.filter(name_pinyin_pairs__contains="xin0yuan").count() == 0
