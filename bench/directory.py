@@ -117,30 +117,36 @@ def make_credit_code(seq: int, district: str = "110119") -> str:
 
 
 class PinyinCache:
-    """members.models.name_pinyin, computed once per name part and joined.
+    """members.pinyin.name_pinyin, its syllables computed once per name part and joined.
 
     name_pinyin takes about 0.1 ms a name; names here are built from a few hundred parts,
     so the fill is fast. `check` compares a sample with name_pinyin on the whole name.
     """
 
     def __init__(self):
-        from members.models import name_pinyin
+        from members import pinyin
 
-        self.name_pinyin = name_pinyin
-        self.parts: dict[str, tuple[str, str]] = {}
+        self.pinyin = pinyin
+        self.parts: dict[str, tuple[list[str], list[str]]] = {}
 
-    def __call__(self, parts: list[str]) -> tuple[str, str]:
-        full, initials = [], []
+    def __call__(self, parts: list[str]):
+        from pypinyin import Style, lazy_pinyin
+
+        syllables, initials = [], []
         for part in parts:
             if part not in self.parts:
-                self.parts[part] = self.name_pinyin(part)
-            f, i = self.parts[part]
-            full.append(f)
-            initials.append(i)
-        return "".join(full)[:400], "".join(initials)[:100]
+                self.parts[part] = (
+                    [s.lower() for s in lazy_pinyin(part, errors="default") if s.strip()],
+                    [s.lower() for s in lazy_pinyin(part, style=Style.FIRST_LETTER) if s.strip()],
+                )
+            syllables.extend(self.parts[part][0])
+            initials.extend(self.parts[part][1])
+        return self.pinyin.NamePinyin(
+            "".join(syllables)[:400], "".join(initials)[:100], self.pinyin.pair_words(syllables)
+        )
 
-    def check(self, samples: list[tuple[str, str, str]]) -> int:
-        return sum(1 for name, f, i in samples if self.name_pinyin(name) != (f, i))
+    def check(self, samples: list[tuple[str, tuple]]) -> int:
+        return sum(1 for name, found in samples if self.pinyin.name_pinyin(name) != found)
 
 
 def weighted(rng: random.Random, choices):
@@ -192,9 +198,9 @@ def fill(rows: int, *, batch_size: int = 5000, seed: int = 20261122) -> None:
     for seq in range(1, rows + 1):
         parts = company_name(rng)
         name = "".join(parts)
-        full, initials = pinyin(parts)
+        found = pinyin(parts)
         if len(samples) < 2000 and rng.random() < 0.05:
-            samples.append((name, full, initials))
+            samples.append((name, found))
         trade = next(p for p in parts if p in trade_industry)
         industry = trade_industry[trade]
         if rng.random() < 0.1:  # a line of business does not always say the section
@@ -211,8 +217,9 @@ def fill(rows: int, *, batch_size: int = 5000, seed: int = 20261122) -> None:
             Enterprise(
                 public_id=uuid.UUID(int=rng.getrandbits(128), version=4),
                 name=name,
-                name_pinyin=full,
-                name_initials=initials,
+                name_pinyin=found.full,
+                name_initials=found.initials,
+                name_pinyin_pairs=found.pairs,
                 credit_code=make_credit_code(1_000_000 + seq),
                 legal_representative=person_name(rng),
                 industry=industry,
@@ -285,18 +292,24 @@ def ensure_database() -> str:
 
 
 def session_cookie(user) -> str:
-    """A logged-in session for `user`, as a Cookie header value (no login request needed)."""
+    """A logged-in session for `user`, as a Cookie header value (no login request needed),
+    with the CSRF cookie that a browser holds after its first page (without one, every
+    response would make a new CSRF secret and set it)."""
     from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.crypto import get_random_string
 
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "members.backends.CachedModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
+    )
 
 
 def bench_users():
@@ -365,7 +378,7 @@ def varied_searches(count: int, seed: int = 7) -> tuple[list[str], list[str]]:
     chinese = list(fragments)
     pinyin: dict[str, None] = {}
     for fragment in chinese:
-        full, _initials = name_pinyin(fragment)
+        full = name_pinyin(fragment).full
         if full.isascii() and full.isalpha() and len(full) >= 4:
             pinyin[full] = None
     return chinese, list(pinyin)
@@ -652,8 +665,7 @@ def profile_queries(pages: list[Page], cookies: dict[str, str], repeat: int = 20
     clients = {}
     for who, cookie in cookies.items():
         client = Client(HTTP_HOST="127.0.0.1")
-        name, value = cookie.split("=", 1)
-        client.cookies[name] = value
+        client.cookies.load(cookie)
         clients[who] = client
     print(f"\nIn-process profile (median of {repeat} requests):")
     print(f"  {'page':<38} {'queries':>7} {'SQL ms':>8} {'total ms':>9}")
