@@ -2,9 +2,10 @@ import re
 
 import django_filters
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import Func, Q, TextField
+from django.db.models import Func, Q, TextField, Value
+from django.db.models.functions import StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,8 +42,9 @@ def search_enterprises(queryset, value: str):
     """Name, pinyin (full or initials) or credit code: what staff type into one box.
 
     Initials match anywhere. Full pinyin of two syllables or more matches whole syllables in
-    a row, the last one possibly unfinished (「xinyu」 finds 鑫源, 「youxiang」 does not find
-    有限公司 as 「you xian g...」 would); less than that, anywhere (members/pinyin.py).
+    a row, the last one possibly unfinished: 「xinyu」 finds 鑫源 and 新宇, 「anyang」 finds
+    安阳 but not 咸阳 (xian yang). Less than two syllables matches anywhere
+    (members/pinyin.py).
     """
     value = " ".join(to_half_width(value).split())[:100]
     if not value:
@@ -51,16 +53,23 @@ def search_enterprises(queryset, value: str):
     if re.fullmatch(r"[0-9A-Z]{18}", code) and re.search(r"\d", code):
         # (a code has its district's six digits; 18 letters are pinyin)
         return queryset.filter(credit_code=code)
-    if re.fullmatch(r"[A-Za-z ]+", value):
-        letters = value.replace(" ", "").lower()
+    if re.fullmatch(r"[A-Za-z' ]+", value):
+        letters = re.sub(r"[' ]", "", value).lower()  # xi'an, Yan Qing
         initials = Q(name_initials__contains=letters)
         phrases = pinyin.pair_phrases(letters)
         if phrases is None:  # one syllable, or part of one: anywhere in the full pinyin
             return queryset.filter(initials | Q(name_pinyin__contains=letters))
         if connection.vendor != "postgresql":
             return queryset.filter(initials | Q(name_pinyin_pairs__regex=pinyin.regex(phrases)))
+        # (pairs AND letters) OR initials, written so that the first condition is all in
+        # indexes and the second is checked on the names found: the letters by strpos(),
+        # which the trigram index does not serve (PostgreSQL, misjudging how many names a
+        # LIKE matches, would read thousands of them through it).
         found = SearchQuery(pinyin.tsquery(phrases), search_type="raw", config="simple")
-        return queryset.alias(pinyin_pairs=PINYIN_PAIRS).filter(Q(pinyin_pairs=found) | initials)
+        return queryset.alias(
+            pinyin_pairs=PinyinPairs("name_pinyin_pairs"),
+            letters_at=StrIndex("name_pinyin", Value(letters)),
+        ).filter(Q(pinyin_pairs=found) | initials, Q(letters_at__gt=0) | initials)
     if re.fullmatch(r"[0-9A-Za-z]{6,17}", value):
         return queryset.filter(Q(credit_code__startswith=code) | Q(name__icontains=value))
     if connection.vendor == "postgresql":
@@ -71,8 +80,12 @@ def search_enterprises(queryset, value: str):
     return queryset.filter(name__icontains=value)
 
 
-# The syllable-pair words as a full-text vector: the expression of migration 0011's index.
-PINYIN_PAIRS = SearchVector("name_pinyin_pairs", config="simple")
+class PinyinPairs(Func):
+    """enterprise_pinyin_pairs(name_pinyin_pairs): the syllable-pair words as a full-text
+    vector, the expression of migration 0011's index (PostgreSQL)."""
+
+    function = "enterprise_pinyin_pairs"
+    output_field = SearchVectorField()
 
 
 class NameGrams(Func):

@@ -50,7 +50,7 @@ class MirroredPaginator(Paginator):
         return super().count
 
     def get_page(self, number):
-        if self.search and "count" not in self.__dict__:
+        if self.search and "count" not in self.__dict__ and not self.orphans:
             try:
                 number = int(number)
             except (TypeError, ValueError):
@@ -62,23 +62,34 @@ class MirroredPaginator(Paginator):
         return super().get_page(number)
 
     def counted_page(self, number):
-        """Page `number` and the count in one query; None past the last page (no count)."""
-        bottom = (number - 1) * self.per_page
-        rows = self.object_list.annotate(**{MATCHES: Window(Count("*"))})
+        """Page `number` and the count in one query, when the search has at most
+        `read_whole` matches; None otherwise (or past the last page), for the count first.
+
+        The matches are read in no order and at most `read_whole` + 1 of them (a search that
+        most names match stops early), then sorted and counted.
+        """
+        queryset = self.object_list
+        matches = queryset.order_by().values("pk")[: self.read_whole + 1]
+        rows = queryset.model._base_manager.filter(pk__in=matches)
+        rows = rows.annotate(**{MATCHES: Window(Count("*"))})
         # Sorted by the count first (the same for every row, so the order is unchanged): a
         # sort after the count, so that PostgreSQL does not walk an index of the order
         # hoping to stop early (the count reads every match anyway).
-        ordering = self.object_list.query.order_by or self.object_list.model._meta.ordering
+        ordering = queryset.query.order_by or queryset.model._meta.ordering
         rows = rows.order_by(MATCHES, *ordering)
         if self.fields:
             rows = rows.values(*self.fields, MATCHES)
+        bottom = (number - 1) * self.per_page
         found = list(rows[bottom : bottom + self.per_page])
-        if not found and number > 1:
-            return None  # Paginator.get_page shows the last page instead
-        self.count = 0
+        count = 0
         for row in found:
-            self.count = row.pop(MATCHES) if self.fields else getattr(row, MATCHES)
-        return Page(found, number, self)
+            count = row.pop(MATCHES) if self.fields else getattr(row, MATCHES)
+        if count > self.read_whole or (not found and number > 1):
+            return None
+        if not found and not self.allow_empty_first_page:
+            return None  # Paginator.get_page raises EmptyPage
+        self.count = count
+        return self._get_page(found, number, self)
 
     def page(self, number):
         number = self.validate_number(number)

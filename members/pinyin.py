@@ -6,13 +6,14 @@ tens of thousands of names: a first search for 「xiangyang」 rechecked 14,000 
 to find 60. So each name also keeps its pairs of adjacent syllables as words
 ("yan0qing qing0qu qu0gong ...", `pair_words`), under a full-text index (exact words, and
 prefixes for the last syllable, which a user may not have finished typing). A query that
-splits into two or more syllables (`pair_phrases`) is found by those words, consecutive (a
-phrase, which PostgreSQL checks on the few names that hold them all).
+splits into two or more syllables (`pair_phrases`) is found by those words, and the letters
+in a row in the full pinyin.
 """
 
 import functools
 import itertools
 import re
+import unicodedata
 from typing import NamedTuple
 
 from pypinyin import Style, lazy_pinyin
@@ -34,7 +35,9 @@ class NamePinyin(NamedTuple):
 
 
 def name_pinyin(name: str) -> NamePinyin:
-    """Full pinyin, initials and syllable-pair words of a Chinese name, for search."""
+    """Full pinyin, initials and syllable-pair words of a Chinese name, for search (full-width
+    letters and digits as their half-width forms, as searches are)."""
+    name = unicodedata.normalize("NFKC", name)
     syllables = [s.lower() for s in lazy_pinyin(name, errors="default") if s.strip()]
     initials = [s.lower() for s in lazy_pinyin(name, style=Style.FIRST_LETTER) if s.strip()]
     return NamePinyin("".join(syllables)[:400], "".join(initials)[:100], pair_words(syllables))
@@ -59,13 +62,12 @@ def syllables() -> frozenset[str]:
 
 @functools.cache
 def _prefixes() -> frozenset[str]:
-    return frozenset(s[:n] for s in syllables() for n in range(2, len(s) + 1))
+    return frozenset(s[:n] for s in syllables() for n in range(1, len(s) + 1))
 
 
 def splits(letters: str, limit: int = MAX_SPLITS) -> list[tuple[str, ...]] | None:
-    """The ways `letters` splits into whole syllables, the last one possibly unfinished
-    (at least two letters, or a whole syllable): xinyu → (xin, yu). None if there are more
-    than `limit`."""
+    """The ways `letters` splits into whole syllables, the last one possibly unfinished:
+    xinyu → (xin, yu), xinyuang → (xin, yuan, g). None if there are more than `limit`."""
     whole, prefixes = syllables(), _prefixes()
     n = len(letters)
 
@@ -102,8 +104,11 @@ def pair_phrases(letters: str) -> list[list[str]] | None:
 
 
 def tsquery(phrases: list[list[str]]) -> str:
-    """PostgreSQL's full-text query (to_tsquery syntax) for any of these phrases."""
-    return " | ".join(f"({' <-> '.join(words)}:*)" for words in phrases)
+    """PostgreSQL's full-text query (to_tsquery syntax) for names holding all the words of
+    any of these phrases. Not in a row (a phrase query, <->, is checked name by name against
+    the words computed again; 0.3 s for 76,000 names): the caller checks the letters in the
+    full pinyin instead."""
+    return " | ".join(f"({' & '.join(words)}:*)" for words in phrases)
 
 
 def regex(phrases: list[list[str]]) -> str:
