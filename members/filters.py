@@ -2,10 +2,11 @@ import re
 
 import django_filters
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.contrib.postgres.search import SearchQuery, SearchVectorExact, SearchVectorField
 from django.db import connection
 from django.db.models import Func, Q, TextField, Value
 from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,10 +67,9 @@ def search_enterprises(queryset, value: str):
         # which the trigram index does not serve (PostgreSQL, misjudging how many names a
         # LIKE matches, would read thousands of them through it).
         found = SearchQuery(pinyin.tsquery(phrases), search_type="raw", config="simple")
-        return queryset.alias(
-            pinyin_pairs=PinyinPairs("name_pinyin_pairs"),
-            letters_at=StrIndex("name_pinyin", Value(letters)),
-        ).filter(Q(pinyin_pairs=found) | initials, Q(letters_at__gt=0) | initials)
+        pairs = SearchVectorExact(PinyinPairs("name_pinyin_pairs"), found)
+        in_a_row = GreaterThan(StrIndex("name_pinyin", Value(letters)), 0)
+        return queryset.filter(Q(pairs) | initials, Q(in_a_row) | initials)
     if re.fullmatch(r"[0-9A-Za-z]{6,17}", value):
         return queryset.filter(Q(credit_code__startswith=code) | Q(name__icontains=value))
     if connection.vendor == "postgresql":

@@ -62,16 +62,15 @@ class MirroredPaginator(Paginator):
         return super().get_page(number)
 
     def counted_page(self, number):
-        """Page `number` and the count in one query, when the search has at most
-        `read_whole` matches; None otherwise (or past the last page), for the count first.
+        """Page `number` and the count in one query; None past the last page (no count).
 
-        The matches are read in no order and at most `read_whole` + 1 of them (a search that
-        most names match stops early), then sorted and counted.
+        Every match is read to be counted, as it is to be sorted. A search that most names
+        match costs about as much as counting it and reading its page apart would (100 ms
+        for 90,000 of 100,000 names), once a page; bounding the matches read (a subquery
+        with LIMIT) cost a tenth more on every other search.
         """
         queryset = self.object_list
-        matches = queryset.order_by().values("pk")[: self.read_whole + 1]
-        rows = queryset.model._base_manager.filter(pk__in=matches)
-        rows = rows.annotate(**{MATCHES: Window(Count("*"))})
+        rows = queryset.annotate(**{MATCHES: Window(Count("*"))})
         # Sorted by the count first (the same for every row, so the order is unchanged): a
         # sort after the count, so that PostgreSQL does not walk an index of the order
         # hoping to stop early (the count reads every match anyway).
@@ -81,13 +80,11 @@ class MirroredPaginator(Paginator):
             rows = rows.values(*self.fields, MATCHES)
         bottom = (number - 1) * self.per_page
         found = list(rows[bottom : bottom + self.per_page])
+        if not found and (number > 1 or not self.allow_empty_first_page):
+            return None  # Paginator.get_page shows the last page, or raises EmptyPage
         count = 0
         for row in found:
             count = row.pop(MATCHES) if self.fields else getattr(row, MATCHES)
-        if count > self.read_whole or (not found and number > 1):
-            return None
-        if not found and not self.allow_empty_first_page:
-            return None  # Paginator.get_page raises EmptyPage
         self.count = count
         return self._get_page(found, number, self)
 
