@@ -67,7 +67,9 @@ def _prefixes() -> frozenset[str]:
 
 def splits(letters: str, limit: int = MAX_SPLITS) -> list[tuple[str, ...]] | None:
     """The ways `letters` splits into whole syllables, the last one possibly unfinished:
-    xinyu → (xin, yu), xinyuang → (xin, yuan, g). None if there are more than `limit`."""
+    xinyu → (xin, yu), xinyuang → (xin, yuan, g). A last letter that finishes the syllable
+    before it is taken as doing so: xiang is not also (xian, g...), which would find every
+    「...xian gong si」 (有限公司). None if there are more than `limit`."""
     whole, prefixes = syllables(), _prefixes()
     n = len(letters)
 
@@ -79,7 +81,7 @@ def splits(letters: str, limit: int = MAX_SPLITS) -> list[tuple[str, ...]] | Non
             if j == n:
                 if piece in whole or piece in prefixes:
                     found.append((piece,))
-            elif piece in whole:
+            elif piece in whole and not (j == n - 1 and letters[i:] in whole):
                 tails = rest(j)
                 if tails is None:
                     return None
