@@ -31,14 +31,19 @@ from cachalot.signals import post_invalidation
 from cachalot.utils import is_cachable
 from django.apps import apps
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.db.backends.signals import connection_created
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.crypto import salted_hmac
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -249,6 +254,7 @@ def clear_local() -> None:
     """Forget this process's copies (tests that clear the shared cache call this too)."""
     with _local_lock:
         _local.clear()
+    _frames.clear()
 
 
 def render_part(request, template_name: str, context: dict) -> str:
@@ -266,3 +272,46 @@ def fill_csrf(request, html: str) -> SafeString:
             token = request._pagecache_csrf = get_token(request)
         html = html.replace(CSRF_PLACEHOLDER, token)
     return mark_safe(html)  # rendered, and escaped, by the template engine
+
+
+# --- Page frames ----------------------------------------------------------------------------
+#
+# A page whose content is a cached part spends a third of its time rendering base.html
+# around it. Its frame (the page with placeholders for the parts, the navigation and the
+# language menu) depends on nothing but the template, the language and the release, so it is
+# rendered once a process and filled in per request.
+
+FRAME = "pagecache_frame"  # in a frame's context: the slot tags put their placeholders
+_slots: dict[str, tuple[str, object]] = {}  # name: (placeholder, fill(request) -> html)
+_frames: dict[tuple, str] = {}
+
+
+def frame_slot(name: str, fill) -> str:
+    """Declare a slot of every frame (the navigation bar...): its tag returns the placeholder
+    returned here when the context holds FRAME, and render_page puts fill(request) there."""
+    marker = placeholder(f"frame-{name}")
+    _slots[name] = (marker, fill)
+    return marker
+
+
+def render_page(request, template_name: str, parts: dict) -> HttpResponse:
+    """render(request, template_name, parts) for a page whose context is only `parts`
+    (strings: safe ones as they are, others escaped): its frame from this process's memory,
+    the slots and the parts put in. A page with messages to show is rendered in full (they
+    are shown once)."""
+    if not enabled() or len(messages.get_messages(request)):
+        return render(request, template_name, parts)
+    key = (template_name, translation.get_language(), tuple(sorted(parts)))
+    entry = _frames.get(key)
+    if entry is None:
+        holes = {placeholder(f"frame-part-{name}"): name for name in parts}
+        context = {name: mark_safe(marker) for marker, name in holes.items()}
+        frame = render_to_string(template_name, {**context, FRAME: True}, request)
+        entry = _frames[key] = (frame, holes, re.compile("|".join(holes)))
+    html, holes, pattern = entry
+    for marker, fill in _slots.values():
+        if marker in html:
+            html = html.replace(marker, fill(request), 1)
+    # The parts last, in one pass: what they hold (a visitor's search) is never searched.
+    html = pattern.sub(lambda found: conditional_escape(parts[holes[found.group()]]), html)
+    return HttpResponse(html)

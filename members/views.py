@@ -136,7 +136,8 @@ def directory(request):
         )
     else:  # made-up parameters are not worth a place in the cache
         body = render_body()
-    return render(request, "members/directory.html", {"body": pagecache.fill_csrf(request, body)})
+    body = pagecache.fill_csrf(request, body)
+    return pagecache.render_page(request, "members/directory.html", {"body": body})
 
 
 DIRECTORY_PARAMETERS = {*DirectoryFilter.base_filters, "page"}
@@ -322,7 +323,7 @@ def enterprise_detail(request, public_id):
     )
     if part == NOT_VISIBLE:
         raise Http404
-    return render(request, "members/enterprise_detail.html", {
+    return pagecache.render_page(request, "members/enterprise_detail.html", {
         "title": part["title"], "body": pagecache.fill_csrf(request, part["body"]),
     })  # fmt: skip
 

@@ -297,3 +297,42 @@ def test_a_write_outside_a_transaction_is_stamped_again_once_done():
     with mock.patch.object(pagecache, "invalidate", wraps=pagecache.invalidate) as renewed:
         Enterprise.objects.filter(pk=enterprise.pk).update(name="改名企业有限公司")
     assert renewed.call_args.args == (Enterprise._meta.db_table,)
+
+
+def without_tokens(html):
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_a_framed_page_is_the_page_rendered_in_full(settings, staff_client, enterprise_a):
+    framed = [text(staff_client.get(url)) for url in (DIRECTORY, detail_url(enterprise_a))]
+    settings.PAGE_CACHE_SECONDS = 0  # rendered in full, through base.html
+    full = [text(staff_client.get(url)) for url in (DIRECTORY, detail_url(enterprise_a))]
+    assert [without_tokens(page) for page in framed] == [without_tokens(page) for page in full]
+    assert "frame-" not in "".join(framed)
+
+
+def test_a_framed_page_escapes_its_title_and_fills_slots_per_viewer(staff, enterprise_a):
+    Enterprise.objects.filter(pk=enterprise_a.pk).update(name="<b>鑫源</b>有限公司")
+    page = text(client_for(staff).get(detail_url(enterprise_a)))
+    assert "<title>&lt;b&gt;鑫源&lt;/b&gt;有限公司" in page
+    assert staff.real_name in page  # the navigation is this viewer's
+    other = UserFactory(is_staff=True, real_name="另一位秘书")
+    page = text(client_for(other).get(detail_url(enterprise_a)))
+    assert "另一位秘书" in page and staff.real_name not in page
+
+
+def test_a_search_holding_a_placeholder_is_shown_as_typed(staff_client):
+    marker = pagecache.placeholder("frame-part-body")
+    page = text(staff_client.get(DIRECTORY, {"q": marker}))
+    assert f'value="{marker}"' in page
+    assert page.count("</footer>") == 1
+
+
+def test_messages_are_shown_once_on_a_framed_page(staff_client, enterprise_a):
+    response = staff_client.post(
+        reverse("members:enterprise_status", args=[enterprise_a.public_id]),
+        {"status": "suspended", "reason": "欠缴会费"},
+        follow=True,
+    )
+    assert 'role="alert"' in text(response)  # rendered in full, with the message
+    assert 'role="alert"' not in text(staff_client.get(detail_url(enterprise_a)))

@@ -37,11 +37,28 @@ NAVBAR_MODELS = (
 )
 
 
-@register.simple_tag(takes_context=True)
-def navbar(context):
+def slot_tag(name: str):
+    """{% name %}: fill(request) on a page, or the placeholder of a frame slot in a page
+    frame (members.pagecache.render_page), where fill(request) is put in per request."""
+
+    def decorator(fill):
+        marker = pagecache.frame_slot(name, fill)
+
+        def tag(context):
+            if context.get(pagecache.FRAME):
+                return mark_safe(marker)
+            return fill(context["request"])
+
+        register.simple_tag(tag, takes_context=True, name=name)
+        return fill
+
+    return decorator
+
+
+@slot_tag("navbar")
+def navbar(request) -> str:
     """The navigation bar, rendered once per user, language and day (a post's term starts or
     ends with a day) until one of NAVBAR_MODELS changes."""
-    request = context["request"]
     user = request.user
     vary = (user.pk, translation.get_language(), timezone.localdate())
     html = pagecache.cached(
@@ -56,10 +73,9 @@ def navbar(context):
 NEXT_PLACEHOLDER = pagecache.placeholder("next-path")
 
 
-@register.simple_tag(takes_context=True)
-def language_form(context):
+@slot_tag("language_form")
+def language_form(request) -> str:
     """The language menu at the foot of every page, rendered once per language."""
-    request = context["request"]
     html = pagecache.cached(
         "language-form",
         (),
