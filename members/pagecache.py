@@ -282,36 +282,45 @@ def fill_csrf(request, html: str) -> SafeString:
 # rendered once a process and filled in per request.
 
 FRAME = "pagecache_frame"  # in a frame's context: the slot tags put their placeholders
-_slots: dict[str, tuple[str, object]] = {}  # name: (placeholder, fill(request) -> html)
-_frames: dict[tuple, str] = {}
+_slots: dict[str, object] = {}  # placeholder: fill(request) -> html
+_frames: dict[tuple, tuple] = {}  # (template, language, parts): (frame, pattern, holes)
 
 
 def frame_slot(name: str, fill) -> str:
     """Declare a slot of every frame (the navigation bar...): its tag returns the placeholder
     returned here when the context holds FRAME, and render_page puts fill(request) there."""
-    marker = placeholder(f"frame-{name}")
-    _slots[name] = (marker, fill)
+    marker = placeholder(f"frame-slot-{name}")
+    _slots[marker] = fill
     return marker
 
 
 def render_page(request, template_name: str, parts: dict) -> HttpResponse:
-    """render(request, template_name, parts) for a page whose context is only `parts`
-    (strings: safe ones as they are, others escaped): its frame from this process's memory,
-    the slots and the parts put in. A page with messages to show is rendered in full (they
-    are shown once)."""
-    if not enabled() or len(messages.get_messages(request)):
+    """render(request, template_name, parts) for a page whose context is only `parts`,
+    strings shown as `{{ name }}` (safe ones as they are, others escaped; no filters): its
+    frame from this process's memory, the slots and the parts put in. A page with messages
+    to show is rendered in full (they are shown once).
+
+    The frame is rendered without the request, so that nothing of one visitor's (user,
+    messages, CSRF token, path) can be in it: base.html shows those through its slots.
+    """
+    if not enabled() or not parts or len(messages.get_messages(request)):
         return render(request, template_name, parts)
     key = (template_name, translation.get_language(), tuple(sorted(parts)))
     entry = _frames.get(key)
     if entry is None:
         holes = {placeholder(f"frame-part-{name}"): name for name in parts}
         context = {name: mark_safe(marker) for marker, name in holes.items()}
-        frame = render_to_string(template_name, {**context, FRAME: True}, request)
-        entry = _frames[key] = (frame, holes, re.compile("|".join(holes)))
-    html, holes, pattern = entry
-    for marker, fill in _slots.values():
-        if marker in html:
-            html = html.replace(marker, fill(request), 1)
-    # The parts last, in one pass: what they hold (a visitor's search) is never searched.
-    html = pattern.sub(lambda found: conditional_escape(parts[holes[found.group()]]), html)
-    return HttpResponse(html)
+        context.update({FRAME: True, "PORTAL_NAME": settings.PORTAL_NAME})
+        frame = render_to_string(template_name, context)
+        pattern = re.compile("|".join(re.escape(m) for m in [*holes, *_slots]))
+        entry = _frames[key] = (frame, pattern, holes)
+    frame, pattern, holes = entry
+
+    # One pass: nothing put in (a visitor's search, path or name) is searched again.
+    def fill(found):
+        marker = found.group()
+        if marker in holes:
+            return conditional_escape(parts[holes[marker]])
+        return _slots[marker](request)
+
+    return HttpResponse(pattern.sub(fill, frame))

@@ -304,6 +304,10 @@ def without_tokens(html):
 
 
 def test_a_framed_page_is_the_page_rendered_in_full(settings, staff_client, enterprise_a):
+    staff_client.get(DIRECTORY)  # the frame is made
+    response = staff_client.get(DIRECTORY)
+    assert "base.html" not in [t.name for t in response.templates]  # and used
+    assert any(key[0] == "members/directory.html" for key in pagecache._frames)
     framed = [text(staff_client.get(url)) for url in (DIRECTORY, detail_url(enterprise_a))]
     settings.PAGE_CACHE_SECONDS = 0  # rendered in full, through base.html
     full = [text(staff_client.get(url)) for url in (DIRECTORY, detail_url(enterprise_a))]
@@ -321,11 +325,22 @@ def test_a_framed_page_escapes_its_title_and_fills_slots_per_viewer(staff, enter
     assert "另一位秘书" in page and staff.real_name not in page
 
 
+def test_a_framed_page_in_each_language(staff_client):
+    assert '<html lang="zh-hans">' in text(staff_client.get(DIRECTORY))
+    staff_client.cookies["django_language"] = "en"
+    page = text(staff_client.get(DIRECTORY))
+    assert '<html lang="en">' in page and "Member directory" in page
+
+
 def test_a_search_holding_a_placeholder_is_shown_as_typed(staff_client):
-    marker = pagecache.placeholder("frame-part-body")
-    page = text(staff_client.get(DIRECTORY, {"q": marker}))
-    assert f'value="{marker}"' in page
-    assert page.count("</footer>") == 1
+    for marker in (
+        pagecache.placeholder("frame-part-body"),
+        pagecache.placeholder("frame-slot-navbar"),
+    ):
+        page = text(staff_client.get(DIRECTORY, {"q": marker}))
+        assert f'value="{marker}"' in page  # in the search box
+        assert f'name="next" type="hidden" value="{DIRECTORY}?q={marker}"' in page
+        assert page.count("</footer>") == 1 and page.count('<nav class="navbar') == 1
 
 
 def test_messages_are_shown_once_on_a_framed_page(staff_client, enterprise_a):
