@@ -130,20 +130,13 @@ class PinyinCache:
         self.parts: dict[str, tuple[list[str], list[str]]] = {}
 
     def __call__(self, parts: list[str]):
-        from pypinyin import Style, lazy_pinyin
-
         syllables, initials = [], []
         for part in parts:
             if part not in self.parts:
-                self.parts[part] = (
-                    [s.lower() for s in lazy_pinyin(part, errors="default") if s.strip()],
-                    [s.lower() for s in lazy_pinyin(part, style=Style.FIRST_LETTER) if s.strip()],
-                )
+                self.parts[part] = self.pinyin.name_syllables(part)
             syllables.extend(self.parts[part][0])
             initials.extend(self.parts[part][1])
-        return self.pinyin.NamePinyin(
-            "".join(syllables)[:400], "".join(initials)[:100], self.pinyin.pair_words(syllables)
-        )
+        return self.pinyin.joined(syllables, initials)
 
     def check(self, samples: list[tuple[str, tuple]]) -> int:
         return sum(1 for name, found in samples if self.pinyin.name_pinyin(name) != found)

@@ -55,29 +55,34 @@ def search_enterprises(queryset, value: str):
         # (a code has its district's six digits; 18 letters are pinyin)
         return queryset.filter(credit_code=code)
     if re.fullmatch(r"[A-Za-z' ]+", value):
-        letters = re.sub(r"[' ]", "", value).lower()  # xi'an, Yan Qing
-        initials = Q(name_initials__contains=letters)
-        phrases = pinyin.pair_phrases(letters)
-        if phrases is None:  # one syllable, or part of one: anywhere in the full pinyin
-            return queryset.filter(initials | Q(name_pinyin__contains=letters))
-        if connection.vendor != "postgresql":
-            return queryset.filter(initials | Q(name_pinyin_pairs__regex=pinyin.regex(phrases)))
-        # (pairs AND letters) OR initials, written so that the first condition is all in
-        # indexes and the second is checked on the names found: the letters by strpos(),
-        # which the trigram index does not serve (PostgreSQL, misjudging how many names a
-        # LIKE matches, would read thousands of them through it).
-        found = SearchQuery(pinyin.tsquery(phrases), search_type="raw", config="simple")
-        pairs = SearchVectorExact(PinyinPairs("name_pinyin_pairs"), found)
-        in_a_row = GreaterThan(StrIndex("name_pinyin", Value(letters)), 0)
-        return queryset.filter(Q(pairs) | initials, Q(in_a_row) | initials)
+        return search_pinyin(queryset, re.sub(r"[' ]", "", value).lower())  # xi'an, Yan Qing
     if re.fullmatch(r"[0-9A-Za-z]{6,17}", value):
         return queryset.filter(Q(credit_code__startswith=code) | Q(name__icontains=value))
     if connection.vendor == "postgresql":
-        # The name-grams index (migration 0004) narrows to names with every pair of the query.
+        # The name-grams index (migration 0005) narrows to names with every pair of the query.
         return queryset.alias(name_grams=NameGrams("name")).filter(
             name_grams__contains=query_grams(value), name__icontains=value
         )
     return queryset.filter(name__icontains=value)
+
+
+def search_pinyin(queryset, letters: str):
+    """Names whose initials hold `letters`, or whose full pinyin does (members/pinyin.py):
+    as whole syllables in a row from two syllables on, anywhere below that."""
+    initials = Q(name_initials__contains=letters)
+    phrases = pinyin.pair_phrases(letters)
+    if phrases is None:  # one syllable, or part of one: anywhere in the full pinyin
+        return queryset.filter(initials | Q(name_pinyin__contains=letters))
+    if connection.vendor != "postgresql":
+        return queryset.filter(initials | Q(name_pinyin_pairs__regex=pinyin.regex(phrases)))
+    # (pairs AND letters) OR initials, written so that the first condition is all in indexes
+    # and the second is checked on the names found: the letters by strpos(), which the
+    # trigram index does not serve (PostgreSQL, misjudging how many names a LIKE matches,
+    # would read thousands of them through it).
+    found = SearchQuery(pinyin.tsquery(phrases), search_type="raw", config="simple")
+    pairs = SearchVectorExact(PinyinPairs("name_pinyin_pairs"), found)
+    in_a_row = GreaterThan(StrIndex("name_pinyin", Value(letters)), 0)
+    return queryset.filter(Q(pairs) | initials, Q(in_a_row) | initials)
 
 
 class PinyinPairs(Func):

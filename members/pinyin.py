@@ -37,9 +37,19 @@ class NamePinyin(NamedTuple):
 def name_pinyin(name: str) -> NamePinyin:
     """Full pinyin, initials and syllable-pair words of a Chinese name, for search (full-width
     letters and digits as their half-width forms, as searches are)."""
+    return joined(*name_syllables(name))
+
+
+def name_syllables(name: str) -> tuple[list[str], list[str]]:
+    """The syllables of a name and their initials, lower case: 延庆 → ([yan, qing], [y, q])."""
     name = unicodedata.normalize("NFKC", name)
     syllables = [s.lower() for s in lazy_pinyin(name, errors="default") if s.strip()]
     initials = [s.lower() for s in lazy_pinyin(name, style=Style.FIRST_LETTER) if s.strip()]
+    return syllables, initials
+
+
+def joined(syllables: list[str], initials: list[str]) -> NamePinyin:
+    """A name's NamePinyin from its syllables and initials (name_syllables)."""
     return NamePinyin("".join(syllables)[:400], "".join(initials)[:100], pair_words(syllables))
 
 

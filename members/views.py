@@ -203,6 +203,7 @@ ROW_CELLS = (
 
 
 def township_names() -> dict:
+    """{pk: name} of every township (the directory's rows carry the key, not a join)."""
     return pagecache.cached(
         "township-names", (Township,), (), lambda: dict(Township.objects.values_list("pk", "name"))
     )
