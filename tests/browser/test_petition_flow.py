@@ -21,6 +21,8 @@ def log_in(page, email):
 
 def act(page, action, fields):
     page.click(f"#open-{action}")
+    # Bootstrap's collapse animates the panel open: act once it is shown, not halfway.
+    page.wait_for_selector(f"#act-{action}.show")
     for selector, value in fields.items():
         if selector.startswith("select:"):
             page.select_option(selector.removeprefix("select:"), value)
