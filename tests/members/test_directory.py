@@ -297,3 +297,27 @@ def test_filter_form_starts_with_every_filter_open(client_a, federation):
     for name in ("industry", "township", "size", "join_year", "sort"):
         assert form[name].value() in (None, "", []), name
         assert form.fields[name].choices[0][0] in ("", None), name
+
+
+def test_each_filter_set_has_filters_of_its_own(staff, user_a):
+    from django.http import QueryDict
+
+    from members.filters import DirectoryFilter
+
+    first = DirectoryFilter(QueryDict("q=yanqing"), user=staff)
+    second = DirectoryFilter(QueryDict("q=kangzhuang"), user=user_a)
+    for filterset in (first, second):
+        for name, own in filterset.filters.items():
+            assert own is not DirectoryFilter.base_filters[name]
+            assert own.parent is filterset
+        # a method filter calls its own filter set's method
+        assert filterset.filters["q"].filter.f is filterset.filters["q"]
+    assert "status" in first.filters and "status" not in second.filters  # staff's only
+    assert "status" in DirectoryFilter.base_filters
+    # The form fields are shared (nothing changes them) by filter sets with the same filters.
+    third = DirectoryFilter(QueryDict("q=badaling"), user=staff)
+    assert first.form.fields["q"] is third.form.fields["q"]
+    assert third.is_valid() and third.form.cleaned_data["q"] == "badaling"
+    assert first.is_valid() and second.is_valid()
+    assert first.form.cleaned_data["q"] == "yanqing"
+    assert second.form.cleaned_data["q"] == "kangzhuang"

@@ -92,3 +92,12 @@ def test_renaming_renews_the_pairs(client_a, companies):
     assert names(client_a.get(DIRECTORY, {"q": "guichuan"})) == {"北京妫川农业有限公司"}
     assert names(client_a.get(DIRECTORY, {"q": "xinyuan"})) == set()
     assert Enterprise.objects.filter(name_pinyin_pairs__contains="xin0yuan").count() == 0
+
+
+def test_the_pinyin_condition_takes_letters_only():
+    from members.filters import PinyinInARow
+
+    assert PinyinInARow("xinyuan", "(xin0yuan:*)").letters == "xinyuan"
+    for letters in ("xin%", "xin_yuan", "Xin", ""):  # nothing a LIKE pattern would read
+        with pytest.raises(ValueError):
+            PinyinInARow(letters, "(xin0yuan:*)")
