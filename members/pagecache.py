@@ -274,42 +274,50 @@ def fill_csrf(request, html: str) -> SafeString:
     return mark_safe(html)  # rendered, and escaped, by the template engine
 
 
-# --- Page frames ----------------------------------------------------------------------------
+# --- Frames -------------------------------------------------------------------------------
 #
 # A page whose content is a cached part spends a third of its time rendering base.html
 # around it. Its frame (the page with placeholders for the parts, the navigation and the
 # language menu) depends on nothing but the template, the language and the release, so it is
-# rendered once a process and filled in per request.
+# rendered once a process and filled in per request. A part that changes with each request
+# (a search's results) has a frame of its own the same way: its headings, labels and links
+# rendered once, its rows and counts put in.
 
 FRAME = "pagecache_frame"  # in a frame's context: the slot tags put their placeholders
 _slots: dict[str, object] = {}  # placeholder: fill(request) -> html
-_frames: dict[tuple, tuple] = {}  # (template, language, parts): (frame, pattern, holes)
+# (template, language, parts, variant): (frame, pattern, holes)
+_frames: dict[tuple, tuple] = {}
 
 
 def frame_slot(name: str, fill) -> str:
     """Declare a slot of every frame (the navigation bar...): its tag returns the placeholder
-    returned here when the context holds FRAME, and render_page puts fill(request) there."""
+    returned here when the context holds FRAME, and render_frame puts fill(request) there."""
     marker = placeholder(f"frame-slot-{name}")
     _slots[marker] = fill
     return marker
 
 
-def render_page(request, template_name: str, parts: dict) -> HttpResponse:
-    """render(request, template_name, parts) for a page whose context is only `parts`,
-    strings shown as `{{ name }}` (safe ones as they are, others escaped; no filters): its
-    frame from this process's memory, the slots and the parts put in. A page with messages
-    to show is rendered in full (they are shown once).
+def render_frame(request, template_name: str, parts: dict, variant: dict | None = None) -> str:
+    """The template rendered with `parts` and `variant` as its context, from its frame.
 
-    The frame is rendered without the request, so that nothing of one visitor's (user,
+    `parts` are strings the template shows as `{{ name }}` and nothing else (no filters, no
+    conditions): safe ones as they are, others escaped. `variant` holds the few hashable
+    values the template decides on ({% if staff %}): each set of them has a frame of its
+    own. The frame is rendered without the request, so that nothing of one visitor's (user,
     messages, CSRF token, path) can be in it: base.html shows those through its slots.
     """
-    if not enabled() or not parts or len(messages.get_messages(request)):
-        return render(request, template_name, parts)
-    key = (template_name, translation.get_language(), tuple(sorted(parts)))
+    variant = variant or {}
+    if not enabled():
+        return render_part(request, template_name, {**variant, **parts})
+    key = (
+        template_name, translation.get_language(), tuple(sorted(parts)),
+        tuple(sorted(variant.items())),
+    )  # fmt: skip
     entry = _frames.get(key)
     if entry is None:
         holes = {placeholder(f"frame-part-{name}"): name for name in parts}
         context = {name: mark_safe(marker) for marker, name in holes.items()}
+        context.update(variant)
         context.update({FRAME: True, "PORTAL_NAME": settings.PORTAL_NAME})
         frame = render_to_string(template_name, context)
         pattern = re.compile("|".join(re.escape(m) for m in [*holes, *_slots]))
@@ -323,4 +331,12 @@ def render_page(request, template_name: str, parts: dict) -> HttpResponse:
             return conditional_escape(parts[holes[marker]])
         return _slots[marker](request)
 
-    return HttpResponse(pattern.sub(fill, frame))
+    return pattern.sub(fill, frame)
+
+
+def render_page(request, template_name: str, parts: dict) -> HttpResponse:
+    """render(request, template_name, parts) for a page whose context is only `parts` (see
+    render_frame). A page with messages to show is rendered in full (they are shown once)."""
+    if not enabled() or not parts or len(messages.get_messages(request)):
+        return render(request, template_name, parts)
+    return HttpResponse(render_frame(request, template_name, parts))

@@ -11,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import escape
+from django.utils.formats import localize
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import access, pagecache, services
@@ -123,8 +125,9 @@ def directory(request):
     # Staff see every enterprise, members the current members: the same page for all of
     # either, rendered once for each query until an enterprise or township changes.
     def render_body():
-        context = directory_context(request, user)
-        return pagecache.render_part(request, "members/_directory_body.html", context)
+        parts = directory_context(request, user)
+        variant = {"staff": user.is_staff}
+        return pagecache.render_frame(request, "members/_directory_body.html", parts, variant)
 
     if request.GET.keys() <= DIRECTORY_PARAMETERS:
         vary = (*directory_variant(user), sorted(request.GET.lists()))
@@ -150,6 +153,7 @@ def directory_variant(user) -> tuple:
 
 
 def directory_context(request, user) -> dict:
+    """The parts of the directory's body (members/_directory_body.html)."""
     base = Enterprise.objects.visible_to(user)
     filterset = DirectoryFilter(request.GET, queryset=base, user=user)
     rows = filterset.qs if filterset.is_valid() else base.none()
@@ -161,18 +165,27 @@ def directory_context(request, user) -> dict:
         fields=DIRECTORY_FIELDS,
     )  # fmt: skip
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = directory_rows(page.object_list, staff=user.is_staff)
-    rows_html = mark_safe("".join(row["html"] for row in page.object_list))  # escaped cells
+    rows = directory_rows(page.object_list, staff=user.is_staff)
     query = request.GET.copy()
     query.pop("page", None)
+    query = query.urlencode()
+    count = paginator.count
     return {
-        "filter": filterset,
         "filter_form": directory_form(request, filterset, user),
-        "page": page,
-        "rows_html": rows_html,
-        "query": query.urlencode(),
-        "staff": user.is_staff,
+        "result_count": ngettext("%(counter)s enterprise", "%(counter)s enterprises", count)
+        % {"counter": localize(count)},
+        "rows_html": (
+            mark_safe("".join(row["html"] for row in rows))  # escaped cells
+            if rows
+            else format_html(NO_MATCH_ROW, _("No enterprise matches."))
+        ),
+        "query": query,
+        "private_query": f"{query}&private=1" if query else "private=1",
+        "pagination": render_to_string("_partials/pagination.html", {"page": page, "query": query}),
     }
+
+
+NO_MATCH_ROW = '<tr><td colspan="7" class="text-body-secondary">{}</td></tr>'
 
 
 SEARCH_PLACEHOLDER = pagecache.placeholder("search")

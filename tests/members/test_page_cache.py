@@ -351,3 +351,31 @@ def test_messages_are_shown_once_on_a_framed_page(staff_client, enterprise_a):
     )
     assert 'role="alert"' in text(response)  # rendered in full, with the message
     assert 'role="alert"' not in text(staff_client.get(detail_url(enterprise_a)))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"q": "延庆"}, {"q": "无此企业"}, {"page": "2"}, {"q": "有限公司", "page": "2"}],
+    ids=["plain", "search", "no-match", "page-2", "search-page-2"],
+)
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_directory_body_from_its_frame_is_the_body_rendered_in_full(
+    settings, staff_client, client_a, enterprise_b, query, language
+):
+    settings.DIRECTORY_PAGE_SIZE = 1  # two enterprises, two pages
+    pages = {}
+    for cache_seconds in (300, 0):  # from the frame, then rendered in full
+        settings.PAGE_CACHE_SECONDS = cache_seconds
+        pagecache.clear_local()
+        for name, client in (("staff", staff_client), ("member", client_a)):
+            client.cookies["django_language"] = language
+            pages[name, cache_seconds] = without_tokens(text(client.get(DIRECTORY, query)))
+    for name in ("staff", "member"):
+        assert pages[name, 300] == pages[name, 0]
+    assert "frame-" not in pages["staff", 300]
+    assert "export-link" in pages["staff", 300] and "export-link" not in pages["member", 300]
+    if query.get("q") == "无此企业":
+        empty = "No enterprise matches." if language == "en" else "没有符合条件的企业。"
+        assert empty in pages["staff", 300]
+    if query.get("page") == "2":
+        assert 'rel="prev"' in pages["staff", 300]
