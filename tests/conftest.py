@@ -2,6 +2,8 @@
 
 import importlib
 import os
+import re
+from html import unescape
 
 import pytest
 from django.test import Client
@@ -60,6 +62,17 @@ def outsider(db):
 @pytest.fixture
 def pending_application(applicant):
     return ApplicationFactory(applicant=applicant)
+
+
+def directory_names(response) -> list[str]:
+    """The enterprise names a directory page shows, in order."""
+    html = response.content.decode()
+    return [unescape(name) for name in re.findall(r'<td class="name"><a [^>]*>(.*?)</a>', html)]
+
+
+def directory_count(response) -> int:
+    """The number of enterprises a directory page says it found."""
+    return int(re.search(r'id="result-count">\D*(\d+)', response.content.decode()).group(1))
 
 
 def client_for(user) -> Client:

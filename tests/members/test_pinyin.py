@@ -5,13 +5,14 @@ from django.urls import reverse
 
 from members import pinyin
 from members.models import Enterprise
+from tests.conftest import directory_names
 from tests.factories import EnterpriseFactory
 
 DIRECTORY = reverse("members:directory")
 
 
 def names(response):
-    return {row["name"] for row in response.context["page"].object_list}
+    return set(directory_names(response))
 
 
 def test_pair_words_join_each_syllable_to_the_next():
