@@ -330,3 +330,10 @@ def test_directory_rows_show_names_and_numbers_escaped(staff_client):
     assert "<b>鑫源</b>" not in page and "<i>7</i>" not in page
     assert "&lt;b&gt;鑫源&lt;/b&gt;&amp;商贸有限公司" in page and "&lt;i&gt;7&lt;/i&gt;" in page
     assert names(response) == ["<b>鑫源</b>&商贸有限公司"]
+
+
+@pytest.mark.parametrize("typed", ["%", "_", "延庆%", "工商_", "\\"])
+def test_like_wildcards_in_a_search_are_taken_literally(client_a, federation, typed):
+    assert names(client_a.get(DIRECTORY, {"q": typed})) == []
+    EnterpriseFactory(name=f"北京{typed}科技有限公司")
+    assert names(client_a.get(DIRECTORY, {"q": typed})) == [f"北京{typed}科技有限公司"]
