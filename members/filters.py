@@ -2,7 +2,7 @@ import copy
 import re
 
 import django_filters
-from django.db import connection
+from django.db import NotSupportedError, connection
 from django.db.models import BooleanField, F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -87,8 +87,14 @@ class Condition(Func):
         self.condition_params = params
 
     def as_sql(self, compiler, connection, **extra_context):
-        sources = zip(self.columns, self.get_source_expressions(), strict=True)
-        columns = {name: compiler.compile(source)[0] for name, source in sources}
+        if connection.vendor != "postgresql":
+            raise NotSupportedError(f"{type(self).__name__} is written for PostgreSQL")
+        columns = {}
+        for name, source in zip(self.columns, self.get_source_expressions(), strict=True):
+            sql, params = compiler.compile(source)
+            if params:  # a plain column has none; the template has no place for them
+                raise ValueError(f"{name} compiles with parameters: {params!r}")
+            columns[name] = sql
         return self.template.format(**columns), self.condition_params
 
 
@@ -153,6 +159,7 @@ class SharedFilters(dict):
         copies = {}
         for name, original in self.items():
             clone = copies[name] = copy.copy(original)
+            clone.extra = dict(original.extra)  # (a filter may set its queryset there)
             if isinstance(original.filter, FilterMethod):
                 clone.filter = FilterMethod(clone)  # the copy's, not the original's
         return copies

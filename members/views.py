@@ -172,8 +172,10 @@ def directory_context(request, user) -> dict:
     count = paginator.count
     return {
         "filter_form": directory_form(request, filterset, user),
-        "result_count": ngettext("%(counter)s enterprise", "%(counter)s enterprises", count)
-        % {"counter": localize(count)},
+        "result_count": mark_safe(  # a translation and a number, as {% blocktranslate %}
+            ngettext("%(counter)s enterprise", "%(counter)s enterprises", count)
+            % {"counter": localize(count)}
+        ),
         "rows_html": rows_html or format_html(NO_MATCH_ROW, _("No enterprise matches.")),
         "query": query,
         "private_query": f"{query}&private=1" if query else "private=1",
@@ -236,7 +238,8 @@ def directory_rows(rows, *, staff=False) -> str:
     industries, sizes, statuses = choice_labels(translation.get_language())
     townships = township_names()
     placeholder = "00000000-0000-0000-0000-000000000000"
-    before, after = reverse("members:enterprise_detail", args=[placeholder]).split(placeholder)
+    url = escape_text(reverse("members:enterprise_detail", args=[placeholder]))
+    before, after = url.split(placeholder)
     html = []
     for row in rows:
         industry, size, status = (escape_text(row[k] or "") for k in ("industry", "size", "status"))

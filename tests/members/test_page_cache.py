@@ -379,3 +379,19 @@ def test_the_directory_body_from_its_frame_is_the_body_rendered_in_full(
         assert empty in pages["staff", 300]
     if query.get("page") == "2":
         assert 'rel="prev"' in pages["staff", 300]
+
+
+def test_a_framed_directory_body_escapes_names_and_searches(staff_client):
+    EnterpriseFactory(name="<b>鑫源</b>&商贸有限公司")
+    for search in (
+        "",
+        "鑫源",
+        '<script>alert(1)</script>&"',
+        pagecache.placeholder("frame-part-rows_html"),
+    ):
+        page = text(staff_client.get(DIRECTORY, {"q": search} if search else {}))
+        assert "<b>鑫源</b>" not in page and "<script>alert(1)" not in page
+        assert page.count("</tbody>") == 1 and "frame-part" not in page.replace(search, "")
+        if search in ("", "鑫源"):
+            assert "&lt;b&gt;鑫源&lt;/b&gt;&amp;商贸有限公司" in page
+    assert any(key[0] == "members/_directory_body.html" for key in pagecache._frames)

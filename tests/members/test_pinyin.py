@@ -102,3 +102,17 @@ def test_the_pinyin_condition_takes_letters_only():
     for letters in ("xin%", "xin_yuan", "Xin", ""):  # nothing a LIKE pattern would read
         with pytest.raises(ValueError):
             PinyinInARow(letters, "(xin0yuan:*)")
+
+
+def test_the_search_conditions_are_postgresqls_only():
+    from django.db import NotSupportedError, connection
+
+    from members.filters import NameHolds
+
+    query = Enterprise.objects.filter(NameHolds("延庆_%")).query
+    if connection.vendor == "postgresql":
+        sql, params = query.sql_with_params()
+        assert "enterprise_name_grams" in sql and params == (["_%", "庆_", "延庆"], "%延庆\\_\\%%")
+    else:  # elsewhere the ORM's lookups do the search (members/filters.py)
+        with pytest.raises(NotSupportedError):
+            query.sql_with_params()
