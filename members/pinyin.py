@@ -54,10 +54,25 @@ def joined(syllables: list[str], initials: list[str]) -> NamePinyin:
 
 
 def pair_words(syllables: list[str]) -> str:
-    """ "yan0qing qing0qu ...": each syllable joined to the next (runs of other letters or
-    digits in a name, such as 「3D」, count as one syllable)."""
+    """ "yan0qing qing0qu ...": each syllable joined to the next. A run of other letters in a
+    name that spells syllables (「Meta」: me ta) counts as those, as a query that spells them
+    is read (`metakeji` finds 「Meta科技」); one that does not (「IBM」, 「3D」) counts as one
+    syllable, which only the search by letters in the full pinyin finds."""
     tokens = [t for t in (re.sub(r"[^a-z0-9]", "", s.lower()) for s in syllables) if t]
+    tokens = [piece for token in tokens for piece in spelled(token)]
     return " ".join(f"{a}{PAIR_SEPARATOR}{b}" for a, b in itertools.pairwise(tokens))
+
+
+def spelled(token: str) -> tuple[str, ...]:
+    """The whole syllables `token` spells, if it is not one itself: meta → (me, ta); else
+    (token,). Of several ways, the first: a query is read in every way it splits."""
+    whole = syllables()
+    if token in whole:
+        return (token,)
+    for split in splits(token) or ():
+        if split[-1] in whole:
+            return split
+    return (token,)
 
 
 @functools.cache

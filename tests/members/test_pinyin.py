@@ -116,3 +116,34 @@ def test_the_search_conditions_are_postgresqls_only():
     else:  # elsewhere the ORM's lookups do the search (members/filters.py)
         with pytest.raises(NotSupportedError):
             query.sql_with_params()
+
+
+def test_latin_letters_that_spell_syllables_count_as_them():
+    assert pinyin.pair_words(["meta", "ke", "ji"]) == "me0ta ta0ke ke0ji"
+    assert pinyin.pair_words(["ibm", "ke", "ji"]) == "ibm0ke ke0ji"  # spells none
+    assert pinyin.pair_words(["xian", "ke"]) == "xian0ke"  # a syllable already
+    assert pinyin.spelled("fangan") in {("fan", "gan"), ("fang", "an")}
+
+
+def test_full_pinyin_finds_brands_spelled_in_latin_letters(client_a):
+    EnterpriseFactory(name="北京Meta科技有限公司")
+    EnterpriseFactory(name="北京IBM科技有限公司")
+    for query in ("metakeji", "Meta keji", "jingmeta", "takeji"):
+        assert names(client_a.get(DIRECTORY, {"q": query})) == {"北京Meta科技有限公司"}, query
+    assert names(client_a.get(DIRECTORY, {"q": "ibmkeji"})) == {"北京IBM科技有限公司"}
+
+
+def test_migration_0013_refills_the_words_of_names_with_latin_letters(db):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("members.migrations.0013_spelled_pinyin_pairs")
+    latin = EnterpriseFactory(name="北京Ｍｅｔａ科技有限公司")  # full-width letters too
+    plain = EnterpriseFactory(name="延庆冰雪有限公司")
+    Enterprise.objects.update(name_pinyin_pairs="as before")
+    migration.refill(apps, None)
+    latin.refresh_from_db()
+    plain.refresh_from_db()
+    assert latin.name_pinyin_pairs.startswith("bei0jing jing0me me0ta ta0ke")
+    assert plain.name_pinyin_pairs == "as before"
