@@ -65,14 +65,16 @@ def pair_words(syllables: list[str]) -> str:
 
 def spelled(token: str) -> tuple[str, ...]:
     """The whole syllables `token` spells, if it is not one itself: meta → (me, ta); else
-    (token,). Of several ways, the first: a query is read in every way it splits."""
+    (token,). Of several ways, the one of fewest and, first, longest syllables (xiaomi: xiao
+    mi, not xi a o mi), as someone typing the start of it reads it; a whole query is read in
+    every way it splits."""
     whole = syllables()
     if token in whole:
         return (token,)
-    for split in splits(token) or ():
-        if split[-1] in whole:
-            return split
-    return (token,)
+    ways = [split for split in splits(token) or () if split[-1] in whole]
+    if not ways:
+        return (token,)
+    return min(ways, key=lambda split: (len(split), [-len(piece) for piece in split]))
 
 
 @functools.cache

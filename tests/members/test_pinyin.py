@@ -2,6 +2,8 @@
 
 import pytest
 from django.urls import reverse
+from pypinyin.contrib.tone_convert import to_normal
+from pypinyin.pinyin_dict import pinyin_dict
 
 from members import pinyin
 from members.models import Enterprise
@@ -122,14 +124,28 @@ def test_latin_letters_that_spell_syllables_count_as_them():
     assert pinyin.pair_words(["meta", "ke", "ji"]) == "me0ta ta0ke ke0ji"
     assert pinyin.pair_words(["ibm", "ke", "ji"]) == "ibm0ke ke0ji"  # spells none
     assert pinyin.pair_words(["xian", "ke"]) == "xian0ke"  # a syllable already
-    assert pinyin.spelled("fangan") in {("fan", "gan"), ("fang", "an")}
+    # the fewest syllables, the longest first: as someone typing the start of it reads it
+    assert pinyin.spelled("xiaomi") == ("xiao", "mi")
+    assert pinyin.spelled("taobao") == ("tao", "bao")
+    assert pinyin.spelled("fangan") == ("fang", "an")
+
+
+def test_no_chinese_characters_words_change_by_spelling():
+    """Every reading pypinyin gives a character is a syllable, or one `spelled` leaves alone
+    (the vowel-less interjections): the pair words of Chinese names are as before."""
+    readings = {r for value in pinyin_dict.values() for r in value.split(",")}
+    for reading in {to_normal(r).replace("ü", "v") for r in readings}:
+        assert reading in pinyin.syllables() or pinyin.spelled(reading) == (reading,), reading
 
 
 def test_full_pinyin_finds_brands_spelled_in_latin_letters(client_a):
     EnterpriseFactory(name="北京Meta科技有限公司")
     EnterpriseFactory(name="北京IBM科技有限公司")
+    EnterpriseFactory(name="北京Xiaomi科技有限公司")
     for query in ("metakeji", "Meta keji", "jingmeta", "takeji"):
         assert names(client_a.get(DIRECTORY, {"q": query})) == {"北京Meta科技有限公司"}, query
+    for query in ("xiaomikeji", "jingxiao", "jingxiaomi"):
+        assert names(client_a.get(DIRECTORY, {"q": query})) == {"北京Xiaomi科技有限公司"}, query
     assert names(client_a.get(DIRECTORY, {"q": "ibmkeji"})) == {"北京IBM科技有限公司"}
 
 
@@ -141,9 +157,10 @@ def test_migration_0013_refills_the_words_of_names_with_latin_letters(db):
     migration = importlib.import_module("members.migrations.0013_spelled_pinyin_pairs")
     latin = EnterpriseFactory(name="北京Ｍｅｔａ科技有限公司")  # full-width letters too
     plain = EnterpriseFactory(name="延庆冰雪有限公司")
-    Enterprise.objects.update(name_pinyin_pairs="as before")
+    words = plain.name_pinyin_pairs
+    Enterprise.objects.filter(pk=latin.pk).update(name_pinyin_pairs="meta0ke")  # as before
     migration.refill(apps, None)
     latin.refresh_from_db()
     plain.refresh_from_db()
     assert latin.name_pinyin_pairs.startswith("bei0jing jing0me me0ta ta0ke")
-    assert plain.name_pinyin_pairs == "as before"
+    assert plain.name_pinyin_pairs == words
