@@ -133,7 +133,6 @@ class NameHolds(Condition):
     )
 
     def __init__(self, value: str):
-        self.value = value
         pattern = f"%{connection.ops.prep_for_like_query(value)}%"
         super().__init__(query_grams(value), pattern)
 
@@ -179,10 +178,7 @@ _form_classes = {}
 class DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
     industry = django_filters.ChoiceFilter(
-        label=_("Industry"),
-        choices=Industry.choices,
-        empty_label=_("All"),
-        widget=QuickSelect,
+        label=_("Industry"), choices=Industry.choices, empty_label=_("All"), widget=QuickSelect
     )
     township = django_filters.ChoiceFilter(
         label=_("Township or street"),
@@ -191,10 +187,7 @@ class DirectoryFilter(django_filters.FilterSet):
         widget=QuickSelect,
     )
     size = django_filters.ChoiceFilter(
-        label=_("Size"),
-        choices=SizeClass.choices,
-        empty_label=_("All"),
-        widget=QuickSelect,
+        label=_("Size"), choices=SizeClass.choices, empty_label=_("All"), widget=QuickSelect
     )
     status = django_filters.ChoiceFilter(
         label=_("Membership status"),

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import localize
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -208,7 +208,7 @@ def directory_form(request, filterset, user):
 
     others = sorted((k, v) for k, v in request.GET.lists() if k not in ("q", "page"))
     html = pagecache.cached("directory-form", (), (*directory_variant(user), others), render_form)
-    return mark_safe(html.replace(SEARCH_PLACEHOLDER, escape(request.GET.get("q", ""))))
+    return mark_safe(html.replace(SEARCH_PLACEHOLDER, escape_text(request.GET.get("q", ""))))
 
 
 def township_names() -> dict:
@@ -242,7 +242,8 @@ def directory_rows(rows, *, staff=False) -> str:
     before, after = url.split(placeholder)
     html = []
     for row in rows:
-        industry, size, status = (escape_text(row[k] or "") for k in ("industry", "size", "status"))
+        industry = escape_text(row["industry"] or "")
+        size = sizes.get(row["size"]) or escape_text(row["size"] or "")
         joined = row["joined_on"].isoformat() if row["joined_on"] else ""
         html.append(
             f"<tr><td>{escape_text(row['member_number'] or '')}</td>"
@@ -250,10 +251,11 @@ def directory_rows(rows, *, staff=False) -> str:
             f"{escape_text(row['name'])}</a></td>"
             f"<td>{industry} · {industries.get(row['industry'], industry)}</td>"
             f"<td>{townships.get(row['township_id'], '')}</td>"
-            f"<td>{sizes.get(row['size'], size)}</td><td>{joined}</td>"
-            + (f"<td>{statuses.get(row['status'], status)}</td>" if staff else "")
-            + "</tr>"
+            f"<td>{size}</td><td>{joined}</td>"
         )
+        if staff:
+            html.append(f"<td>{statuses.get(row['status']) or escape_text(row['status'])}</td>")
+        html.append("</tr>")
     return mark_safe("".join(html))  # every value escaped above
 
 
