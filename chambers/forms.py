@@ -5,13 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.submissions import OncePerForm
 from members.models import Enterprise
 from members.validators import normalize_credit_code
 
 from .models import Affiliation
 
 
-class AddMemberForm(forms.Form):
+class AddMemberForm(OncePerForm, forms.Form):
     """A chamber's keeper names an enterprise of the federation, by credit code or exact name."""
 
     enterprise = forms.CharField(
@@ -34,6 +35,7 @@ class AddMemberForm(forms.Form):
         self.organization = organization
         self.helper = FormHelper()
         self.helper.layout = Layout(
+            "submission",
             Row(
                 Column("enterprise", css_class="col-md-5"),
                 Column("role", css_class="col-md-3"),
@@ -42,7 +44,7 @@ class AddMemberForm(forms.Form):
                     Submit("add", _("Add member"), css_class="mt-md-4"),
                     css_class="col-md-2",
                 ),
-            )
+            ),
         )
 
     def clean_enterprise(self):

@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.submissions import OncePerForm
+
 from .models import DutyLogEntry, DutyMonth
 from .planner import add_months, month_start
 from .services import eligible_posts
@@ -66,7 +68,7 @@ class AssignForm(forms.Form):
         return User.objects.get(pk=pk) if pk else None
 
 
-class LogEntryForm(forms.ModelForm):
+class LogEntryForm(OncePerForm, forms.ModelForm):
     class Meta:
         model = DutyLogEntry
         fields = ["day", "kind", "text", "members_recruited"]
@@ -85,7 +87,7 @@ class SummaryForm(forms.Form):
     )
 
 
-class SwapForm(forms.Form):
+class SwapForm(OncePerForm, forms.Form):
     month = forms.ModelChoiceField(label=_("My month to give"), queryset=DutyMonth.objects.none())
     counterpart = forms.TypedChoiceField(label=_("Swap with"), coerce=int)
     other_month = forms.ModelChoiceField(

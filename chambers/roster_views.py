@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.submissions import create_once
 from members.access import staff_required
 
 from . import access, calendar, services
@@ -110,7 +111,12 @@ def log_add(request, key):
     form = LogEntryForm(request.POST)
     if form.is_valid():
         try:
-            services.add_log_entry(duty_month=duty_month, author=request.user, **form.cleaned_data)
+            create_once(
+                form,
+                lambda: services.add_log_entry(
+                    duty_month=duty_month, author=request.user, **form.cleaned_data
+                ),
+            )
         except services.TransitionError as error:
             messages.error(request, str(error))
         else:
@@ -184,7 +190,9 @@ def swap_new(request):
     form = SwapForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_swap(actor=request.user, **form.cleaned_data)
+            create_once(
+                form, lambda: services.request_swap(actor=request.user, **form.cleaned_data)
+            )
         except services.TransitionError as error:
             form.add_error(None, str(error))
         else:

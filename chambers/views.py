@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.submissions import create_once
 from members.models import Enterprise
 
 from . import access, services
@@ -181,19 +182,22 @@ def member_list(request, organization):
     """The keeper's page: add a member enterprise, end a membership, see former members."""
     form = AddMemberForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
-        enterprise = form.cleaned_data["enterprise"]
         try:
-            services.add_affiliation(
-                organization=organization,
-                enterprise=enterprise,
-                role=form.cleaned_data["role"],
-                joined_on=form.cleaned_data["joined_on"],
-                actor=request.user,
+            affiliation = create_once(
+                form,
+                lambda: services.add_affiliation(
+                    organization=organization,
+                    enterprise=form.cleaned_data["enterprise"],
+                    role=form.cleaned_data["role"],
+                    joined_on=form.cleaned_data["joined_on"],
+                    actor=request.user,
+                ),
             )
         except services.TransitionError as error:
             form.add_error("enterprise", str(error))
         else:
-            messages.success(request, _("%(name)s was added.") % {"name": enterprise.name})
+            name = affiliation.enterprise.name
+            messages.success(request, _("%(name)s was added.") % {"name": name})
             return redirect("chambers:members", organization.slug)
     affiliations = organization.affiliations.select_related("enterprise").order_by(
         F("left_on").desc(nulls_first=True),

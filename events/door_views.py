@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.submissions import create_once
 from members.access import staff_required
 
 from . import access, services
@@ -96,7 +97,10 @@ def walk_in(request, public_id):
     form = WalkInForm(request.POST)
     if form.is_valid():
         try:
-            services.add_walk_in(event=event, actor=request.user, **form.cleaned_data)
+            create_once(
+                form,
+                lambda: services.add_walk_in(event=event, actor=request.user, **form.cleaned_data),
+            )
         except services.TransitionError as error:
             messages.error(request, str(error))
         else:
@@ -140,7 +144,7 @@ def record(request, public_id):
         forms[which] = form = RECORD_FORMS[which](request.POST, prefix=which)
         if form.is_valid():
             try:
-                _record(which, event, request.user, form)
+                create_once(form, lambda: _record(which, event, request.user, form))
             except services.TransitionError as error:
                 form.add_error(None, str(error))
             else:

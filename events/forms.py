@@ -6,6 +6,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from chambers.models import Affiliation, Organization, Post
+from core.submissions import OncePerForm
 from members.choices import Industry
 from members.models import Enterprise, Township
 
@@ -35,7 +36,7 @@ def member_enterprises():
     return Enterprise.objects.members().only("pk", "name", "name_pinyin")
 
 
-class EventForm(forms.ModelForm):
+class EventForm(OncePerForm, forms.ModelForm):
     feedback_url = forms.URLField(
         label=_("Feedback form address"),
         required=False,
@@ -131,7 +132,7 @@ def parse_guests(text: str) -> list[dict]:
     return guests
 
 
-class InviteForm(forms.Form):
+class InviteForm(OncePerForm, forms.Form):
     """Invitees by filter (all filters given must match), by name, leaders and named guests."""
 
     industry = forms.ChoiceField(
@@ -243,7 +244,7 @@ class RespondForm(forms.Form):
         self.helper = form_helper()
 
 
-class WalkInForm(forms.Form):
+class WalkInForm(OncePerForm, forms.Form):
     person_name = forms.CharField(label=_("Name"), max_length=50)
     enterprise = forms.ModelChoiceField(
         label=_("Member enterprise"), queryset=Enterprise.objects.none(), required=False
@@ -269,7 +270,7 @@ class MinutesForm(forms.ModelForm):
         self.helper = form_helper()
 
 
-class PhotoForm(forms.ModelForm):
+class PhotoForm(OncePerForm, forms.ModelForm):
     class Meta:
         model = EventPhoto
         fields = ["caption", "file_reference", "credit"]
@@ -279,7 +280,7 @@ class PhotoForm(forms.ModelForm):
         self.helper = form_helper()
 
 
-class ProblemForm(forms.ModelForm):
+class ProblemForm(OncePerForm, forms.ModelForm):
     class Meta:
         model = RaisedProblem
         fields = ["enterprise", "raised_by", "text"]
@@ -291,7 +292,7 @@ class ProblemForm(forms.ModelForm):
         self.helper = form_helper()
 
 
-class DonationForm(forms.ModelForm):
+class DonationForm(OncePerForm, forms.ModelForm):
     class Meta:
         model = Donation
         fields = [

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.submissions import create_once
 from members.access import staff_required
 
 from . import access, calendar, services
@@ -198,7 +199,9 @@ def manage(request):
 def create(request):
     form = EventForm(request.POST or None, instance=Event())
     if request.method == "POST" and form.is_valid():
-        event = services.save_event(event=form.instance, actor=request.user)
+        event = create_once(
+            form, lambda: services.save_event(event=form.instance, actor=request.user)
+        )
         messages.success(request, _("The event was saved as a draft."))
         return redirect("events:dashboard", event.public_id)
     return render(request, "events/form.html", {"form": form})
@@ -289,17 +292,23 @@ def invite(request, public_id):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            made = services.invite(
-                event=event,
-                actor=request.user,
-                enterprises=form.chosen_enterprises(),
-                users=form.cleaned_data["leaders"],
-                guests=form.cleaned_data["guests"],
+            made = create_once(
+                form,
+                lambda: services.invite(
+                    event=event,
+                    actor=request.user,
+                    enterprises=form.chosen_enterprises(),
+                    users=form.cleaned_data["leaders"],
+                    guests=form.cleaned_data["guests"],
+                ),
             )
         except services.TransitionError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("%(count)d invitees added.") % {"count": len(made)})
+            if made is None:  # this form was sent before: its invitees are there already
+                messages.success(request, _("These invitees were added already."))
+            else:
+                messages.success(request, _("%(count)d invitees added.") % {"count": len(made)})
             return redirect("events:dashboard", event.public_id)
     return render(request, "events/invite.html", {"form": form, "event": event})
 

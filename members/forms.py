@@ -5,6 +5,8 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.submissions import OncePerForm
+
 from .choices import INDUSTRY_DIVISIONS
 from .models import Application, Enterprise
 from .services import credit_code_taken
@@ -72,7 +74,7 @@ class EnterpriseDetailsMixin:
         return cleaned
 
 
-class ApplicationForm(EnterpriseDetailsMixin, forms.ModelForm):
+class ApplicationForm(OncePerForm, EnterpriseDetailsMixin, forms.ModelForm):
     confirm_credit_code = forms.BooleanField(
         label=_("I confirm the code is exactly as printed on our business licence"),
         required=False,
@@ -203,7 +205,7 @@ def application_layout() -> Layout:
             "address", "founded_on", "employees", "registered_capital", "business_scope",
         ),
         Fieldset(_("Contact"), "contact_name", "contact_mobile", "contact_phone", "email"),
-        Fieldset(_("Documents and consent"), "licence", "consent"),
+        Fieldset(_("Documents and consent"), "licence", "consent", "submission"),
         Submit("submit", _("Submit application"), css_class="btn-primary"),
     )  # fmt: skip
 

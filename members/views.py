@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.submissions import create_once
+
 from . import access, pagecache, services
 from .choices import Industry, SizeClass
 from .counts import cached_count
@@ -70,7 +72,7 @@ def register(request):
     form = ApplicationForm(data, request.FILES or None)
     if data is not None and form.is_valid() and (account is None or account.is_valid()):
         try:
-            application = _submit(request, account, form)
+            application = create_once(form, lambda: _submit(request, account, form))
         except services.DuplicateRegistration:
             form.add_error(
                 "credit_code", _("An application for this credit code is already under review.")

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.submissions import OncePerForm
 from members.models import Enterprise
 from members.uploads import max_megabytes, upload_problem
 
@@ -77,7 +78,7 @@ def form_helper(form_tag=False):
     return helper
 
 
-class PetitionForm(forms.ModelForm):
+class PetitionForm(OncePerForm, forms.ModelForm):
     attachments = attachments_field()
 
     class Meta:
@@ -292,7 +293,7 @@ class LedgerFilterForm(forms.Form):
                 widget.attrs["class"] = "form-control mb-3"
 
 
-class SuggestionForm(forms.ModelForm):
+class SuggestionForm(OncePerForm, forms.ModelForm):
     class Meta:
         model = Suggestion
         fields = ["kind", "title", "text"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.submissions import create_once
 from members.access import staff_required
 from members.models import Enterprise
 
@@ -60,11 +61,14 @@ def petition_new(request):
     form = PetitionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        petition = services.file_petition(
-            actor=request.user,
-            enterprise=Enterprise.objects.get(pk=request.user.enterprise_id),
-            files=data.pop("attachments"),
-            **data,
+        petition = create_once(
+            form,
+            lambda: services.file_petition(
+                actor=request.user,
+                enterprise=Enterprise.objects.get(pk=request.user.enterprise_id),
+                files=data.pop("attachments"),
+                **data,
+            ),
         )
         messages.success(
             request,
@@ -81,7 +85,12 @@ def petition_record_new(request):
     form = StaffPetitionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        petition = services.file_petition(actor=request.user, files=data.pop("attachments"), **data)
+        petition = create_once(
+            form,
+            lambda: services.file_petition(
+                actor=request.user, files=data.pop("attachments"), **data
+            ),
+        )
         messages.success(
             request, _("Recorded as %(number)s.") % {"number": petition.tracking_number}
         )
@@ -362,7 +371,9 @@ def suggestion_new(request):
         raise PermissionDenied
     form = SuggestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        suggestion = services.submit_suggestion(actor=request.user, **form.cleaned_data)
+        suggestion = create_once(
+            form, lambda: services.submit_suggestion(actor=request.user, **form.cleaned_data)
+        )
         messages.success(request, _("Thank you: your submission was received."))
         return redirect("petitions:suggestion_detail", suggestion.public_id)
     return render(

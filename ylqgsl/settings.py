@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "cachalot",
+    "core",
     "ylqgsl",
     "members",
     "notices",
