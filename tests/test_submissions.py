@@ -7,23 +7,35 @@ tests/test_submissions_concurrency.py sends the same form from several threads a
 """
 
 import datetime
+import io
 import re
 import uuid
 from decimal import Decimal
 
+import openpyxl
 import pytest
 import time_machine
+from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 
-from chambers.models import Affiliation, DutyLogEntry, DutyMonth, Organization, SwapRequest
+from chambers.models import (
+    Affiliation,
+    DutyLogEntry,
+    DutyMonth,
+    Organization,
+    SwapRequest,
+    Term,
+    Unavailability,
+)
 from core.models import Submission
-from core.submissions import create_once
+from core.submissions import OncePerForm, create_once
 from events.models import Donation, Event, EventPhoto, Invitation, RaisedProblem, Registration
-from members.models import Application, User
+from members.models import Application, Enterprise, User
+from members.resources import EnterpriseResource
 from notices.models import Notice
-from petitions.forms import SuggestionForm
+from petitions.forms import SuggestionForm, VersionedForm
 from petitions.models import Petition, Suggestion
 from tests.chambers.conftest import make_leader
 from tests.conftest import client_for
@@ -237,14 +249,12 @@ def test_an_event_record_sent_four_times_is_kept_once(
 
 @pytest.fixture
 def chair(db):
+    """The federation's chair and a vice-chair, who take turns as executive chair."""
     federation = Organization.objects.create(slug="ylqgsl", name="工商联", kind="federation")
-    from chambers.models import Term
-
     term = Term.objects.create(
         organization=federation, number=3, starts_on=datetime.date(2024, 1, 1)
     )
-    leaders = [make_leader(term, "赵主席", "chair"), make_leader(term, "钱副主席")]
-    return leaders
+    return [make_leader(term, "赵主席", "chair"), make_leader(term, "钱副主席")]
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 22, 10, 0, tzinfo=datetime.UTC), tick=False)
@@ -369,13 +379,6 @@ def test_an_application_from_a_signed_in_user_sent_four_times_is_one(db):
 
 
 def test_the_same_roster_import_four_times_keeps_one_enterprise_per_code(staff_client):
-    import io
-
-    import openpyxl
-
-    from members.models import Enterprise
-    from members.resources import EnterpriseResource
-
     source = EnterpriseFactory(name="北京延庆冰雪文旅有限公司")
     exported = EnterpriseResource(include_private=True).export(
         queryset=Enterprise.objects.filter(pk=source.pk)
@@ -403,8 +406,6 @@ def test_the_roster_planned_four_times_keeps_one_duty_month_a_month(staff_client
 
 
 def test_unavailability_declared_four_times_is_one_row(chair):
-    from chambers.models import Unavailability
-
     client = client_for(chair[0])
     for _ in range(TIMES):
         client.post(reverse("roster:unavailable"), {"month": "2030-03", "reason": "出差"})
@@ -424,3 +425,53 @@ def test_a_second_enterprise_signing_up_is_not_affected(client):
     )
     send_same_form(other, url, {**data, **rendered_token(other, url)}, files=licence)
     assert Application.objects.count() == 2
+
+
+# --- Every form of the portal is accounted for ------------------------------------------------
+
+# The forms that carry no token, and why a second sending of one creates nothing twice. A new
+# form fails the test below until it carries the token (`OncePerForm`) or is listed here.
+WITHOUT_TOKEN = {
+    "chambers.roster_forms.AssignForm": "edits a duty month",
+    "chambers.roster_forms.GenerateForm": "one duty month per month (tested above)",
+    "chambers.roster_forms.SummaryForm": "edits a duty month",
+    "chambers.roster_forms.UnavailableForm": "one row per leader and month (tested above)",
+    "events.forms.CancelForm": "a state change",
+    "events.forms.MinutesForm": "edits an event",
+    "events.forms.RespondForm": "answers an invitation",
+    "members.forms.AccountForm": "sent with ApplicationForm, which carries the token",
+    "members.forms.ImportForm": "one enterprise per credit code (tested above)",
+    "members.forms.MembershipStatusForm": "a state change",
+    "members.forms.ProfileForm": "edits an enterprise",
+    "members.forms.RejectForm": "a state change",
+    "members.forms.StaffEnterpriseForm": "edits an enterprise",
+    "notices.views.EmailPreferencesForm": "edits preferences",
+    "petitions.forms.LedgerFilterForm": "a search",
+    "petitions.forms.SuggestionRoutingForm": "edits a suggestion",
+}
+APPS = ("chambers", "core", "events", "members", "notices", "petitions", "ylqgsl")
+
+
+def project_forms():
+    get_resolver().url_patterns  # noqa: B018  (imports every view, and so every form)
+    found, todo = {}, [forms.BaseForm]
+    while todo:
+        for cls in todo.pop().__subclasses__():
+            todo.append(cls)
+            if cls.__module__.split(".")[0] in APPS and cls is not OncePerForm:
+                found[f"{cls.__module__}.{cls.__qualname__}"] = cls
+    return found
+
+
+def test_every_form_that_creates_carries_the_token():
+    found = project_forms()
+    assert "petitions.forms.PetitionForm" in found
+    for name, cls in found.items():
+        if issubclass(cls, VersionedForm):
+            # A petition's actions carry the version the person saw: a repeat meets the new one.
+            assert not issubclass(cls, OncePerForm), name
+        elif name in WITHOUT_TOKEN:
+            assert not issubclass(cls, OncePerForm), f"{name} is listed as having no token"
+        else:
+            assert issubclass(cls, OncePerForm), f"{name} creates without a token?"
+    assert set(WITHOUT_TOKEN) <= set(found)
