@@ -162,6 +162,8 @@ CACHALOT_UNCACHABLE_TABLES = (
     "axes_accesslog",
     "django_celery_beat_periodictask",
     "django_celery_beat_periodictasks",
+    # Written with every object a form creates (core.submissions); no cached part shows it.
+    "core_submission",
 )
 
 # --- Authentication -------------------------------------------------------------------------
