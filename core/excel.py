@@ -11,7 +11,8 @@ What a cell holds follows its Python type, never its text:
   string cell marked with Excel's quote prefix: Excel shows and keeps the exact text (as if
   typed after an apostrophe), never evaluates it, and reading the file back gives the
   original text (so the member roster's import round-trips an export). Characters XML
-  cannot carry are dropped, and text is cut at Excel's 32,767 characters a cell.
+  cannot carry are dropped, a carriage return becomes a line feed, and text is cut at
+  Excel's 32,767 characters a cell.
 - dates and date-times are Excel dates with a number format; an aware date-time is written
   in the local time zone (Excel has none), to the second.
 - numbers are numbers; None is an empty cell.
@@ -41,8 +42,9 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 MONTH_FORMAT = "yyyy-mm"
 TIME_FORMAT = "hh:mm"
 
-# What makes a spreadsheet read text as a formula (OWASP: = + - @, tab, carriage return).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# What makes a spreadsheet read text as a formula (OWASP: = + - @, tab, carriage return;
+# a carriage return is written as the line feed a cell keeps, so that too).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_CELL_TEXT = 32767  # Excel's limit; a longer cell makes Excel "repair" the file
 MAX_SHEET_TITLE = 31
 SHEET_TITLE_FORBIDDEN = "[]:*?/\\"
@@ -67,8 +69,10 @@ def is_hostile(text: str) -> bool:
 
 
 def clean_text(text: str) -> str:
-    """The text as a cell can hold it: no characters XML refuses, no more than Excel takes."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_TEXT]
+    """The text as a cell can hold it: no characters XML refuses, line breaks as the line
+    feed a cell keeps (XML reads a bare carriage return as one), no more than Excel takes."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    return text[:MAX_CELL_TEXT]
 
 
 def cell_value(value: Any):
