@@ -49,7 +49,7 @@ MAX_CELL_TEXT = 32767  # Excel's limit; a longer cell makes Excel "repair" the f
 MAX_SHEET_TITLE = 31
 SHEET_TITLE_FORBIDDEN = "[]:*?/\\"
 FILENAME_FORBIDDEN = '/\\:*?"<>|'
-DEFAULT_WIDTH = 22
+MAX_FILENAME = 80  # characters before the date: an event's title can be long
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -120,7 +120,7 @@ def sheet_title(title) -> str:
 def filename(name, day: datetime.date | None = None) -> str:
     """The download's name: what it holds, in the reader's language, and the day it was made
     (诉求台账-2026-12-06.xlsx)."""
-    name = clean_text(str(name))
+    name = clean_text(str(name))[:MAX_FILENAME]
     for char in FILENAME_FORBIDDEN:
         name = name.replace(char, "-")
     day = day or timezone.localdate()

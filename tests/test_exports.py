@@ -185,7 +185,7 @@ def download(client, url):
     assert response["Content-Type"] == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    return response, load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return response, load_workbook(io.BytesIO(response.getvalue()))
 
 
 def cells(book):
@@ -297,7 +297,7 @@ def test_every_ledger_is_named_after_its_title(staff, hostile):
 
 def test_a_neutralised_value_imports_back_as_the_original_text(staff, hostile, enterprise_a):
     client = client_for(staff)
-    exported = b"".join(client.get(reverse("members:export"), {"private": "1"}).streaming_content)
+    exported = client.get(reverse("members:export"), {"private": "1"}).getvalue()
     Enterprise.objects.filter(pk=enterprise_a.pk).update(name="改过的名称", address="改过的地址")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
