@@ -13,8 +13,9 @@ What a cell holds follows its Python type, never its text:
   original text (so the member roster's import round-trips an export). Characters XML
   cannot carry are dropped, a carriage return becomes a line feed, and text is cut at
   Excel's 32,767 characters a cell.
-- dates and date-times are Excel dates with a number format; an aware date-time is written
-  in the local time zone (Excel has none), to the second.
+- dates and date-times are Excel dates (2026-12-06, 2026-12-06 9:30:00); an aware date-time
+  is written in the local time zone (Excel has none), to the second. Text that Excel would
+  take for an error value (``#N/A``) stays text too.
 - numbers are numbers; None is an empty cell.
 """
 
@@ -31,16 +32,13 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 MONTH_FORMAT = "yyyy-mm"
-TIME_FORMAT = "hh:mm"
 
 # What makes a spreadsheet read text as a formula (OWASP: = + - @, tab, carriage return;
 # a carriage return is written as the line feed a cell keeps, so that too).
@@ -97,18 +95,6 @@ def cell_value(value: Any):
     return clean_text(value if isinstance(value, str) else str(value))
 
 
-def number_format(value) -> str | None:
-    if isinstance(value, Month):
-        return MONTH_FORMAT
-    if isinstance(value, datetime.datetime):
-        return DATETIME_FORMAT
-    if isinstance(value, datetime.date):
-        return DATE_FORMAT
-    if isinstance(value, datetime.time):
-        return TIME_FORMAT
-    return None
-
-
 def sheet_title(title) -> str:
     """Excel refuses sheet names over 31 characters or holding any of []:*?/\\."""
     title = clean_text(str(title))
@@ -145,17 +131,20 @@ class Sheet:
 
     def cell(self, value, *, font: Font | None = None):
         value = cell_value(value)
-        hostile = isinstance(value, str) and is_hostile(value)
-        number = number_format(value)
-        if not (hostile or number or font):
-            return value  # a plain value costs less than a cell object
+        quoted = isinstance(value, str) and (is_hostile(value) or value in ERROR_CODES)
+        month = isinstance(value, Month)
+        if not (quoted or month or font):
+            # A plain value costs less than a cell object; openpyxl gives a date, a
+            # date-time or a time its ISO-like number format itself.
+            return value
         cell = WriteOnlyCell(self._sheet, value=value)
-        if hostile:
-            # openpyxl has made text starting with "=" a formula: write it as text, quoted.
+        if quoted:
+            # openpyxl has made text starting with "=" a formula (and "#N/A" an error):
+            # write it as text, quoted.
             cell.data_type = "s"
             cell.quotePrefix = True
-        if number:
-            cell.number_format = number
+        if month:
+            cell.number_format = MONTH_FORMAT
         if font is not None:
             cell.font = font
         return cell

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from chambers.models import DutyLogEntry, DutyMonth, Post, Secondment
+from chambers.models import DutyLogEntry, DutyMonth, Post, Secondment, Term
 from events import services as event_services
 from events.models import Donation, Event, Invitation
 from members.choices import PartyOrganisation
@@ -31,7 +31,6 @@ from tests.chambers.factories import (
     FourGoodEvaluationFactory,
     OrganizationFactory,
     PostFactory,
-    TermFactory,
 )
 from tests.conftest import client_for
 from tests.events.factories import EventFactory, RegistrationFactory
@@ -110,13 +109,15 @@ def hostile(staff, user_a, enterprise_a):
     )  # fmt: skip
     # The duty roster.
     federation = OrganizationFactory(name="=1+1", slug="fed", kind="federation")
+    month_start = now.date().replace(day=1)
     chair = PostFactory(
-        term=TermFactory(organization=federation),
+        # Not TermFactory: its numbering is shared with suites that pick a number themselves.
+        term=Term.objects.create(organization=federation, number=1, starts_on=month_start),
         holder=UserFactory(real_name="+1"),
         position=Post.Position.CHAIR,
     )
     month = DutyMonth.objects.create(
-        month=now.date().replace(day=1), chair=chair.holder, post=chair,
+        month=month_start, chair=chair.holder, post=chair,
         status=DutyMonth.Status.COMPLETED, summary=HYPERLINK, summary_written_at=now,
     )  # fmt: skip
     Secondment.objects.create(

@@ -36,6 +36,11 @@ def test_a_carriage_return_becomes_the_line_feed_a_cell_keeps():
     assert inner.value == "甲\n乙\n丙" and not inner.quotePrefix
 
 
+def test_text_that_looks_like_an_error_value_stays_text():
+    (cell,) = written("#N/A")
+    assert cell.data_type == "s" and cell.value == "#N/A"
+
+
 def test_ordinary_text_is_plain_text():
     (cell,) = written("延庆葡萄酒庄 = 好酒")
     assert cell.data_type == "s" and not cell.quotePrefix
@@ -53,7 +58,7 @@ def test_aware_date_times_are_local_excel_dates_without_microseconds():
     (cell,) = written(utc)
     assert cell.data_type == "d"
     assert cell.value == datetime.datetime(2026, 4, 1, 0, 30, 5)  # Beijing time
-    assert cell.number_format == excel.DATETIME_FORMAT
+    assert cell.number_format == "yyyy-mm-dd h:mm:ss"
 
 
 def test_dates_and_months_are_excel_dates():
