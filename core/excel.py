@@ -10,12 +10,12 @@ What a cell holds follows its Python type, never its text:
   when it is typed or imported (OWASP's CSV/formula injection). Such text is written as a
   string cell marked with Excel's quote prefix: Excel shows and keeps the exact text (as if
   typed after an apostrophe), never evaluates it, and reading the file back gives the
-  original text (so the member roster's import round-trips an export). Characters XML
-  cannot carry are dropped, a carriage return becomes a line feed, and text is cut at
-  Excel's 32,767 characters a cell.
+  original text (so the member roster's import round-trips an export); so is text that
+  openpyxl would take for an error value (``#N/A``). Characters XML cannot carry are
+  dropped, a carriage return becomes a line feed, and text is cut at Excel's 32,767
+  characters a cell.
 - dates and date-times are Excel dates (2026-12-06, 2026-12-06 9:30:00); an aware date-time
-  is written in the local time zone (Excel has none), to the second. Text that Excel would
-  take for an error value (``#N/A``) stays text too.
+  is written in the local time zone (Excel has none), to the second.
 - numbers are numbers; None is an empty cell.
 """
 
