@@ -2,17 +2,17 @@
 
 from functools import wraps
 
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import excel
 from core.submissions import create_once
 from members.access import staff_required
 
@@ -291,23 +291,24 @@ def ical_all(request, token):
 
 @staff_required
 def export(request):
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet()
-    with translation.override("zh-hans"):
-        sheet.append([_("Month"), _("Executive chair"), _("Post"), _("Status"),
-                      _("Seconded staff"), _("Log entries"), _("Summary")])  # fmt: skip
-        months = DutyMonth.objects.select_related(*ROSTER_RELATED).prefetch_related(
-            "secondments", "log"
-        )
-        for dm in months:
-            sheet.append([
-                dm.key, str(dm.chair or ""), str(dm.post or ""), dm.get_status_display(),
-                "、".join(s.person_name for s in dm.secondments.all()), len(dm.log.all()),
-                dm.summary,
-            ])  # fmt: skip
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    """The roster as an Excel sheet, in the reader's language."""
+    months = DutyMonth.objects.select_related(*ROSTER_RELATED).prefetch_related(
+        "secondments", "log"
     )
-    book.save(response)
-    response["Content-Disposition"] = 'attachment; filename="duty-roster.xlsx"'
-    return response
+    header = [_("Month"), _("Executive chair"), _("Post"), _("Status"), _("Seconded staff"),
+              _("Log entries"), _("Summary")]  # fmt: skip
+    rows = (
+        [
+            excel.Month.of(dm.month),
+            dm.chair and str(dm.chair),
+            dm.post and str(dm.post),
+            dm.get_status_display(),
+            "、".join(s.person_name for s in dm.secondments.all()),
+            len(dm.log.all()),
+            dm.summary,
+        ]
+        for dm in months
+    )
+    title = _("Duty roster")
+    widths = [10, 12, 16, 10, 24, 8, 60]
+    return excel.response(excel.write(title, header, rows, widths=widths), title)

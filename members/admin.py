@@ -14,7 +14,7 @@ from .models import (
     TrainingRecord,
     User,
 )
-from .resources import EnterpriseResource
+from .resources import EnterpriseResource, ExcelFormat
 
 
 @admin.register(User)
@@ -49,6 +49,7 @@ class TownshipAdmin(admin.ModelAdmin):
 @admin.register(Enterprise)
 class EnterpriseAdmin(ExportMixin, SimpleHistoryAdmin):
     resource_classes = [EnterpriseResource]
+    export_formats = [ExcelFormat]  # no CSV: a spreadsheet would run the formulas in it
     list_display = [
         "name",
         "member_number",
@@ -67,6 +68,11 @@ class EnterpriseAdmin(ExportMixin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # members are suspended or withdrawn, never deleted
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        # Dates and numbers as such: the one format writes them by their type.
+        kwargs["force_native_type"] = True
+        return super().get_data_for_export(request, queryset, **kwargs)
 
 
 @admin.register(Application)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core import excel
 from core.submissions import create_once
 
 from . import access, pagecache, services
@@ -270,15 +271,8 @@ def export_directory(request):
         else Enterprise.objects.none()
     )
     include_private = request.GET.get("private") == "1"
-    dataset = EnterpriseResource(include_private=include_private).export(queryset=rows)
-    response = HttpResponse(
-        dataset.xlsx,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="members-{timezone.localdate():%Y%m%d}.xlsx"'
-    )
-    return response
+    resource = EnterpriseResource(include_private=include_private)
+    return excel.response(resource.export_workbook(rows), _("Member directory"))
 
 
 @access.staff_required

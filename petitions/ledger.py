@@ -5,19 +5,21 @@ next" only (it reads one row more than it shows); the metrics page has the total
 """
 
 import datetime
-import tempfile
 
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+from django.utils.translation import gettext_lazy
+
+from core import excel
 
 from . import metrics
 from .models import Category, Channel, Rating, Urgency
 from .states import CLOCK_RUNNING, Status
 
 PAGE_SIZE = 50
+TITLE = gettext_lazy("Petition ledger")  # the sheet and the file
 LEDGER_FIELDS = [
     "public_id",
     "tracking_number",
@@ -124,17 +126,11 @@ def rows(queryset: QuerySet):
     return queryset.values(*LEDGER_FIELDS).order_by("-created_at", "-id")
 
 
-def _local(value):
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).replace(tzinfo=None)
-    return value
-
-
 def export_workbook(queryset: QuerySet, *, now=None):
     """Write the ledger to a temporary .xlsx file and return it, rewound.
 
-    openpyxl's write-only mode streams rows to disk, and the rows are read from the database
-    in chunks, so a ledger of any size takes constant memory.
+    The rows are read from the database in chunks and `core.excel` streams them to disk, so
+    a ledger of any size takes constant memory.
     """
 
     labels = {
@@ -145,62 +141,56 @@ def export_workbook(queryset: QuerySet, *, now=None):
         "rating": dict(Rating.choices),
     }
     now = now or timezone.now()
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Petitions"))
-    sheet.append(
-        [
-            _("Tracking number"),
-            _("Filed"),
-            _("Title"),
-            _("Category"),
-            _("Urgency"),
-            _("Status"),
-            _("Channel"),
-            _("Enterprise"),
-            _("Department"),
-            _("Department's reference"),
-            _("Handler"),
-            _("First response due"),
-            _("First response"),
-            _("Reply due"),
-            _("Latest reply"),
-            _("Rating"),
-            _("Times reopened"),
-            _("Extensions"),
-            _("Escalated"),
-            _("Closed"),
-            _("Overdue"),
-        ]
-    )
-    for row in rows(queryset).iterator(chunk_size=2000):
+    header = [
+        _("Tracking number"),
+        _("Filed"),
+        _("Title"),
+        _("Category"),
+        _("Urgency"),
+        _("Status"),
+        _("Channel"),
+        _("Enterprise"),
+        _("Department"),
+        _("Department's reference"),
+        _("Handler"),
+        _("First response due"),
+        _("First response"),
+        _("Reply due"),
+        _("Latest reply"),
+        _("Rating"),
+        _("Times reopened"),
+        _("Extensions"),
+        _("Escalated"),
+        _("Closed"),
+        _("Overdue"),
+    ]
+
+    def cells(row):
         overdue = row["status"] in CLOCK_RUNNING and row["reply_due"] < now
-        sheet.append(
-            [
-                row["tracking_number"],
-                _local(row["created_at"]),
-                row["title"],
-                str(labels["category"].get(row["category"], "")),
-                str(labels["urgency"].get(row["urgency"], "")),
-                str(labels["status"].get(row["status"], "")),
-                str(labels["channel"].get(row["channel"], "")),
-                row["enterprise__name"],
-                row["department__name"] or "",
-                row["department_reference"],
-                row["handler__real_name"] or "",
-                _local(row["first_response_due"]),
-                _local(row["responded_at"]),
-                _local(row["reply_due"]),
-                _local(row["replied_at"]),
-                str(labels["rating"].get(row["rating"], "")),
-                row["reopen_count"],
-                row["extensions"],
-                _local(row["escalated_at"]),
-                _local(row["closed_at"]),
-                _("yes") if overdue else "",
-            ]
-        )
-    # Not a `with` block: the caller streams the file and FileResponse closes it.
-    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    workbook.save(out)
-    out.seek(0)
-    return out
+        return [
+            row["tracking_number"],
+            row["created_at"],
+            row["title"],
+            labels["category"].get(row["category"], ""),
+            labels["urgency"].get(row["urgency"], ""),
+            labels["status"].get(row["status"], ""),
+            labels["channel"].get(row["channel"], ""),
+            row["enterprise__name"],
+            row["department__name"],
+            row["department_reference"],
+            row["handler__real_name"],
+            row["first_response_due"],
+            row["responded_at"],
+            row["reply_due"],
+            row["replied_at"],
+            labels["rating"].get(row["rating"], ""),
+            row["reopen_count"],
+            row["extensions"],
+            row["escalated_at"],
+            row["closed_at"],
+            _("yes") if overdue else "",
+        ]
+
+    lines = (cells(row) for row in rows(queryset).iterator(chunk_size=2000))
+    widths = [16, 17, 40, 12, 8, 10, 12, 30, 20, 16, 10, 17, 17, 17, 17, 8, 8, 8, 17, 17, 8]
+    return excel.write(TITLE, header, lines, widths=widths)

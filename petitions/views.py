@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import excel
 from core.submissions import create_once
 from members.access import staff_required
 from members.models import Enterprise
@@ -28,8 +29,6 @@ from .forms import (
 from .models import Petition, Suggestion
 from .states import allowed_actions
 from .suggestions import yearly_figures
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _refused(request, petition, error):
@@ -286,12 +285,7 @@ def ledger_export(request):
     form = LedgerFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     workbook = ledger.export_workbook(ledger.filtered(Petition.objects.all(), data))
-    return FileResponse(
-        workbook,
-        as_attachment=True,
-        filename=f"petitions-{timezone.localdate():%Y%m%d}.xlsx",
-        content_type=XLSX,
-    )
+    return excel.response(workbook, ledger.TITLE)
 
 
 @staff_required

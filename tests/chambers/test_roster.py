@@ -334,8 +334,8 @@ def test_renewing_the_calendar_link(leaders):
 def test_excel_export_of_the_roster(staff_client, leaders, month_of):
     month_of(2026, 12, chair=leaders[0])
     response = staff_client.get(reverse("roster:export"))
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
-    assert rows[1][0] == "2026-12" and rows[1][1] == "赵主席"
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.getvalue())).active.values)
+    assert rows[1][0] == datetime.datetime(2026, 12, 1) and rows[1][1] == "赵主席"
 
 
 def test_declare_and_withdraw_unavailability(leaders):

@@ -74,7 +74,7 @@ def test_excel_export_of_attendees(staff_client, staff):
     RegistrationFactory(event=event, person_name="已取消", status="cancelled")
     response = staff_client.get(f"/events/{event.public_id}/attendees.xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "民企学堂"
     assert rows[2][:4] == ("刘洋", "延庆葡萄酒庄有限公司", None, 2)

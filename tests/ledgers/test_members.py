@@ -155,7 +155,7 @@ def test_members_export_holds_the_header_and_the_filtered_rows(staff_client, rol
     response = staff_client.get("/ledgers/members/export.xlsx?industry=C")
     assert response.streaming
     today = datetime.date.today()
-    assert f'filename="members-{today:%Y%m%d}.xlsx"' in response["Content-Disposition"]
+    assert f'filename="Member enterprises-{today:%Y-%m-%d}.xlsx"' in response["Content-Disposition"]
     rows = sheet_rows(response)
     assert rows[0] == tuple(str(c.label) for c in LEDGERS["members"].columns)
     assert sheet_column(rows, "Name") == ["延庆冰雪运动有限公司", "八达岭机械制造有限公司"]

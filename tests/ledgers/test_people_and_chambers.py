@@ -249,8 +249,8 @@ def test_duty_filters(staff_client, duty, query, expected):
 def test_duty_export(staff_client, duty):
     rows = sheet_rows(staff_client.get("/ledgers/duty/export.xlsx?year=2026&status=completed"))
     assert rows[1] == (
-        "2026-01", "主席乙", "Chair, 延庆区工商联", "Completed", "小陈, 小刘", 3,
-        datetime.datetime(2026, 1, 30, 17, 0),
+        datetime.datetime(2026, 1, 1), "主席乙", "Chair, 延庆区工商联", "Completed",
+        "小陈, 小刘", 3, datetime.datetime(2026, 1, 30, 17, 0),
     )  # fmt: skip
 
 

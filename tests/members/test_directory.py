@@ -180,7 +180,7 @@ def test_search_pages_count_as_they_read(db, django_assert_num_queries):
 def test_export_to_excel_for_staff(staff_client, federation):
     response = staff_client.get(reverse("members:export"), {"industry": "C", "size": "medium"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.values)
     assert len(rows) == 2
     assert "延庆葡萄酒业有限公司" in rows[1]
@@ -188,7 +188,7 @@ def test_export_to_excel_for_staff(staff_client, federation):
     response = staff_client.get(
         reverse("members:export"), {"industry": "C", "size": "medium", "private": "1"}
     )
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.getvalue())).active.values)
     assert "13800138000" in rows[1]
 
 
@@ -230,7 +230,7 @@ def roster_row(seq, **values):
 
 
 def test_export_then_import_round_trip(staff_client, federation):
-    exported = staff_client.get(reverse("members:export"), {"private": "1"}).content
+    exported = staff_client.get(reverse("members:export"), {"private": "1"}).getvalue()
     upload = SimpleUploadedFile("roster.xlsx", exported)
     response = staff_client.post(reverse("members:import"), {"file": upload, "dry_run": ""})
     result = response.context["result"]

@@ -1,21 +1,16 @@
-import tempfile
-
 from django.conf import settings
 from django.core.cache import cache
-from django.http import FileResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from core import excel
 from members.access import staff_required
 
 from . import charts, figures, report
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FIRST_YEAR = 2000
 
 
@@ -140,40 +135,26 @@ def report_print(request):
 def report_export(request):
     year = chosen_year(request)
     data = report.build(year)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Report %(year)s") % {"year": year}
-    bold = Font(bold=True)
+    book = excel.Workbook()
+    sheet = book.sheet(_("Report %(year)s") % {"year": year}, widths=[60, 16, 10])
     title = _("%(year)s work report: figures") % {"year": year}
     if data.is_partial:
         title += " " + _("(to %(day)s)") % {"day": data.period.last.isoformat()}
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([title], font=excel.TITLE)
     sheet.append([])
-    sheet.append([_("Figure"), _("Value"), _("Unit")])
-    for cell in sheet[3]:
-        cell.font = bold
+    sheet.append([_("Figure"), _("Value"), _("Unit")], font=excel.BOLD)
     for section in data.sections:
-        sheet.append([str(section.title)])
-        sheet.cell(row=sheet.max_row, column=1).font = bold
+        sheet.append([section.title], font=excel.BOLD)
         for item in section.items:
             label = ("    " if item.indent else "") + str(item.label)
-            sheet.append([label, item.value, str(item.unit)])
-    sheet.column_dimensions["A"].width = 60
-    sheet.column_dimensions["B"].width = 16
+            sheet.append([label, item.value, item.unit])
 
-    growth = book.create_sheet(_("Member growth"))
-    growth.append([_("Year"), _("Members at the year's end"), _("New members"), _("Withdrawn")])
-    for cell in growth[1]:
-        cell.font = bold
+    growth = book.sheet(
+        _("Member growth"),
+        header=[_("Year"), _("Members at the year's end"), _("New members"), _("Withdrawn")],
+    )
     for row in zip(
         data.growth.years, data.growth.at_end, data.growth.joined, data.growth.left, strict=True
     ):
-        growth.append(list(row))
-
-    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — FileResponse closes it
-    book.save(out)
-    out.seek(0)
-    return FileResponse(
-        out, as_attachment=True, filename=f"work-report-{year}.xlsx", content_type=XLSX
-    )
+        growth.append(row)
+    return excel.response(book.save(), _("%(year)s work report") % {"year": year})

@@ -4,15 +4,14 @@ A ledger is a title, a queryset, a FilterSet, a list of columns and an order wit
 last key. Rows are read with `values()` (dictionaries, no model instances); what a row holds
 several of (a figure's public posts, a month's seconded staff) is added by `Ledger.extend`
 with one query per batch of rows. So a page costs the same few queries whatever its length,
-and an export reads the database in chunks and writes the sheet row by row to a temporary
-file: a ledger of any length is exported in constant memory.
+and an export reads the database in chunks and writes the sheet row by row through
+`core.excel` to a temporary file: a ledger of any length is exported in constant memory.
 """
 
 from __future__ import annotations
 
 import datetime
-import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, NamedTuple
@@ -20,13 +19,10 @@ from typing import Any, NamedTuple
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils import formats, timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+
+from core import excel
 
 # How a column's value is shown on the page and written to the sheet.
 TEXT = "text"
@@ -42,7 +38,6 @@ NUMERIC = {NUMBER, MONEY}
 WIDTHS = {TEXT: 22, DATE: 12, DATETIME: 17, MONTH: 10, NUMBER: 10, MONEY: 14, BOOL: 8, LIST: 32}
 CHUNK_SIZE = 2000
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -131,21 +126,17 @@ def display(value, kind: str) -> str:
 
 
 def cell_value(value, kind: str):
-    """The value of a cell in the sheet: dates as dates (local, naive), labels as text."""
+    """The value of a cell in the sheet, before `core.excel` writes it by its type."""
     if value is None:
         return None
-    if kind == DATETIME:
-        return timezone.localtime(value).replace(tzinfo=None)
     if kind == DATE:
         return local_date(value)
     if kind == MONTH:
-        return value.strftime("%Y-%m")
+        return excel.Month.of(value)
     if kind == BOOL:
         return _("yes") if value else ""
     if kind == LIST:
         return list_separator().join(str(item) for item in value)
-    if isinstance(value, Promise):
-        return str(value)
     return value
 
 
@@ -225,43 +216,14 @@ class Ledger:
             yield from batch
 
     def export(self, queryset: QuerySet):
-        return write_workbook(str(self.title), self.columns, self.export_rows(queryset))
-
-    def filename(self) -> str:
-        return f"{self.name}-{timezone.localdate():%Y%m%d}.xlsx"
-
-
-def sheet_title(title: str) -> str:
-    """Excel refuses sheet names over 31 characters or with any of []:*?/\\."""
-    for char in "[]:*?/\\":
-        title = title.replace(char, " ")
-    return title[:31] or "Sheet"
-
-
-def write_workbook(title: str, columns: list[Column], rows: Iterable[dict]):
-    """Write the rows to a temporary .xlsx file, one sheet with a frozen header row, and
-    return the file rewound.
-
-    openpyxl's write-only mode streams each row to disk as it is appended, so with `rows`
-    an iterator the memory taken does not grow with the number of rows.
-    """
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title(title))
-    sheet.freeze_panes = "A2"
-    for number, column in enumerate(columns, start=1):
-        width = column.width or WIDTHS.get(column.kind, WIDTHS[TEXT])
-        sheet.column_dimensions[get_column_letter(number)].width = width
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=str(column.label))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([cell_value(column.value(row), column.kind) for column in columns])
-    # Not a `with` block: the caller streams the file and FileResponse closes it.
-    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    workbook.save(out)
-    out.seek(0)
-    return out
+        """The filtered rows as a workbook in a rewound temporary file."""
+        columns = self.columns
+        return excel.write(
+            self.title,
+            [column.label for column in columns],
+            (
+                [cell_value(column.value(row), column.kind) for column in columns]
+                for row in self.export_rows(queryset)
+            ),
+            widths=[column.width or WIDTHS.get(column.kind, WIDTHS[TEXT]) for column in columns],
+        )

@@ -1,14 +1,14 @@
 """The ledger pages and their Excel exports: the same two views serve every ledger."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import excel
 from members.access import staff_required
 
-from .base import XLSX
 from .registry import LEDGERS
 
 
@@ -67,9 +67,4 @@ def ledger_export(request, name):
     if not filterset.is_valid():
         messages.error(request, _("Correct the filters, then export again."))
         return redirect(f"{reverse(f'ledgers:{ledger.name}')}?{request.GET.urlencode()}")
-    return FileResponse(
-        ledger.export(filterset.qs),
-        as_attachment=True,
-        filename=ledger.filename(),
-        content_type=XLSX,
-    )
+    return excel.response(ledger.export(filterset.qs), ledger.title)
