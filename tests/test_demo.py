@@ -1,0 +1,176 @@
+"""`manage.py seed_demo` builds the demo relative to the day it is loaded.
+
+Loaded on any day (a month's first morning, a month's last evening, New Year's Day, today), the
+vice-chair is the executive chair serving that month with seconded staff and a log under way,
+events lie just past and ahead, petitions run up to now with every timeline in order, and
+nothing is dated after now. Each demo login sees its own work on its pages.
+
+The demo is loaded once per day tried (a module-wide fixture), and every test reads it.
+"""
+
+import datetime
+from io import StringIO
+from itertools import pairwise
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from chambers.models import DutyLogEntry, DutyMonth, Secondment
+from chambers.planner import month_start
+from events.models import Event, Invitation, Registration
+from members.models import Application, Enterprise, User
+from petitions.models import Petition, PetitionEvent, Suggestion
+from petitions.states import Action
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+MOMENTS = {
+    "month-start": datetime.datetime(2027, 3, 1, 8, 30, tzinfo=BEIJING),
+    "month-end": datetime.datetime(2027, 4, 30, 18, 0, tzinfo=BEIJING),
+    "new-year": datetime.datetime(2028, 1, 1, 10, 0, tzinfo=BEIJING),  # a Saturday
+    "today": None,
+}
+DOMAIN = "ylqgsl.demo"
+
+
+@pytest.fixture(scope="module", params=list(MOMENTS), ids=list(MOMENTS))
+def now(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo loaded at one moment, with the clock held there; rolled back afterwards."""
+    moment = MOMENTS[request.param] or timezone.now().replace(microsecond=0)
+    media = tmp_path_factory.mktemp("private")
+    with (
+        time_machine.travel(moment, tick=False),
+        override_settings(PRIVATE_MEDIA_ROOT=media),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        call_command("seed_demo", quiet=True, stdout=StringIO())
+        yield timezone.now()
+        transaction.set_rollback(True)
+
+
+def login(email: str):
+    return client_for(User.objects.get(email=f"{email}@{DOMAIN}"))
+
+
+def test_the_vice_chair_serves_this_month_with_seconded_staff_and_a_log_under_way(now):
+    today = timezone.localdate()
+    serving = DutyMonth.objects.get(status=DutyMonth.Status.SERVING)
+    assert serving.month == month_start(today)
+    assert serving.chair.email == f"vicechair@{DOMAIN}"
+    assert serving.secondments.filter(user__email=f"secondee@{DOMAIN}").exists()
+    log = list(serving.log.all())
+    assert log
+    assert all(serving.month <= entry.day <= today for entry in log)
+    # The months before are completed with their summaries; the next ones are planned.
+    earlier = DutyMonth.objects.filter(month__lt=serving.month)
+    assert earlier.count() == 12
+    assert not earlier.exclude(status=DutyMonth.Status.COMPLETED).exists()
+    assert not earlier.filter(summary="").exists()
+    assert DutyMonth.objects.filter(month__gt=serving.month).count() == 12
+
+
+def test_the_roster_shows_the_vice_chair_serving(now):
+    response = login("staff").get("/roster/")
+    assert response.status_code == 200
+    first = response.context["coming"][0]
+    assert (first.month, first.status) == (response.context["this_month"], "serving")
+    assert first.chair.email == f"vicechair@{DOMAIN}"
+    assert first.chair.real_name in response.content.decode()
+
+
+def test_the_serving_chair_sees_this_months_petitions(now):
+    response = login("vicechair").get("/petitions/duty/")
+    assert response.status_code == 200
+    petitions = list(response.context["petitions"])
+    assert petitions
+    began = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0)
+    assert all(began <= p.created_at <= now for p in petitions)
+
+
+def test_the_vice_chairs_home_page_shows_the_month_serving(now):
+    response = login("vicechair").get("/")
+    assert response.context["next_duty"].month == month_start(timezone.localdate())
+    assert b'id="next-duty"' in response.content
+
+
+def test_the_secondees_home_page_shows_the_secondment_and_the_log(now):
+    client = login("secondee")
+    response = client.get("/")
+    secondment = response.context["secondment"]
+    assert secondment.duty_month.month == month_start(timezone.localdate())
+    assert b'id="secondment"' in response.content
+    month_page = client.get(f"/roster/{secondment.duty_month.key}/")
+    assert month_page.status_code == 200
+    assert month_page.context["can_log"]
+    assert list(month_page.context["log"])
+
+
+def test_the_members_home_page_shows_its_petitions_and_an_invitation(now):
+    response = login("member").get("/")
+    statuses = {p.status for p in response.context["open_petitions"]}
+    assert {"in_progress", "replied"} <= statuses
+    assert response.context["pending_invitations"]
+
+
+def test_events_lie_just_past_and_ahead(now):
+    finished = Event.objects.filter(status=Event.Status.FINISHED)
+    assert not finished.filter(ends_at__gt=now).exists()
+    assert finished.filter(ends_at__gte=now - datetime.timedelta(days=45)).exists()
+    coming = Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__gt=now)
+    assert coming.count() == 2
+    assert any(event.is_open_for_registration for event in coming)
+    # Breakfast meetings every month of the last year and a half, none to come that was held.
+    breakfasts = finished.filter(kind=Event.Kind.BREAKFAST)
+    assert 17 <= breakfasts.count() <= 18
+
+
+def test_nothing_is_dated_after_now(now):
+    today = timezone.localdate()
+    assert not Registration.objects.filter(created_at__gt=now).exists()
+    assert not Registration.objects.filter(checked_in_at__gt=now).exists()
+    assert not Invitation.objects.filter(sent_at__gt=now).exists()
+    assert not Invitation.objects.filter(responded_at__gt=now).exists()
+    # An invitation "will be sent" only when its time is still to come.
+    assert not Invitation.objects.filter(
+        sent_at__isnull=True, event__invitations_send_at__lte=now
+    ).exists()
+    assert not Petition.objects.filter(created_at__gt=now).exists()
+    assert not PetitionEvent.objects.filter(at__gt=now).exists()
+    assert not DutyLogEntry.objects.filter(day__gt=today).exists()
+    assert not DutyLogEntry.objects.filter(created_at__gt=now).exists()
+    assert not Application.objects.filter(submitted_at__gt=now).exists()
+    assert not Enterprise.objects.filter(joined_on__gt=today).exists()
+    assert not Enterprise.objects.filter(founded_on__gt=today).exists()
+    assert not Secondment.objects.filter(duty_month__month__gt=today, user__isnull=False).exists()
+    for field in ("sent_on", "forwarded_on", "adopted_on", "instruction_on"):
+        assert not Suggestion.objects.filter(**{f"{field}__gt": today}).exists()
+    assert not Suggestion.objects.filter(created_at__gt=now).exists()
+
+
+def test_every_petition_timeline_is_in_order(now):
+    rows = PetitionEvent.objects.order_by("petition_id", "id").values_list(
+        "petition_id", "action", "at", "petition__created_at"
+    )
+    timelines: dict[int, list] = {}
+    for petition, action, at, filed in rows:
+        timelines.setdefault(petition, []).append((action, at, filed))
+    assert len(timelines) == Petition.objects.count()
+    for events in timelines.values():
+        action, at, filed = events[0]
+        assert (action, at) == (Action.FILE, filed)
+        assert all(a[1] <= b[1] for a, b in pairwise(events))
+
+
+def test_the_recent_petitions_are_recent(now):
+    """Petitions run up to now: some filed in the last weeks, the year's oldest a year ago."""
+    filed = Petition.objects.values_list("created_at", flat=True)
+    assert max(filed) >= now - datetime.timedelta(days=2)
+    assert min(filed) >= now - datetime.timedelta(days=600)
