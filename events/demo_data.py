@@ -9,9 +9,7 @@ come (one open for registration, one invitation-only meeting still collecting an
 All people and figures are invented; officials are named by post with invented names.
 """
 
-import datetime
 from decimal import Decimal
-
 
 SEED = 1101193
 HISTORY_MONTHS = 17  # months of history before the month the demo is loaded in

@@ -47,7 +47,6 @@ COOPERATIVE_LAW = datetime.date(2007, 7, 1)
 OLDEST_FOUNDING = datetime.date(1993, 1, 4)
 
 
-
 def shift(today: datetime.date) -> datetime.timedelta:
     """How far the planned membership dates move for a demo loaded on `today`."""
     return datetime.timedelta(weeks=(today - PLAN_END).days // 7)

@@ -537,6 +537,8 @@ class Command(BaseCommand):
     # The roster ----------------------------------------------------------------------------
 
     def roster(self, users: dict[str, User], enterprises: list[Enterprise]):
+        if DutyMonth.objects.filter(is_demo=True).exists():
+            return  # a demo roster is kept by staff and the scheduled jobs from then on
         this = month_start(self.today)
         past = [add_months(this, -n) for n in range(data.PAST_MONTHS, 0, -1)]
         coming = [add_months(this, n) for n in range(1, data.COMING_MONTHS + 1)]

@@ -5,8 +5,9 @@ pending and rejected applications, 30 representative figures, and the demo accou
 `make run` prints. Every row is flagged `is_demo`.
 
 The data comes from a fixed seed and a fixed timeline, so every run plans the same
-federation, its dates moved to end on the day it is loaded; what already exists (found by credit code, e-mail or name) is left alone. A
-second run therefore creates and changes nothing, and never resets a password.
+federation, its membership dates moved to end on the day it is loaded; what already exists
+(found by credit code, e-mail or name) is left alone. A second run therefore creates and
+changes nothing, and never resets a password.
 """
 
 import datetime
