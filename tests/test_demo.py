@@ -11,6 +11,7 @@ The demo is loaded once per day tried (a module-wide fixture), and every test re
 import datetime
 from io import StringIO
 from itertools import pairwise
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -41,7 +42,7 @@ DOMAIN = "ylqgsl.demo"
 
 
 @pytest.fixture(scope="module", params=list(MOMENTS), ids=list(MOMENTS))
-def now(request, django_db_setup, django_db_blocker, tmp_path_factory):
+def demo(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo loaded at one moment, with the clock held there; rolled back afterwards."""
     moment = MOMENTS[request.param] or timezone.now().replace(microsecond=0)
     media = tmp_path_factory.mktemp("private")
@@ -51,13 +52,28 @@ def now(request, django_db_setup, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
-        call_command("seed_demo", quiet=True, stdout=StringIO())
-        yield timezone.now()
+        out = StringIO()
+        call_command("seed_demo", stdout=out)
+        yield SimpleNamespace(now=timezone.now(), output=out.getvalue())
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def now(demo):
+    return demo.now
 
 
 def login(email: str):
     return client_for(User.objects.get(email=f"{email}@{DOMAIN}"))
+
+
+def test_seed_demo_seeds_every_app_and_prints_the_logins(demo):
+    assert Enterprise.objects.filter(is_demo=True).count() == 700
+    assert DutyMonth.objects.count() == 25
+    assert Event.objects.filter(is_demo=True).exists()
+    assert Petition.objects.filter(is_demo=True).count() >= 300
+    for login_name in ("staff", "member", "applicant", "chair", "vicechair", "secondee"):
+        assert f"{login_name}@{DOMAIN}" in demo.output
 
 
 def test_the_vice_chair_serves_this_month_with_seconded_staff_and_a_log_under_way(now):

@@ -297,17 +297,6 @@ def test_quiet_leaves_out_the_logins():
     assert "ylqgsl-demo-2026" not in output
 
 
-def test_seed_demo_seeds_members_then_chambers():
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    output = out.getvalue()
-    assert Enterprise.objects.filter(is_demo=True).count() == 700
-    assert Organization.objects.filter(kind=Kind.WORKING_GROUP).count() == 6
-    assert DutyMonth.objects.count() == 25
-    assert "staff@ylqgsl.demo" in output
-    assert "vicechair@ylqgsl.demo" in output
-
-
 def test_a_second_run_months_later_changes_nothing(seeded):
     """What a first run made stays as staff left it: a later run adds no month of its own."""
     before = snapshot()

@@ -393,10 +393,17 @@ class Command(BaseCommand):
             t.step(Action.CLOSE, rng.uniform(2, 48), actor=staff, to=Status.CLOSED, note="办结。")
         return t
 
-    def save(self, timelines):
-        for t in timelines:
-            t.p.save()
-        PetitionEvent.objects.bulk_create([e for t in timelines for e in t.events])
+    @staticmethod
+    def save(timelines):
+        """The petitions in a few statements, each with its history and its timeline."""
+        petitions = [t.p for t in timelines]
+        # Those merged into another petition after it: a merged petition needs its target.
+        for merged in (False, True):
+            Petition.objects.bulk_create(
+                [p for p in petitions if (p.merged_into is not None) == merged], batch_size=500
+            )
+        Petition.history.bulk_history_create(petitions, batch_size=500)
+        PetitionEvent.objects.bulk_create([e for t in timelines for e in t.events], batch_size=1000)
 
     def petitions(self, rng, enterprises, departments, handlers) -> int:
         self.calendar = deadlines.current_calendar()
@@ -457,7 +464,6 @@ class Command(BaseCommand):
             )
             recent = self.now - filed_at < datetime.timedelta(days=20)
             final = final or weighted(rng, RECENT_STATUSES if recent else OLD_STATUSES)
-            petition.save()
             timeline = self.play(
                 rng, petition, final, departments=departments, handlers=handlers, earlier=earlier
             )
@@ -515,7 +521,6 @@ class Command(BaseCommand):
             )
             petition.title = problem.text[:50].split("。")[0] or petition.title
             petition.description = problem.text
-            petition.save()
             recent = self.now - filed_at < datetime.timedelta(days=20)
             final = weighted(rng, RECENT_STATUSES if recent else OLD_STATUSES)
             if final in (Status.MERGED, Status.DECLINED):
