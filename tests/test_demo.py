@@ -21,7 +21,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from chambers.models import DutyLogEntry, DutyMonth, Secondment
+from chambers.models import DutyLogEntry, DutyMonth, Secondment, SwapRequest
 from chambers.planner import month_start
 from events.models import Event, Invitation, Registration
 from members.models import Application, Enterprise, User
@@ -115,6 +115,18 @@ def test_the_vice_chairs_home_page_shows_the_month_serving(now):
     response = login("vicechair").get("/")
     assert response.context["next_duty"].month == month_start(timezone.localdate())
     assert b'id="next-duty"' in response.content
+
+
+def test_the_chairs_home_page_shows_a_coming_month_and_a_swap_to_answer(now):
+    client = login("chair")
+    response = client.get("/")
+    assert response.context["next_duty"].month > timezone.localdate()
+    assert [n.kind for n in response.context["notices"]] == ["swap_requested"]
+    swaps = list(client.get("/roster/mine/").context["swaps"])
+    assert [(s.counterpart.email, s.status) for s in swaps] == [
+        (f"chair@{DOMAIN}", SwapRequest.Status.REQUESTED)
+    ]
+    assert swaps[0].month.month > timezone.localdate()
 
 
 def test_the_secondees_home_page_shows_the_secondment_and_the_log(now):

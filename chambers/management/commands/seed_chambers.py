@@ -35,10 +35,17 @@ from chambers.models import (
     Secondment,
     SwapRequest,
     Term,
-    Unavailability,
 )
 from chambers.planner import add_months, month_start
-from chambers.services import eligible_posts, generate_roster, month_end, save_month
+from chambers.services import (
+    add_log_entry,
+    eligible_posts,
+    generate_roster,
+    month_end,
+    request_swap,
+    save_month,
+    set_unavailable,
+)
 from members import demo_data as members_data
 from members.models import Enterprise, RepresentativePerson, Township, User
 
@@ -575,10 +582,8 @@ class Command(BaseCommand):
         # The coming year: declared absences, then the planner, as staff would run it.
         absent = sorted(others, key=lambda u: u.email)
         for place, ahead, reason in data.UNAVAILABLE:
-            Unavailability.objects.get_or_create(
-                user=absent[place % len(absent)],
-                month=add_months(this, ahead),
-                defaults={"reason": reason},
+            set_unavailable(
+                user=absent[place % len(absent)], month=add_months(this, ahead), reason=reason
             )
         planned = generate_roster(first=coming[0], last=coming[-1], actor=self.staff)
         ids = [dm.pk for dm in planned if dm.month not in existing]
@@ -675,7 +680,7 @@ class Command(BaseCommand):
             kinds.insert(0, DutyLogEntry.Kind.OFFICE_DAY)
         counts = {"office": 0, "visits": 0, "recruited": 0, "problems": 0, "event": 0}
         entries = []
-        for day, kind in zip(dates, kinds, strict=True):
+        for i, (day, kind) in enumerate(zip(dates, kinds, strict=True)):
             enterprise = rng.choice(self.companies)
             n = rng.randint(2, 6)
             recruited = 0
@@ -700,20 +705,17 @@ class Command(BaseCommand):
                 template = data.MONTH_THEMES[duty_month.month.month][0]
                 n = rng.randint(12, 45)
                 counts["event"] = n
-            text = template.format(enterprise=enterprise.name, township=enterprise.township, n=n)
-            entries.append(
-                DutyLogEntry(
-                    duty_month=duty_month,
-                    author=author,
-                    day=day,
-                    kind=kind,
-                    text=text,
-                    members_recruited=recruited,
-                )
+            entry = add_log_entry(
+                duty_month=duty_month,
+                author=author,
+                day=day,
+                kind=kind,
+                text=template.format(enterprise=enterprise.name, township=enterprise.township, n=n),
+                members_recruited=recruited,
             )
-        DutyLogEntry.objects.bulk_create(entries)
-        for n, entry in enumerate(entries):  # logged that evening (or by now), not by the seed
-            entry.created_at = min(aware(entry.day, 17, 10 + n), self.now)
+            # Logged that evening (or by now), not when the seed ran.
+            entry.created_at = min(aware(day, 17, 10 + i), self.now)
+            entries.append(entry)
         DutyLogEntry.objects.bulk_update(entries, ["created_at"])
         return counts
 
@@ -757,14 +759,13 @@ class Command(BaseCommand):
         give, take = next(((a, b) for a, b in pairs if b.chair_id == chair.pk), pairs[0])
         if SwapRequest.objects.filter(month=give, status__in=SwapRequest.OPEN).exists():
             return
-        swap = SwapRequest(
+        request_swap(
             month=give,
-            other_month=take,
-            requested_by=give.chair,
             counterpart=take.chair,
+            other_month=take,
+            actor=give.chair,
             reason=data.SWAP_REASON,
         )
-        self.record(swap, user=give.chair)
         self.created["swaps"] += 1
 
     # Output ------------------------------------------------------------------------------
