@@ -93,6 +93,20 @@ def test_the_vice_chair_serves_this_month_with_seconded_staff_and_a_log_under_wa
     assert DutyMonth.objects.filter(month__gt=serving.month).count() == 12
 
 
+def test_the_staffs_home_page_has_work_waiting_and_the_dashboard_opens(now):
+    client = login("staff")
+    queues = {q.key: q.count for q in client.get("/").context["queues"]}
+    assert queues["applications"] == 6
+    assert queues["petitions_new"] > 0
+    assert queues["invitations"] > 0
+    assert client.get("/dashboard/").status_code == 200
+
+
+def test_the_applicants_home_page_shows_the_application_under_review(now):
+    applications = login("applicant").get("/").context["applications"]
+    assert [a.status for a in applications] == [Application.Status.PENDING]
+
+
 def test_the_roster_shows_the_vice_chair_serving(now):
     response = login("staff").get("/roster/")
     assert response.status_code == 200
