@@ -18,12 +18,13 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
 
-from chambers.models import DutyLogEntry, DutyMonth, Secondment, SwapRequest
+from chambers.models import Affiliation, DutyLogEntry, DutyMonth, Secondment, SwapRequest
 from chambers.planner import month_start
-from events.models import Event, Invitation, Registration
+from events.models import Donation, Event, Invitation, Registration
 from members.models import Application, Enterprise, User
 from petitions.models import Petition, PetitionEvent, Suggestion
 from petitions.states import Action
@@ -195,6 +196,21 @@ def test_nothing_is_dated_after_now(now):
     for field in ("sent_on", "forwarded_on", "adopted_on", "instruction_on"):
         assert not Suggestion.objects.filter(**{f"{field}__gt": today}).exists()
     assert not Suggestion.objects.filter(created_at__gt=now).exists()
+    assert not Affiliation.objects.filter(joined_on__gt=today).exists()
+    assert not Donation.objects.filter(received_on__gt=today).exists()
+    assert not DutyMonth.objects.filter(summary_written_at__gt=now).exists()
+    assert not Application.objects.filter(decided_at__gt=now).exists()
+
+
+def test_every_other_timeline_is_in_order(now):
+    """Registered before checking in, invited before answering, answered before registering."""
+    assert not Registration.objects.filter(checked_in_at__lt=F("created_at")).exists()
+    assert not Registration.objects.filter(created_at__lt=F("invitation__responded_at")).exists()
+    assert not Invitation.objects.filter(responded_at__lt=F("sent_at")).exists()
+    assert not Application.objects.filter(decided_at__lt=F("submitted_at")).exists()
+    assert not Enterprise.objects.filter(joined_on__lt=F("founded_on")).exists()
+    assert not Enterprise.objects.filter(left_on__lt=F("joined_on")).exists()
+    assert not DutyLogEntry.objects.filter(created_at__date__lt=F("day")).exists()
 
 
 def test_every_petition_timeline_is_in_order(now):
