@@ -51,11 +51,8 @@ def months_before(today: datetime.date, when: tuple[int, int]) -> datetime.date:
 def latest_before(day: datetime.date, when: tuple[int, int]) -> datetime.date:
     """The latest (month, day) of a year that falls before `day`: a seasonal event's date."""
     month, day_of_month = when
-    for year in (day.year, day.year - 1):
-        date = datetime.date(year, month, day_of_month)
-        if date < day:
-            return date
-    raise AssertionError("unreachable: last year's date is before today")
+    date = datetime.date(day.year, month, day_of_month)
+    return date if date < day else date.replace(year=day.year - 1)
 
 
 class Command(BaseCommand):
