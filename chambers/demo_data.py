@@ -3,8 +3,8 @@
 The structure follows the Yanqing federation's "1+2+6+7+N" (DOMAIN.md §7): the federation, six
 special working groups, seven associations, chambers of trades and townships (康庄镇兴隆街商会
 among them) and the five friendly federations. Everything here is data or a pure function; the
-random choices are made in the command from fixed seeds, relative to the members demo's fixed
-"now" (members.demo_data.PERIOD_END), so every run plans the same structure and roster.
+random choices are made in the command from fixed seeds, so every run plans the same structure;
+the roster is counted from the month the demo is loaded in.
 
 Names of organisations follow the published work summary where it gives them; the other
 associations and chambers, all people, dates and figures are invented.
@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from members import demo_data as members_data
 
 SEED = 1101192
-TODAY = members_data.PERIOD_END  # the demo's "now": 2026-11-20
-PAST_MONTHS = 12  # completed months before TODAY's month: 2025-11 … 2026-10
-COMING_MONTHS = 12  # planned months after it: 2026-12 … 2027-11
-CONFIRMED_MONTHS = 2  # of the coming ones, confirmed by staff: 2026-12 and 2027-01
+PAST_MONTHS = 12  # completed months before the month the demo is loaded in
+COMING_MONTHS = 12  # planned months after it
+CONFIRMED_MONTHS = 2  # of the coming ones, confirmed by staff: the next two
 
 
 def d(year: int, month: int, day: int) -> datetime.date:
@@ -301,7 +300,7 @@ SECRETARIES_GENERAL = [
     ("nvqiyejia", "何静", True),
 ]
 
-# Months leaders declared they cannot serve (month offsets after TODAY's month), by their place
+# Months leaders declared they cannot serve (month offsets after the loading month), by their place
 # in the pool sorted by e-mail; the chair and the serving vice-chair are left out.
 UNAVAILABLE = [
     (1, 3, "春节前后随企业赴海外参展，无法驻会。"),

@@ -9,14 +9,10 @@ come (one open for registration, one invitation-only meeting still collecting an
 All people and figures are invented; officials are named by post with invented names.
 """
 
-import datetime
 from decimal import Decimal
 
-from members import demo_data as members_data
-
 SEED = 1101193
-TODAY = members_data.PERIOD_END  # the demo's "now": 2026-11-20
-FIRST_MONTH = datetime.date(2025, 6, 1)  # eighteen months of history up to TODAY
+HISTORY_MONTHS = 17  # months of history before the month the demo is loaded in
 CHANGE_REASON = "演示数据（seed_events）"
 
 # (name, title) of district officials who sit with the entrepreneurs at breakfast meetings.
@@ -81,35 +77,37 @@ EDUCATION = [
     ("lecture", "民企学堂：学习贯彻党的二十届四中全会精神", "延庆区工商联四层会议室", 80),
 ]  # fmt: skip
 
+# Dates of past events are (months before the loading month, day of that month), or for the
+# seasonal ones (month, day) of their latest year that is over.
 FINANCING = [
     # (title, venue, bank, about when)
     (
         "银企对接会：普惠金融进园区",
         "中关村延庆园企业服务中心",
         "北京银行延庆支行",
-        datetime.date(2025, 7, 15),
+        (16, 15),
     ),
     (
         "银企对接会：冰雪文旅企业专场",
         "延庆区政务服务中心三层会议室",
         "北京农商银行延庆支行",
-        datetime.date(2025, 11, 18),
+        (12, 18),
     ),
     (
         "银企对接会：科技型中小企业专场",
         "中关村延庆园企业服务中心",
         "中国银行延庆支行",
-        datetime.date(2026, 3, 17),
+        (8, 17),
     ),
     (
         "银企对接会：涉农企业融资专场",
         "延庆区工商联四层会议室",
         "邮储银行延庆区支行",
-        datetime.date(2026, 7, 14),
+        (4, 14),
     ),
 ]
 
-RECRUITMENT_MONTH = datetime.date(2026, 4, 1)
+RECRUITMENT_MONTH = (4, 1)  # April, seasonal
 RECRUITMENT = [
     ("民营企业招聘月：启动仪式暨综合专场", "延庆区人力资源公共服务中心"),
     ("民营企业招聘月：冰雪文旅专场", "延庆奥林匹克园区"),
@@ -119,27 +117,23 @@ RECRUITMENT = [
 
 OTHERS = [
     # (kind, title, venue, date, enterprises)
-    ("appeal_forum", "民营企业诉求恳谈会（上半年）", "延庆区工商联四层会议室",
-     datetime.date(2025, 6, 26), 18),
+    ("appeal_forum", "民营企业诉求恳谈会（第一期）", "延庆区工商联四层会议室",
+     (17, 26), 18),
     ("village_tour", "万企兴万村：走进珍珠泉乡", "珍珠泉乡各行政村",
-     datetime.date(2025, 9, 18), 22),
+     (14, 18), 22),
     ("symposium", "民营企业家座谈会：谋划“十五五”", "延庆区委常委会议室",
-     datetime.date(2025, 12, 16), 15),
-    ("appeal_forum", "民营企业诉求恳谈会（年度）", "延庆区工商联四层会议室",
-     datetime.date(2026, 3, 19), 20),
+     (11, 16), 15),
+    ("appeal_forum", "民营企业诉求恳谈会（第二期）", "延庆区工商联四层会议室",
+     (8, 19), 20),
     ("forum", "延庆区民营经济发展论坛", "延庆区政务服务中心报告厅",
-     datetime.date(2026, 6, 10), 85),
+     (5, 10), 85),
     ("volunteer", "光彩志愿服务：防汛物资装运", "延庆区应急物资储备库",
-     datetime.date(2025, 8, 2), 26),
+     (15, 2), 26),
     ("symposium", "民营企业家座谈会：营商环境“回头看”", "延庆区委常委会议室",
-     datetime.date(2026, 9, 23), 16),
+     (2, 23), 16),
 ]  # fmt: skip
 
-FLOOD_CAMPAIGN = (
-    "光彩助力防汛救灾捐赠活动",
-    datetime.date(2025, 7, 31),
-    datetime.date(2025, 8, 31),
-)
+FLOOD_CAMPAIGN = ("光彩助力防汛救灾捐赠活动", (7, 31), 31)  # seasonal: from 31 July, 31 days
 # Chambers give in money; firms in money and goods. Totals near the Shijingshan figures (§7).
 FLOOD_CHAMBER_CASH = [Decimal("800000"), Decimal("560000"), Decimal("420000"), Decimal("300000")]
 FLOOD_FIRMS = 12
@@ -147,6 +141,6 @@ FLOOD_FIRM_CASH_TOTAL = Decimal("809700")
 FLOOD_FIRM_GOODS_TOTAL = Decimal("301160")
 FLOOD_GOODS = ["矿泉水、方便面", "折叠床、棉被", "抽水泵、发电机", "雨衣、雨靴", "药品、消毒液"]
 
-# Still to come, counted from max(TODAY, the day the seed runs) so they stay ahead.
+# Still to come: days after the day the demo is loaded.
 OPEN_EVENT = ("民企学堂：数据资产入表实务", "延庆区工商联四层会议室", 13, 60, 38)
-PENDING_MEETING = ("企业家早餐会·年终政策恳谈", "中关村延庆园企业服务中心一层会议室", 19, 14)
+PENDING_MEETING = ("企业家早餐会·惠企政策恳谈", "中关村延庆园企业服务中心一层会议室", 19, 14)

@@ -177,6 +177,11 @@ class Event(models.Model):
         )
 
     @property
+    def invitations_due(self) -> bool:
+        """The planned time for sending the invitations has come (the scheduled job sends them)."""
+        return self.invitations_send_at is not None and self.invitations_send_at <= timezone.now()
+
+    @property
     def is_charity(self) -> bool:
         return self.kind == self.Kind.CHARITY
 

@@ -33,16 +33,29 @@ REPRESENTATIVE_WOMEN = 9
 PENDING_APPLICATIONS = 6
 REJECTED_APPLICATIONS = 2
 
-# The timeline is fixed, not taken from the clock, so that the data (member numbers included)
-# is the same on every run and a later run finds what an earlier one made.
+# The federation is drawn once against a fixed timeline, so that every run plans the same
+# enterprises (their credit codes and names) and a later run finds what an earlier one made.
+# Loading moves the members' dates forward by whole weeks (`shift`), so that weekdays stay
+# weekdays and the newest members joined in the week before the day the demo is loaded.
 FIRST_JOIN = datetime.date(2006, 3, 1)
-PERIOD_START = datetime.date(2021, 1, 1)
-PERIOD_END = datetime.date(2026, 11, 20)
+PLAN_START = datetime.date(2021, 1, 1)
+PLAN_END = datetime.date(2026, 11, 20)
 # Before this date organisation codes (GB 11714) were issued as nine digits; afterwards new
 # registrations got codes beginning MA (DOMAIN.md §1).
 USCC_REFORM = datetime.date(2015, 10, 1)
 COOPERATIVE_LAW = datetime.date(2007, 7, 1)
 OLDEST_FOUNDING = datetime.date(1993, 1, 4)
+
+
+def shift(today: datetime.date) -> datetime.timedelta:
+    """How far the planned membership dates move for a demo loaded on `today`."""
+    return datetime.timedelta(weeks=(today - PLAN_END).days // 7)
+
+
+def period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The demo's period of growth (349 members before it, 700 at its end) seen from `today`."""
+    return PLAN_START + shift(today), PLAN_END + shift(today)
+
 
 # --- Credit codes (GB 32100-2015 with the GB 11714 inner check, DOMAIN.md §1) -------------------
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
-from chambers.models import DutyMonth, SwapRequest
+from chambers.models import DutyMonth, Secondment, SwapRequest
 from chambers.planner import add_months, month_start
 from events.models import Event, Invitation, Registration
 from members.counts import cached_count
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 def home(request):
     """What matters to whoever is logged in: their enterprise's open petitions, invitations and
-    events; a leader's next duty month; the staff's queues."""
+    events; a leader's next duty month; seconded staff their secondment; the staff's queues."""
     user = request.user
     context = {}
     if user.is_authenticated:
@@ -35,6 +35,12 @@ def home(request):
         context["next_duty"] = (
             DutyMonth.objects.filter(chair=user, month__gte=month_start(timezone.localdate()))
             .order_by("month")
+            .first()
+        )
+        context["secondment"] = (
+            Secondment.objects.filter(user=user, ends_on__gte=timezone.localdate())
+            .select_related("duty_month", "enterprise")
+            .order_by("starts_on")
             .first()
         )
         if user.enterprise_id:

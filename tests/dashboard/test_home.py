@@ -3,9 +3,10 @@
 import datetime
 
 import pytest
+import time_machine
 from django.utils import timezone
 
-from chambers.models import DutyMonth, SwapRequest
+from chambers.models import DutyMonth, Secondment, SwapRequest
 from chambers.planner import add_months, month_start
 from events import services as event_services
 from events.models import Event, Registration
@@ -92,6 +93,32 @@ def test_a_leader_sees_the_next_duty_month(db):
     response = client_for(leader).get("/")
     assert response.context["next_duty"].month == month
     assert 'id="next-duty"' in response.content.decode()
+
+
+def test_seconded_staff_see_their_secondment_until_it_ends(enterprise_a):
+    secondee = UserFactory()
+    this_month = month_start(timezone.localdate())
+    month = DutyMonth.objects.create(month=this_month, chair=UserFactory())
+    Secondment.objects.create(
+        duty_month=month,
+        person_name=secondee.real_name,
+        user=secondee,
+        enterprise=enterprise_a,
+        role="会员服务",
+        starts_on=this_month,
+        ends_on=timezone.localdate(),
+    )
+    response = client_for(secondee).get("/")
+    assert response.context["secondment"].duty_month == month
+    page = response.content.decode()
+    assert 'id="secondment"' in page
+    assert f"/roster/{month.key}/" in page
+    assert enterprise_a.name in page
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        response = client_for(secondee).get("/")
+    assert response.context["secondment"] is None
+    assert 'id="secondment"' not in response.content.decode()
 
 
 def test_the_home_page_costs_the_same_queries_however_much_there_is(

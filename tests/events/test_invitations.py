@@ -187,6 +187,19 @@ def test_staff_see_answers_on_the_dashboard(staff_client, meeting, client):
     assert Invitation.objects.get().response == "accepted"
 
 
+def test_the_dashboard_says_invitations_will_be_sent_only_before_their_time(staff_client, meeting):
+    url = f"/events/{meeting.public_id}/dashboard/"
+    meeting.invitations_send_at = at(days=1)
+    meeting.save(update_fields=["invitations_send_at"])
+    assert "邀请将于" in staff_client.get(url).content.decode()
+
+    meeting.invitations_send_at = at(days=-1)
+    meeting.save(update_fields=["invitations_send_at"])
+    page = staff_client.get(url).content.decode()
+    assert "邀请将于" not in page
+    assert "邀请已于" in page
+
+
 def test_remind_non_responders_once(staff, meeting, user_a, user_b):
     services.invite(event=meeting, actor=staff, enterprises=[user_a.enterprise, user_b.enterprise])
     services.send_invitations_now(event=meeting, actor=staff)

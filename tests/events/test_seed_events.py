@@ -1,9 +1,12 @@
 """`manage.py seed_events` (part of seed_demo): eighteen months of a federation's events."""
 
+import datetime
 from decimal import Decimal
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -11,6 +14,14 @@ from events.models import Donation, Event, Invitation, RaisedProblem, Registrati
 from members.models import User
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _loaded_on_a_fixed_day():
+    """Events are dated from the day the demo is loaded; tests/test_demo.py tries other days."""
+    moment = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(moment, tick=False):
+        yield
 
 
 @pytest.fixture

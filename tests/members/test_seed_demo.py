@@ -1,16 +1,19 @@
 """`manage.py seed_members` (part of seed_demo): a Yanqing-like demo federation, idempotent."""
 
+import datetime
 import random
 from collections import Counter
 from io import StringIO
 
 import pytest
+import time_machine
 from django.contrib.auth import SESSION_KEY
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from members import demo_data
 from members.choices import INDUSTRY_DIVISIONS
@@ -171,14 +174,16 @@ def test_credit_codes_are_valid_distinct_and_from_yanqing(seeded):
 
 
 def test_membership_grows_year_by_year(seeded):
+    today = timezone.localdate()
+    start, end = demo_data.period(today)
     joined = list(Enterprise.objects.values_list("joined_on", flat=True))
-    assert sum(day < demo_data.PERIOD_START for day in joined) == 349
-    assert max(joined) <= demo_data.PERIOD_END
+    assert sum(day < start for day in joined) == 349
+    assert today - datetime.timedelta(days=7) < max(joined) <= end <= today
     per_year = Counter(day.year for day in joined)
     years = range(min(per_year), max(per_year) + 1)
     assert all(per_year[year] > 0 for year in years)
     # Each full year of the period takes in more new members than the year before.
-    period = [per_year[y] for y in range(demo_data.PERIOD_START.year, demo_data.PERIOD_END.year)]
+    period = [per_year[y] for y in range(start.year + 1, end.year)]
     assert period == sorted(period)
     assert len(set(period)) == len(period)
     # Joining happens on workdays.
@@ -199,7 +204,7 @@ def test_member_numbers_follow_the_join_year_and_order(seeded):
         assert number == f"{joined.year}-{seen[joined.year]:04d}"
         assert founded <= joined
     # The counters continue after the demo numbers, so approvals and imports get free ones.
-    last_year = demo_data.PERIOD_END.year
+    last_year = max(seen)
     assert MemberNumberCounter.objects.get(year=last_year).last == seen[last_year]
     with transaction.atomic():
         assert next_member_number(last_year) == f"{last_year}-{seen[last_year] + 1:04d}"
@@ -320,16 +325,36 @@ def test_second_run_changes_nothing(seeded):
     assert "staff@ylqgsl.demo" in output
 
 
-def test_the_plan_is_the_same_every_time(seeded):
-    """A fresh database gets the same federation: same codes, names and member numbers."""
-    rows = set(Enterprise.objects.values_list("credit_code", "name", "member_number"))
+def clear():
     Enterprise.history.all().delete()
     RepresentativePerson.objects.all().delete()
     Application.objects.all().delete()
     User.objects.update(enterprise=None)
     Enterprise.objects.all().delete()
+
+
+def test_the_plan_is_the_same_every_time(seeded):
+    """A fresh database gets the same federation: same codes, names and member numbers."""
+    rows = set(Enterprise.objects.values_list("credit_code", "name", "member_number"))
+    clear()
     seed(quiet=True)
     assert set(Enterprise.objects.values_list("credit_code", "name", "member_number")) == rows
+
+
+def test_a_later_day_gets_the_same_enterprises_joined_up_to_that_day(seeded):
+    """The same enterprises whatever the day; their membership dates move to end by then."""
+    rows = dict(Enterprise.objects.values_list("credit_code", "joined_on"))
+    names = set(Enterprise.objects.values_list("credit_code", "name"))
+    clear()
+    later = timezone.localtime() + datetime.timedelta(days=400)
+    with time_machine.travel(later, tick=False):
+        seed(quiet=True)
+        moved = dict(Enterprise.objects.values_list("credit_code", "joined_on"))
+        assert set(Enterprise.objects.values_list("credit_code", "name")) == names
+        assert max(moved.values()) <= later.date()
+        shifts = {moved[code] - day for code, day in rows.items()}
+        assert shifts == {datetime.timedelta(weeks=57)} or shifts == {datetime.timedelta(weeks=58)}
+        assert all(day.weekday() < 5 for day in moved.values())
 
 
 def test_a_real_member_number_is_not_taken_over():

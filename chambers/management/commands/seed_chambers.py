@@ -7,9 +7,10 @@ leaders with demo accounts, four-good evaluations, and the rotating executive ch
 twelve completed months with their logs and summaries, the month now serving, twelve planned
 months (the next two confirmed) and a pending swap.
 
-Dates are counted from the members demo's fixed "now" (2026-11-20), not from the clock, and all
-choices come from fixed seeds. What exists already (found by slug, e-mail, term number, month)
-is left alone, so a second run creates and changes nothing.
+The roster is counted from the day the demo is loaded (the executive chair of that month is
+serving, its log under way up to that day); all choices come from fixed seeds. What exists
+already (found by slug, e-mail, term number, month) is left alone, so a second run creates and
+changes nothing.
 """
 
 import datetime
@@ -34,10 +35,17 @@ from chambers.models import (
     Secondment,
     SwapRequest,
     Term,
-    Unavailability,
 )
 from chambers.planner import add_months, month_start
-from chambers.services import eligible_posts, generate_roster, month_end, save_month
+from chambers.services import (
+    add_log_entry,
+    eligible_posts,
+    generate_roster,
+    month_end,
+    request_swap,
+    save_month,
+    set_unavailable,
+)
 from members import demo_data as members_data
 from members.models import Enterprise, RepresentativePerson, Township, User
 
@@ -123,8 +131,14 @@ class LeaderSpec:
 class Planner:
     """Chooses the leaders and each organisation's members from the demo enterprises."""
 
-    def __init__(self, enterprises: list[Enterprise], representatives: list[RepresentativePerson]):
+    def __init__(
+        self,
+        enterprises: list[Enterprise],
+        representatives: list[RepresentativePerson],
+        today: datetime.date,
+    ):
         self.enterprises = enterprises  # demo members, by credit code
+        self.today = today
         self.specs = {spec.slug: spec for spec in data.ORGANIZATIONS}
         self.terms = {spec.slug: spec.term for spec in data.ORGANIZATIONS if spec.term}
         self.used: set[str] = set()
@@ -327,12 +341,12 @@ class Planner:
                 else:
                     role = Role.MEMBER_UNIT
                 rows.append((e, role))
-            founded = spec.founded_on or data.TODAY
+            founded = spec.founded_on or self.today
             plan = []
             for e, role in rows:
                 start = max(e.joined_on, founded)
                 lag = 0 if role == Role.PRESIDENT_UNIT else rng.randint(0, 150)
-                plan.append((e, role, min(start + lag * DAY, data.TODAY)))
+                plan.append((e, role, min(start + lag * DAY, self.today)))
             plans[spec.slug] = plan
         return plans
 
@@ -372,7 +386,9 @@ class Command(BaseCommand):
             .prefetch_related("tags")
             .order_by("enterprise__credit_code", "name")
         )
-        planner = Planner(enterprises, representatives)
+        self.now = timezone.localtime()
+        self.today = self.now.date()
+        planner = Planner(enterprises, representatives, self.today)
         leaders = planner.leaders()
         memberships = planner.affiliations(leaders)
 
@@ -528,7 +544,9 @@ class Command(BaseCommand):
     # The roster ----------------------------------------------------------------------------
 
     def roster(self, users: dict[str, User], enterprises: list[Enterprise]):
-        this = month_start(data.TODAY)
+        if DutyMonth.objects.filter(is_demo=True).exists():
+            return  # a demo roster is kept by staff and the scheduled jobs from then on
+        this = month_start(self.today)
         past = [add_months(this, -n) for n in range(data.PAST_MONTHS, 0, -1)]
         coming = [add_months(this, n) for n in range(1, data.COMING_MONTHS + 1)]
         existing = set(
@@ -564,10 +582,8 @@ class Command(BaseCommand):
         # The coming year: declared absences, then the planner, as staff would run it.
         absent = sorted(others, key=lambda u: u.email)
         for place, ahead, reason in data.UNAVAILABLE:
-            Unavailability.objects.get_or_create(
-                user=absent[place % len(absent)],
-                month=add_months(this, ahead),
-                defaults={"reason": reason},
+            set_unavailable(
+                user=absent[place % len(absent)], month=add_months(this, ahead), reason=reason
             )
         planned = generate_roster(first=coming[0], last=coming[-1], actor=self.staff)
         ids = [dm.pk for dm in planned if dm.month not in existing]
@@ -594,11 +610,11 @@ class Command(BaseCommand):
         account = None
         if serving:
             account = "secondee"
-        elif month == add_months(month_start(data.TODAY), -1):
+        elif month == add_months(month_start(self.today), -1):
             account = "secondee2"
         secondments = self.secondments(duty_month, rng, count=rng.randint(1, 2), account=account)
         secondee = next((s.user for s in secondments if s.user), None)
-        last_day = min(data.TODAY, timezone.localdate()) if serving else None
+        last_day = self.today if serving else None
         counts = self.log(duty_month, rng, secondee, last_day)
         if not serving:
             duty_month.summary = self.summary(duty_month, rng, counts, secondments)
@@ -651,8 +667,10 @@ class Command(BaseCommand):
             kinds.append(DutyLogEntry.Kind.RECRUITMENT)
         if rng.random() < 0.25:
             kinds.append(DutyLogEntry.Kind.VISIT)
-        days = workdays(duty_month.month, last_day)
-        if last_day is not None:  # the month is under way: what was done so far
+        # The month under way has what was done so far: at least the first day's handover in
+        # the office, on a holiday too when the month began on one.
+        days = workdays(duty_month.month, last_day) or [duty_month.month]
+        if last_day is not None:
             kinds = [DutyLogEntry.Kind.OFFICE_DAY, DutyLogEntry.Kind.VISIT, kinds[-1]]
         kinds = kinds[: len(days)]
         dates = sorted(rng.sample(days, len(kinds)))
@@ -662,7 +680,7 @@ class Command(BaseCommand):
             kinds.insert(0, DutyLogEntry.Kind.OFFICE_DAY)
         counts = {"office": 0, "visits": 0, "recruited": 0, "problems": 0, "event": 0}
         entries = []
-        for day, kind in zip(dates, kinds, strict=True):
+        for i, (day, kind) in enumerate(zip(dates, kinds, strict=True)):
             enterprise = rng.choice(self.companies)
             n = rng.randint(2, 6)
             recruited = 0
@@ -687,20 +705,17 @@ class Command(BaseCommand):
                 template = data.MONTH_THEMES[duty_month.month.month][0]
                 n = rng.randint(12, 45)
                 counts["event"] = n
-            text = template.format(enterprise=enterprise.name, township=enterprise.township, n=n)
-            entries.append(
-                DutyLogEntry(
-                    duty_month=duty_month,
-                    author=author,
-                    day=day,
-                    kind=kind,
-                    text=text,
-                    members_recruited=recruited,
-                )
+            entry = add_log_entry(
+                duty_month=duty_month,
+                author=author,
+                day=day,
+                kind=kind,
+                text=template.format(enterprise=enterprise.name, township=enterprise.township, n=n),
+                members_recruited=recruited,
             )
-        DutyLogEntry.objects.bulk_create(entries)
-        for n, entry in enumerate(entries):  # logged that evening, not when the seed ran
-            entry.created_at = aware(entry.day, 17, 10 + n)
+            # Logged that evening (or by now), not when the seed ran.
+            entry.created_at = min(aware(day, 17, 10 + i), self.now)
+            entries.append(entry)
         DutyLogEntry.objects.bulk_update(entries, ["created_at"])
         return counts
 
@@ -728,7 +743,7 @@ class Command(BaseCommand):
 
     def swap(self, months: list[DutyMonth], chair: User):
         """A planned month's chair asks the next month's chair (the chair, if possible) to swap."""
-        horizon = max(data.TODAY, timezone.localdate())
+        horizon = self.today
         months = [
             dm
             for dm in months
@@ -744,14 +759,13 @@ class Command(BaseCommand):
         give, take = next(((a, b) for a, b in pairs if b.chair_id == chair.pk), pairs[0])
         if SwapRequest.objects.filter(month=give, status__in=SwapRequest.OPEN).exists():
             return
-        swap = SwapRequest(
+        request_swap(
             month=give,
-            other_month=take,
-            requested_by=give.chair,
             counterpart=take.chair,
+            other_month=take,
+            actor=give.chair,
             reason=data.SWAP_REASON,
         )
-        self.record(swap, user=give.chair)
         self.created["swaps"] += 1
 
     # Output ------------------------------------------------------------------------------

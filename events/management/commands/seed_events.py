@@ -1,10 +1,11 @@
 """`manage.py seed_events` (part of seed_demo): eighteen months of the federation's events.
 
-Builds on `seed_members` and `seed_chambers`. Past events are dated from the demo's fixed "now"
-(2026-11-20) and finished, with invitations answered, people checked in, problems raised and
-minutes; the two coming events are dated from the later of that day and today, so they stay
-ahead whenever the demo is built. Choices come from fixed seeds; an event that exists already
-(found by its title among the demo events) is left alone, so a second run creates nothing.
+Builds on `seed_members` and `seed_chambers`. Everything is dated from the moment the demo is
+loaded: past events are over, with invitations answered, people checked in, problems raised and
+minutes (the latest breakfast meeting weeks ago at most); the two coming events lie days ahead,
+registered for and invited to before now. Choices come from fixed seeds; an event that exists
+already (found by its title among the demo events) is left alone, so a second run creates
+nothing.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chambers.models import Organization
+from chambers.planner import add_months, month_start
 from events import demo_data as data
 from events.models import Donation, Event, Invitation, RaisedProblem, Registration
 from members import demo_data as members_data
@@ -40,6 +42,19 @@ def weekday_on_or_after(day: datetime.date, weekday: int) -> datetime.date:
     return day + ((weekday - day.weekday()) % 7) * DAY
 
 
+def months_before(today: datetime.date, when: tuple[int, int]) -> datetime.date:
+    """(months before today's month, day of that month) as a date."""
+    ago, day = when
+    return add_months(month_start(today), -ago).replace(day=day)
+
+
+def latest_before(day: datetime.date, when: tuple[int, int]) -> datetime.date:
+    """The latest (month, day) of a year that falls before `day`: a seasonal event's date."""
+    month, day_of_month = when
+    date = datetime.date(day.year, month, day_of_month)
+    return date if date < day else date.replace(year=day.year - 1)
+
+
 class Command(BaseCommand):
     help = (
         "Add eighteen months of demo events to the demo federation: breakfast meetings, "
@@ -59,6 +74,9 @@ class Command(BaseCommand):
             raise CommandError("No demo staff or enterprises: run `manage.py seed_members` first.")
         self.chambers = list(Organization.objects.filter(is_demo=True).chambers().order_by("slug"))
         self.member = User.objects.filter(email__iexact=f"member@{domain}").first()
+        self.now = timezone.localtime().replace(microsecond=0)
+        self.today = self.now.date()
+        self.first_month = add_months(month_start(self.today), -data.HISTORY_MONTHS)
         self.created = {"events": 0, "registrations": 0, "invitations": 0}
         self.existing = set(Event.objects.filter(is_demo=True).values_list("title", flat=True))
         with transaction.atomic():
@@ -91,11 +109,20 @@ class Command(BaseCommand):
         self.created["events"] += 1
         return event
 
-    def attend(self, event, enterprises, rng, *, show_rate=0.92, seats=(1, 1), checked=True):
-        """Confirmed registrations for each enterprise; most of them checked in at the door."""
+    def attend(
+        self, event, enterprises, rng, *, show_rate=0.92, seats=(1, 1), checked=True, after=None
+    ):
+        """Confirmed registrations for each enterprise; most of them checked in at the door.
+
+        Each registered days before the event, but after `after` (the invitation answered) and
+        before now.
+        """
         rows = []
         for n, enterprise in enumerate(enterprises):
             registered = event.starts_at - datetime.timedelta(days=rng.randint(2, 12), minutes=n)
+            if after is not None:
+                registered = max(registered, after + datetime.timedelta(minutes=n + 1))
+            registered = min(registered, self.now - datetime.timedelta(minutes=n + 1))
             came = checked and rng.random() < show_rate
             rows.append(
                 Registration(
@@ -123,10 +150,10 @@ class Command(BaseCommand):
 
     def breakfasts(self):
         """One a month, 7:30 on the second Wednesday, invitation only, officials as guests."""
-        for n, month in enumerate(months(data.FIRST_MONTH, data.TODAY.replace(day=1))):
+        for n, month in enumerate(months(self.first_month, month_start(self.today))):
             rng = random.Random(f"{data.SEED}:breakfast:{month:%Y-%m}")
             day = weekday_on_or_after(month + 7 * DAY, 2)
-            if day > data.TODAY:
+            if aware(day, 9) > self.now:  # this month's is still to come
                 continue
             theme = data.BREAKFAST_THEMES[n % len(data.BREAKFAST_THEMES)]
             event = self.event(
@@ -154,7 +181,7 @@ class Command(BaseCommand):
             ]  # fmt: skip
             Invitation.objects.bulk_create(invitations)
             self.created["invitations"] += len(invitations)
-            rows = self.attend(event, accepted, rng, show_rate=0.95)
+            rows = self.attend(event, accepted, rng, show_rate=0.95, after=answered)
             by_enterprise = {i.enterprise_id: i for i in invitations if i.enterprise_id}
             for row in rows:
                 row.invitation = by_enterprise[row.enterprise_id]
@@ -170,10 +197,10 @@ class Command(BaseCommand):
     def education(self):
         """Education events and lectures: over a thousand enterprise attendances in all."""
         count = len(data.EDUCATION)
-        span = (data.TODAY - data.FIRST_MONTH).days - 20
+        span = (self.today - self.first_month).days - 20
         for n, (kind, title, venue, reach) in enumerate(data.EDUCATION):
             rng = random.Random(f"{data.SEED}:education:{n}")
-            day = weekday_on_or_after(data.FIRST_MONTH + (span * n // count + 10) * DAY, 3)
+            day = weekday_on_or_after(self.first_month + (span * n // count + 10) * DAY, 3)
             event = self.event(
                 title=title, kind=kind, starts_at=aware(day, 9 if kind != "study_visit" else 8),
                 hours=3 if kind != "training" else 7, venue=venue, audience=Audience.MEMBERS,
@@ -187,7 +214,7 @@ class Command(BaseCommand):
     def fairs(self):
         for n, (title, venue, bank, about) in enumerate(data.FINANCING):
             rng = random.Random(f"{data.SEED}:financing:{n}")
-            day = weekday_on_or_after(about, 1)
+            day = weekday_on_or_after(months_before(self.today, about), 1)
             event = self.event(
                 title=title, kind=Kind.FINANCING_FAIR, starts_at=aware(day, 14), hours=3,
                 venue=venue, audience=Audience.MEMBERS, capacity=60,
@@ -195,9 +222,11 @@ class Command(BaseCommand):
             )  # fmt: skip
             if event is not None:
                 self.attend(event, rng.sample(self.companies, rng.randint(30, 48)), rng)
+        # The recruitment month's last fair is over.
+        recruitment = latest_before(self.today - 30 * DAY, data.RECRUITMENT_MONTH)
         for n, (title, venue) in enumerate(data.RECRUITMENT):
             rng = random.Random(f"{data.SEED}:recruitment:{n}")
-            day = weekday_on_or_after(data.RECRUITMENT_MONTH + 7 * n * DAY, 5)
+            day = weekday_on_or_after(recruitment + 7 * n * DAY, 5)
             event = self.event(
                 title=title, kind=Kind.RECRUITMENT_FAIR, starts_at=aware(day, 9), hours=4,
                 venue=venue, audience=Audience.PUBLIC,
@@ -208,8 +237,9 @@ class Command(BaseCommand):
                             seats=(1, 3))  # fmt: skip
 
     def others(self):
-        for n, (kind, title, venue, day, reach) in enumerate(data.OTHERS):
+        for n, (kind, title, venue, when, reach) in enumerate(data.OTHERS):
             rng = random.Random(f"{data.SEED}:other:{n}")
+            day = months_before(self.today, when)
             audience = Audience.INVITATION if kind == "symposium" else Audience.MEMBERS
             event = self.event(
                 title=title, kind=kind, starts_at=aware(day, 9, 30), hours=3, venue=venue,
@@ -224,7 +254,9 @@ class Command(BaseCommand):
                 self.problems(event, enterprises, rng, rng.randint(3, 5))
 
     def flood_campaign(self):
-        title, first, last = data.FLOOD_CAMPAIGN
+        title, starts, days = data.FLOOD_CAMPAIGN
+        first = latest_before(self.today - (days + 1) * DAY, starts)  # the campaign is over
+        last = first + days * DAY
         rng = random.Random(f"{data.SEED}:flood")
         event = self.event(
             title=title, kind=Kind.CHARITY, starts_at=aware(first, 9),
@@ -266,7 +298,7 @@ class Command(BaseCommand):
         return shares
 
     def coming(self):
-        base = max(data.TODAY, timezone.localdate())
+        base = self.today
         title, venue, ahead, capacity, registered = data.OPEN_EVENT
         rng = random.Random(f"{data.SEED}:open")
         day = base + ahead * DAY
@@ -307,7 +339,7 @@ class Command(BaseCommand):
         invitations.append(Invitation(event=event, guest_name=name, guest_title=post, sent_at=sent))
         Invitation.objects.bulk_create(invitations)
         self.created["invitations"] += len(invitations)
-        rows = self.attend(event, invited[:4], rng, checked=False)
+        rows = self.attend(event, invited[:4], rng, checked=False, after=sent + DAY)
         for row, invitation in zip(rows, invitations[:4], strict=True):
             row.invitation = invitation
         Registration.objects.bulk_update(rows, ["invitation"])

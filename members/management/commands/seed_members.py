@@ -5,8 +5,9 @@ pending and rejected applications, 30 representative figures, and the demo accou
 `make run` prints. Every row is flagged `is_demo`.
 
 The data comes from a fixed seed and a fixed timeline, so every run plans the same
-federation; what already exists (found by credit code, e-mail or name) is left alone. A
-second run therefore creates and changes nothing, and never resets a password.
+federation, its membership dates moved to end on the day it is loaded; what already exists
+(found by credit code, e-mail or name) is left alone. A second run therefore creates and
+changes nothing, and never resets a password.
 """
 
 import datetime
@@ -112,8 +113,9 @@ def ramp_dates(start, end, count, slope) -> list[datetime.date]:
 class Planner:
     """Draws the demo federation from one seeded random stream."""
 
-    def __init__(self, townships: dict[str, str]):
+    def __init__(self, townships: dict[str, str], today: datetime.date):
         self.rng = random.Random(data.SEED)
+        self.today = today
         self.townships = townships  # code suffix -> name
         self.names: set[str] = set()
         self.bodies: set[str] = set()
@@ -330,22 +332,19 @@ class Planner:
 
     def build(self) -> Plan:
         joined = ramp_dates(
-            data.FIRST_JOIN, data.PERIOD_START - DAY, data.MEMBERS_AT_START, slope=1.5
+            data.FIRST_JOIN, data.PLAN_START - DAY, data.MEMBERS_AT_START, slope=1.5
         ) + ramp_dates(
-            data.PERIOD_START,
-            data.PERIOD_END,
+            data.PLAN_START,
+            data.PLAN_END,
             data.MEMBERS_TOTAL - data.MEMBERS_AT_START,
             slope=1.0,
         )
         enterprises = []
-        sequence: dict[int, int] = {}
         for i, day in enumerate(joined):
             row = self.details(i + 1, day, startup=i >= data.MEMBERS_AT_START)
-            sequence[day.year] = sequence.get(day.year, 0) + 1
             row["fields"].update(
                 status=Enterprise.Status.MEMBER,
                 status_reason="",
-                member_number=f"{day.year}-{sequence[day.year]:04d}",
                 joined_on=day,
                 party_organisation=PartyOrganisation.NONE,
                 party_members=0,
@@ -355,10 +354,30 @@ class Planner:
             enterprises.append(row)
         self.party(enterprises)
         self.statuses(enterprises)
+        self.move_to(enterprises, self.today)
         accounts = self.accounts(enterprises)
         applications = self.applications(accounts)
         representatives = self.representatives(enterprises)
         return Plan(enterprises, applications, representatives, accounts)
+
+    @staticmethod
+    def move_to(enterprises, today: datetime.date):
+        """Move the membership dates to end in the week before `today`; number the members.
+
+        Only the dates move: the draws above saw the fixed timeline, so the same enterprises
+        come out whatever the day.
+        """
+        shift = data.shift(today)
+        sequence: dict[int, int] = {}
+        for row in enterprises:
+            f = row["fields"]
+            for name in ("joined_on", "party_organisation_since", "left_on"):
+                if f.get(name):
+                    f[name] += shift
+            f["founded_on"] = min(f["founded_on"], f["joined_on"])
+            year = f["joined_on"].year
+            sequence[year] = sequence.get(year, 0) + 1
+            f["member_number"] = f"{year}-{sequence[year]:04d}"
 
     def party(self, enterprises):
         """62 party organisations, mostly in the larger firms; instructors for many others."""
@@ -382,9 +401,9 @@ class Planner:
             else:
                 f["party_organisation"] = PartyOrganisation.JOINT_BRANCH
                 f["party_members"] = rng.randint(1, min(2, f["employees"]))
-            earliest = data.PERIOD_START if rng.random() < 0.8 else datetime.date(2012, 1, 1)
+            earliest = data.PLAN_START if rng.random() < 0.8 else datetime.date(2012, 1, 1)
             low = max(f["founded_on"], earliest)
-            days = max((data.PERIOD_END - low).days, 0)
+            days = max((data.PLAN_END - low).days, 0)
             f["party_organisation_since"] = low + datetime.timedelta(days=int(rng.random() * days))
         instructors = {suffix: self.person().name for suffix in data.TOWNSHIPS}
         rest = [e for e in enterprises if e["fields"]["party_organisation"] == "none"]
@@ -408,8 +427,8 @@ class Planner:
             row["fields"]["status_reason"] = rng.choice(data.STATUS_REASONS[status])
             if status == "withdrawn":
                 # Left during the period, some time after joining: the yearly report counts it.
-                since = max(row["fields"]["joined_on"], data.PERIOD_START)
-                days = (data.PERIOD_END - since).days
+                since = max(row["fields"]["joined_on"], data.PLAN_START)
+                days = (data.PLAN_END - since).days
                 # (its own stream, so that the rest of the demo stays as it was drawn).
                 own = random.Random(row["fields"]["credit_code"])
                 row["fields"]["left_on"] = since + datetime.timedelta(days=own.randint(30, days))
@@ -448,7 +467,7 @@ class Planner:
         total = data.PENDING_APPLICATIONS + data.REJECTED_APPLICATIONS
         for n in range(total):
             founded = datetime.date(2024, 1, 1) + datetime.timedelta(days=rng.randint(0, 1000))
-            row = self.details(800 + n, data.PERIOD_END, startup=True, section=sections[n])
+            row = self.details(800 + n, data.PLAN_END, startup=True, section=sections[n])
             fields = row["fields"]
             fields["founded_on"] = founded
             status = Application.Status.PENDING
@@ -613,7 +632,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Townships missing: {', '.join(sorted(missing))}; run `manage.py migrate` first."
             )
-        plan = Planner({code[6:]: t.name for code, t in self.townships.items()}).build()
+        plan = Planner(
+            {code[6:]: t.name for code, t in self.townships.items()}, timezone.localdate()
+        ).build()
 
         self._password = None
         self.created = dict.fromkeys(("users", "enterprises", "applications", "people"), 0)

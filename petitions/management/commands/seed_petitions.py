@@ -1,6 +1,6 @@
 """`manage.py seed_petitions` (after seed_members, seed_chambers and seed_events).
 
-Builds a year of petitions up to the members demo's fixed "now" (2026-11-20): the district
+Builds the year of petitions up to the moment the demo is loaded: the district
 government's departments, three handlers of the secretariat, about 300 petitions across every
 category and status with realistic timelines (first responses mostly within the day, replies
 mostly within the limit, some overdue, some reopened after an unsatisfied rating), the problems
@@ -9,8 +9,9 @@ suggestions and social-condition reports with their adoption chain (DOMAIN.md §
 forwarded to the national federation, 17 adopted).
 
 Timelines are written directly (no notices go out for a past that never happened); the summary
-fields and the tallies are derived from them exactly as the services would. Every choice comes
-from a fixed seed; once demo petitions exist, a second run changes nothing.
+fields and the tallies are derived from them exactly as the services would. Each timeline is in
+order and ends by now. Every choice comes from a fixed seed; once demo petitions exist, a second
+run changes nothing.
 """
 
 import datetime
@@ -21,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from members import demo_data as members_data
 from members.models import Enterprise
@@ -40,7 +42,6 @@ from petitions.states import FIRST_RESPONSE_ACTIONS, Action, Status
 
 User = get_user_model()
 TZ = ZoneInfo("Asia/Shanghai")
-NOW = datetime.datetime.combine(members_data.PERIOD_END, datetime.time(10, 0), tzinfo=TZ)
 SEED = 110119 + 4
 PETITIONS = 300
 
@@ -140,14 +141,14 @@ def weighted(rng, pairs):
 class Timeline:
     """A petition's events in order and the summary fields they imply."""
 
-    def __init__(self, petition, rng):
-        self.p, self.rng = petition, rng
+    def __init__(self, petition, rng, now):
+        self.p, self.rng, self.now = petition, rng, now
         self.events: list[PetitionEvent] = []
         self.at = petition.created_at
         self.status = Status.SUBMITTED
 
     def step(self, action, hours, *, actor, note="", visible=True, to=None, **details):
-        self.at = min(self.at + datetime.timedelta(hours=hours), NOW)
+        self.at = min(self.at + datetime.timedelta(hours=hours), self.now)
         to = to or self.status
         self.events.append(
             PetitionEvent(
@@ -195,6 +196,7 @@ class Command(BaseCommand):
             self.stderr.write("No demo member enterprises: run seed_members first.")
             return
         rng = random.Random(SEED)
+        self.now = timezone.localtime().replace(microsecond=0)
         with transaction.atomic():
             departments = self.departments()
             handlers = self.handlers()
@@ -260,7 +262,7 @@ class Command(BaseCommand):
 
     def play(self, rng, petition, final, *, departments, handlers, earlier) -> Timeline:
         """Walk the petition from submitted towards `final`, as staff would have."""
-        t = Timeline(petition, rng)
+        t = Timeline(petition, rng, self.now)
         staff = rng.choice(handlers)
         if final == Status.SUBMITTED:
             return t
@@ -391,10 +393,17 @@ class Command(BaseCommand):
             t.step(Action.CLOSE, rng.uniform(2, 48), actor=staff, to=Status.CLOSED, note="办结。")
         return t
 
-    def save(self, timelines):
-        for t in timelines:
-            t.p.save()
-        PetitionEvent.objects.bulk_create([e for t in timelines for e in t.events])
+    @staticmethod
+    def save(timelines):
+        """The petitions in a few statements, each with its history and its timeline."""
+        petitions = [t.p for t in timelines]
+        # Those merged into another petition after it: a merged petition needs its target.
+        for merged in (False, True):
+            Petition.objects.bulk_create(
+                [p for p in petitions if (p.merged_into is not None) == merged], batch_size=500
+            )
+        Petition.history.bulk_history_create(petitions, batch_size=500)
+        PetitionEvent.objects.bulk_create([e for t in timelines for e in t.events], batch_size=1000)
 
     def petitions(self, rng, enterprises, departments, handlers) -> int:
         self.calendar = deadlines.current_calendar()
@@ -404,15 +413,30 @@ class Command(BaseCommand):
             .values_list("enterprise_id", "id")
         )
         filers = {u.pk: u for u in User.objects.filter(pk__in=users.values())}
-        start = NOW - datetime.timedelta(days=365)
+        now = self.now
+        start = now - datetime.timedelta(days=365)
+        month_began = now.replace(day=1, hour=0, minute=0, second=0)
+        # The demo member's enterprise has a petition in handling and one waiting for its rating.
+        member = User.objects.filter(email__iexact=f"member@{members_data.DEMO_DOMAIN}").first()
+        own = {}
+        if member is not None and member.enterprise in enterprises:
+            own = {
+                PETITIONS - 4: (member.enterprise, Status.IN_PROGRESS),
+                PETITIONS - 5: (member.enterprise, Status.REPLIED),
+            }
         counters: dict[int, int] = {}
         timelines, earlier = [], []
         for i in range(PETITIONS):
             filed_at = start + datetime.timedelta(seconds=rng.uniform(0, 365 * 86400 - 3600))
-            filed_at = filed_at.replace(hour=rng.randint(8, 17), microsecond=0)
+            filed_at = filed_at.astimezone(TZ).replace(hour=rng.randint(8, 17), microsecond=0)
             if i >= PETITIONS - 60:  # the last weeks: still being handled
-                filed_at = NOW - datetime.timedelta(hours=rng.uniform(1, 24 * 20))
+                filed_at = now - datetime.timedelta(hours=rng.uniform(1, 24 * 20))
+            filed_at = min(filed_at, now - datetime.timedelta(hours=1))
+            if i >= PETITIONS - 3:  # filed since the month began: the executive chair sees them
+                filed_at = month_began + (now - month_began) * rng.uniform(0.1, 0.9)
+            filed_at = filed_at.replace(microsecond=0)
             enterprise = rng.choice(enterprises)
+            enterprise, final = own.get(i, (enterprise, None))
             filer = filers.get(users.get(enterprise.pk)) or handlers[0]
             year = filed_at.year
             counters[year] = counters.get(year, 0) + 1
@@ -438,9 +462,8 @@ class Command(BaseCommand):
                 calendar=self.calendar,
                 number=f"YQ-{year}-{counters[year]:06d}",
             )
-            recent = NOW - filed_at < datetime.timedelta(days=20)
-            final = weighted(rng, RECENT_STATUSES if recent else OLD_STATUSES)
-            petition.save()
+            recent = self.now - filed_at < datetime.timedelta(days=20)
+            final = final or weighted(rng, RECENT_STATUSES if recent else OLD_STATUSES)
             timeline = self.play(
                 rng, petition, final, departments=departments, handlers=handlers, earlier=earlier
             )
@@ -477,7 +500,7 @@ class Command(BaseCommand):
         timelines = []
         for problem in problems:
             event = problem.event
-            filed_at = min(event.ends_at, NOW)
+            filed_at = min(event.ends_at, self.now)
             year = filed_at.year
             self.counters[year] = self.counters.get(year, 0) + 1
             channel = (
@@ -498,8 +521,7 @@ class Command(BaseCommand):
             )
             petition.title = problem.text[:50].split("。")[0] or petition.title
             petition.description = problem.text
-            petition.save()
-            recent = NOW - filed_at < datetime.timedelta(days=20)
+            recent = self.now - filed_at < datetime.timedelta(days=20)
             final = weighted(rng, RECENT_STATUSES if recent else OLD_STATUSES)
             if final in (Status.MERGED, Status.DECLINED):
                 final = Status.CLOSED
@@ -536,10 +558,11 @@ class Command(BaseCommand):
             "关于支持葡萄酒产业品牌建设的建议",
             "关于加强企业用工保障的建议",
         ]
-        year_start = datetime.datetime(2026, 1, 5, 9, tzinfo=TZ)
         rows = []
         for i in range(110):
-            created = year_start + datetime.timedelta(days=rng.uniform(0, 300))
+            # Within the last year, early enough that sending, forwarding, adoption and the
+            # leader's instruction (two months at most) all lie before today.
+            created = self.now - datetime.timedelta(days=65 + rng.uniform(0, 290))
             s = Suggestion(
                 kind=Suggestion.Kind.REPORT if i % 3 else Suggestion.Kind.SUGGESTION,
                 title=f"{rng.choice(topics)}（{i + 1}）",
