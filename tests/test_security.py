@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tests.factories import UserFactory
+from ylqgsl.lockout import client_ip_address
 
 pytestmark = pytest.mark.django_db
 BASE_DIR = Path(settings.BASE_DIR)
@@ -47,6 +48,104 @@ def test_lockout_looks_the_same_for_unknown_accounts(client, settings):
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         login(client, "nobody@ylqgsl.test")
     assert login(client, "nobody@ylqgsl.test").status_code == 429
+
+
+PROXY = "10.0.0.2"  # the HTTPS proxy's address, as gunicorn sees every request
+OWNER = "198.51.100.7"
+ATTACKER = "203.0.113.9"
+
+
+def login_via_proxy(client, email, forwarded_for, password="wrong password"):
+    """A log-in passed on by the proxy, which appends the client's address to the header."""
+    return client.post(
+        reverse("login"),
+        {"username": email, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+
+def test_behind_the_proxy_a_stranger_cannot_lock_the_owner_out(
+    client, user_a, settings, behind_proxy
+):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        login_via_proxy(client, "a@ylqgsl.test", ATTACKER)
+    assert login_via_proxy(client, "a@ylqgsl.test", ATTACKER).status_code == 429
+    response = login_via_proxy(client, "a@ylqgsl.test", OWNER, "correct horse battery")
+    assert response.status_code == 302
+
+
+def test_behind_the_proxy_forged_forwarded_entries_do_not_escape_the_lock(
+    client, user_a, settings, behind_proxy
+):
+    # The client writes its own X-Forwarded-For; the proxy appends the address it saw.
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        login_via_proxy(client, "a@ylqgsl.test", f"192.0.2.{attempt}, {ATTACKER}")
+    response = login_via_proxy(
+        client, "a@ylqgsl.test", f"192.0.2.99, {ATTACKER}", "correct horse battery"
+    )
+    assert response.status_code == 429
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, user_a, settings):
+    assert settings.TRUSTED_PROXY_COUNT == 0
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        login_via_proxy(client, "a@ylqgsl.test", f"192.0.2.{attempt}")
+    response = login_via_proxy(client, "a@ylqgsl.test", "192.0.2.99", "correct horse battery")
+    assert response.status_code == 429
+
+
+def test_one_password_sprayed_over_many_accounts_is_limited_per_address(
+    client, user_a, settings, behind_proxy
+):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+    for number in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+        response = login_via_proxy(client, f"member{number}@ylqgsl.test", ATTACKER)
+        assert response.status_code == 200
+    login_via_proxy(client, "member-last@ylqgsl.test", ATTACKER)
+    # Each account failed once only, yet this address may try no account any more.
+    blocked = login_via_proxy(client, "a@ylqgsl.test", ATTACKER, "correct horse battery")
+    assert blocked.status_code == 429
+    # The same accounts from another address are not affected.
+    response = login_via_proxy(client, "a@ylqgsl.test", OWNER, "correct horse battery")
+    assert response.status_code == 302
+
+
+def test_logging_in_to_ones_own_account_does_not_clear_sprayed_failures(
+    client, user_a, settings, behind_proxy
+):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+    for number in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+        login_via_proxy(client, f"member{number}@ylqgsl.test", ATTACKER)
+    own = login_via_proxy(client, "a@ylqgsl.test", ATTACKER, "correct horse battery")
+    assert own.status_code == 302
+    client.logout()
+    login_via_proxy(client, "member-last@ylqgsl.test", ATTACKER)
+    assert login_via_proxy(client, "member-next@ylqgsl.test", ATTACKER).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded_for", "expected"),
+    [
+        (0, "203.0.113.9", PROXY),
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "192.0.2.1, 203.0.113.9", "203.0.113.9"),
+        (2, "192.0.2.1, 203.0.113.9, 10.0.0.1", "203.0.113.9"),
+        (2, "203.0.113.9", PROXY),  # came past one proxy only
+        (1, "not an address", PROXY),
+        (1, "", PROXY),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_client_address_behind_trusted_proxies(rf, settings, count, forwarded_for, expected):
+    settings.TRUSTED_PROXY_COUNT = count
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+    assert client_ip_address(request) == expected
 
 
 def test_password_reset_does_not_tell_whether_the_account_exists(client, user_a):

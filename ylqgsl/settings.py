@@ -185,10 +185,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# django-axes: lock an account+address pair out after repeated failures.
+# django-axes: lock an account+address pair out after repeated failures, and an address
+# after repeated failures over any accounts (ylqgsl/lockout.py). The address is the client's
+# as seen by the outermost of TRUSTED_PROXY_COUNT reverse proxies (0: the connecting address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "ylqgsl.lockout.client_ip_address"
+AXES_HANDLER = "ylqgsl.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The order matters to LockoutHandler: the pair first, then the address alone.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 # Django's login form sends the e-mail address in a field named "username".
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
