@@ -114,7 +114,7 @@ def main() -> None:
     ensure_database()
     call_command("migrate", verbosity=0)
     clean_up()
-    User.objects.create_user(email=f"taken@{EMAIL_DOMAIN}", password="Some-Other-Pass-2026")
+    User.objects.create_user(email=f"taken@{EMAIL_DOMAIN}", password="Some-Other-Pass-2026")  # noqa: S106
     print(f"Hasher: {get_hasher().algorithm} ({settings.PASSWORD_HASHERS[0]})")
     client = Client()
     # One of each first, unmeasured: imports, template loading, connections.

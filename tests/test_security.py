@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tests.factories import UserFactory
+from ylqgsl.checks import proxy_count_behind_proxy
 from ylqgsl.lockout import client_ip_address
 
 pytestmark = pytest.mark.django_db
@@ -253,6 +254,14 @@ def test_check_deploy_is_clean_with_the_readmes_production_environment():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_behind_a_proxy_that_is_not_trusted(settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert [w.id for w in proxy_count_behind_proxy(None)] == ["ylqgsl.W001"]
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert proxy_count_behind_proxy(None) == []
 
 
 def test_production_refuses_to_start_without_a_secret_key():
