@@ -1,8 +1,10 @@
 """Invitations: choosing invitees, personal links bound to one invitee and one event, answers."""
 
 import html
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -313,3 +315,15 @@ def test_accepting_again_after_check_in_is_refused_too(accepted, staff):
         services.respond_to_invitation(invitation=accepted, accept=True, attendees=5)
     accepted.refresh_from_db()
     assert accepted.attendees == 2 and accepted.registration.seats == 2
+
+
+def test_migration_accepts_invitations_declined_after_check_in(accepted, staff, meeting):
+    migration = importlib.import_module("events.migrations.0005_invitation_checked_in_accepted")
+    services.check_in(registration=accepted.registration, actor=staff)
+    Invitation.objects.filter(pk=accepted.pk).update(response="declined")  # as main once wrote
+    declined = InvitationFactory(event=meeting, response="declined")
+    migration.accept_checked_in(django_apps, None)
+    accepted.refresh_from_db()
+    declined.refresh_from_db()
+    assert accepted.response == "accepted"
+    assert declined.response == "declined"
