@@ -5,7 +5,8 @@
 - Events open to members: logged-in member users, the federation's and chambers' leaders, staff.
 - Invitation-only events: staff and the invitees (an invited account, or the users of an
   invited enterprise). A named guest without an account reaches the event only through the
-  personal link (`get_invitation`).
+  personal link (`get_invitation`), which works signed out and for the invitee's own
+  accounts, never for another signed-in user.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -59,11 +60,13 @@ def can_register(user, event: Event) -> bool:
     return True
 
 
-def get_invitation(public_id, token) -> Invitation:
+def get_invitation(user, public_id, token) -> Invitation:
     """The invitation behind a personal link: the token and the event must both match.
 
     The link is the invitee's credential, so no login is asked; a token of one event used with
-    another event's address finds nothing.
+    another event's address finds nothing. Someone signed in is known, though: a link that
+    reached another enterprise's user (forwarded, or left on a shared computer) is a 404 to
+    them, so they neither read nor change the invitee's answer.
     """
     invitation = (
         Invitation.objects.select_related("event__organizer", "enterprise", "user")
@@ -71,9 +74,25 @@ def get_invitation(public_id, token) -> Invitation:
         .exclude(event__status=Event.Status.DRAFT)
         .first()
     )
-    if invitation is None:
+    if invitation is None or not may_use_invitation_link(user, invitation):
         raise Http404
     return invitation
+
+
+def may_use_invitation_link(user, invitation: Invitation) -> bool:
+    """Anyone not signed in (the token decides), staff, and the invitee's own accounts.
+
+    A named guest's own account, if they have one, is the one with the guest's address.
+    """
+    if not user.is_authenticated or user.is_staff:
+        return True
+    if invitation.user_id == user.pk:
+        return True
+    if invitation.enterprise_id is not None:
+        return invitation.enterprise_id == user.enterprise_id
+    if invitation.user_id is None:
+        return bool(invitation.guest_email) and invitation.guest_email.lower() == user.email.lower()
+    return False
 
 
 def get_registration(user, public_id) -> Registration:

@@ -423,7 +423,8 @@ def respond_to_invitation(*, invitation: Invitation, accept: bool, attendees: in
 
     Accepting books the seats as a confirmed registration with its own check-in code; staff
     chose the invitees, so an invitation-only meeting's capacity does not turn anyone away.
-    Answering again changes the answer.
+    Answering again changes the answer, until the invitee has checked in: then they came,
+    and the answer stays "accepted" with the registration it checked in with.
     """
     if not 1 <= attendees <= Invitation.MAX_ATTENDEES:
         raise TransitionError(_("Between 1 and 10 people can come."))
@@ -432,6 +433,10 @@ def respond_to_invitation(*, invitation: Invitation, accept: bool, attendees: in
         invitation = Invitation.objects.select_related("user", "enterprise").get(pk=invitation.pk)
         if event.status != Event.Status.PUBLISHED or event.starts_at <= timezone.now():
             raise TransitionError(_("This invitation can no longer be answered."))
+        if Registration.objects.filter(invitation=invitation, checked_in_at__isnull=False).exists():
+            raise TransitionError(
+                _("You have already checked in at this event: the answer can no longer change.")
+            )
         invitation.response = (
             Invitation.Response.ACCEPTED if accept else Invitation.Response.DECLINED
         )

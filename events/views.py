@@ -361,7 +361,7 @@ def export(request, public_id):
 
 
 def invitation(request, public_id, token):
-    invitation = access.get_invitation(public_id, token)
+    invitation = access.get_invitation(request.user, public_id, token)
     initial = {"answer": "accept", "attendees": invitation.attendees}
     form = RespondForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -389,7 +389,7 @@ def invitation(request, public_id, token):
 
 
 def invitation_card(request, public_id, token):
-    invitation = access.get_invitation(public_id, token)
+    invitation = access.get_invitation(request.user, public_id, token)
     return render(
         request, "events/card.html", {"invitation": invitation, "event": invitation.event}
     )
@@ -397,7 +397,7 @@ def invitation_card(request, public_id, token):
 
 def invitation_qr(request, public_id, token):
     """The check-in code of an accepted invitation, for invitees without an account."""
-    invitation = access.get_invitation(public_id, token)
+    invitation = access.get_invitation(request.user, public_id, token)
     registration = Registration.objects.filter(
         invitation=invitation, status=Registration.Status.CONFIRMED
     ).first()

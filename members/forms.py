@@ -10,7 +10,14 @@ from core.submissions import OncePerForm
 from .choices import INDUSTRY_DIVISIONS
 from .models import Application, Enterprise
 from .services import credit_code_taken
-from .uploads import PDF_AND_IMAGES, max_megabytes, upload_problem
+from .uploads import (
+    PDF_AND_IMAGES,
+    max_megabytes,
+    max_megapixels,
+    max_unzipped_megabytes,
+    upload_problem,
+    zip_problem,
+)
 from .validators import (
     credit_code_checksum_ok,
     credit_code_format_ok,
@@ -32,6 +39,11 @@ def clean_upload(upload):
         "file_type": _("Upload a PDF, JPEG or PNG file."),
         "file_size": _("The file is too large: at most %(mb)d MB.") % {"mb": max_megabytes()},
         "file_content": _("The file's content is not a PDF, JPEG or PNG image."),
+        "image_pixels": _(
+            "The image has too many pixels: at most %(megapixels)d million. "
+            "Scan or photograph it at a lower resolution."
+        )
+        % {"megapixels": max_megapixels()},
     }
     if problem:
         raise ValidationError(messages[problem], code=problem)
@@ -291,4 +303,13 @@ class ImportForm(forms.Form):
         if upload.read(4) != b"PK\x03\x04":
             raise ValidationError(_("This file is not an Excel workbook."))
         upload.seek(0)
+        problem = zip_problem(upload)
+        if problem == "zip_size":
+            raise ValidationError(
+                _("The workbook unpacks to more than %(mb)d MB or is implausibly compressed.")
+                % {"mb": max_unzipped_megabytes()},
+                code=problem,
+            )
+        if problem:
+            raise ValidationError(_("This file is not an Excel workbook."), code=problem)
         return upload

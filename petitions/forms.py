@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.submissions import OncePerForm
 from members.models import Enterprise
-from members.uploads import max_megabytes, upload_problem
+from members.uploads import (
+    max_megabytes,
+    max_megapixels,
+    max_unzipped_megabytes,
+    upload_problem,
+)
 
 from .models import Category, Channel, Department, Petition, Rating, Suggestion, Urgency
 from .states import Status
@@ -29,6 +34,16 @@ def clean_attachment(upload):
         "file_size": _("%(name)s is too large: at most %(mb)d MB a file.")
         % {"name": name, "mb": max_megabytes()},
         "file_content": _("%(name)s: the content does not match the file type.") % {"name": name},
+        "image_pixels": _(
+            "%(name)s has too many pixels: at most %(megapixels)d million. "
+            "Scan or photograph it at a lower resolution."
+        )
+        % {"name": name, "megapixels": max_megapixels()},
+        "zip_size": _(
+            "%(name)s unpacks to more than %(mb)d MB or is implausibly compressed; "
+            "save it again, or attach it as a PDF."
+        )
+        % {"name": name, "mb": max_unzipped_megabytes()},
     }
     if problem:
         raise ValidationError(messages[problem], code=problem)

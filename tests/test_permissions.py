@@ -47,6 +47,7 @@ STAFF_ACTION = row(302, 403, 403, 403, 403, 405)
 ROSTER = row(302, 403, 403, 403, 200, 200)
 LOGGED_IN_ACTION = row(302, 405, 405, 405, 405, 405)
 OWN = row(302, 404, 200, 404, 404, 200)  # enterprise A's own
+INVITEE_LINK = row(200, 404, 200, 404, 404, 200)
 ROSTER_ACTION = row(302, 403, 403, 403, 405, 405)
 
 MATRIX = {
@@ -110,9 +111,11 @@ MATRIX = {
     "events:checkin": STAFF_ONLY,
     "events:walk_in": STAFF_ACTION,
     "events:record": STAFF_ONLY,
-    "events:invitation": EVERYONE,  # the token in the link is the key
-    "events:invitation_card": EVERYONE,
-    "events:invitation_qr": EVERYONE,
+    # Enterprise A's personal link: the token is the key when signed out; signed in, only
+    # the invitee's own users (and staff) may use it.
+    "events:invitation": INVITEE_LINK,
+    "events:invitation_card": INVITEE_LINK,
+    "events:invitation_qr": INVITEE_LINK,
     "petitions:list": row(302, 403, 200, 200, 403, 200),
     "petitions:new": row(302, 403, 200, 200, 403, 302),  # staff go to record_new
     "petitions:record_new": STAFF_ONLY,

@@ -1,6 +1,8 @@
 """Log-in, lock-out, enumeration and the security headers."""
 
 import os
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tests.factories import UserFactory
+from ylqgsl.checks import proxy_count_behind_proxy
+from ylqgsl.lockout import client_ip_address
 
 pytestmark = pytest.mark.django_db
 BASE_DIR = Path(settings.BASE_DIR)
@@ -45,6 +49,104 @@ def test_lockout_looks_the_same_for_unknown_accounts(client, settings):
     for _attempt in range(settings.AXES_FAILURE_LIMIT):
         login(client, "nobody@ylqgsl.test")
     assert login(client, "nobody@ylqgsl.test").status_code == 429
+
+
+PROXY = "10.0.0.2"  # the HTTPS proxy's address, as gunicorn sees every request
+OWNER = "198.51.100.7"
+ATTACKER = "203.0.113.9"
+
+
+def login_via_proxy(client, email, forwarded_for, password="wrong password"):
+    """A log-in passed on by the proxy, which appends the client's address to the header."""
+    return client.post(
+        reverse("login"),
+        {"username": email, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+
+def test_behind_the_proxy_a_stranger_cannot_lock_the_owner_out(
+    client, user_a, settings, behind_proxy
+):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        login_via_proxy(client, "a@ylqgsl.test", ATTACKER)
+    assert login_via_proxy(client, "a@ylqgsl.test", ATTACKER).status_code == 429
+    response = login_via_proxy(client, "a@ylqgsl.test", OWNER, "correct horse battery")
+    assert response.status_code == 302
+
+
+def test_behind_the_proxy_forged_forwarded_entries_do_not_escape_the_lock(
+    client, user_a, settings, behind_proxy
+):
+    # The client writes its own X-Forwarded-For; the proxy appends the address it saw.
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        login_via_proxy(client, "a@ylqgsl.test", f"192.0.2.{attempt}, {ATTACKER}")
+    response = login_via_proxy(
+        client, "a@ylqgsl.test", f"192.0.2.99, {ATTACKER}", "correct horse battery"
+    )
+    assert response.status_code == 429
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, user_a, settings):
+    assert settings.TRUSTED_PROXY_COUNT == 0
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        login_via_proxy(client, "a@ylqgsl.test", f"192.0.2.{attempt}")
+    response = login_via_proxy(client, "a@ylqgsl.test", "192.0.2.99", "correct horse battery")
+    assert response.status_code == 429
+
+
+def test_one_password_sprayed_over_many_accounts_is_limited_per_address(
+    client, user_a, settings, behind_proxy
+):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+    for number in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+        response = login_via_proxy(client, f"member{number}@ylqgsl.test", ATTACKER)
+        assert response.status_code == 200
+    login_via_proxy(client, "member-last@ylqgsl.test", ATTACKER)
+    # Each account failed once only, yet this address may try no account any more.
+    blocked = login_via_proxy(client, "a@ylqgsl.test", ATTACKER, "correct horse battery")
+    assert blocked.status_code == 429
+    # The same accounts from another address are not affected.
+    response = login_via_proxy(client, "a@ylqgsl.test", OWNER, "correct horse battery")
+    assert response.status_code == 302
+
+
+def test_logging_in_to_ones_own_account_does_not_clear_sprayed_failures(
+    client, user_a, settings, behind_proxy
+):
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+    for number in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+        login_via_proxy(client, f"member{number}@ylqgsl.test", ATTACKER)
+    own = login_via_proxy(client, "a@ylqgsl.test", ATTACKER, "correct horse battery")
+    assert own.status_code == 302
+    client.logout()
+    login_via_proxy(client, "member-last@ylqgsl.test", ATTACKER)
+    assert login_via_proxy(client, "member-next@ylqgsl.test", ATTACKER).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("count", "forwarded_for", "expected"),
+    [
+        (0, "203.0.113.9", PROXY),
+        (1, "203.0.113.9", "203.0.113.9"),
+        (1, "192.0.2.1, 203.0.113.9", "203.0.113.9"),
+        (2, "192.0.2.1, 203.0.113.9, 10.0.0.1", "203.0.113.9"),
+        (2, "203.0.113.9", PROXY),  # came past one proxy only
+        (1, "not an address", PROXY),
+        (1, "", PROXY),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_client_address_behind_trusted_proxies(rf, settings, count, forwarded_for, expected):
+    settings.TRUSTED_PROXY_COUNT = count
+    request = rf.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+    assert client_ip_address(request) == expected
 
 
 def test_password_reset_does_not_tell_whether_the_account_exists(client, user_a):
@@ -122,16 +224,44 @@ def production_env(**extra):
     return env
 
 
-def test_check_deploy_is_clean_with_production_settings():
+def readme_production_env() -> dict[str, str]:
+    """The variables the README's Production block exports, its `...` placeholders filled."""
+    readme = (BASE_DIR / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"^export (.*?)(?<!\\)$", readme, re.MULTILINE | re.DOTALL).group(1)
+    words = shlex.split(block.replace("\\\n", " "))
+    variables = dict(word.split("=", 1) for word in words)
+    variables["SECRET_KEY"] = "x7#Kq!v9Lm2@Rt5$Wz8^Yb3&Np6*Dc4(Hf1)Gj0-Sa+Ue_Io=Pl;Mk:Nj<Bh>Vg?"
+    return {key: value.replace("...", "secret") for key, value in variables.items()}
+
+
+def test_readme_production_block_is_parsed_whole():
+    variables = readme_production_env()
+    assert variables["DEBUG"] == "false"
+    assert variables["SECURE_HSTS_SECONDS"] == "31536000"
+    assert "..." not in "".join(variables.values())
+
+
+def test_check_deploy_is_clean_with_the_readmes_production_environment():
+    # Only the README's variables (and what finds the interpreter): nothing from this shell.
+    env = {"PATH": os.environ["PATH"], **readme_production_env()}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
-        env=production_env(),
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_warns_behind_a_proxy_that_is_not_trusted(settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert [w.id for w in proxy_count_behind_proxy(None)] == ["ylqgsl.W001"]
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert proxy_count_behind_proxy(None) == []
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -1,7 +1,13 @@
 """Invitations: choosing invitees, personal links bound to one invitee and one event, answers."""
 
+import html
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from chambers.models import Affiliation, Organization
 from events import services
@@ -236,3 +242,101 @@ def test_invitee_who_had_registered_keeps_one_booking(staff, user_a):
     registered.refresh_from_db()
     assert event.registrations.count() == 1
     assert (registered.invitation, registered.seats) == (invitation, 3)
+
+
+def invitation_urls(invitation):
+    page = invitation_url(invitation)
+    return [page, page + "card/", page + "qr.svg"]
+
+
+@pytest.fixture
+def accepted(staff, meeting, user_a):
+    """Enterprise A's invitation, accepted for two by its own user."""
+    invitation = services.invite(event=meeting, actor=staff, enterprises=[user_a.enterprise])[0]
+    services.respond_to_invitation(invitation=invitation, accept=True, attendees=2)
+    return invitation
+
+
+def test_another_enterprises_user_cannot_open_or_answer_the_link(accepted, user_b):
+    other = client_for(user_b)
+    assert [other.get(url).status_code for url in invitation_urls(accepted)] == [404] * 3
+    response = other.post(invitation_url(accepted), {"answer": "decline", "attendees": 1})
+    assert response.status_code == 404
+    accepted.refresh_from_db()
+    assert (accepted.response, accepted.attendees) == ("accepted", 2)
+    assert accepted.registration.status == "confirmed"
+
+
+@pytest.mark.parametrize("who", ["applicant", "outsider", "leader"])
+def test_signed_in_users_who_are_not_the_invitee_get_404(accepted, request, who):
+    other = client_for(request.getfixturevalue(who))
+    assert [other.get(url).status_code for url in invitation_urls(accepted)] == [404] * 3
+
+
+def test_the_invitees_users_signed_in_or_not_and_staff_keep_the_link(
+    accepted, user_a, staff, enterprise_a
+):
+    colleague = UserFactory(email="a2@ylqgsl.test", enterprise=enterprise_a)
+    for user in (None, user_a, colleague, staff):
+        statuses = [client_for(user).get(url).status_code for url in invitation_urls(accepted)]
+        assert statuses == [200] * 3, user
+    response = client_for(colleague).post(
+        invitation_url(accepted), {"answer": "accept", "attendees": 4}
+    )
+    assert response.status_code == 302
+    accepted.refresh_from_db()
+    assert accepted.attendees == 4
+
+
+def test_a_guests_link_works_signed_out_and_for_the_guests_own_account(meeting, user_a):
+    guest = InvitationFactory(event=meeting, guest_email="Guest@Example.cn")
+    own_account = UserFactory(email="guest@example.cn")
+    assert client_for(None).get(invitation_url(guest)).status_code == 200
+    assert client_for(own_account).get(invitation_url(guest)).status_code == 200
+    assert client_for(user_a).get(invitation_url(guest)).status_code == 404
+
+
+def test_a_leaders_personal_link_is_theirs_alone(staff, meeting, leader, user_a):
+    invitation = services.invite(event=meeting, actor=staff, users=[leader])[0]
+    assert client_for(leader).get(invitation_url(invitation)).status_code == 200
+    assert client_for(user_a).get(invitation_url(invitation)).status_code == 404
+
+
+def test_declining_after_check_in_is_refused_and_the_page_agrees(accepted, staff):
+    services.check_in(registration=accepted.registration, actor=staff)
+    with translation.override("zh-hans"):
+        response = client_for(None).post(
+            invitation_url(accepted), {"answer": "decline", "attendees": 1}
+        )
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert _("You have already checked in at this event: the answer can no longer change.") in (
+            html.unescape(page)
+        )
+        assert _("Declined") not in page
+    accepted.refresh_from_db()
+    assert accepted.response == "accepted"
+    registration = accepted.registration
+    assert registration.status == "confirmed" and registration.checked_in_at is not None
+    shown = client_for(None).get(invitation_url(accepted)).content.decode()
+    assert 'id="checked-in"' in shown and 'id="respond-form"' not in shown
+
+
+def test_accepting_again_after_check_in_is_refused_too(accepted, staff):
+    services.check_in(registration=accepted.registration, actor=staff)
+    with pytest.raises(services.TransitionError):
+        services.respond_to_invitation(invitation=accepted, accept=True, attendees=5)
+    accepted.refresh_from_db()
+    assert accepted.attendees == 2 and accepted.registration.seats == 2
+
+
+def test_migration_accepts_invitations_declined_after_check_in(accepted, staff, meeting):
+    migration = importlib.import_module("events.migrations.0005_invitation_checked_in_accepted")
+    services.check_in(registration=accepted.registration, actor=staff)
+    Invitation.objects.filter(pk=accepted.pk).update(response="declined")  # as main once wrote
+    declined = InvitationFactory(event=meeting, response="declined")
+    migration.accept_checked_in(django_apps, None)
+    accepted.refresh_from_db()
+    declined.refresh_from_db()
+    assert accepted.response == "accepted"
+    assert declined.response == "declined"

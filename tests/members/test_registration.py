@@ -1,4 +1,7 @@
+from unittest import mock
+
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -144,6 +147,35 @@ def test_existing_email_in_other_case_is_not_a_new_account(client):
     UserFactory(email="liu@example.com")
     post(client, form_data(**{"account-email": "LIU@Example.com"}))
     assert User.objects.count() == 1
+
+
+def register_counting_hashes(client, data):
+    """Register, counting the passwords hashed (the work that took ~300 ms with PBKDF2)."""
+    encode = MD5PasswordHasher.encode
+    with mock.patch.object(MD5PasswordHasher, "encode", autospec=True, side_effect=encode) as spy:
+        response = post(client, data)
+    return response, spy.call_count
+
+
+def test_existing_and_new_addresses_cost_the_same_and_answer_the_same(
+    client, django_capture_on_commit_callbacks
+):
+    UserFactory(email="taken@example.com")
+    with django_capture_on_commit_callbacks() as taken_callbacks:
+        taken, taken_hashes = register_counting_hashes(
+            client, form_data(**{"account-email": "Taken@Example.com"})
+        )
+    with django_capture_on_commit_callbacks() as new_callbacks:
+        new, new_hashes = register_counting_hashes(
+            client, form_data(**{"account-email": "new@example.com"})
+        )
+    assert taken_hashes == new_hashes == 1
+    assert (taken.status_code, taken.url) == (new.status_code, new.url)
+    # Either way the e-mail leaves only once the transaction commits, not during the request.
+    assert taken_callbacks and new_callbacks
+    assert mail.outbox == []
+    user = User.objects.get(email="new@example.com")
+    assert user.check_password("Yanqing-Snow-2026")
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from petitions.metrics import SUMMARY_FIELDS, summary_from_timeline
 from petitions.models import DeadlineRule, Holiday, Petition, PetitionEvent
 from tests.conftest import client_for
 from tests.petitions.conftest import PDF, at
+from tests.uploads import workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +231,7 @@ def test_enterprise_files_with_attachments(client_a, user_a):
             "urgency": "normal",
             "title": "工程款被拖欠",
             "description": "区内某单位拖欠工程款120万元。",
-            "attachments": [upload("合同.pdf", PDF), upload("欠款.xlsx", b"PK\x03\x04rest")],
+            "attachments": [upload("合同.pdf", PDF), upload("欠款.xlsx", workbook())],
         },
     )
     assert response.status_code == 302

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "ylqgsl"
+
+    def ready(self):
+        from . import checks  # noqa: F401 — registers the portal's system checks
