@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.models import Enterprise, Township
+from members.models import Enterprise, Township, served_townships
 
 # Addresses under /chambers/ that pages use, so no organisation may take them as its slug.
 RESERVED_SLUGS = {"structure", "new", "export"}
@@ -71,6 +71,7 @@ class Organization(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        limit_choices_to=served_townships,
         help_text=_("For a township or street chamber."),
     )
     home_region = models.CharField(

@@ -105,9 +105,6 @@ class ApplicationForm(EnterpriseDetailsMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.checksum_ok = True
-        self.fields["township"].queryset = self.fields["township"].queryset.filter(
-            district_code="110119"
-        )
 
     def clean_credit_code(self):
         code = normalize_credit_code(self.cleaned_data["credit_code"])

@@ -102,6 +102,21 @@ class User(AbstractUser):
         return self.enterprise_id is not None and self.enterprise.status == Enterprise.Status.MEMBER
 
 
+# The district whose federation runs the portal (Yanqing, DOMAIN.md §2). The table also holds
+# another district's streets; an enterprise of the federation lies in one of this district's.
+SERVED_DISTRICT = "110119"
+
+
+def served_townships() -> models.Q:
+    """The one rule for every list of townships an enterprise may lie in (forms, admin, filters)."""
+    return models.Q(district_code=SERVED_DISTRICT)
+
+
+class TownshipQuerySet(models.QuerySet):
+    def served(self):
+        return self.filter(served_townships())
+
+
 class Township(models.Model):
     """A street (街道), town (镇) or township (乡) of a district, by its GB/T 2260-style code."""
 
@@ -115,6 +130,8 @@ class Township(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     district_code = models.CharField(_("district code"), max_length=6)
     district_name = models.CharField(_("district"), max_length=30)
+
+    objects = TownshipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("township or street")
@@ -154,7 +171,10 @@ class EnterpriseDetails(models.Model):
         _("legal form"), max_length=15, choices=LegalForm.choices, blank=True
     )
     township = models.ForeignKey(
-        Township, verbose_name=_("township or street"), on_delete=models.PROTECT
+        Township,
+        verbose_name=_("township or street"),
+        on_delete=models.PROTECT,
+        limit_choices_to=served_townships,
     )
     address = models.CharField(_("address"), max_length=200)
     founded_on = models.DateField(_("date founded"), null=True, blank=True)
