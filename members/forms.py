@@ -12,7 +12,6 @@ from .uploads import PDF_AND_IMAGES, max_megabytes, upload_problem
 from .validators import (
     credit_code_checksum_ok,
     credit_code_format_ok,
-    normalize_credit_code,
     normalize_landline,
     normalize_mobile,
     validate_mobile,
@@ -107,9 +106,7 @@ class ApplicationForm(EnterpriseDetailsMixin, forms.ModelForm):
         self.checksum_ok = True
 
     def clean_credit_code(self):
-        code = normalize_credit_code(self.cleaned_data["credit_code"])
-        if not credit_code_format_ok(code):
-            return code  # the model validator explains what is wrong
+        code = self.cleaned_data["credit_code"]  # normalised and 18 valid characters
         taken = credit_code_taken(code)
         if taken == "member":
             raise ValidationError(
@@ -247,7 +244,7 @@ class StaffEnterpriseForm(ProfileForm):
         }
 
     def clean_credit_code(self):
-        code = normalize_credit_code(self.cleaned_data["credit_code"])
+        code = self.cleaned_data["credit_code"]
         clash = Enterprise.objects.filter(credit_code=code).exclude(pk=self.instance.pk)
         if clash.exists():
             raise ValidationError(_("Another member already has this credit code."))

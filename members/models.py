@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .choices import Industry, LegalForm, Ownership, PartyOrganisation, SizeClass
+from .credit_code import CreditCodeField
 from .fields import EncryptedCharField
 from .pinyin import name_pinyin
 from .storage import private_storage
@@ -151,7 +152,7 @@ class EnterpriseDetails(models.Model):
     """What an enterprise states about itself: shared by the application and the member record."""
 
     name = models.CharField(_("enterprise name"), max_length=100)
-    credit_code = models.CharField(
+    credit_code = CreditCodeField(
         _("unified social credit code"),
         max_length=18,
         validators=[validate_credit_code_format],
