@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from members.dates import CALENDAR
 
 from .models import DutyLogEntry, DutyMonth
 from .planner import add_months, month_start
@@ -16,6 +20,7 @@ class MonthField(forms.DateField):
     widget = MONTH_WIDGET
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("validators", [CALENDAR])
         super().__init__(input_formats=MONTH_FORMATS, **kwargs)
 
     def clean(self, value):
@@ -74,6 +79,12 @@ class LogEntryForm(forms.ModelForm):
             "day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "text": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, month=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if month is not None:  # the date picker offers the month's days up to today
+            last = min(add_months(month, 1) - timedelta(days=1), timezone.localdate())
+            self.fields["day"].widget.attrs.update(min=month.isoformat(), max=last.isoformat())
 
 
 class SummaryForm(forms.Form):

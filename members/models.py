@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from .choices import Industry, LegalForm, Ownership, PartyOrganisation, SizeClass
 from .credit_code import CreditCodeField
+from .dates import PAST, TERMS
 from .fields import EncryptedCharField
 from .pinyin import name_pinyin
 from .storage import private_storage
@@ -178,7 +179,7 @@ class EnterpriseDetails(models.Model):
         limit_choices_to=served_townships,
     )
     address = models.CharField(_("address"), max_length=200)
-    founded_on = models.DateField(_("date founded"), null=True, blank=True)
+    founded_on = models.DateField(_("date founded"), null=True, blank=True, validators=[PAST])
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     registered_capital = models.DecimalField(
         _("registered capital (10,000 yuan)"),
@@ -239,10 +240,12 @@ class Enterprise(EnterpriseDetails):
         _("membership status"), max_length=10, choices=Status.choices, default=Status.MEMBER
     )
     member_number = models.CharField(_("member number"), max_length=20, unique=True)
-    joined_on = models.DateField(_("date joined the federation"))
+    joined_on = models.DateField(_("date joined the federation"), validators=[PAST])
     # Set when the membership is withdrawn, cleared on reinstatement: with joined_on it tells
     # who was a member on any day (the yearly report counts members at the start and end).
-    left_on = models.DateField(_("date left the federation"), null=True, blank=True)
+    left_on = models.DateField(
+        _("date left the federation"), null=True, blank=True, validators=[PAST]
+    )
     status_reason = models.CharField(_("reason for the status"), max_length=500, blank=True)
     name_pinyin = models.CharField(max_length=400, editable=False, db_index=True)
     name_initials = models.CharField(max_length=100, editable=False, db_index=True)
@@ -259,7 +262,7 @@ class Enterprise(EnterpriseDetails):
     party_members = models.PositiveIntegerField(_("party members"), default=0)
     party_instructor = models.CharField(_("party-building instructor"), max_length=50, blank=True)
     party_organisation_since = models.DateField(
-        _("party organisation set up on"), null=True, blank=True
+        _("party organisation set up on"), null=True, blank=True, validators=[PAST]
     )
 
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
@@ -500,8 +503,8 @@ class PublicPost(models.Model):
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     title = models.CharField(_("title"), max_length=100, blank=True)
     term = models.CharField(_("term"), max_length=30, blank=True, help_text=_("Such as 第十届"))
-    started_on = models.DateField(_("from"), null=True, blank=True)
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(_("from"), null=True, blank=True, validators=[TERMS])
+    ended_on = models.DateField(_("until"), null=True, blank=True, validators=[TERMS])
 
     class Meta:
         verbose_name = _("public post")
@@ -520,7 +523,7 @@ class TrainingRecord(models.Model):
     )
     name = models.CharField(_("training"), max_length=100)
     organiser = models.CharField(_("organiser"), max_length=100, blank=True)
-    attended_on = models.DateField(_("date"))
+    attended_on = models.DateField(_("date"), validators=[PAST])
 
     class Meta:
         verbose_name = _("training record")

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from members.dates import PAST
 from members.models import Enterprise
 from members.uploads import max_megabytes, upload_problem
 
@@ -269,6 +270,7 @@ class LedgerFilterForm(forms.Form):
         required=False,
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        validators=[PAST],
     )
     year = forms.IntegerField(
         label=_("Year filed"),
