@@ -32,7 +32,11 @@ class DateRange:
 
     def __call__(self, value):
         if isinstance(value, datetime.datetime):
-            value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+            try:
+                value = timezone.localtime(value) if timezone.is_aware(value) else value
+            except OverflowError:  # the first or last hours of year 1 or 9999
+                pass
+            value = value.date()
         latest = self.latest()
         if self.earliest <= value <= latest:
             return

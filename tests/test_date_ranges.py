@@ -185,3 +185,9 @@ def test_a_date_time_is_judged_by_its_local_day():
         PAST(late_tonight)  # 15:30 UTC, still 6 December in Yanqing
         with pytest.raises(ValidationError):
             PAST(late_tonight + datetime.timedelta(hours=1))
+
+
+def test_a_date_time_at_the_end_of_the_calendar_is_refused_not_an_error():
+    last = datetime.datetime(9999, 12, 31, 23, 0, tzinfo=datetime.UTC)  # 07:00 next day here
+    with pytest.raises(ValidationError):
+        CALENDAR(last)
