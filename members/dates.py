@@ -7,6 +7,7 @@ the day the form is filled in, so they never need updating. Model fields carry t
 (the portal's forms and the admin both check it); plain form fields and filters carry it too.
 """
 
+import contextlib
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -32,10 +33,9 @@ class DateRange:
 
     def __call__(self, value):
         if isinstance(value, datetime.datetime):
-            try:
+            # (the first or last hours of year 1 or 9999 have no local time: their own day)
+            with contextlib.suppress(OverflowError):
                 value = timezone.localtime(value) if timezone.is_aware(value) else value
-            except OverflowError:  # the first or last hours of year 1 or 9999
-                pass
             value = value.date()
         latest = self.latest()
         if self.earliest <= value <= latest:
