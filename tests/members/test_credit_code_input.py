@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
@@ -113,3 +114,15 @@ def test_directory_finds_a_pasted_code(client_a):
     EnterpriseFactory(name="延庆粘贴代码有限公司", credit_code=CODE)
     response = client_a.get(reverse("members:directory"), {"q": spaced(CODE, "\u3000")})
     assert directory_names(response) == ["延庆粘贴代码有限公司"]
+
+
+def test_admin_form_normalises_a_pasted_code(rf):
+    from django.contrib import admin
+
+    request = rf.get("/admin/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    form_class = admin.site._registry[Enterprise].get_form(request)
+    field = form_class.base_fields["credit_code"]
+    assert field.clean(spaced(CODE.lower(), "－")) == CODE
+    with pytest.raises(ValidationError, match="19"):
+        field.clean(CODE + "8")

@@ -130,3 +130,11 @@ def test_files_nobody_came_back_for_are_removed(client):
     with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=2)):
         first_round(Client())
     assert len(held_files()) == 1  # the first, a day and more old, is gone
+
+
+def test_any_correction_keeps_the_licence(client):
+    response = post(client, form_data(contact_mobile="12345"))
+    assert "contact_mobile" in response.context["form"].errors
+    fixed = form_data(held_licence=held_token(response))
+    assert post(client, fixed, licence=None).status_code == 302
+    assert Application.objects.get().licence.read() == PDF
