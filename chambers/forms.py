@@ -2,10 +2,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.submissions import OncePerForm
+from members.dates import PAST
 from members.models import Enterprise
 from members.validators import normalize_credit_code
 
@@ -28,6 +28,7 @@ class AddMemberForm(OncePerForm, forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Leave empty for today."),
+        validators=[PAST],
     )
 
     def __init__(self, *args, organization, **kwargs):
@@ -77,9 +78,3 @@ class AddMemberForm(OncePerForm, forms.Form):
                 code="duplicate",
             )
         return enterprise
-
-    def clean_joined_on(self):
-        joined_on = self.cleaned_data["joined_on"]
-        if joined_on and joined_on > timezone.localdate():
-            raise ValidationError(_("The date cannot be in the future."), code="future")
-        return joined_on

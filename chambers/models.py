@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.models import Enterprise, Township
+from members.dates import CALENDAR, PAST, TERMS
+from members.models import Enterprise, Township, served_townships
 
 # Addresses under /chambers/ that pages use, so no organisation may take them as its slug.
 RESERVED_SLUGS = {"structure", "new", "export"}
@@ -71,6 +72,7 @@ class Organization(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        limit_choices_to=served_townships,
         help_text=_("For a township or street chamber."),
     )
     home_region = models.CharField(
@@ -79,18 +81,20 @@ class Organization(models.Model):
         blank=True,
         help_text=_("For an out-of-town chamber: the province or city its members come from."),
     )
-    founded_on = models.DateField(_("founded"), null=True, blank=True)
+    founded_on = models.DateField(_("founded"), null=True, blank=True, validators=[PAST])
     tie_signed_on = models.DateField(
         _("friendship signed"),
         null=True,
         blank=True,
         help_text=_("For a friendly federation: when the friendship agreement was signed."),
+        validators=[PAST],
     )
     group_member_since = models.DateField(
         _("group member of the federation since"),
         null=True,
         blank=True,
         help_text=_("A chamber or association that is itself a group member of the federation."),
+        validators=[PAST],
     )
     description = models.TextField(
         _("description"), blank=True, validators=[MaxLengthValidator(5000)]
@@ -134,8 +138,8 @@ class Affiliation(models.Model):
     role = models.CharField(
         _("role"), max_length=15, choices=Role.choices, default=Role.MEMBER_UNIT
     )
-    joined_on = models.DateField(_("joined"), default=timezone.localdate)
-    left_on = models.DateField(_("left"), null=True, blank=True)
+    joined_on = models.DateField(_("joined"), default=timezone.localdate, validators=[PAST])
+    left_on = models.DateField(_("left"), null=True, blank=True, validators=[PAST])
 
     history = HistoricalRecords()
 
@@ -166,8 +170,8 @@ class Term(models.Model):
         Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="terms"
     )
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
-    starts_on = models.DateField(_("starts"))
-    ends_on = models.DateField(_("ends"), null=True, blank=True)
+    starts_on = models.DateField(_("starts"), validators=[TERMS])
+    ends_on = models.DateField(_("ends"), null=True, blank=True, validators=[TERMS])
 
     class Meta:
         verbose_name = _("term")
@@ -264,8 +268,8 @@ class Post(models.Model):
         default=True,
         help_text=_("Untick to leave this leader out of the rotating chair's roster."),
     )
-    started_on = models.DateField(_("from"))
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(_("from"), validators=[TERMS])
+    ended_on = models.DateField(_("until"), null=True, blank=True, validators=[TERMS])
 
     history = HistoricalRecords()
     objects = PostQuerySet.as_manager()
@@ -352,7 +356,9 @@ class DutyMonth(models.Model):
         SERVING = "serving", _("Serving")
         COMPLETED = "completed", _("Completed")
 
-    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    month = models.DateField(
+        _("month"), unique=True, help_text=_("The first day of the month."), validators=[CALENDAR]
+    )
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("executive chair"),
@@ -430,8 +436,8 @@ class Secondment(models.Model):
         related_name="secondments",
     )
     role = models.CharField(_("post at the federation"), max_length=50, blank=True)
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
+    starts_on = models.DateField(_("from"), validators=[CALENDAR])
+    ends_on = models.DateField(_("until"), validators=[CALENDAR])
 
     history = HistoricalRecords()
 
@@ -469,7 +475,7 @@ class DutyLogEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="duty_log_entries",
     )
-    day = models.DateField(_("date"))
+    day = models.DateField(_("date"), validators=[CALENDAR])
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     text = models.TextField(_("what was done"), validators=[MaxLengthValidator(5000)])
     members_recruited = models.PositiveSmallIntegerField(_("members recruited"), default=0)
@@ -490,7 +496,7 @@ class Unavailability(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unavailable_months"
     )
-    month = models.DateField(_("month"))
+    month = models.DateField(_("month"), validators=[CALENDAR])
     reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
@@ -598,7 +604,7 @@ class CalendarToken(models.Model):
     )
     token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
     created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, validators=[PAST])
 
     class Meta:
         verbose_name = _("calendar link")

@@ -9,7 +9,7 @@ The rules (issue: chambers and the rotating chair):
 """
 
 from collections.abc import Hashable, Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 LeaderId = Hashable
 
@@ -21,6 +21,13 @@ def month_start(day: date) -> date:
 def add_months(month: date, n: int) -> date:
     index = month.year * 12 + (month.month - 1) + n
     return date(index // 12, index % 12 + 1, 1)
+
+
+def within_month(day: date, month: date) -> date:
+    """`day` if it falls in `month`, else the month's nearer end: the day a duty-log entry
+    defaults to when the month is viewed before it begins or after it ended."""
+    last = add_months(month, 1) - timedelta(days=1)
+    return min(max(day, month), last)
 
 
 def month_range(first: date, last: date) -> list[date]:

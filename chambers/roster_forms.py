@@ -1,9 +1,12 @@
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.submissions import OncePerForm
+from members.dates import CALENDAR
 
 from .models import DutyLogEntry, DutyMonth
 from .planner import add_months, month_start
@@ -18,6 +21,7 @@ class MonthField(forms.DateField):
     widget = MONTH_WIDGET
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("validators", [CALENDAR])
         super().__init__(input_formats=MONTH_FORMATS, **kwargs)
 
     def clean(self, value):
@@ -76,6 +80,12 @@ class LogEntryForm(OncePerForm, forms.ModelForm):
             "day": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "text": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, month=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if month is not None:  # the date picker offers the month's days up to today
+            last = min(add_months(month, 1) - timedelta(days=1), timezone.localdate())
+            self.fields["day"].widget.attrs.update(min=month.isoformat(), max=last.isoformat())
 
 
 class SummaryForm(forms.Form):

@@ -18,7 +18,7 @@ from members.access import staff_required
 
 from . import access, calendar, services
 from .models import CalendarToken, DutyMonth, SwapRequest, Unavailability
-from .planner import add_months, month_start
+from .planner import add_months, month_start, within_month
 from .roster_forms import (
     AssignForm,
     GenerateForm,
@@ -94,7 +94,10 @@ def month(request, key):
         "log": duty_month.log.select_related("author"),
         "can_log": access.can_log(user, duty_month),
         "can_summarise": access.can_write_summary(user, duty_month),
-        "log_form": LogEntryForm(initial={"day": timezone.localdate()}),
+        "log_form": LogEntryForm(
+            initial={"day": within_month(timezone.localdate(), duty_month.month)},
+            month=duty_month.month,
+        ),
         "summary_form": SummaryForm(initial={"summary": duty_month.summary}),
     }
     if user.is_staff:
@@ -122,7 +125,14 @@ def log_add(request, key):
         else:
             messages.success(request, _("The entry was added to the duty log."))
     else:
-        messages.error(request, _("The entry was not saved: fill in the date, kind and text."))
+        problems = " ".join(
+            _("%(field)s: %(error)s") % {"field": form.fields[name].label, "error": error}
+            if name in form.fields
+            else str(error)
+            for name, errors in form.errors.items()
+            for error in errors
+        )
+        messages.error(request, _("The entry was not saved: %(problems)s") % {"problems": problems})
     return redirect("roster:month", duty_month.key)
 
 

@@ -142,7 +142,7 @@ class InviteForm(OncePerForm, forms.Form):
     )
     township = forms.ModelChoiceField(
         label=_("Enterprises of the township or street"),
-        queryset=Township.objects.all(),
+        queryset=Township.objects.served(),
         required=False,
     )
     chamber = forms.ModelChoiceField(

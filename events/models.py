@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chambers.models import Organization
+from members.dates import CALENDAR, PAST
 from members.fields import EncryptedCharField
 from members.models import Enterprise
 
@@ -91,8 +92,8 @@ class Event(models.Model):
         _("description"), blank=True, validators=[MaxLengthValidator(10000)]
     )
     venue = models.CharField(_("venue"), max_length=200)
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), validators=[CALENDAR])
+    ends_at = models.DateTimeField(_("ends"), validators=[CALENDAR])
     capacity = models.PositiveIntegerField(
         _("capacity"),
         null=True,
@@ -100,8 +101,12 @@ class Event(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("Seats available; leave empty for no limit."),
     )
-    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
-    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    registration_opens_at = models.DateTimeField(
+        _("registration opens"), null=True, blank=True, validators=[CALENDAR]
+    )
+    registration_closes_at = models.DateTimeField(
+        _("registration closes"), null=True, blank=True, validators=[CALENDAR]
+    )
     audience = models.CharField(
         _("audience"), max_length=12, choices=Audience.choices, default=Audience.MEMBERS
     )
@@ -118,6 +123,7 @@ class Event(models.Model):
         null=True,
         blank=True,
         help_text=_("Invitations go out at this time; leave empty to send them by hand."),
+        validators=[CALENDAR],
     )
     minutes = models.TextField(_("minutes"), blank=True, validators=[MaxLengthValidator(50000)])
     feedback_url = models.URLField(
@@ -377,7 +383,7 @@ class Registration(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     walk_in = models.BooleanField(_("walk-in"), default=False)
     checkin_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True, validators=[PAST])
     checked_in_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("checked in by"),
@@ -552,7 +558,7 @@ class Donation(models.Model):
         validators=[MinValueValidator(0)],
     )
     description = models.CharField(_("what was given"), max_length=300, blank=True)
-    received_on = models.DateField(_("received"))
+    received_on = models.DateField(_("received"), validators=[PAST])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

@@ -25,6 +25,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "real_name"]
     list_select_related = ["enterprise"]
     autocomplete_fields = ["enterprise"]
+    readonly_fields = ["last_login", "date_joined"]  # kept by Django, not typed
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Personal info"), {"fields": ["real_name", "mobile", "enterprise", "language"]}),

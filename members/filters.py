@@ -26,10 +26,7 @@ def township_choices():
     global _townships
     if _townships is None:
         _townships = [
-            (str(pk), name)
-            for pk, name in Township.objects.filter(district_code="110119").values_list(
-                "pk", "name"
-            )
+            (str(pk), name) for pk, name in Township.objects.served().values_list("pk", "name")
         ]
     return _townships
 

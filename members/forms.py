@@ -3,10 +3,13 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from core.submissions import OncePerForm
 
+from . import held_uploads
 from .choices import INDUSTRY_DIVISIONS
 from .models import Application, Enterprise
 from .services import credit_code_taken
@@ -21,7 +24,6 @@ from .uploads import (
 from .validators import (
     credit_code_checksum_ok,
     credit_code_format_ok,
-    normalize_credit_code,
     normalize_landline,
     normalize_mobile,
     validate_mobile,
@@ -101,6 +103,7 @@ class ApplicationForm(OncePerForm, EnterpriseDetailsMixin, forms.ModelForm):
         ),
         error_messages={"required": _("Registration needs your consent.")},
     )
+    held_licence = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Application
@@ -116,17 +119,40 @@ class ApplicationForm(OncePerForm, EnterpriseDetailsMixin, forms.ModelForm):
             "licence": forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, session=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.checksum_ok = True
-        self.fields["township"].queryset = self.fields["township"].queryset.filter(
-            district_code="110119"
-        )
+        # The licence chosen on an earlier round of this form (members/held_uploads.py): it
+        # stands in for the file input, which a browser cannot fill in again.
+        self.session = session
+        token = self.data.get("held_licence", "") if self.is_bound else ""
+        held = held_uploads.claim(token, session) if token and session is not None else None
+        if held is not None:
+            self.initial["licence"] = held
+            self._say_licence_is_kept(held.name)
+
+    def _say_licence_is_kept(self, name):
+        text = _("Kept from your last attempt: %(name)s. Choose a file only to replace it.")
+        text = escape(text % {"name": name})  # crispy shows help text unescaped
+        # The bound field copies its help text once made (the form was cleaned already).
+        self.fields["licence"].help_text = self["licence"].help_text = text
+
+    def keep_licence(self):
+        """Before the form is shown again: hold a newly chosen licence that passed its checks."""
+        licence = getattr(self, "cleaned_data", {}).get("licence")
+        if isinstance(licence, UploadedFile) and self.session is not None:
+            self.data = self.data.copy()
+            self.data["held_licence"] = held_uploads.hold(licence, self.session)
+            self._say_licence_is_kept(licence.name)
+
+    def release_licence(self):
+        """After the application took its copy: the held file is no longer needed."""
+        if self.session is not None and self.data.get("held_licence"):
+            self.cleaned_data["licence"].close()
+            held_uploads.release(self.data["held_licence"], self.session)
 
     def clean_credit_code(self):
-        code = normalize_credit_code(self.cleaned_data["credit_code"])
-        if not credit_code_format_ok(code):
-            return code  # the model validator explains what is wrong
+        code = self.cleaned_data["credit_code"]  # normalised and 18 valid characters
         taken = credit_code_taken(code)
         if taken == "member":
             raise ValidationError(
@@ -199,6 +225,11 @@ class AccountForm(forms.Form):
                 password_validation.validate_password(p1, probe)
             except ValidationError as error:
                 self.add_error("password1", error)
+        if not (self.has_error("password1") or self.has_error("password2")):
+            # Good passwords are shown again (masked) when another field sends the form
+            # back, so that the applicant need not type them twice more.
+            for name in ("password1", "password2"):
+                self.fields[name].widget.render_value = True
         return cleaned
 
 
@@ -217,7 +248,7 @@ def application_layout() -> Layout:
             "address", "founded_on", "employees", "registered_capital", "business_scope",
         ),
         Fieldset(_("Contact"), "contact_name", "contact_mobile", "contact_phone", "email"),
-        Fieldset(_("Documents and consent"), "licence", "consent", "submission"),
+        Fieldset(_("Documents and consent"), "licence", "held_licence", "consent", "submission"),
         Submit("submit", _("Submit application"), css_class="btn-primary"),
     )  # fmt: skip
 
@@ -264,7 +295,7 @@ class StaffEnterpriseForm(ProfileForm):
         }
 
     def clean_credit_code(self):
-        code = normalize_credit_code(self.cleaned_data["credit_code"])
+        code = self.cleaned_data["credit_code"]
         clash = Enterprise.objects.filter(credit_code=code).exclude(pk=self.instance.pk)
         if clash.exists():
             raise ValidationError(_("Another member already has this credit code."))

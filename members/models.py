@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .choices import Industry, LegalForm, Ownership, PartyOrganisation, SizeClass
+from .credit_code import CreditCodeField
+from .dates import PAST, TERMS
 from .fields import EncryptedCharField
 from .pinyin import name_pinyin
 from .storage import private_storage
@@ -102,6 +104,21 @@ class User(AbstractUser):
         return self.enterprise_id is not None and self.enterprise.status == Enterprise.Status.MEMBER
 
 
+# The district whose federation runs the portal (Yanqing, DOMAIN.md §2). The table also holds
+# another district's streets; an enterprise of the federation lies in one of this district's.
+SERVED_DISTRICT = "110119"
+
+
+def served_townships() -> models.Q:
+    """The one rule for every list of townships an enterprise may lie in (forms, admin, filters)."""
+    return models.Q(district_code=SERVED_DISTRICT)
+
+
+class TownshipQuerySet(models.QuerySet):
+    def served(self):
+        return self.filter(served_townships())
+
+
 class Township(models.Model):
     """A street (街道), town (镇) or township (乡) of a district, by its GB/T 2260-style code."""
 
@@ -115,6 +132,8 @@ class Township(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     district_code = models.CharField(_("district code"), max_length=6)
     district_name = models.CharField(_("district"), max_length=30)
+
+    objects = TownshipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("township or street")
@@ -134,7 +153,7 @@ class EnterpriseDetails(models.Model):
     """What an enterprise states about itself: shared by the application and the member record."""
 
     name = models.CharField(_("enterprise name"), max_length=100)
-    credit_code = models.CharField(
+    credit_code = CreditCodeField(
         _("unified social credit code"),
         max_length=18,
         validators=[validate_credit_code_format],
@@ -154,10 +173,13 @@ class EnterpriseDetails(models.Model):
         _("legal form"), max_length=15, choices=LegalForm.choices, blank=True
     )
     township = models.ForeignKey(
-        Township, verbose_name=_("township or street"), on_delete=models.PROTECT
+        Township,
+        verbose_name=_("township or street"),
+        on_delete=models.PROTECT,
+        limit_choices_to=served_townships,
     )
     address = models.CharField(_("address"), max_length=200)
-    founded_on = models.DateField(_("date founded"), null=True, blank=True)
+    founded_on = models.DateField(_("date founded"), null=True, blank=True, validators=[PAST])
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     registered_capital = models.DecimalField(
         _("registered capital (10,000 yuan)"),
@@ -218,10 +240,12 @@ class Enterprise(EnterpriseDetails):
         _("membership status"), max_length=10, choices=Status.choices, default=Status.MEMBER
     )
     member_number = models.CharField(_("member number"), max_length=20, unique=True)
-    joined_on = models.DateField(_("date joined the federation"))
+    joined_on = models.DateField(_("date joined the federation"), validators=[PAST])
     # Set when the membership is withdrawn, cleared on reinstatement: with joined_on it tells
     # who was a member on any day (the yearly report counts members at the start and end).
-    left_on = models.DateField(_("date left the federation"), null=True, blank=True)
+    left_on = models.DateField(
+        _("date left the federation"), null=True, blank=True, validators=[PAST]
+    )
     status_reason = models.CharField(_("reason for the status"), max_length=500, blank=True)
     name_pinyin = models.CharField(max_length=400, editable=False, db_index=True)
     name_initials = models.CharField(max_length=100, editable=False, db_index=True)
@@ -238,7 +262,7 @@ class Enterprise(EnterpriseDetails):
     party_members = models.PositiveIntegerField(_("party members"), default=0)
     party_instructor = models.CharField(_("party-building instructor"), max_length=50, blank=True)
     party_organisation_since = models.DateField(
-        _("party organisation set up on"), null=True, blank=True
+        _("party organisation set up on"), null=True, blank=True, validators=[PAST]
     )
 
     is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
@@ -479,8 +503,8 @@ class PublicPost(models.Model):
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     title = models.CharField(_("title"), max_length=100, blank=True)
     term = models.CharField(_("term"), max_length=30, blank=True, help_text=_("Such as 第十届"))
-    started_on = models.DateField(_("from"), null=True, blank=True)
-    ended_on = models.DateField(_("until"), null=True, blank=True)
+    started_on = models.DateField(_("from"), null=True, blank=True, validators=[TERMS])
+    ended_on = models.DateField(_("until"), null=True, blank=True, validators=[TERMS])
 
     class Meta:
         verbose_name = _("public post")
@@ -499,7 +523,7 @@ class TrainingRecord(models.Model):
     )
     name = models.CharField(_("training"), max_length=100)
     organiser = models.CharField(_("organiser"), max_length=100, blank=True)
-    attended_on = models.DateField(_("date"))
+    attended_on = models.DateField(_("date"), validators=[PAST])
 
     class Meta:
         verbose_name = _("training record")

@@ -20,9 +20,13 @@ def to_half_width(value: str) -> str:
     return unicodedata.normalize("NFKC", value)
 
 
+# Spaces and the dashes people type or paste between groups of characters (NFKC has already
+# made a full-width space a space and a full-width hyphen a hyphen), and invisible joiners.
+CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u200b-\u200d\ufeff]")
+
+
 def normalize_credit_code(value: str) -> str:
-    value = to_half_width(value or "")
-    return re.sub(r"[\s\-]", "", value).upper()
+    return CODE_SEPARATORS.sub("", to_half_width(value or "")).upper()
 
 
 def credit_code_format_ok(code: str) -> bool:
@@ -52,7 +56,7 @@ def validate_credit_code_format(value: str) -> None:
     """
     if len(value) != 18:
         raise ValidationError(
-            _("A unified social credit code has 18 characters; this one has %(n)d."),
+            _("A unified social credit code has 18 characters; you entered %(n)d."),
             code="length",
             params={"n": len(value)},
         )

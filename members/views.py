@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import excel
@@ -56,6 +57,7 @@ DIRECTORY_FIELDS = [
 ]  # fmt: skip
 
 
+@never_cache  # a form sent back shows the typed passwords (masked)
 def register(request):
     """Online registration: an account and the enterprise's application in one form.
 
@@ -70,7 +72,7 @@ def register(request):
         return redirect("home")
     data = request.POST if request.method == "POST" else None
     account = AccountForm(data, prefix="account") if with_account else None
-    form = ApplicationForm(data, request.FILES or None)
+    form = ApplicationForm(data, request.FILES or None, session=request.session)
     if data is not None and form.is_valid() and (account is None or account.is_valid()):
         try:
             application = create_once(form, lambda: _submit(request, account, form))
@@ -79,10 +81,13 @@ def register(request):
                 "credit_code", _("An application for this credit code is already under review.")
             )
         else:
+            form.release_licence()
             if application is not None and not with_account:
                 return redirect("members:application_detail", application.public_id)
             request.session["registered_email"] = account.cleaned_data["email"] if account else ""
             return redirect("members:register_done")
+    if data is not None:
+        form.keep_licence()
     context = {
         "form": form,
         "account": account,

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.submissions import OncePerForm
+from members.dates import PAST
 from members.models import Enterprise
 from members.uploads import (
     max_megabytes,
@@ -285,6 +286,7 @@ class LedgerFilterForm(forms.Form):
         required=False,
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        validators=[PAST],
     )
     year = forms.IntegerField(
         label=_("Year filed"),

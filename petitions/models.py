@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from members.dates import CALENDAR, PAST
 from members.models import Enterprise
 from members.storage import private_storage
 
@@ -85,7 +86,7 @@ class Holiday(models.Model):
     package for any year, and is the only source of holidays for years the package does not
     cover yet."""
 
-    day = models.DateField(_("date"), unique=True)
+    day = models.DateField(_("date"), unique=True, validators=[CALENDAR])
     is_workday = models.BooleanField(
         _("working day"),
         default=False,
@@ -529,19 +530,19 @@ class Suggestion(models.Model):
     )
     created_at = models.DateTimeField(_("submitted"), default=timezone.now)
     sent_to = models.CharField(_("sent to"), max_length=25, choices=SentTo.choices, blank=True)
-    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True, validators=[PAST])
     forwarded_to = models.CharField(
         _("forwarded on to"), max_length=25, choices=ForwardedTo.choices, blank=True
     )
-    forwarded_on = models.DateField(_("forwarded on"), null=True, blank=True)
+    forwarded_on = models.DateField(_("forwarded on"), null=True, blank=True, validators=[PAST])
     adopted_level = models.CharField(
         _("adopted at level"), max_length=10, choices=Level.choices, blank=True
     )
     adopted_by = models.CharField(_("adopted by"), max_length=100, blank=True)
-    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True, validators=[PAST])
     instruction = models.TextField(_("leader's instruction (批示)"), blank=True)
     instruction_by = models.CharField(_("instruction by"), max_length=100, blank=True)
-    instruction_on = models.DateField(_("instruction on"), null=True, blank=True)
+    instruction_on = models.DateField(_("instruction on"), null=True, blank=True, validators=[PAST])
     points = models.PositiveSmallIntegerField(
         _("points"), default=0, validators=[MaxValueValidator(1000)]
     )

@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from chambers import services
 from chambers.models import CalendarToken, DutyMonth, Post, Secondment, SwapRequest, Unavailability
+from chambers.planner import within_month
 from notices.models import Notice
 from tests.chambers.conftest import make_leader
 from tests.conftest import client_for
@@ -369,3 +371,48 @@ def test_swap_pages_walk_through(leaders, staff_client, month_of):
         .status_code
         == 404
     )
+
+
+def log_form_day(client, key) -> str:
+    html = client.get(reverse("roster:month", args=[key])).content.decode()
+    tag = re.search(r'<input[^>]*name="day"[^>]*>', html).group(0)
+    return re.search(r'value="([^"]*)"', tag).group(1)
+
+
+def test_the_log_defaults_to_a_day_of_its_month(leaders, month_of):
+    """Today (22 November) in its own month, the last day of a month past: never a day the
+    log would then refuse."""
+    month_of(2026, 10, chair=leaders[0], status="completed")
+    month_of(2026, 11, chair=leaders[0], status="serving")
+    client = client_for(leaders[0])
+    assert log_form_day(client, "2026-11") == "2026-11-22"
+    assert log_form_day(client, "2026-10") == "2026-10-31"
+
+
+def test_within_month_takes_the_nearer_end():
+    month = datetime.date(2027, 2, 1)
+    assert within_month(datetime.date(2027, 2, 14), month) == datetime.date(2027, 2, 14)
+    assert within_month(datetime.date(2027, 3, 1), month) == datetime.date(2027, 2, 28)
+    assert within_month(datetime.date(2027, 1, 31), month) == datetime.date(2027, 2, 1)
+
+
+def test_the_default_log_day_is_accepted(leaders, month_of):
+    october = month_of(2026, 10, chair=leaders[0], status="completed")
+    client = client_for(leaders[0])
+    day = log_form_day(client, "2026-10")
+    client.post(
+        reverse("roster:log_add", args=["2026-10"]),
+        {"day": day, "kind": "visit", "text": "补记走访", "members_recruited": 0},
+    )
+    assert list(october.log.values_list("day", flat=True)) == [datetime.date(2026, 10, 31)]
+
+
+def test_an_absurd_log_day_is_refused_with_a_clear_message(leaders, month_of):
+    november = month_of(2026, 11, chair=leaders[0], status="serving")
+    response = client_for(leaders[0]).post(
+        reverse("roster:log_add", args=["2026-11"]),
+        {"day": "9999-12-31", "kind": "visit", "text": "x", "members_recruited": 0},
+        follow=True,
+    )
+    assert "记录未保存：日期：请输入2000年1月1日至" in response.content.decode()
+    assert not november.log.exists()

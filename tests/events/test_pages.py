@@ -160,3 +160,16 @@ def test_my_events_queries_do_not_grow(client_a, user_a, staff):
     few = count_queries(client_a, "/events/mine/")
     add(45)
     assert count_queries(client_a, "/events/mine/") == few
+
+
+@pytest.mark.parametrize("starts_at", ["9999-12-31T09:00", "0001-01-01T09:00"])
+def test_an_absurd_event_date_is_refused(staff_client, starts_at):
+    data = {
+        "kind": "lecture", "title": "民企学堂", "organizer": "", "venue": "三层会议室",
+        "starts_at": starts_at, "ends_at": "9999-12-31T11:00", "audience": "members",
+        "description": "",
+    }  # fmt: skip
+    response = staff_client.post("/events/new/", data)
+    assert response.status_code == 200
+    assert "请输入2000年1月1日至" in response.context["form"].errors["starts_at"][0]
+    assert not Event.objects.exists()

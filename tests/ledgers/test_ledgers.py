@@ -233,3 +233,9 @@ def test_no_phone_or_id_number_in_any_page_or_export(staff_client, name):
             assert not LANDLINE.search(text), (name, text)
             if label != "Credit code":  # 18 characters too, digits mostly
                 assert not ID_NUMBER.search(text), (name, text)
+
+
+def test_an_absurd_filter_date_is_reported_not_searched(staff_client):
+    response = staff_client.get("/ledgers/members/?member_on=9999-12-31")
+    assert response.status_code == 200
+    assert "The date cannot be later than today" in response.content.decode()

@@ -263,3 +263,19 @@ def test_logged_in_user_after_rejection_can_apply_again(client, applicant):
     application = Application.objects.get()
     assert application.applicant == applicant
     assert response.url == reverse("members:application_detail", args=[application.public_id])
+
+
+@pytest.mark.parametrize(
+    ("founded_on", "message"),
+    [
+        ("9999-12-31", "日期不能晚于今天"),
+        ("2999-01-01", "日期不能晚于今天"),
+        ("0001-01-01", "请输入1900年1月1日至"),
+        ("1899-12-31", "请输入1900年1月1日至"),
+    ],
+)
+def test_founding_date_is_neither_in_the_future_nor_absurdly_old(client, founded_on, message):
+    response = post(client, form_data(founded_on=founded_on))
+    assert response.status_code == 200
+    assert message in response.context["form"].errors["founded_on"][0]
+    assert not Application.objects.exists()

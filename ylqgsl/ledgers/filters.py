@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from chambers.models import DutyMonth, FourGoodEvaluation, Organization
 from events.models import Event, Registration
 from members.choices import Industry, PartyOrganisation, SizeClass
+from members.dates import PAST
 from members.filters import search_enterprises, township_choices
 from members.models import Enterprise, PublicPost, RepresentativePerson, RepresentativeTag
 from members.widgets import QuickSelect
@@ -165,7 +166,10 @@ class MemberFilter(LedgerFilterSet):
     size = Choice(label=_("Size"), choices=SizeClass.choices)
     year = YearFilter(label=_("Year joined"), field_name="joined_on")
     member_on = django_filters.DateFilter(
-        label=_("On the roll on"), method="filter_member_on", widget=date_widget()
+        label=_("On the roll on"),
+        method="filter_member_on",
+        widget=date_widget(),
+        validators=[PAST],
     )
     left_year = YearFilter(label=_("Year left"), field_name="left_on")
 

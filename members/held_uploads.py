@@ -1,0 +1,79 @@
+"""A registration's licence kept across the form's round trip.
+
+A browser cannot put a chosen file back into a form: when the registration comes back (a
+credit code to confirm, a field to correct), the applicant would have to pick the licence
+again. Instead the file, once it has passed its checks, is kept in private storage under a
+random name, and the page carries a signed token for it. The token names an entry of the
+session that uploaded the file (so it cannot reach another applicant's file, even if copied)
+and expires; the file is moved to the application when the form is accepted. Files nobody
+came back for are removed the next time a licence is held.
+"""
+
+import datetime
+import uuid
+
+from django.core import signing
+from django.core.files import File
+from django.utils import timezone
+
+from .storage import private_storage
+
+SALT = "members.held-licence"
+MAX_AGE = 60 * 60  # an hour to correct the form
+SESSION_KEY = "held_licences"
+FOLDER = "held"
+
+
+def hold(upload, session) -> str:
+    """Keep `upload` for this session; the token to send back with the form."""
+    _sweep()
+    ext = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else "bin"
+    upload.seek(0)
+    stored = private_storage().save(f"{FOLDER}/{uuid.uuid4().hex}.{ext}", upload)
+    key = uuid.uuid4().hex
+    held = dict(session.get(SESSION_KEY, {}))
+    held[key] = [stored, upload.name]
+    session[SESSION_KEY] = held
+    return signing.dumps(key, salt=SALT)
+
+
+def _entry(token: str, session):
+    try:
+        key = signing.loads(token or "", salt=SALT, max_age=MAX_AGE)
+    except signing.BadSignature:  # tampered with, or expired
+        return None, None
+    return key, session.get(SESSION_KEY, {}).get(key)
+
+
+def claim(token: str, session) -> File | None:
+    """The file held under `token` by this session, under the name it was uploaded with."""
+    _key, entry = _entry(token, session)
+    if entry is None:
+        return None
+    stored, original = entry
+    storage = private_storage()
+    if not storage.exists(stored):
+        return None
+    return File(storage.open(stored), name=original)
+
+
+def release(token: str, session) -> None:
+    """Forget the file held under `token` (the application now has its own copy)."""
+    key, entry = _entry(token, session)
+    if entry is None:
+        return
+    private_storage().delete(entry[0])
+    held = dict(session.get(SESSION_KEY, {}))
+    held.pop(key, None)
+    session[SESSION_KEY] = held
+
+
+def _sweep() -> None:
+    storage = private_storage()
+    if not storage.exists(FOLDER):
+        return
+    cutoff = timezone.now() - datetime.timedelta(seconds=MAX_AGE, days=1)
+    for name in storage.listdir(FOLDER)[1]:
+        path = f"{FOLDER}/{name}"
+        if storage.get_modified_time(path) < cutoff:
+            storage.delete(path)
