@@ -103,7 +103,8 @@ def test_file_names_say_what_and_when():
     assert len(excel.filename("字" * 300, day)) == excel.MAX_FILENAME + len("-2026-12-06.xlsx")
 
 
-def test_the_download_is_named_in_utf8_for_a_chinese_name(settings):
+def test_the_download_is_named_in_utf8_for_a_chinese_name(db):
+    """Closing a response sends request_finished, which looks at the database connections."""
     response = excel.response(excel.write("诉求台账", ["a"], []), "诉求台账")
     header = response["Content-Disposition"]
     assert header.startswith("attachment; filename*=utf-8''")
