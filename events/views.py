@@ -105,7 +105,7 @@ def detail(request, public_id):
         context["donations"] = event.donations.select_related("enterprise", "organization")
         context["donation_totals"] = event.donations.totals()
     if user.is_authenticated and user.is_staff:
-        context["problems"] = event.problems.select_related("enterprise")
+        context["problems"] = event.problems.select_related("enterprise", "petition")
     return render(request, "events/detail.html", context)
 
 

@@ -48,8 +48,13 @@ class Channel(models.TextChoices):
     SURVEY_VISIT = "survey_visit", _("Survey visit")
     BREAKFAST = "breakfast", _("Breakfast meeting")
     APPEAL_FORUM = "appeal_forum", _("Appeal forum")
+    MEETING = "meeting", _("Other meeting or event")
     PHONE = "phone", _("Phone call")
     LETTER = "letter", _("Letter")
+
+
+# The channels through which a problem raised at one of the federation's events arrives.
+MEETING_CHANNELS = (Channel.BREAKFAST, Channel.APPEAL_FORUM, Channel.MEETING)
 
 
 class Rating(models.TextChoices):

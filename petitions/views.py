@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from events.models import Event
 from members.access import staff_required
 from members.models import Enterprise
 
@@ -17,6 +18,7 @@ from .forms import (
     STAFF_ACTION_FORMS,
     LedgerFilterForm,
     PetitionForm,
+    PetitionFromProblemForm,
     ProvideInfoForm,
     RateForm,
     StaffPetitionForm,
@@ -91,6 +93,28 @@ def petition_record_new(request):
     )
 
 
+@staff_required
+@require_POST
+def petition_from_problem(request, event_id, problem_id):
+    """Staff open a petition for a problem raised at an event, from the event's record page."""
+    problem = access.get_raised_problem(request.user, event_id, problem_id)
+    back = redirect("events:record", problem.event.public_id)
+    form = PetitionFromProblemForm(request.POST, problem=problem, prefix=f"problem-{problem.pk}")
+    if not form.is_valid():
+        messages.error(request, "; ".join(m for f in form.errors.values() for m in f))
+        return back
+    try:
+        petition, created = services.petition_from_problem(
+            actor=request.user, problem=problem, **form.cleaned_data
+        )
+    except services.TransitionRefused as error:
+        messages.error(request, str(error))
+        return back
+    message = _("Recorded as %(number)s.") if created else _("Already recorded as %(number)s.")
+    messages.success(request, message % {"number": petition.tracking_number})
+    return back
+
+
 def _timeline(petition, user):
     events = petition.events.select_related("actor").prefetch_related("attachments")
     if not user.is_staff:
@@ -110,6 +134,9 @@ def petition_detail(request, public_id):
             a for a in petition.attachments.all() if user.is_staff or a.visible_to_enterprise
         ],
         "overdue": petition.is_overdue(),
+        # The meeting it was raised at, linked for whoever may open the event's page.
+        "source_event_link": petition.source_event_id is not None
+        and Event.objects.visible_to(user).filter(pk=petition.source_event_id).exists(),
     }
     if user.is_staff:
         context["action_forms"] = [
