@@ -179,14 +179,7 @@ def mine(request):
 
 @staff_required
 def manage(request):
-    events = (
-        Event.objects.select_related(*LIST_RELATED)
-        .annotate(
-            confirmed=Count("registrations", filter=Q(registrations__status="confirmed")),
-            invited=Count("invitations", distinct=True),
-        )
-        .order_by("-starts_at")
-    )
+    events = Event.objects.select_related(*LIST_RELATED).with_counts().order_by("-starts_at")
     status = request.GET.get("status")
     if status in Event.Status.values:
         events = events.filter(status=status)

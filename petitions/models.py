@@ -339,8 +339,9 @@ class Petition(models.Model):
         return self.status in FINISHED
 
     def is_overdue(self, now=None) -> bool:
+        """The row's answer to `Petition.objects.overdue(now)`."""
         now = now or timezone.now()
-        return self.status in OPEN and self.status != Status.WAITING and self.reply_due < now
+        return self.status in CLOCK_RUNNING and self.reply_due < now
 
 
 class ImmutableQuerySet(models.QuerySet):

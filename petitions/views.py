@@ -324,7 +324,11 @@ def metrics_view(request):
     return render(
         request,
         "petitions/metrics.html",
-        {"report": report, "years": range(today.year, today.year - 6, -1)},
+        {
+            "report": report,
+            "years": range(today.year, today.year - 6, -1),
+            "overdue_now": metrics.overdue_count(),
+        },
     )
 
 
