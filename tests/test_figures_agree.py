@@ -158,6 +158,7 @@ def test_every_page_counts_the_same_members(roll, staff, user_a):
     members = next(s for s in report.context["report"].sections if s.key == "members")
     today_item = next(i for i in members.items if i.label == "Members on the roll today")
     assert today_item.value == expected
+    assert report.context["report"].growth_rows[-1][:2] == (2026, expected)
     assert number(r'id="result-count">(\d+) enterprises', directory.content.decode()) == expected
     assert ledger.context["page"].paginator.count == expected
     party = staff_client.get("/ledgers/party/").content.decode()

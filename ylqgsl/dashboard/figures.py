@@ -125,21 +125,24 @@ class Growth:
 
 
 def growth(last_year: int, *, years: int = GROWTH_YEARS, today=None) -> Growth:
-    """Members at each year's end, new members and withdrawals, for `years` years.
+    """Members at each year's end (this year: today), new members and withdrawals, for
+    `years` years.
 
     Two grouped counts over the whole table (joined per year, withdrawn per year); the roll at
     a year's end is everyone who joined by then less everyone who left by then.
     """
     today = today or timezone.localdate()
     first_year = last_year - years + 1
+    # Nothing dated after today counts yet: this year's row is the roll today, as elsewhere.
     joined_by_year = dict(
-        Enterprise.objects.annotate(y=ExtractYear("joined_on"))
+        Enterprise.objects.filter(joined_on__lte=today)
+        .annotate(y=ExtractYear("joined_on"))
         .values_list("y")
         .annotate(n=Count("*"))
         .order_by()
     )
     left_by_year = dict(
-        Enterprise.objects.filter(left_on__isnull=False)
+        Enterprise.objects.filter(left_on__lte=today)
         .annotate(y=ExtractYear("left_on"))
         .values_list("y")
         .annotate(n=Count("*"))
