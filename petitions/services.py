@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.models import Event, RaisedProblem
 from notices.services import notify, notify_each
 
 from . import deadlines, metrics
@@ -178,8 +179,6 @@ def file_petition(
 
 def channel_for_event(event) -> str:
     """The channel of a petition raised at `event`: its kind of meeting."""
-    from events.models import Event
-
     return {
         Event.Kind.BREAKFAST: Channel.BREAKFAST,
         Event.Kind.APPEAL_FORUM: Channel.APPEAL_FORUM,
@@ -202,8 +201,6 @@ def petition_from_problem(*, actor, problem, category: str, enterprise=None, now
     looked for, so a second click (or a second member of staff) gets the first one back. A
     problem whose enterprise was not recorded (a guest raised it) needs `enterprise`.
     """
-    from events.models import RaisedProblem
-
     if not actor.is_staff:
         raise PermissionDenied
     with transaction.atomic():
