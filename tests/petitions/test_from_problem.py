@@ -207,3 +207,21 @@ def test_the_meeting_is_named_without_a_link_for_whoever_cannot_open_it(staff, p
     page = client_a.get(reverse("petitions:detail", args=[petition.public_id])).content.decode()
     assert "第十二期企业家早餐会" in page
     assert reverse("events:detail", args=[problem.event.public_id]) not in page
+
+
+def test_staff_recording_by_hand_name_the_event_of_any_meeting_channel(enterprise_a):
+    from petitions.forms import StaffPetitionForm
+
+    forum = EventFactory(kind=Event.Kind.FORUM)
+    data = {
+        "enterprise": enterprise_a.pk,
+        "channel": Channel.MEETING,
+        "category": "policy",
+        "urgency": "normal",
+        "title": "政策兑现慢",
+        "description": "补贴迟迟未到账。",
+    }
+    form = StaffPetitionForm(data)
+    assert not form.is_valid()
+    assert "source_event" in form.errors
+    assert StaffPetitionForm({**data, "source_event": forum.pk}).is_valid()
