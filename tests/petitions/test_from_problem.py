@@ -225,3 +225,24 @@ def test_staff_recording_by_hand_name_the_event_of_any_meeting_channel(enterpris
     assert not form.is_valid()
     assert "source_event" in form.errors
     assert StaffPetitionForm({**data, "source_event": forum.pk}).is_valid()
+
+
+def test_the_record_page_costs_the_same_queries_however_many_problems(
+    staff_client, staff, breakfast, enterprise_a, django_assert_max_num_queries
+):
+    def add(n):
+        for i in range(n):
+            event_services.record_problem(event=breakfast, actor=staff, text=f"来宾问题{i}")
+            problem = event_services.record_problem(
+                event=breakfast, actor=staff, enterprise=enterprise_a, text=f"企业问题{i}"
+            )
+            services.petition_from_problem(actor=staff, problem=problem, category="other")
+
+    url = reverse("events:record", args=[breakfast.public_id])
+    add(1)
+    with django_assert_max_num_queries(100) as few:
+        staff_client.get(url)
+    add(4)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = staff_client.get(url).content.decode()
+    assert page.count("problem-petition-form") == 5
