@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.submissions import create_once
-from members.models import Enterprise
+from members.counts import cached_count
+from members.models import Enterprise, on_roll
 
 from . import access, services
 from .forms import AddMemberForm
@@ -39,10 +40,8 @@ def in_order(field, values):
 
 def organizations_with_counts():
     """Active organisations, each with its count of current members of the federation."""
-    current = Q(
-        affiliations__left_on__isnull=True,
-        affiliations__enterprise__status=Enterprise.Status.MEMBER,
-    )
+    # An affiliation not ended, of an enterprise on the federation's roll today.
+    current = Q(affiliations__left_on__isnull=True) & on_roll(via="affiliations__enterprise__")
     return (
         Organization.objects.active()
         .select_related("township")
@@ -107,7 +106,7 @@ def organization_list(request):
             for kind in Kind
             if groups[kind]
         ],
-        "enterprise_count": Enterprise.objects.members().count(),
+        "enterprise_count": cached_count(Enterprise.objects.members_on()),
     }
     return render(request, "chambers/list.html", context)
 
@@ -145,7 +144,7 @@ def structure(request):
         "associations": groups[Kind.ASSOCIATION],
         "chambers": [org for kind in CHAMBER_KINDS for org in groups[kind]],
         "friendly": groups[Kind.FRIENDLY],
-        "enterprise_count": Enterprise.objects.members().count(),
+        "enterprise_count": cached_count(Enterprise.objects.members_on()),
     })  # fmt: skip
 
 

@@ -154,7 +154,7 @@ def record(request, public_id):
         "event": event,
         "forms": forms,
         "photos": event.photos.all(),
-        "problems": event.problems.select_related("enterprise"),
+        "problems": event.problems.select_related("enterprise", "petition"),
         "donations": event.donations.select_related("enterprise", "organization"),
         "donation_totals": event.donations.totals(),
     }

@@ -106,7 +106,7 @@ def detail(request, public_id):
         context["donations"] = event.donations.select_related("enterprise", "organization")
         context["donation_totals"] = event.donations.totals()
     if user.is_authenticated and user.is_staff:
-        context["problems"] = event.problems.select_related("enterprise")
+        context["problems"] = event.problems.select_related("enterprise", "petition")
     return render(request, "events/detail.html", context)
 
 
@@ -180,14 +180,7 @@ def mine(request):
 
 @staff_required
 def manage(request):
-    events = (
-        Event.objects.select_related(*LIST_RELATED)
-        .annotate(
-            confirmed=Count("registrations", filter=Q(registrations__status="confirmed")),
-            invited=Count("invitations", distinct=True),
-        )
-        .order_by("-starts_at")
-    )
+    events = Event.objects.select_related(*LIST_RELATED).with_counts().order_by("-starts_at")
     status = request.GET.get("status")
     if status in Event.Status.values:
         events = events.filter(status=status)

@@ -172,6 +172,9 @@ class SharedFields(dict):
 _form_classes = {}
 
 
+EVERY_STATUS = "all"
+
+
 class DirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100)
     industry = django_filters.ChoiceFilter(
@@ -186,10 +189,12 @@ class DirectoryFilter(django_filters.FilterSet):
     size = django_filters.ChoiceFilter(
         label=_("Size"), choices=SizeClass.choices, empty_label=_("All"), widget=QuickSelect
     )
+    # Staff's: without a choice, the members on the roll today, as every page counts them.
     status = django_filters.ChoiceFilter(
         label=_("Membership status"),
-        choices=Enterprise.Status.choices,
-        empty_label=_("All"),
+        choices=[*Enterprise.Status.choices, (EVERY_STATUS, _("Every status"))],
+        empty_label=_("On the roll today"),
+        method="filter_status",
         widget=QuickSelect,
     )
     join_year = django_filters.ChoiceFilter(
@@ -237,6 +242,21 @@ class DirectoryFilter(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         return search_enterprises(queryset, value)
 
+    def filter_status(self, queryset, name, value):
+        return queryset if value == EVERY_STATUS else queryset.filter(status=value)
+
+    @property
+    def listed(self) -> str:
+        """What the list holds, in words, for the line that gives its count."""
+        if "status" not in self.filters:
+            return _("member enterprises in good standing")
+        status = self.form.cleaned_data.get("status") if self.is_valid() else ""
+        if not status:
+            return _("on the roll today, suspended members included")
+        if status == EVERY_STATUS:
+            return _("every membership status")
+        return _("membership status: %(status)s") % {"status": Enterprise.Status(status).label}
+
     def filter_join_year(self, queryset, name, value):
         value = int(value)
         return queryset.filter(joined_on__gte=f"{value}-01-01", joined_on__lte=f"{value}-12-31")
@@ -244,6 +264,8 @@ class DirectoryFilter(django_filters.FilterSet):
     @property
     def qs(self):
         qs = super().qs
+        if "status" in self.filters and not self.form.cleaned_data.get("status"):
+            qs = qs.members_on(timezone.localdate())
         # A stable order (the primary key breaks ties), which the paginator mirrors.
         ordering = list(qs.query.order_by) or ["name_pinyin"]
         if not any(o.lstrip("-") == "id" for o in ordering):

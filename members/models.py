@@ -209,23 +209,36 @@ class EnterpriseDetails(models.Model):
         return mask_mobile(self.contact_mobile)
 
 
+def on_roll(day=None, via: str = "") -> Q:
+    """The condition of `Enterprise.objects.members_on(day)`, for conditional counts and for
+    rows that reach the enterprise through `via` (say "affiliations__enterprise__")."""
+    day = day or timezone.localdate()
+    return Q(**{f"{via}joined_on__lte": day}) & (
+        Q(**{f"{via}left_on__isnull": True}) | Q(**{f"{via}left_on__gt": day})
+    )
+
+
 class EnterpriseQuerySet(models.QuerySet):
     def members(self):
+        """Members in good standing (not suspended): those whose users may file petitions,
+        register for events and be invited. Not the member count: see `members_on`."""
         return self.filter(status=Enterprise.Status.MEMBER)
 
-    def members_on(self, day):
-        """Enterprises on the roll on `day`: joined by then and not yet withdrawn (a suspended
-        member is still a member)."""
-        return self.filter(joined_on__lte=day).filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+    def members_on(self, day=None):
+        """The member enterprises, on `day` (today by default): joined by then and not yet
+        withdrawn; a suspended member is still on the roll. Every page that counts members
+        counts these."""
+        return self.filter(on_roll(day))
 
     def visible_to(self, user):
-        """Staff see every enterprise; a member enterprise's users see the current members."""
+        """Staff see every enterprise; a member enterprise's users see the members on the roll
+        today in good standing (not suspended)."""
         if not user.is_authenticated:
             return self.none()
         if user.is_staff:
             return self.all()
         if user.is_member_user:
-            return self.members()
+            return self.members().members_on()
         return self.none()
 
 

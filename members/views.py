@@ -156,8 +156,9 @@ DIRECTORY_PARAMETERS = {*DirectoryFilter.base_filters, "page"}
 
 def directory_variant(user) -> tuple:
     """What the directory's cached parts differ by besides the query: staff or member (which
-    rows and filters), language, and the year (the join-year choices end with it)."""
-    return user.is_staff, translation.get_language(), timezone.localdate().year
+    rows and filters), language, and the day (staff's list is the roll on that day; the
+    join-year choices end with its year)."""
+    return user.is_staff, translation.get_language(), timezone.localdate().isoformat()
 
 
 def directory_context(request, user) -> dict:
@@ -180,9 +181,11 @@ def directory_context(request, user) -> dict:
     count = paginator.count
     return {
         "filter_form": directory_form(request, filterset, user),
-        "result_count": mark_safe(  # a translation and a number, as {% blocktranslate %}
+        "result_count": format_html(
+            "{} · {}",
             ngettext("%(counter)s enterprise", "%(counter)s enterprises", count)
-            % {"counter": localize(count)}
+            % {"counter": localize(count)},
+            filterset.listed,
         ),
         "rows_html": rows_html or format_html(NO_MATCH_ROW, _("No enterprise matches.")),
         "query": query,

@@ -24,6 +24,14 @@ def get_petition(user, public_id) -> Petition:
     )
 
 
+def get_raised_problem(user, event_id, problem_id):
+    """A problem raised at an event, for staff turning it into a petition; 404 otherwise."""
+    from events.access import get_event_to_manage
+
+    event = get_event_to_manage(user, event_id)
+    return get_object_or_404(event.problems.select_related("event", "enterprise"), pk=problem_id)
+
+
 def get_attachment(user, petition_id, attachment_id) -> Attachment:
     """A file of a petition this user may see; files kept internal are for staff only."""
     petition = get_petition(user, petition_id)

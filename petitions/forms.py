@@ -15,7 +15,16 @@ from members.uploads import (
     upload_problem,
 )
 
-from .models import Category, Channel, Department, Petition, Rating, Suggestion, Urgency
+from .models import (
+    MEETING_CHANNELS,
+    Category,
+    Channel,
+    Department,
+    Petition,
+    Rating,
+    Suggestion,
+    Urgency,
+)
 from .states import Status
 
 User = get_user_model()
@@ -123,20 +132,45 @@ class StaffPetitionForm(PetitionForm):
         super().__init__(*args, **kwargs)
         from events.models import Event
 
-        self.fields["source_event"].queryset = Event.objects.filter(
-            kind__in=Event.PROBLEM_KINDS
-        ).order_by("-id")
+        # Problems can be recorded at any of the federation's events, not only the meetings
+        # held for them.
+        self.fields["source_event"].queryset = Event.objects.exclude(
+            status=Event.Status.DRAFT
+        ).order_by("-starts_at", "-id")
         self.fields["source_event"].required = False
 
     def clean(self):
         cleaned = super().clean()
         channel, event = cleaned.get("channel"), cleaned.get("source_event")
-        meeting = channel in (Channel.BREAKFAST, Channel.APPEAL_FORUM)
+        meeting = channel in MEETING_CHANNELS
         if meeting and event is None:
             self.add_error("source_event", _("Choose the meeting it was raised at."))
         if event is not None and not meeting:
             self.add_error("source_event", _("Only a meeting channel links to an event."))
         return cleaned
+
+
+class PetitionFromProblemForm(forms.Form):
+    """Open a petition for a problem raised at an event: its category, and the enterprise
+    when the problem was recorded without one (a guest raised it)."""
+
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=Category.choices,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    enterprise = forms.ModelChoiceField(
+        label=_("Enterprise"),
+        queryset=Enterprise.objects.members().only("id", "name"),
+        required=False,
+        empty_label=_("Choose the enterprise"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, problem=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if problem is not None and problem.enterprise_id:
+            del self.fields["enterprise"]
 
 
 class VersionedForm(forms.Form):

@@ -26,6 +26,8 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import ExtractMonth, TruncMonth
 from django.utils import timezone
 
+from members.counts import cached_count
+
 from .models import SOLVED_RATINGS, Category, Department, Petition, PetitionTally, Rating
 from .states import Action
 
@@ -198,6 +200,14 @@ class Report:
     by_month: list = field(default_factory=list)
     by_category: list = field(default_factory=list)
     by_department: list = field(default_factory=list)
+
+
+def overdue_count(now=None) -> int:
+    """The petitions overdue now, whenever they were filed: `Petition.objects.overdue`, as of
+    the start of the minute and cached until a petition changes (the home page's queue and
+    the metrics page show this one figure)."""
+    now = (now or timezone.now()).replace(second=0, microsecond=0)
+    return cached_count(Petition.objects.overdue(now))
 
 
 def year_report(year: int, *, now=None) -> Report:

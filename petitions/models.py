@@ -49,8 +49,13 @@ class Channel(models.TextChoices):
     SURVEY_VISIT = "survey_visit", _("Survey visit")
     BREAKFAST = "breakfast", _("Breakfast meeting")
     APPEAL_FORUM = "appeal_forum", _("Appeal forum")
+    MEETING = "meeting", _("Other meeting or event")
     PHONE = "phone", _("Phone call")
     LETTER = "letter", _("Letter")
+
+
+# The channels through which a problem raised at one of the federation's events arrives.
+MEETING_CHANNELS = (Channel.BREAKFAST, Channel.APPEAL_FORUM, Channel.MEETING)
 
 
 class Rating(models.TextChoices):
@@ -335,8 +340,9 @@ class Petition(models.Model):
         return self.status in FINISHED
 
     def is_overdue(self, now=None) -> bool:
+        """The row's answer to `Petition.objects.overdue(now)`."""
         now = now or timezone.now()
-        return self.status in OPEN and self.status != Status.WAITING and self.reply_due < now
+        return self.status in CLOCK_RUNNING and self.reply_due < now
 
 
 class ImmutableQuerySet(models.QuerySet):

@@ -8,6 +8,8 @@ petitions.states.TRANSITIONS, saves the petition, appends a timeline entry and r
 notices. The tallies behind the three rates are refreshed once the transaction commits.
 """
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -15,11 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.models import Event, RaisedProblem
 from notices.services import notify, notify_each
 
 from . import deadlines, metrics
 from .models import (
     Attachment,
+    Category,
+    Channel,
     Petition,
     PetitionEvent,
     Rating,
@@ -148,7 +153,8 @@ def file_petition(
             action=Action.FILE,
             to_status=Status.SUBMITTED,
             visible_to_enterprise=True,
-            details={"channel": channel},
+            details={"channel": channel}
+            | ({"event": source_event.title} if source_event is not None else {}),
         )
         save_attachments(petition=petition, event=event, files=files, actor=actor)
         link = petition_link(petition)
@@ -169,6 +175,62 @@ def file_petition(
         )
         _refresh_tallies_on_commit(petition)
     return petition
+
+
+def channel_for_event(event) -> str:
+    """The channel of a petition raised at `event`: its kind of meeting."""
+    return {
+        Event.Kind.BREAKFAST: Channel.BREAKFAST,
+        Event.Kind.APPEAL_FORUM: Channel.APPEAL_FORUM,
+    }.get(event.kind, Channel.MEETING)
+
+
+def title_from_text(text: str) -> str:
+    """A petition title from a problem's text: its first sentence, within the title's length."""
+    text = " ".join((text or "").split())
+    first = re.split(r"(?<=[。！？!?；;])", text, maxsplit=1)[0].rstrip("。；;")
+    limit = Petition._meta.get_field("title").max_length
+    return first if len(first) <= limit else first[: limit - 1] + "…"
+
+
+def petition_from_problem(*, actor, problem, category: str, enterprise=None, now=None):
+    """Open a petition for a problem raised at an event: the enterprise, the event and the
+    text carried over, the channel that of the meeting. Returns (petition, created).
+
+    One problem makes at most one petition: the problem row is locked while its petition is
+    looked for, so a second click (or a second member of staff) gets the first one back. A
+    problem whose enterprise was not recorded (a guest raised it) needs `enterprise`.
+    """
+    if not actor.is_staff:
+        raise PermissionDenied
+    with transaction.atomic():
+        problem = (
+            RaisedProblem.objects.select_for_update(of=("self",))
+            .select_related("event", "enterprise")
+            .get(pk=problem.pk)
+        )
+        existing = Petition.objects.filter(raised_problem=problem).first()
+        if existing is not None:
+            return existing, False
+        enterprise = problem.enterprise or enterprise
+        if enterprise is None:
+            raise TransitionRefused(
+                _("No enterprise was recorded with this problem: choose the one it concerns.")
+            )
+        if category not in Category.values:
+            raise TransitionRefused(_("Choose the petition's category."))
+        petition = file_petition(
+            actor=actor,
+            enterprise=enterprise,
+            category=category,
+            title=title_from_text(problem.text),
+            description=problem.text,
+            channel=channel_for_event(problem.event),
+            source_event=problem.event,
+            raised_problem=problem,
+            now=now,
+        )
+    return petition, True
 
 
 def _refresh_tallies_on_commit(*petitions):

@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.petition_list, name="list"),
     path("new/", views.petition_new, name="new"),
     path("record/", views.petition_record_new, name="record_new"),
+    path(
+        "from-event/<uuid:event_id>/problems/<int:problem_id>/",
+        views.petition_from_problem,
+        name="from_problem",
+    ),
     path("ledger/", views.ledger_view, name="ledger"),
     path("ledger/export.xlsx", views.ledger_export, name="ledger_export"),
     path("metrics/", views.metrics_view, name="metrics"),

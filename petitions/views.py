@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core import excel
 from core.submissions import create_once
+from events.models import Event
 from members.access import staff_required
 from members.models import Enterprise
 
@@ -19,6 +20,7 @@ from .forms import (
     STAFF_ACTION_FORMS,
     LedgerFilterForm,
     PetitionForm,
+    PetitionFromProblemForm,
     ProvideInfoForm,
     RateForm,
     StaffPetitionForm,
@@ -99,6 +101,28 @@ def petition_record_new(request):
     )
 
 
+@staff_required
+@require_POST
+def petition_from_problem(request, event_id, problem_id):
+    """Staff open a petition for a problem raised at an event, from the event's record page."""
+    problem = access.get_raised_problem(request.user, event_id, problem_id)
+    back = redirect("events:record", problem.event.public_id)
+    form = PetitionFromProblemForm(request.POST, problem=problem, prefix=f"problem-{problem.pk}")
+    if not form.is_valid():
+        messages.error(request, "; ".join(m for f in form.errors.values() for m in f))
+        return back
+    try:
+        petition, created = services.petition_from_problem(
+            actor=request.user, problem=problem, **form.cleaned_data
+        )
+    except services.TransitionRefused as error:
+        messages.error(request, str(error))
+        return back
+    message = _("Recorded as %(number)s.") if created else _("Already recorded as %(number)s.")
+    messages.success(request, message % {"number": petition.tracking_number})
+    return back
+
+
 def _timeline(petition, user):
     events = petition.events.select_related("actor").prefetch_related("attachments")
     if not user.is_staff:
@@ -118,6 +142,9 @@ def petition_detail(request, public_id):
             a for a in petition.attachments.all() if user.is_staff or a.visible_to_enterprise
         ],
         "overdue": petition.is_overdue(),
+        # The meeting it was raised at, linked for whoever may open the event's page.
+        "source_event_link": petition.source_event_id is not None
+        and Event.objects.visible_to(user).filter(pk=petition.source_event_id).exists(),
     }
     if user.is_staff:
         context["action_forms"] = [
@@ -300,7 +327,11 @@ def metrics_view(request):
     return render(
         request,
         "petitions/metrics.html",
-        {"report": report, "years": range(today.year, today.year - 6, -1)},
+        {
+            "report": report,
+            "years": range(today.year, today.year - 6, -1),
+            "overdue_now": metrics.overdue_count(),
+        },
     )
 
 

@@ -119,6 +119,7 @@ MATRIX = {
     "petitions:list": row(302, 403, 200, 200, 403, 200),
     "petitions:new": row(302, 403, 200, 200, 403, 302),  # staff go to record_new
     "petitions:record_new": STAFF_ONLY,
+    "petitions:from_problem": STAFF_ACTION,
     "dashboard:index": STAFF_ONLY,
     "dashboard:report": STAFF_ONLY,
     "dashboard:report_print": STAFF_ONLY,
@@ -224,6 +225,9 @@ def cast(applicant, pending_application, user_a, user_b, leader, staff, enterpri
     meeting = EventFactory(audience=Event.Audience.INVITATION, kind=Event.Kind.BREAKFAST)
     invitation = event_services.invite(event=meeting, actor=staff, enterprises=[enterprise_a])[0]
     event_services.respond_to_invitation(invitation=invitation, accept=True, attendees=2)
+    problem = event_services.record_problem(
+        event=meeting, actor=staff, text="用地审批慢。", enterprise=enterprise_a
+    )
     petition = petition_services.file_petition(
         actor=user_a,
         enterprise=enterprise_a,
@@ -284,6 +288,7 @@ def cast(applicant, pending_application, user_a, user_b, leader, staff, enterpri
             for name in ("detail", "timeline", "record", "provide_info", "rate")
         },
         "petitions:act": [petition.public_id, "accept"],
+        "petitions:from_problem": [meeting.public_id, problem.pk],
         "petitions:attachment": [petition.public_id, petition.attachments.get().public_id],
         "roster:ical": [leader_token.token],
         "roster:ical_all": [staff_token.token],

@@ -18,6 +18,7 @@ from events.models import Event, Invitation, Registration
 from members.counts import cached_count
 from members.models import Application, Enterprise
 from notices.models import Notice
+from petitions import metrics
 from petitions.models import OPEN, Petition, Status
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def home(request):
             context.update(enterprise_home(user, now))
         if user.is_staff:
             context["queues"] = staff_queues(now)
-            context["member_count"] = cached_count(Enterprise.objects.members())
+            context["member_count"] = cached_count(Enterprise.objects.members_on())
     return render(request, "home.html", context)
 
 
@@ -111,7 +112,7 @@ def staff_queues(now) -> list[Queue]:
         Queue(
             "petitions_overdue",
             _("Petitions past their reply deadline"),
-            cached_count(Petition.objects.overdue(now)),
+            metrics.overdue_count(now),
             f"{petitions}?overdue=on",
         ),
         Queue(

@@ -394,10 +394,12 @@ def test_list_groups_organisations_by_kind_with_member_counts(client_a, chamber_
     groups = {group["kind"]: group["organizations"] for group in response.context["groups"]}
     assert list(groups) == [Kind.FEDERATION, Kind.INDUSTRY, Kind.FRIENDLY]
     assert groups[Kind.INDUSTRY] == [chamber_x]
-    assert groups[Kind.INDUSTRY][0].member_count == 3
+    # the three and the suspended member (still on the federation's roll), not the one gone
+    assert groups[Kind.INDUSTRY][0].member_count == 4
     assert groups[Kind.FEDERATION] == [federation]
-    # the federation's members are its member enterprises: A, the three and the former one
-    assert response.context["enterprise_count"] == 5
+    # the federation's members are those on its roll: A, the three, the former one and the
+    # suspended one
+    assert response.context["enterprise_count"] == 6
     assert groups[Kind.FRIENDLY] == [friendly]
     content = response.content.decode()
     assert "2021-09-15" in content

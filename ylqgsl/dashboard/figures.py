@@ -32,12 +32,13 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chambers.models import DutyMonth
+from chambers.models import DutyLogEntry, DutyMonth, Secondment
 from events.models import Donation, Event, Registration
 from members.choices import Industry, PartyOrganisation, SizeClass
-from members.models import Enterprise, Township
+from members.models import Enterprise, Township, on_roll
 from petitions import metrics
 from petitions.models import Petition, Status, Suggestion
+from ylqgsl.ledgers.registry import aggregate_of
 
 COVERED = (PartyOrganisation.OWN_BRANCH, PartyOrganisation.JOINT_BRANCH)
 HELD = (Event.Status.PUBLISHED, Event.Status.FINISHED)
@@ -124,21 +125,24 @@ class Growth:
 
 
 def growth(last_year: int, *, years: int = GROWTH_YEARS, today=None) -> Growth:
-    """Members at each year's end, new members and withdrawals, for `years` years.
+    """Members at each year's end (this year: today), new members and withdrawals, for
+    `years` years.
 
     Two grouped counts over the whole table (joined per year, withdrawn per year); the roll at
     a year's end is everyone who joined by then less everyone who left by then.
     """
     today = today or timezone.localdate()
     first_year = last_year - years + 1
+    # Nothing dated after today counts yet: this year's row is the roll today, as elsewhere.
     joined_by_year = dict(
-        Enterprise.objects.annotate(y=ExtractYear("joined_on"))
+        Enterprise.objects.filter(joined_on__lte=today)
+        .annotate(y=ExtractYear("joined_on"))
         .values_list("y")
         .annotate(n=Count("*"))
         .order_by()
     )
     left_by_year = dict(
-        Enterprise.objects.filter(left_on__isnull=False)
+        Enterprise.objects.filter(left_on__lte=today)
         .annotate(y=ExtractYear("left_on"))
         .values_list("y")
         .annotate(n=Count("*"))
@@ -210,11 +214,6 @@ class Membership:
     left: int
     startups: int  # new members founded within three years before joining (双创)
     party_new: int  # party organisations set up in the period, in members on the roll at its end
-
-
-def on_roll(day: datetime.date) -> Q:
-    """The condition of `Enterprise.objects.members_on(day)`, for conditional counts."""
-    return Q(joined_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gt=day))
 
 
 def membership(period: Period) -> Membership:
@@ -548,8 +547,9 @@ def duty(period: Period) -> Duty:
         )
         .select_related("chair")
         .annotate(
-            entries=Count("log", distinct=True),
-            secondees=Count("secondments", distinct=True),
+            # Subqueries: joining both relations would count every (entry, secondee) pair.
+            entries=aggregate_of(DutyLogEntry.objects.all(), "duty_month", Count("pk")),
+            secondees=aggregate_of(Secondment.objects.all(), "duty_month", Count("pk")),
         )
         .order_by("month")
     )

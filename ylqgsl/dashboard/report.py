@@ -77,7 +77,9 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
                     links.ledger("members", member_on=period.eve),
                 ),
                 Item(
-                    _("Members at the end of the year"),
+                    _("Members on the roll today")
+                    if data.is_partial
+                    else _("Members at the end of the year"),
                     membership.at_end,
                     links.ledger("members", member_on=period.last),
                 ),
@@ -202,7 +204,7 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
                     PERCENT,
                 ),
                 Item(
-                    _("Still open past the reply deadline"),
+                    _("Filed in the year and still open past the reply deadline"),
                     totals.overdue,
                     links.petitions(overdue="on", **y),
                 ),

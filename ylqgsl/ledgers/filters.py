@@ -185,7 +185,7 @@ class MemberFilter(LedgerFilterSet):
 
 
 class PartyFilter(LedgerFilterSet):
-    """Current members unless another status (or "All") is chosen."""
+    """The members on the roll today unless a status (or "All") or another day is chosen."""
 
     status = Choice(label=_("Membership status"), choices=Enterprise.Status.choices)
     kind = Choice(
@@ -201,12 +201,19 @@ class PartyFilter(LedgerFilterSet):
     township = Choice(label=_("Township or street"), choices=township_choices)
     industry = Choice(label=_("Industry"), choices=Industry.choices)
     year = YearFilter(label=_("Year set up"), field_name="party_organisation_since")
+    member_on = django_filters.DateFilter(
+        label=_("On the roll on"), method="filter_member_on", widget=date_widget()
+    )
 
     def __init__(self, data=None, *args, **kwargs):
-        if data is not None and "status" not in data:
+        # The members on the roll today, as the dashboard's coverage counts them.
+        if data is not None and "status" not in data and "member_on" not in data:
             data = data.copy()
-            data["status"] = Enterprise.Status.MEMBER
+            data["member_on"] = timezone.localdate().isoformat()
         super().__init__(data, *args, **kwargs)
+
+    def filter_member_on(self, queryset, name, value):
+        return queryset.members_on(value)
 
     def filter_covered(self, queryset, name, value):
         covered = Q(party_organisation__in=COVERED)

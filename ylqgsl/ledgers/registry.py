@@ -137,7 +137,8 @@ class PartyLedger(MembersLedger):
     description = _(
         "Party building in the member enterprises: the kind of party organisation, its party "
         "members, the party-building instructor and when it was set up, with the coverage "
-        "rate. Current members unless another status is chosen."
+        "rate. The members on the roll today (suspended members included) unless a status "
+        "or another day is chosen."
     )
     filterset_class = filters.PartyFilter
     columns = [

@@ -38,6 +38,7 @@ from petitions.models import (
     TrackingCounter,
     Urgency,
 )
+from petitions.services import channel_for_event
 from petitions.states import FIRST_RESPONSE_ACTIONS, Action, Status
 
 User = get_user_model()
@@ -490,7 +491,7 @@ class Command(BaseCommand):
 
     def meeting_problems(self, rng, departments, handlers) -> int:
         """Problems raised at the demo breakfast meetings and appeal forums, as petitions."""
-        from events.models import Event, RaisedProblem
+        from events.models import RaisedProblem
 
         problems = (
             RaisedProblem.objects.filter(enterprise__isnull=False, petition__isnull=True)
@@ -503,9 +504,7 @@ class Command(BaseCommand):
             filed_at = min(event.ends_at, self.now)
             year = filed_at.year
             self.counters[year] = self.counters.get(year, 0) + 1
-            channel = (
-                Channel.APPEAL_FORUM if event.kind == Event.Kind.APPEAL_FORUM else Channel.BREAKFAST
-            )
+            channel = channel_for_event(event)
             category = rng.choice(Category.values)
             petition = self.new_petition(
                 rng,
