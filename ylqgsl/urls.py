@@ -20,6 +20,8 @@ urlpatterns = [
     path("chambers/", include("chambers.urls")),
     path("roster/", include("chambers.roster.urls")),
     path("events/", include("events.urls")),
+    # The petition ledger is defined in reports, which petitions may not import: its two
+    # addresses join the petitions namespace here.
     path(
         "petitions/",
         include(
