@@ -204,7 +204,7 @@ def fill_suggestions(rng, now, author) -> None:
 
 def fill_duty(rng, now) -> None:
     from chambers.models import DutyLogEntry, DutyMonth
-    from chambers.planner import add_months, month_start
+    from chambers.roster.planner import add_months, month_start
 
     chairs = leaders(12, "leader")
     this_month = month_start(now.date())
@@ -285,13 +285,13 @@ def main(argv=None) -> int:
         print(f"{name} is filled already (--refill to fill again)")
     from django.core.cache import cache
 
-    from ylqgsl.dashboard.views import refresh
+    from reports.services import refresh_dashboard
 
     cache.clear()
     started = time.perf_counter()
-    rendered = refresh()
+    rendered = refresh_dashboard()
     print(
-        f"Beat's refresh (ylqgsl.tasks.refresh_dashboard): {len(rendered)} dashboards "
+        f"Beat's refresh (reports.services.refresh_dashboard): {len(rendered)} dashboards "
         f"(this year and last, each language) in {time.perf_counter() - started:.2f} s"
     )
     staff, _member = d.bench_users()

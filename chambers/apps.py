@@ -8,3 +8,4 @@ class ChambersConfig(AppConfig):
 
     def ready(self):
         from . import notice_kinds  # noqa: F401  (registers this app's notice kinds)
+        from .roster import tasks  # noqa: F401  (Celery's autodiscovery looks in chambers.tasks only)

@@ -21,7 +21,7 @@ from .models import (
     SwapRequest,
     Unavailability,
 )
-from .planner import add_months, month_range, month_start, plan_roster
+from .roster.planner import add_months, month_range, month_start, plan_roster
 
 User = get_user_model()
 
@@ -74,7 +74,7 @@ def generate_roster(*, first: date, last: date, actor) -> list[DutyMonth]:
     """Plan the executive chair for every month from `first` to `last`.
 
     Confirmed months and months already begun are never touched; the rest are (re)planned
-    fairly from the leaders eligible at the start of the range (chambers.planner).
+    fairly from the leaders eligible at the start of the range (chambers.roster.planner).
     """
     months = month_range(first, last)
     if not months:

@@ -1,6 +1,6 @@
 """Pages of the federation's organisations: the list, the structure, one chamber, its members.
 
-The rotating chair's roster has its own views (roster_views.py).
+The rotating chair's roster has its own views (the roster package).
 """
 
 from functools import wraps

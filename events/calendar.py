@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as ICalEvent
 
-from chambers.planner import add_months
+from chambers.roster.planner import add_months
 from core import excel
 
 from .models import Event, Registration

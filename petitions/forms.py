@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.submissions import OncePerForm
-from members.dates import PAST
 from members.models import Enterprise
 from members.uploads import (
     max_megabytes,
@@ -23,9 +22,7 @@ from .models import (
     Petition,
     Rating,
     Suggestion,
-    Urgency,
 )
-from .states import Status
 
 User = get_user_model()
 
@@ -297,51 +294,6 @@ STAFF_ACTION_FORMS = {
     "extend": ExtendForm,
     "escalate": EscalateForm,
 }
-
-
-class LedgerFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices]
-    )
-    category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=[("", _("Any")), *Category.choices]
-    )
-    urgency = forms.ChoiceField(
-        label=_("Urgency"), required=False, choices=[("", _("Any")), *Urgency.choices]
-    )
-    department = forms.ModelChoiceField(
-        label=_("Department"), required=False, queryset=Department.objects.all()
-    )
-    handler = forms.ModelChoiceField(
-        label=_("Handler"), required=False, queryset=User.objects.filter(is_staff=True)
-    )
-    month = forms.DateField(
-        label=_("Month filed"),
-        required=False,
-        input_formats=["%Y-%m"],
-        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
-        validators=[PAST],
-    )
-    year = forms.IntegerField(
-        label=_("Year filed"),
-        required=False,
-        min_value=1900,
-        max_value=2100,
-        widget=forms.NumberInput(attrs={"placeholder": _("Any year")}),
-    )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Rendered by hand in the ledger (crispy costs milliseconds a field on a hot page).
-        for field in self.fields.values():
-            widget = field.widget
-            if widget.input_type == "checkbox":
-                widget.attrs["class"] = "form-check-input"
-            elif widget.input_type == "select":
-                widget.attrs["class"] = "form-select mb-3"
-            else:
-                widget.attrs["class"] = "form-control mb-3"
 
 
 class SuggestionForm(OncePerForm, forms.ModelForm):

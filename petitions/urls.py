@@ -12,8 +12,6 @@ urlpatterns = [
         views.petition_from_problem,
         name="from_problem",
     ),
-    path("ledger/", views.ledger_view, name="ledger"),
-    path("ledger/export.xlsx", views.ledger_export, name="ledger_export"),
     path("metrics/", views.metrics_view, name="metrics"),
     path("duty/", views.duty_view, name="duty"),
     path("suggestions/", views.suggestion_list, name="suggestions"),

@@ -9,16 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import excel
 from core.submissions import create_once
 from events.models import Event
 from members.access import staff_required
 from members.models import Enterprise
 
-from . import access, ledger, metrics, services
+from . import access, listing, metrics, services
 from .forms import (
     STAFF_ACTION_FORMS,
-    LedgerFilterForm,
     PetitionForm,
     PetitionFromProblemForm,
     ProvideInfoForm,
@@ -43,9 +41,9 @@ def petition_list(request):
     """The enterprise's own petitions (staff: every petition, newest first)."""
     if not access.can_follow(request.user):
         raise PermissionDenied
-    petitions = ledger.rows(Petition.objects.visible_to(request.user))
-    page = ledger.LedgerPage(petitions, ledger.page_number(request.GET.get("page")))
-    ledger.present(page.rows)
+    petitions = listing.rows(Petition.objects.visible_to(request.user))
+    page = listing.ListPage(petitions, listing.page_number(request.GET.get("page")))
+    listing.present(page.rows)
     return render(
         request,
         "petitions/list.html",
@@ -289,30 +287,6 @@ def petition_record(request, public_id):
             "now": timezone.now(),
         },
     )
-
-
-@staff_required
-def ledger_view(request):
-    form = LedgerFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    rows = ledger.rows(ledger.filtered(Petition.objects.all(), data))
-    page = ledger.LedgerPage(rows, ledger.page_number(request.GET.get("page")))
-    ledger.present(page.rows)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "petitions/ledger.html",
-        {"form": form, "page": page, "query": query.urlencode(), "now": timezone.now()},
-    )
-
-
-@staff_required
-def ledger_export(request):
-    form = LedgerFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    workbook = ledger.export_workbook(ledger.filtered(Petition.objects.all(), data))
-    return excel.response(workbook, ledger.TITLE)
 
 
 @staff_required

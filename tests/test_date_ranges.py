@@ -24,7 +24,7 @@ from django.utils import timezone
 from members.dates import CALENDAR, PAST, TERMS, DateRange
 from tests.factories import UserFactory
 
-PROJECT_APPS = ("members", "chambers", "events", "petitions", "notices", "ylqgsl")
+PROJECT_APPS = ("members", "chambers", "events", "petitions", "notices", "reports", "ylqgsl")
 D = datetime.date
 ABSURD = [D(9999, 12, 31), D(1, 1, 1)]
 DATE_FIELDS = (forms.DateField, forms.DateTimeField)
@@ -43,7 +43,7 @@ def subclasses(cls):
 def project_forms():
     get_resolver().url_patterns  # imports every view, and so every form  # noqa: B018
     for app in PROJECT_APPS:
-        for module in ("forms", "roster_forms", "filters", "ledgers.filters"):
+        for module in ("forms", "roster.forms", "filters", "ledgers.filters"):
             with contextlib.suppress(ModuleNotFoundError):
                 importlib.import_module(f"{app}.{module}")
     found = {cls for cls in subclasses(forms.BaseForm) if ours(cls)}
@@ -104,7 +104,7 @@ def assert_refuses_absurd_dates(form_class, name, field):
 def test_the_walk_finds_the_date_inputs():
     names = {f"{cls.__name__}.{name}" for cls in project_forms() for name, _ in date_fields_of(cls)}
     assert {"ApplicationForm.founded_on", "EventForm.starts_at", "LogEntryForm.day"} <= names
-    assert {"GenerateForm.first", "LedgerFilterForm.month", "AddMemberForm.joined_on"} <= names
+    assert {"GenerateForm.first", "PetitionFilterForm.month", "AddMemberForm.joined_on"} <= names
 
 
 @pytest.mark.parametrize(

@@ -26,6 +26,7 @@ from members.choices import PartyOrganisation
 from members.models import Enterprise, PublicPost, RepresentativePerson, RepresentativeTag
 from petitions import services as petition_services
 from petitions.models import Department, Petition, Suggestion
+from reports.ledgers.registry import LEDGERS
 from tests.chambers.factories import (
     AffiliationFactory,
     FourGoodEvaluationFactory,
@@ -35,7 +36,6 @@ from tests.chambers.factories import (
 from tests.conftest import client_for
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import UserFactory
-from ylqgsl.ledgers.registry import LEDGERS
 
 TZ = ZoneInfo("Asia/Shanghai")
 HYPERLINK = '=HYPERLINK("http://evil.example","点此")'

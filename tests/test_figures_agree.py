@@ -246,7 +246,7 @@ def test_the_events_list_counts_confirmed_registrations_once(staff, enterprise_a
 
 def test_duty_months_count_entries_and_secondees_once(staff):
     from chambers.models import DutyLogEntry, DutyMonth, Secondment
-    from ylqgsl.dashboard import figures
+    from reports.dashboard import figures
 
     chair = UserFactory(email="chair@ylqgsl.test")
     month = DutyMonth.objects.create(month=datetime.date(2025, 3, 1), chair=chair)

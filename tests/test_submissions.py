@@ -434,10 +434,10 @@ def test_a_second_enterprise_signing_up_is_not_affected(client):
 # The forms that carry no token, and why a second sending of one creates nothing twice. A new
 # form fails the test below until it carries the token (`OncePerForm`) or is listed here.
 WITHOUT_TOKEN = {
-    "chambers.roster_forms.AssignForm": "edits a duty month",
-    "chambers.roster_forms.GenerateForm": "one duty month per month (tested above)",
-    "chambers.roster_forms.SummaryForm": "edits a duty month",
-    "chambers.roster_forms.UnavailableForm": "one row per leader and month (tested above)",
+    "chambers.roster.forms.AssignForm": "edits a duty month",
+    "chambers.roster.forms.GenerateForm": "one duty month per month (tested above)",
+    "chambers.roster.forms.SummaryForm": "edits a duty month",
+    "chambers.roster.forms.UnavailableForm": "one row per leader and month (tested above)",
     "events.forms.CancelForm": "a state change",
     "events.forms.MinutesForm": "edits an event",
     "events.forms.RespondForm": "answers an invitation",
@@ -448,11 +448,11 @@ WITHOUT_TOKEN = {
     "members.forms.RejectForm": "a state change",
     "members.forms.StaffEnterpriseForm": "edits an enterprise",
     "notices.views.EmailPreferencesForm": "edits preferences",
-    "petitions.forms.LedgerFilterForm": "a search",
+    "reports.ledgers.filters.PetitionFilterForm": "a search",
     "petitions.forms.PetitionFromProblemForm": "one petition per problem (unique, row lock)",
     "petitions.forms.SuggestionRoutingForm": "edits a suggestion",
 }
-APPS = ("chambers", "core", "events", "members", "notices", "petitions", "ylqgsl")
+APPS = ("chambers", "core", "events", "members", "notices", "petitions", "reports", "ylqgsl")
 
 
 def project_forms():

@@ -2,6 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from petitions import urls as petition_urls
+from reports.ledgers.urls import petition_urlpatterns
+
 from . import views
 
 admin.site.site_header = settings.PORTAL_NAME
@@ -15,10 +18,20 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("notices/", include("notices.urls")),
     path("chambers/", include("chambers.urls")),
-    path("roster/", include("chambers.roster_urls")),
+    path("roster/", include("chambers.roster.urls")),
     path("events/", include("events.urls")),
-    path("petitions/", include("petitions.urls")),
-    path("ledgers/", include("ylqgsl.ledgers.urls")),
-    path("dashboard/", include("ylqgsl.dashboard.urls")),
+    # The petition ledger is defined in reports, which petitions may not import: its two
+    # addresses join the petitions namespace here.
+    path(
+        "petitions/",
+        include(
+            (
+                petition_urlpatterns + petition_urls.urlpatterns,
+                petition_urls.app_name,
+            )
+        ),
+    ),
+    path("ledgers/", include("reports.ledgers.urls")),
+    path("dashboard/", include("reports.dashboard.urls")),
     path("admin/", admin.site.urls),
 ]

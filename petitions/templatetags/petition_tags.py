@@ -2,7 +2,7 @@ from django import template
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.html import format_html, format_html_join
 
-from ..ledger import BADGES
+from ..listing import BADGES
 from ..models import Category, Channel, Rating, Urgency
 from ..states import CLOCK_RUNNING, Status
 

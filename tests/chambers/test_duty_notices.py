@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from chambers.models import DutyMonth, Secondment
-from chambers.tasks import duty_scan, run_duty_scan
+from chambers.roster.tasks import duty_scan, run_duty_scan
 from notices.models import Notice
 
 pytestmark = pytest.mark.django_db

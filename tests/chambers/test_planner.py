@@ -5,7 +5,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chambers.planner import add_months, month_range, plan_roster
+from chambers.roster.planner import add_months, month_range, plan_roster
 
 START = date(2026, 1, 1)
 leaders = st.lists(st.integers(min_value=1, max_value=40), min_size=1, max_size=8, unique=True)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from chambers import services
 from chambers.models import CalendarToken, DutyMonth, Post, Secondment, SwapRequest, Unavailability
-from chambers.planner import within_month
+from chambers.roster.planner import within_month
 from notices.models import Notice
 from tests.chambers.conftest import make_leader
 from tests.conftest import client_for

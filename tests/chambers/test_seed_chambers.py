@@ -25,7 +25,7 @@ from chambers.models import (
     Term,
     Unavailability,
 )
-from chambers.planner import add_months
+from chambers.roster.planner import add_months
 from chambers.services import eligible_posts, month_end
 from members.models import Enterprise, User
 

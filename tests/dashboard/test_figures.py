@@ -11,10 +11,10 @@ from chambers.models import DutyLogEntry, DutyMonth, Organization, Secondment
 from events.models import Donation, Event, Registration
 from members.choices import Industry, PartyOrganisation, SizeClass
 from petitions.models import Petition, Status, Suggestion
+from reports.dashboard import figures, report
 from tests.dashboard.conftest import at
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import EnterpriseFactory, UserFactory
-from ylqgsl.dashboard import figures, report
 
 pytestmark = pytest.mark.django_db
 
@@ -275,7 +275,7 @@ def test_attendance_counted_in_the_database_matches_python(events):
     """PostgreSQL counts with GROUPING SETS; other databases sum in Python: the same figures."""
     from django.db import connection
 
-    from ylqgsl.dashboard.figures import attendance_python, attendance_sql
+    from reports.dashboard.figures import attendance_python, attendance_sql
 
     queryset = (
         Registration.objects.filter(checked_in_at__isnull=False)

@@ -172,7 +172,7 @@ def test_beat_renders_this_and_last_year_ahead(staff, settings):
     from django.conf import settings as live
     from django.core.cache import cache
 
-    from ylqgsl.tasks import refresh_dashboard
+    from reports.tasks import refresh_dashboard
 
     assert (
         live.CELERY_BEAT_SCHEDULE["dashboard-refresh"]["task"] == "ylqgsl.tasks.refresh_dashboard"

@@ -15,6 +15,7 @@ from events.models import Donation, Event
 from members.filters import township_choices
 from members.models import PublicPost, RepresentativePerson, RepresentativeTag, TrainingRecord
 from petitions.models import Suggestion
+from reports.ledgers.registry import LEDGERS
 from tests.chambers.factories import (
     AffiliationFactory,
     FourGoodEvaluationFactory,
@@ -25,7 +26,6 @@ from tests.chambers.factories import (
 from tests.events.factories import EventFactory, InvitationFactory, RegistrationFactory
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.ledgers.conftest import sheet_rows, table
-from ylqgsl.ledgers.registry import LEDGERS
 
 pytestmark = pytest.mark.django_db
 

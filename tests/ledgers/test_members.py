@@ -5,9 +5,9 @@ import datetime
 import pytest
 
 from members.models import Enterprise
+from reports.ledgers.registry import LEDGERS
 from tests.factories import EnterpriseFactory, township
 from tests.ledgers.conftest import column, sheet_column, sheet_rows, table
-from ylqgsl.ledgers.registry import LEDGERS
 
 pytestmark = pytest.mark.django_db
 

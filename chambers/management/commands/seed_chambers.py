@@ -36,7 +36,7 @@ from chambers.models import (
     SwapRequest,
     Term,
 )
-from chambers.planner import add_months, month_start
+from chambers.roster.planner import add_months, month_start
 from chambers.services import (
     add_log_entry,
     eligible_posts,

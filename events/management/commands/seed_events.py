@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chambers.models import Organization
-from chambers.planner import add_months, month_start
+from chambers.roster.planner import add_months, month_start
 from events import demo_data as data
 from events.models import Donation, Event, Invitation, RaisedProblem, Registration
 from members import demo_data as members_data

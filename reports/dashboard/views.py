@@ -1,15 +1,14 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.translation import get_language
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import excel
 from members.access import staff_required
 
-from . import charts, figures, report
+from .. import services
+from . import figures, report
 
 FIRST_YEAR = 2000
 
@@ -33,13 +32,14 @@ def year_choices(today=None) -> range:
 def dashboard(request):
     """The charts for a year. The figures and their tables are rendered once and kept in the
     cache (per year and language): staff reading the dashboard together cost one computation.
-    Celery beat renders this year's and last year's ahead (`refresh`), so those read at once;
-    another year is computed when asked for and kept for DASHBOARD_CACHE_SECONDS."""
+    Celery beat renders this year's and last year's ahead (`services.refresh_dashboard`), so
+    those read at once; another year is computed when asked for and kept for
+    DASHBOARD_CACHE_SECONDS."""
     year = chosen_year(request)
     seconds = settings.DASHBOARD_CACHE_SECONDS
-    cached = cache.get(cache_key(year)) if seconds else None
+    cached = cache.get(services.cache_key(year)) if seconds else None
     if cached is None:
-        cached = store(year, ttl=seconds)
+        cached = services.store(year, ttl=seconds)
     return render(
         request,
         "dashboard/index.html",
@@ -49,64 +49,6 @@ def dashboard(request):
             "body": cached["body"],
             "computed_at": cached["computed_at"],
             "cache_seconds": seconds,
-        },
-    )
-
-
-def cache_key(year: int) -> str:
-    return f"dashboard:v1:{year}:{get_language()}"
-
-
-def store(year: int, *, ttl: int) -> dict:
-    """Render the year's figures in the current language, and keep them for `ttl` seconds."""
-    rendered = {"body": render_body(year), "computed_at": timezone.now()}
-    if ttl:
-        cache.set(cache_key(year), rendered, ttl)
-    return rendered
-
-
-def refresh() -> list[tuple[int, str]]:
-    """Render this year's and last year's dashboard in every language (Celery beat runs it
-    every DASHBOARD_CACHE_SECONDS). Kept three periods, so a late run leaves no gap."""
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    if not seconds:
-        return []
-    this_year = timezone.localdate().year
-    done = []
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            for year in (this_year, this_year - 1):
-                store(year, ttl=3 * seconds)
-                done.append((year, language))
-    return done
-
-
-def render_body(year: int) -> str:
-    data = figures.for_year(year)
-    sections = [
-        (
-            _("Members"),
-            list(charts.member_charts(year, data.roll, data.growth, figures.township_names())),
-        ),
-        (_("Events"), list(charts.event_charts(year, data.events))),
-        (_("Petitions"), list(charts.petition_charts(year, data.petitions))),
-        (
-            _("Suggestions, donations and the duty roster"),
-            [
-                charts.suggestion_chart(year, data.suggestions),
-                charts.donation_chart(year, data.donations),
-                charts.duty_chart(year, data.duty),
-            ],
-        ),
-    ]
-    growth = data.growth
-    return render_to_string(
-        "dashboard/_body.html",
-        {
-            "data": data,
-            "year": year,
-            "new_members": growth.joined[-1] if growth.years and growth.years[-1] == year else 0,
-            "sections": sections,
         },
     )
 

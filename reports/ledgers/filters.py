@@ -9,6 +9,7 @@ import datetime
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.dates import MONTHS
@@ -21,7 +22,8 @@ from members.dates import PAST
 from members.filters import search_enterprises, township_choices
 from members.models import Enterprise, PublicPost, RepresentativePerson, RepresentativeTag
 from members.widgets import QuickSelect
-from petitions.models import Suggestion
+from petitions.models import Category, Department, Suggestion, Urgency
+from petitions.states import Status
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MONTH_CHOICES = [(str(number), name) for number, name in MONTHS.items()]
@@ -349,3 +351,50 @@ class SuggestionFilter(LedgerFilterSet):
 class DutyFilter(LedgerFilterSet):
     year = YearFilter(label=_("Year"), field_name="month")
     status = Choice(label=_("Status"), choices=DutyMonth.Status.choices)
+
+
+class PetitionFilterForm(forms.Form):
+    """The petition ledger's filters: a plain form, applied by `PetitionsLedger.filtered`."""
+
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("Any")), *Category.choices]
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False, choices=[("", _("Any")), *Urgency.choices]
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), required=False, queryset=Department.objects.all()
+    )
+    handler = forms.ModelChoiceField(
+        label=_("Handler"), required=False, queryset=get_user_model().objects.filter(is_staff=True)
+    )
+    month = forms.DateField(
+        label=_("Month filed"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        validators=[PAST],
+    )
+    year = forms.IntegerField(
+        label=_("Year filed"),
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"placeholder": _("Any year")}),
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Rendered by hand in the ledger (crispy costs milliseconds a field on a hot page).
+        for field in self.fields.values():
+            widget = field.widget
+            if widget.input_type == "checkbox":
+                widget.attrs["class"] = "form-check-input"
+            elif widget.input_type == "select":
+                widget.attrs["class"] = "form-select mb-3"
+            else:
+                widget.attrs["class"] = "form-control mb-3"

@@ -4,11 +4,13 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import excel
 from members.access import staff_required
 
+from .petitions import PETITIONS
 from .registry import LEDGERS
 
 
@@ -29,6 +31,13 @@ def index(request):
         }
         for name, ledger in LEDGERS.items()
     ]
+    ledgers.append(
+        {
+            "ledger": PETITIONS,
+            "url": reverse("petitions:ledger"),
+            "export_url": reverse("petitions:ledger_export"),
+        }
+    )
     return render(request, "ledgers/index.html", {"ledgers": ledgers})
 
 
@@ -68,3 +77,23 @@ def ledger_export(request, name):
         messages.error(request, _("Correct the filters, then export again."))
         return redirect(f"{reverse(f'ledgers:{ledger.name}')}?{request.GET.urlencode()}")
     return excel.response(ledger.export(filterset.qs), ledger.title)
+
+
+@staff_required
+def petition_ledger(request):
+    """The petition ledger keeps its own page: the petitions' list with the ledger's filters."""
+    form = PETITIONS.form(request.GET)
+    page = PETITIONS.page(PETITIONS.filtered(form), request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "petitions/ledger.html",
+        {"form": form, "page": page, "query": query.urlencode(), "now": timezone.now()},
+    )
+
+
+@staff_required
+def petition_ledger_export(request):
+    form = PETITIONS.form(request.GET)
+    return excel.response(PETITIONS.export(PETITIONS.filtered(form)), PETITIONS.title)

@@ -16,10 +16,10 @@ from core import excel
 from core.submissions import create_once
 from members.access import staff_required
 
-from . import access, calendar, services
-from .models import CalendarToken, DutyMonth, SwapRequest, Unavailability
-from .planner import add_months, month_start, within_month
-from .roster_forms import (
+from .. import access, services
+from ..models import CalendarToken, DutyMonth, SwapRequest, Unavailability
+from . import calendar
+from .forms import (
     AssignForm,
     GenerateForm,
     LogEntryForm,
@@ -27,6 +27,7 @@ from .roster_forms import (
     SwapForm,
     UnavailableForm,
 )
+from .planner import add_months, month_start, within_month
 
 
 def roster_required(view):

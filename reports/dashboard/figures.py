@@ -38,7 +38,8 @@ from members.choices import Industry, PartyOrganisation, SizeClass
 from members.models import Enterprise, Township, on_roll
 from petitions import metrics
 from petitions.models import Petition, Status, Suggestion
-from ylqgsl.ledgers.registry import aggregate_of
+
+from ..ledgers.registry import aggregate_of
 
 COVERED = (PartyOrganisation.OWN_BRANCH, PartyOrganisation.JOINT_BRANCH)
 HELD = (Event.Status.PUBLISHED, Event.Status.FINISHED)

@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from .models import CalendarToken
+from ..models import CalendarToken
 from .planner import add_months
 
 

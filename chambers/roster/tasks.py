@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from notices.services import notify, notify_each
 
-from . import services
-from .models import DutyMonth
+from .. import services
+from ..models import DutyMonth
 from .planner import add_months, month_start
 
 User = get_user_model()
@@ -115,6 +115,8 @@ def run_duty_scan(today: date | None = None) -> dict[str, int]:
     }
 
 
-@shared_task(acks_late=True)
+# Registered under its former module's name: django-celery-beat's PeriodicTask rows in
+# existing databases name the task this way.
+@shared_task(name="chambers.tasks.duty_scan", acks_late=True)
 def duty_scan() -> dict[str, int]:
     return run_duty_scan()

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from core.submissions import OncePerForm
 from members.dates import CALENDAR
 
-from .models import DutyLogEntry, DutyMonth
+from ..models import DutyLogEntry, DutyMonth
+from ..services import eligible_posts
 from .planner import add_months, month_start
-from .services import eligible_posts
 
 User = get_user_model()
 MONTH_WIDGET = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")

@@ -1,0 +1,90 @@
+"""The house's layout: which package may import which, and what moved kept its names.
+
+Reports read every domain app; no domain app reads reports, and `core` reads no app. The
+dashboard, the ledgers and the roster moved packages without changing a URL or the name of a
+task that Celery beat runs.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from reports.ledgers.base import Ledger
+from reports.ledgers.petitions import PETITIONS
+from reports.ledgers.registry import LEDGERS
+from tests.conftest import client_for
+from ylqgsl.celery import app
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAIN_APPS = ("members", "notices", "chambers", "events", "petitions")
+PROJECT_PACKAGES = (*DOMAIN_APPS, "core", "reports", "ylqgsl")
+
+
+def imported_packages(app: str) -> dict[str, set[str]]:
+    """Each module of `app` → the project packages it imports (relative imports resolved)."""
+    found = {}
+    for path in (ROOT / app).rglob("*.py"):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        package = module.rsplit(".", 1)[0] if path.name != "__init__.py" else module
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    names.add(".".join([*base, node.module] if node.module else base))
+                else:
+                    names.add(node.module)
+        found[module] = {name.split(".")[0] for name in names} & set(PROJECT_PACKAGES)
+    return found
+
+
+@pytest.mark.parametrize("app", DOMAIN_APPS)
+def test_no_domain_app_imports_reports_or_the_project_package(app):
+    for module, packages in imported_packages(app).items():
+        assert not packages & {"reports", "ylqgsl"}, module
+
+
+def test_core_imports_no_app():
+    for module, packages in imported_packages("core").items():
+        assert packages <= {"core"}, module
+
+
+def test_the_petition_ledger_is_a_ledger_listed_with_the_others(staff):
+    assert isinstance(PETITIONS, Ledger)
+    assert all(isinstance(ledger, Ledger) for ledger in LEDGERS.values())
+    html = client_for(staff).get(reverse("ledgers:index")).content.decode()
+    assert 'id="ledger-petitions"' in html
+    assert f'href="{reverse("petitions:ledger_export")}"' in html
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("petitions:ledger", "/petitions/ledger/"),
+        ("petitions:ledger_export", "/petitions/ledger/export.xlsx"),
+        ("petitions:list", "/petitions/"),
+        ("ledgers:index", "/ledgers/"),
+        ("ledgers:duty_export", "/ledgers/duty/export.xlsx"),
+        ("dashboard:index", "/dashboard/"),
+        ("dashboard:report_export", "/dashboard/report/export.xlsx"),
+        ("roster:index", "/roster/"),
+        ("roster:swaps", "/roster/swaps/"),
+    ],
+)
+def test_moved_pages_keep_their_addresses(name, path):
+    assert reverse(name) == path
+
+
+def test_every_beat_task_is_registered_under_the_name_beat_knows():
+    """Beat's rows in the database name tasks by string: a moved task keeps its name."""
+    app.loader.import_default_modules()  # what a worker imports on start
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"chambers.tasks.duty_scan", "ylqgsl.tasks.refresh_dashboard"} <= scheduled
+    assert scheduled <= set(app.tasks)
+    assert app.tasks["chambers.tasks.duty_scan"].__module__ == "chambers.roster.tasks"
+    assert app.tasks["ylqgsl.tasks.refresh_dashboard"].__module__ == "reports.tasks"
