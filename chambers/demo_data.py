@@ -1,6 +1,6 @@
 """Word lists and fixed facts for the demo chambers built by `manage.py seed_chambers`.
 
-The structure follows the Yanqing federation's "1+2+6+7+N" (DOMAIN.md §7): the federation, six
+The structure follows the Yanqing federation's "1+2+6+7+N" (docs/domain.md): the federation, six
 special working groups, seven associations, chambers of trades and townships (康庄镇兴隆街商会
 among them) and the five friendly federations. Everything here is data or a pure function; the
 random choices are made in the command from fixed seeds, so every run plans the same structure;
@@ -80,7 +80,7 @@ ORGANIZATIONS = [
             "6个专项工作组，7个协会，N家会员企业。实行轮值主席制，由主席、副主席和商会会长按月轮值。"
         ),
     ),
-    # 6 special working groups (专项工作组), DOMAIN.md §7.
+    # 6 special working groups (专项工作组), docs/domain.md, The demo federation.
     OrgSpec(
         "wg-real-estate", "房地产与建材专项工作组", "working_group", short_name="房地产与建材组",
         under_federation=True, founded_on=d(2022, 4, 15),
@@ -232,7 +232,7 @@ ORGANIZATIONS = [
         members=MemberRule(16, sections="GEF", companies_only=True),
         description="在延庆经营的河北籍企业家组成的异地商会，联系张家口、承德等地企业。",
     ),
-    # The five friendly federations (友好商会), DOMAIN.md §7.
+    # The five friendly federations (友好商会), docs/domain.md, The demo federation.
     OrgSpec(
         "xiongan", "雄安新区工商联", "friendly", home_region="河北省雄安新区",
         tie_signed_on=d(2021, 6, 18),

@@ -1,6 +1,6 @@
 """Fixed facts for the demo events built by `manage.py seed_events` (part of seed_demo).
 
-A year and a half of what a district federation runs (DOMAIN.md §7): a breakfast meeting every
+A year and a half of what a district federation runs (docs/domain.md): a breakfast meeting every
 month with district officials at the table, ideals-and-beliefs education and lectures reaching
 over a thousand enterprise attendances, financing fairs with banks, a recruitment month with
 the human-resources bureau, a flood-relief campaign with its donations, and two events still to

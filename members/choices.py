@@ -1,4 +1,4 @@
-"""Classifications used on membership forms (DOMAIN.md §2)."""
+"""Classifications used on membership forms (docs/domain.md, Members and enterprises)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -67,7 +67,7 @@ class LegalForm(models.TextChoices):
 
 
 class PartyOrganisation(models.TextChoices):
-    """Party building in non-public firms (非公党建, DOMAIN.md §3)."""
+    """Party building in non-public firms (非公党建, docs/domain.md)."""
 
     NONE = "none", _("None")
     OWN_BRANCH = "own", _("Own party organisation")

@@ -1,4 +1,4 @@
-"""The unified social credit code as people enter it (DOMAIN.md §1).
+"""The unified social credit code as people enter it (docs/domain.md, Credit codes).
 
 Codes are pasted from licences, spreadsheets and chat messages: with spaces (full-width ones
 too), hyphens, full-width characters and lower case. The form field normalises first and

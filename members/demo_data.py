@@ -2,11 +2,11 @@
 
 Everything here is data or a pure function; the random choices are made in the command, from
 a fixed seed, so the same federation comes out on every run. The figures follow the Yanqing
-federation's published work summary (DOMAIN.md §7): 349 members at the start of the period,
+federation's published work summary (docs/domain.md): 349 members at the start of the period,
 700 now, 62 enterprises with a party organisation.
 
 All names, codes and phone numbers are invented. No range of phone numbers is reserved for
-fiction (DOMAIN.md §6), so the demo numbers share a visible pattern (…0119…, the district
+fiction (docs/domain.md), so the demo numbers share a visible pattern (…0119…, the district
 code) and every demo row is flagged `is_demo`.
 """
 
@@ -41,7 +41,7 @@ FIRST_JOIN = datetime.date(2006, 3, 1)
 PLAN_START = datetime.date(2021, 1, 1)
 PLAN_END = datetime.date(2026, 11, 20)
 # Before this date organisation codes (GB 11714) were issued as nine digits; afterwards new
-# registrations got codes beginning MA (DOMAIN.md §1).
+# registrations got codes beginning MA.
 USCC_REFORM = datetime.date(2015, 10, 1)
 COOPERATIVE_LAW = datetime.date(2007, 7, 1)
 OLDEST_FOUNDING = datetime.date(1993, 1, 4)
@@ -57,11 +57,11 @@ def period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     return PLAN_START + shift(today), PLAN_END + shift(today)
 
 
-# --- Credit codes (GB 32100-2015 with the GB 11714 inner check, DOMAIN.md §1) -------------------
+# --- Credit codes (GB 32100-2015 with the GB 11714 inner check, docs/domain.md) ----------------
 
 USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-# Registration authority and category, read together (DOMAIN.md §1).
+# Registration authority and category, read together (docs/domain.md, Credit codes).
 CATEGORY_ENTERPRISE = "91"
 CATEGORY_INDIVIDUAL = "92"
 CATEGORY_COOPERATIVE = "93"
@@ -85,7 +85,7 @@ def make_credit_code(
 ) -> str:
     """A checksum-valid credit code from an eight-character organisation body.
 
-    make_credit_code("MA01K7Q3") == "91110119MA01K7Q36E" (the example in DOMAIN.md §1).
+    make_credit_code("MA01K7Q3") == "91110119MA01K7Q36E" (a Yanqing enterprise).
     """
     if len(body) != 8 or any(ch not in USCC_ALPHABET for ch in body):
         raise ValueError(f"not an organisation body: {body!r}")
@@ -296,7 +296,7 @@ TRADE_FIRST = "鑫宏瑞金华恒兴盛嘉博润德顺福丰正天聚汇和永�
 TRADE_SECOND = "源达丰泰信通业升成和福盛祥利元峰康德辉宇航景创远"
 LOCAL_TRADE_SHARE = 0.35
 
-# --- Townships: the 18 of Yanqing (DOMAIN.md §2), keyed by code suffix ---------------------------
+# --- Townships: the 18 of Yanqing (docs/domain.md), keyed by code suffix ------------------------
 # suffix: (weight for urban industries, weight for rural ones, places)
 # Streets list roads; towns and townships list villages (村).
 
@@ -324,7 +324,7 @@ TOWNSHIPS = {
 # --- Size, ownership, legal form ---------------------------------------------------------------
 
 SIZE_WEIGHTS = {"micro": 60, "small": 31, "medium": 8, "large": 1}
-# Employees by size class; industry (B-E) uses the industrial bands of DOMAIN.md §2.
+# Employees by size class; industry (B-E) uses the national SME standard's industrial bands.
 EMPLOYEES = {
     "industrial": {"micro": (2, 19), "small": (20, 299), "medium": (300, 999),
                    "large": (1000, 1800)},

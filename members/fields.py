@@ -1,4 +1,4 @@
-"""Phone numbers encrypted at rest (DOMAIN.md §5: "encrypt ID and phone fields at rest").
+"""Phone numbers encrypted at rest (docs/domain.md, Dates, phone numbers and personal data).
 
 django-fernet-encrypted-fields stores each value as a Fernet token (AES-128-CBC with an
 HMAC-SHA256) under a key derived from SECRET_KEY and SALT_KEY; SECRET_KEY_FALLBACKS keep

@@ -104,7 +104,7 @@ class User(AbstractUser):
         return self.enterprise_id is not None and self.enterprise.status == Enterprise.Status.MEMBER
 
 
-# The district whose federation runs the portal (Yanqing, DOMAIN.md §2). The table also holds
+# The district whose federation runs the portal (Yanqing, docs/domain.md). The table also holds
 # another district's streets; an enterprise of the federation lies in one of this district's.
 SERVED_DISTRICT = "110119"
 

@@ -1,4 +1,4 @@
-"""Validation and normalisation of the Chinese identifiers the portal handles (DOMAIN.md §1, §5)."""
+"""Validation and normalisation of the Chinese identifiers the portal handles (docs/domain.md)."""
 
 import datetime
 import re
@@ -36,7 +36,7 @@ def credit_code_format_ok(code: str) -> bool:
 def credit_code_checksum_ok(code: str) -> bool:
     """The GB 32100 check character (position 18) is right.
 
-    The inner GB 11714 character (position 17) is not checked: DOMAIN.md calls it optional,
+    The inner GB 11714 character (position 17) is not checked: it is optional,
     and legal codes exist that fail it.
     """
     try:
@@ -52,7 +52,7 @@ def validate_credit_code_format(value: str) -> None:
     """Model-level rule: 18 characters from the USCC alphabet.
 
     A wrong check character is not a model error: some legal pre-standard codes fail it, so
-    forms treat it as a warning that the applicant can confirm (DOMAIN.md §1).
+    forms treat it as a warning that the applicant can confirm (docs/domain.md, Credit codes).
     """
     if len(value) != 18:
         raise ValidationError(

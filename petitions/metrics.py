@@ -1,6 +1,6 @@
 """The three rates (三率), average time to reply and the overdue count.
 
-Working definitions (DOMAIN.md §4 leaves the Beijing formulas open; shown on the metrics page):
+Working definitions (the Beijing formulas are not published; shown on the metrics page):
 
 - response rate (响应率): of the petitions whose first response is due or done, the share
   answered (accepted, declined, merged, asked for information or replied) within the first

@@ -1,4 +1,4 @@
-"""The petition's status flow (接-派-办-评, DOMAIN.md §4) as data: pure, no database.
+"""The petition's status flow (接-派-办-评, docs/domain.md, Petitions) as data: pure, no database.
 
 Each action names the statuses it may start from and the status it leads to (None: the status
 stays as it is — an interim update, an extension, an escalation). The services look actions up

@@ -1,4 +1,4 @@
-"""Yearly figures of suggestions and social-condition reports (DOMAIN.md §7).
+"""Yearly figures of suggestions and social-condition reports (docs/domain.md).
 
 "Sent" counts what the federation sent on (to the district's committee or government, or to
 the municipal federation) that year; "forwarded" what went one level further (by the municipal

@@ -1,4 +1,4 @@
-"""The townships and streets of Yanqing (110119) and Shijingshan (110107), DOMAIN.md §2."""
+"""The townships and streets of Yanqing (110119) and Shijingshan (110107), docs/domain.md."""
 
 from django.db import migrations
 

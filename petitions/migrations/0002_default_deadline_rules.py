@@ -1,4 +1,4 @@
-"""The default time limits (DOMAIN.md §4, from the 2021 draft standard); staff change them in
+"""The default time limits (from the 2021 draft standard, docs/domain.md); staff change them in
 the admin. First response in clock hours, reply in working days (complex cases 15)."""
 
 from django.db import migrations

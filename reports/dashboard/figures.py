@@ -8,7 +8,7 @@ Definitions (shown on the report page):
 
 - members on a day: joined on or before it and not withdrawn by then (`members_on`); a
   suspended member is still on the roll.
-- party-organisation coverage (DOMAIN.md §3): members with their own or a joint party
+- party-organisation coverage (docs/domain.md): members with their own or a joint party
   organisation over the members on the roll.
 - an event held: published or finished (not a draft, not cancelled), starting in the period;
   participants are the seats checked in at the door, participating enterprises the distinct

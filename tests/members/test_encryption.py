@@ -1,4 +1,4 @@
-"""Phone numbers are encrypted at rest (DOMAIN.md §5): the database holds only tokens."""
+"""Phone numbers are encrypted at rest (docs/domain.md): the database holds only tokens."""
 
 import io
 

@@ -54,7 +54,7 @@ def seeded():
 
 
 def inner_check_ok(code: str) -> bool:
-    """GB 11714 over characters 9-16 must give character 17 (DOMAIN.md §1)."""
+    """GB 11714 over characters 9-16 must give character 17 (docs/domain.md)."""
     values = [int(c) if c.isdigit() else ord(c) - ord("A") + 10 for c in code[8:16]]
     c = 11 - sum(v * w for v, w in zip(values, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
     return {10: "X", 11: "0"}.get(c, str(c)) == code[16]
@@ -164,7 +164,7 @@ def test_credit_codes_are_valid_distinct_and_from_yanqing(seeded):
         assert credit_code_checksum_ok(code), code
         assert inner_check_ok(code), code
         assert code[2:8] == "110119", code
-        # 91 enterprise, 92 individual business, 93 farmers' cooperative (DOMAIN.md §1).
+        # 91 enterprise, 92 individual business, 93 farmers' cooperative (docs/domain.md).
         assert code[:2] == category.get(legal_form, "91"), (code, legal_form)
     ordinary = sum(code.startswith("91110119") for code, _form in codes)
     assert ordinary >= 0.85 * len(codes)

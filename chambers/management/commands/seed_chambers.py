@@ -1,6 +1,6 @@
 """`manage.py seed_chambers` (part of seed_demo): the federation's structure and its roster.
 
-Builds on the member enterprises of `seed_members` (DOMAIN.md §7, "1+2+6+7+N"): the federation
+Builds on the member enterprises of `seed_members` (docs/domain.md, "1+2+6+7+N"): the federation
 with two terms, six special working groups, seven associations, trade, township and
 out-of-town chambers with their member enterprises, the five friendly federations, about twenty
 leaders with demo accounts, four-good evaluations, and the rotating executive chair's roster —

@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: a demo federation that looks like Yanqing's (DOMAIN.md §7).
+"""`manage.py seed_demo`: a demo federation that looks like Yanqing's (docs/domain.md).
 
 700 member enterprises (349 of them members before 2021), 62 with a party organisation,
 pending and rejected applications, 30 representative figures, and the demo accounts that
@@ -558,7 +558,7 @@ class Planner:
                     tags=tags,
                 )
             )
-        # Chamber heads: the 康庄镇兴隆街商会 and two other township chambers (DOMAIN.md §7).
+        # Chamber heads: the 康庄镇兴隆街商会 and two other township chambers (docs/domain.md).
         chambers = ["康庄镇兴隆街商会会长", "八达岭镇商会会长", "张山营镇商会常务副会长"]
         for person, title in zip(rng.sample(people[8:], len(chambers)), chambers, strict=True):
             person.tags.append(data.TAG_CHAMBER)

@@ -5,7 +5,7 @@ government's departments, three handlers of the secretariat, about 300 petitions
 category and status with realistic timelines (first responses mostly within the day, replies
 mostly within the limit, some overdue, some reopened after an unsatisfied rating), the problems
 raised at the demo breakfast meetings and appeal forums turned into petitions, and a year of
-suggestions and social-condition reports with their adoption chain (DOMAIN.md §7: of 22
+suggestions and social-condition reports with their adoption chain (of 22
 forwarded to the national federation, 17 adopted).
 
 Timelines are written directly (no notices go out for a past that never happened); the summary

@@ -1,5 +1,5 @@
 # Django's own zh-hans input formats include "%Y年%n月%j日", which strptime cannot parse
-# (DOMAIN.md §5). These are the formats people actually type.
+# (docs/domain.md). These are the formats people actually type.
 DATE_FORMAT = "Y年n月j日"
 DATETIME_FORMAT = "Y年n月j日 H:i"
 SHORT_DATE_FORMAT = "Y-m-d"
