@@ -141,14 +141,18 @@ class ApplicationForm(OncePerForm, EnterpriseDetailsMixin, forms.ModelForm):
         """Before the form is shown again: hold a newly chosen licence that passed its checks."""
         licence = getattr(self, "cleaned_data", {}).get("licence")
         if isinstance(licence, UploadedFile) and self.session is not None:
-            self.data = self.data.copy()
-            self.data["held_licence"] = held_uploads.hold(licence, self.session)
-            self._say_licence_is_kept(licence.name)
+            token = held_uploads.hold(licence, self.session)
+            if token is not None:
+                self.data = self.data.copy()
+                self.data["held_licence"] = token
+                self._say_licence_is_kept(licence.name)
 
     def release_licence(self):
         """After the application took its copy: the held file is no longer needed."""
         if self.session is not None and self.data.get("held_licence"):
-            self.cleaned_data["licence"].close()
+            # A repeat of an accepted form (its token already used) has no licence left.
+            if licence := self.cleaned_data.get("licence"):
+                licence.close()
             held_uploads.release(self.data["held_licence"], self.session)
 
     def clean_credit_code(self):

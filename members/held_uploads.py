@@ -6,7 +6,9 @@ again. Instead the file, once it has passed its checks, is kept in private stora
 random name, and the page carries a signed token for it. The token names an entry of the
 session that uploaded the file (so it cannot reach another applicant's file, even if copied)
 and expires; the file is moved to the application when the form is accepted. Files nobody
-came back for are removed the next time a licence is held.
+came back for are removed the next time a licence is held. A session keeps one file at most
+(a new one replaces it), and nothing more is held while the folder is over HELD_MAX_BYTES: a
+flood of failing forms cannot fill the disk, it only makes those applicants pick again.
 """
 
 import datetime
@@ -22,11 +24,17 @@ SALT = "members.held-licence"
 MAX_AGE = 60 * 60  # an hour to correct the form
 SESSION_KEY = "held_licences"
 FOLDER = "held"
+HELD_MAX_BYTES = 200 * 1024 * 1024
 
 
-def hold(upload, session) -> str:
-    """Keep `upload` for this session; the token to send back with the form."""
-    _sweep()
+def hold(upload, session) -> str | None:
+    """Keep `upload` for this session; the token to send back with the form, or None when
+    the folder is full (the applicant then picks the file again)."""
+    for stored, _original in session.get(SESSION_KEY, {}).values():
+        private_storage().delete(stored)
+    session[SESSION_KEY] = {}
+    if _sweep() + upload.size > HELD_MAX_BYTES:
+        return None
     ext = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else "bin"
     upload.seek(0)
     stored = private_storage().save(f"{FOLDER}/{uuid.uuid4().hex}.{ext}", upload)
@@ -68,12 +76,17 @@ def release(token: str, session) -> None:
     session[SESSION_KEY] = held
 
 
-def _sweep() -> None:
+def _sweep() -> int:
+    """Remove files older than a token can be; the bytes still held."""
     storage = private_storage()
     if not storage.exists(FOLDER):
-        return
-    cutoff = timezone.now() - datetime.timedelta(seconds=MAX_AGE, days=1)
+        return 0
+    cutoff = timezone.now() - datetime.timedelta(seconds=MAX_AGE)
+    kept = 0
     for name in storage.listdir(FOLDER)[1]:
         path = f"{FOLDER}/{name}"
         if storage.get_modified_time(path) < cutoff:
             storage.delete(path)
+        else:
+            kept += storage.size(path)
+    return kept

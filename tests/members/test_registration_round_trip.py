@@ -10,6 +10,7 @@ import re
 import pytest
 import time_machine
 from django.test import Client
+from django.urls import reverse
 
 from members.models import Application, User
 from members.storage import private_storage
@@ -129,7 +130,7 @@ def test_files_nobody_came_back_for_are_removed(client):
     assert len(held_files()) == 1
     with time_machine.travel(datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(days=2)):
         first_round(Client())
-    assert len(held_files()) == 1  # the first, a day and more old, is gone
+    assert len(held_files()) == 1  # the first, older than its token, is gone
 
 
 def test_any_correction_keeps_the_licence(client):
@@ -138,3 +139,39 @@ def test_any_correction_keeps_the_licence(client):
     fixed = form_data(held_licence=held_token(response))
     assert post(client, fixed, licence=None).status_code == 302
     assert Application.objects.get().licence.read() == PDF
+
+
+def submission_token(response) -> str:
+    tag = re.search(r'<input[^>]*name="submission"[^>]*>', response.content.decode()).group(0)
+    return re.search(r'value="([^"]+)"', tag).group(1)
+
+
+def test_the_confirmation_sent_again_answers_like_the_first(client):
+    token = submission_token(client.get(reverse("members:register")))
+    response = post(client, form_data(credit_code=BAD_CHECK, submission=token))
+    confirm = form_data(
+        credit_code=BAD_CHECK,
+        confirm_credit_code="on",
+        held_licence=held_token(response),
+        submission=token,
+    )
+    first = post(client, confirm, licence=None)
+    again = post(client, confirm, licence=None)  # Back and send again: the kept file is gone
+    assert first.status_code == again.status_code == 302
+    assert again.url == first.url
+    assert Application.objects.count() == 1
+
+
+def test_a_session_keeps_one_file_however_often_the_form_fails(client):
+    for _ in range(4):
+        first_round(client)
+    assert len(held_files()) == 1
+    assert len(client.session["held_licences"]) == 1
+
+
+def test_nothing_more_is_held_once_the_folder_is_full(client, monkeypatch):
+    first_round(Client())
+    monkeypatch.setattr("members.held_uploads.HELD_MAX_BYTES", len(PDF) + 1)
+    response = first_round(client)
+    assert not re.search(r'name="held_licence" value=', response.content.decode())
+    assert len(held_files()) == 1  # the applicant picks the file again; the disk is spared
