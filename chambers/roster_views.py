@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from members.access import staff_required
 
 from . import access, calendar, services
-from .models import CalendarToken, DutyMonth, SwapRequest, Unavailability
+from .models import CalendarToken, DutyChange, DutyMonth, SwapRequest, Unavailability
 from .planner import add_months, month_start
 from .roster_forms import (
     AssignForm,
@@ -97,7 +97,10 @@ def month(request, key):
         "summary_form": SummaryForm(initial={"summary": duty_month.summary}),
     }
     if user.is_staff:
-        context["history"] = duty_month.history.select_related("history_user", "chair")[:20]
+        history = list(duty_month.history.select_related("history_user", "chair")[:20])
+        for record in history:
+            record.reason = DutyChange.describe(record.history_change_reason)
+        context["history"] = history
     return render(request, "roster/month.html", context)
 
 

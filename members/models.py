@@ -187,6 +187,17 @@ class EnterpriseDetails(models.Model):
         return mask_mobile(self.contact_mobile)
 
 
+class EnterpriseChange(models.TextChoices):
+    """Why the system changed an enterprise: stored as the code in its history, shown as the
+    label. Staff changing a membership write their own reason, shown as written."""
+
+    APPROVED = "approved application", _("application approved")
+
+    @classmethod
+    def describe(cls, reason: str | None) -> str:
+        return cls(reason).label if reason in cls.values else (reason or "")
+
+
 class EnterpriseQuerySet(models.QuerySet):
     def members(self):
         return self.filter(status=Enterprise.Status.MEMBER)

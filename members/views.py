@@ -37,6 +37,7 @@ from .forms import (
 from .models import (
     Application,
     Enterprise,
+    EnterpriseChange,
     RepresentativePerson,
     RepresentativeTag,
     Township,
@@ -351,7 +352,10 @@ def enterprise_part(request, public_id):
         "private": access.can_see_private_fields(request.user, enterprise),
     }
     if request.user.is_staff:
-        context["history"] = enterprise.history.select_related("history_user")[:20]
+        history = list(enterprise.history.select_related("history_user")[:20])
+        for record in history:
+            record.reason = EnterpriseChange.describe(record.history_change_reason)
+        context["history"] = history
         context["status_form"] = MembershipStatusForm(initial={"status": enterprise.status})
         context["representatives"] = enterprise.representatives.prefetch_related("tags")
     body = pagecache.render_part(request, "members/_enterprise_detail_body.html", context)

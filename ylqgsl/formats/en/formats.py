@@ -1,8 +1,9 @@
-# English pages keep the ISO dates the federation's staff use, with weeks starting on Monday.
+# One format for dates and one for date-times on every page ("7 Dec 2026", "7 Dec 2026 12:17");
+# templates name these formats instead of spelling their own. Weeks start on Monday.
 DATE_FORMAT = "j M Y"
 DATETIME_FORMAT = "j M Y H:i"
-SHORT_DATE_FORMAT = "Y-m-d"
-SHORT_DATETIME_FORMAT = "Y-m-d H:i"
+SHORT_DATE_FORMAT = DATE_FORMAT
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
 TIME_FORMAT = "H:i"
 YEAR_MONTH_FORMAT = "F Y"
 MONTH_DAY_FORMAT = "j F"
