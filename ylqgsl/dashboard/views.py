@@ -6,6 +6,7 @@ from django.http import FileResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -146,7 +147,7 @@ def report_export(request):
     bold = Font(bold=True)
     title = _("%(year)s work report: figures") % {"year": year}
     if data.is_partial:
-        title += " " + _("(to %(day)s)") % {"day": data.period.last.isoformat()}
+        title += " " + _("(to %(day)s)") % {"day": date_format(data.period.last, "DATE_FORMAT")}
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([])
