@@ -32,7 +32,7 @@ from tests.test_permissions import MATRIX, ROLES, cast, leader  # noqa: F401 (fi
 ALLOWED_LATIN = {
     "PDF", "JPEG", "PNG", "Office", "Word", "Excel", "PowerPoint", "QR", "iCal", "Cookie",
     "IP", "SHA", "ID", "MB", "English", "Ctrl", "Mac",
-    "AMQP", "JSON", "RabbitMQ", "Redis", "True", "False", "None", "enabled",
+    "UTC", "AMQP", "JSON", "RabbitMQ", "Redis", "True", "False", "None", "enabled",
 }  # fmt: skip
 # Attributes a reader sees or hears.
 SHOWN_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
@@ -51,9 +51,13 @@ NOT_LANGUAGE = [
     re.compile(r"\.xlsx\b"),
     re.compile(r"\b\w+(?:[._]\w+)+\b"),  # names in code: notices.tasks.deliver, CELERY_QUEUES
     re.compile(r'"[^"]*"'),  # examples of JSON
-    # django-axes names its records in English in its code (AccessLog.__str__).
-    re.compile(r"Access (?:Log|Attempt) for .*"),
+    re.compile(r"\b[A-Z][a-z]+/[A-Za-z_]+"),  # time zones: Asia/Shanghai
+    re.compile(r"(?:[\d*/,-]+ ){5}\(m/h/dM/MY/d\)"),  # a cron schedule (celery beat)
 ]
+# django-axes names its records in English, with ISO times, in its code (__str__).
+OTHER_PACKAGES_NAMES = re.compile(
+    r"(?:Access (?:Log|Attempt) for|Attempted Access:|Failed access:).*"
+)
 ADMIN_PAGES = [
     "/admin/",
     "/admin/axes/",
@@ -74,12 +78,13 @@ class ShownText(HTMLParser):
         self.parts, self.hidden = [], 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
+        # The time zones of a cron schedule are named by their IANA codes.
+        if tag in ("script", "style") or (tag == "select" and ("name", "timezone") in attrs):
             self.hidden += 1
         self.parts.extend(value for name, value in attrs if name in SHOWN_ATTRIBUTES and value)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "select") and self.hidden:
             self.hidden -= 1
 
     def handle_data(self, data):
@@ -105,15 +110,18 @@ def stored_texts() -> list[str]:
 def foreign_words(html: str, language: str, user_data: list[str]) -> set[str]:
     parser = ShownText()
     parser.feed(html)
+    shown = "\n".join(parser.parts)
+    present = [text for text in user_data if text in shown]
     found = set()
     for part in parser.parts:
-        for text in user_data:
+        part = OTHER_PACKAGES_NAMES.sub(" ", part)
+        for pattern in NOT_LANGUAGE:
+            part = pattern.sub(" ", part)
+        for text in present:
             if text.isascii():  # a whole word: the slug "ice" is not taken out of "Office"
                 part = re.sub(rf"(?<![A-Za-z]){re.escape(text)}(?![A-Za-z])", " ", part)
             else:
                 part = part.replace(text, " ")
-        for pattern in NOT_LANGUAGE:
-            part = pattern.sub(" ", part)
         if ISO_DATE.search(part) or (language != "en" and DAY_WITHOUT_YEAR.search(part)):
             found.add("date format: " + " ".join(part.split())[:120])
         if language == "en":
@@ -177,7 +185,12 @@ def test_admin_pages_of_other_packages_are_in_one_language(language):
     )
     AccessLog.objects.create(username="someone@ylqgsl.test", ip_address="10.0.0.1")
     AccessFailureLog.objects.create(username="someone@ylqgsl.test", ip_address="10.0.0.1")
-    pages = [*ADMIN_PAGES, f"/admin/django_celery_beat/crontabschedule/{every_day.pk}/change/"]
+    every_five = IntervalSchedule.objects.get()
+    pages = [
+        *ADMIN_PAGES,
+        f"/admin/django_celery_beat/crontabschedule/{every_day.pk}/change/",
+        f"/admin/django_celery_beat/intervalschedule/{every_five.pk}/change/",
+    ]
     findings = walk(client_for(admin), pages, language, stored_texts())
     assert not findings, "\n".join(f"{path}: {sorted(words)}" for path, words in findings.items())
 

@@ -5,7 +5,7 @@ DATETIME_FORMAT = "Y年n月j日 H:i"
 SHORT_DATE_FORMAT = DATE_FORMAT
 SHORT_DATETIME_FORMAT = DATETIME_FORMAT
 TIME_FORMAT = "H:i"
-MONTH_DAY_FORMAT = "n月j日"
+MONTH_DAY_FORMAT = DATE_FORMAT  # the admin's day links: one format
 YEAR_MONTH_FORMAT = "Y年n月"
 FIRST_DAY_OF_WEEK = 1
 # Django's own zh-hans input formats include "%Y年%n月%j日", which strptime cannot parse.
