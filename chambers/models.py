@@ -15,6 +15,7 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -347,6 +348,22 @@ class DutyMonthQuerySet(models.QuerySet):
         return self if can_see_roster(user) else self.none()
 
 
+class DutyChange(models.TextChoices):
+    """Why the system changed a duty month: stored as the code in the month's history, shown as
+    the label. Staff changing a month by hand write their own reason, shown as written."""
+
+    PLANNED = "planned", _("planned by the roster")
+    CONFIRMED = "confirmed", _("confirmed")
+    MONTH_BEGAN = "month began", _("the month began")
+    MONTH_ENDED = "month ended", _("the month ended")
+    SWAP_APPROVED = "swap approved", _("swap approved")
+    SUMMARY = "summary", _("summary written")
+
+    @classmethod
+    def describe(cls, reason: str | None) -> str:
+        return cls(reason).label if reason in cls.values else (reason or "")
+
+
 class DutyMonth(models.Model):
     """One month of the rotating executive chair (轮值主席). Every change is kept in history."""
 
@@ -396,7 +413,8 @@ class DutyMonth(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.month:%Y-%m}"
+        # "2027年4月" or "April 2027": a month as the reader writes it (the key is for URLs).
+        return date_format(self.month, "YEAR_MONTH_FORMAT")
 
     @property
     def key(self) -> str:
@@ -509,7 +527,7 @@ class Unavailability(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} {self.month:%Y-%m}"
+        return f"{self.user} {date_format(self.month, 'YEAR_MONTH_FORMAT')}"
 
 
 class SwapRequest(models.Model):

@@ -14,6 +14,7 @@ from notices.services import notify, notify_each
 
 from .models import (
     Affiliation,
+    DutyChange,
     DutyLogEntry,
     DutyMonth,
     Organization,
@@ -105,7 +106,9 @@ def generate_roster(*, first: date, last: date, actor) -> list[DutyMonth]:
             if month not in fixed and (duty_month.pk is None or duty_month.chair_id != chair_id):
                 duty_month.chair_id = chair_id
                 duty_month.post = posts.get(chair_id)
-                save_month(duty_month, actor=actor, reason="planned", fields=["chair", "post"])
+                save_month(
+                    duty_month, actor=actor, reason=DutyChange.PLANNED, fields=["chair", "post"]
+                )
             result.append(duty_month)
     return result
 
@@ -136,12 +139,12 @@ def advance_duty_months(today: date | None = None) -> int:
         month__lte=today, status__in=[DutyMonth.Status.PLANNED, DutyMonth.Status.CONFIRMED]
     ):
         duty_month.status = DutyMonth.Status.SERVING
-        save_month(duty_month, actor=None, reason="month began", fields=["status"])
+        save_month(duty_month, actor=None, reason=DutyChange.MONTH_BEGAN, fields=["status"])
         changed += 1
     for duty_month in DutyMonth.objects.filter(status=DutyMonth.Status.SERVING):
         if month_end(duty_month.month) < today:
             duty_month.status = DutyMonth.Status.COMPLETED
-            save_month(duty_month, actor=None, reason="month ended", fields=["status"])
+            save_month(duty_month, actor=None, reason=DutyChange.MONTH_ENDED, fields=["status"])
             changed += 1
     return changed
 
@@ -262,7 +265,7 @@ def _exchange(swap: SwapRequest, actor):
         raise TransitionError(_("The roster changed since the request; it cannot be applied."))
     if give.month <= today or (take and take.month <= today):
         raise TransitionError(_("A month that has begun cannot be swapped."))
-    reason = f"swap {swap.public_id.hex[:8]} approved"
+    reason = DutyChange.SWAP_APPROVED
     give.chair = swap.counterpart
     give.post = eligible_posts(give.month).get(swap.counterpart_id)
     save_month(give, actor=actor, reason=reason, fields=["chair", "post"])
@@ -295,7 +298,9 @@ def write_summary(*, duty_month: DutyMonth, actor, summary: str):
     """The chair's closing summary of the month, which the next chair reads at handover."""
     duty_month.summary = summary.strip()
     duty_month.summary_written_at = timezone.now()
-    save_month(duty_month, actor=actor, reason="summary", fields=["summary", "summary_written_at"])
+    save_month(
+        duty_month, actor=actor, reason=DutyChange.SUMMARY, fields=["summary", "summary_written_at"]
+    )
     return duty_month
 
 

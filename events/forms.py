@@ -172,7 +172,7 @@ class InviteForm(OncePerForm, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "One a line: name, title, e-mail — such as 张明, 区发改委副主任, zm@example.cn"
+            "One a line: name, title, e-mail — such as Zhang Ming, deputy director, zm@example.cn"
         ),
     )
 

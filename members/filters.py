@@ -5,6 +5,7 @@ import django_filters
 from django.db import NotSupportedError, connection
 from django.db.models import BooleanField, F, Func, Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.filters import FilterMethod
 
@@ -15,6 +16,23 @@ from .validators import normalize_credit_code, to_half_width
 from .widgets import QuickSelect
 
 FIRST_JOIN_YEAR = 1990
+
+
+def _descending(label) -> str:
+    return _("%s (descending)") % label
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's, with "… (descending)" put together when the choice is shown, in that
+    page's language (django-filter puts it together once, when the filter class is made)."""
+
+    def build_choices(self, fields, labels):
+        choices = super().build_choices(fields, labels)
+        descending = lazy(_descending, str)
+        return [
+            (value, descending(choices[i - 1][1]) if value.startswith("-") else label)
+            for i, (value, label) in enumerate(choices)
+        ]
 
 
 def join_year_choices():
@@ -204,7 +222,7 @@ class DirectoryFilter(django_filters.FilterSet):
         method="filter_join_year",
         widget=QuickSelect,
     )
-    sort = django_filters.OrderingFilter(
+    sort = OrderingFilter(
         widget=QuickSelect,
         label=_("Sort by"),
         fields=(("name_pinyin", "name"), ("joined_on", "joined"), ("member_number", "number")),

@@ -218,6 +218,17 @@ def on_roll(day=None, via: str = "") -> Q:
     )
 
 
+class EnterpriseChange(models.TextChoices):
+    """Why the system changed an enterprise: stored as the code in its history, shown as the
+    label. Staff changing a membership write their own reason, shown as written."""
+
+    APPROVED = "approved application", _("application approved")
+
+    @classmethod
+    def describe(cls, reason: str | None) -> str:
+        return cls(reason).label if reason in cls.values else (reason or "")
+
+
 class EnterpriseQuerySet(models.QuerySet):
     def members(self):
         """Members in good standing (not suspended): those whose users may file petitions,

@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from notices.services import notify, notify_each
 
-from .models import Application, Enterprise, EnterpriseDetails, MemberNumberCounter
+from .models import (
+    Application,
+    Enterprise,
+    EnterpriseChange,
+    EnterpriseDetails,
+    MemberNumberCounter,
+)
 
 User = get_user_model()
 
@@ -148,7 +154,7 @@ def approve_application(*, application, actor):
             **{name: getattr(application, name) for name in DETAIL_FIELDS},
         )
         enterprise._history_user = actor
-        enterprise._change_reason = "approved application"
+        enterprise._change_reason = EnterpriseChange.APPROVED
         enterprise.save()
 
         application.status = Application.Status.APPROVED

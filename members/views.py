@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import localize
+from django.utils.formats import date_format, localize
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -41,6 +41,7 @@ from .forms import (
 from .models import (
     Application,
     Enterprise,
+    EnterpriseChange,
     RepresentativePerson,
     RepresentativeTag,
     Township,
@@ -255,7 +256,7 @@ def directory_rows(rows, *, staff=False) -> str:
     for row in rows:
         industry = escape_text(row["industry"] or "")
         size = sizes.get(row["size"]) or escape_text(row["size"] or "")
-        joined = row["joined_on"].isoformat() if row["joined_on"] else ""
+        joined = date_format(row["joined_on"], "DATE_FORMAT") if row["joined_on"] else ""
         html.append(
             f"<tr><td>{escape_text(row['member_number'] or '')}</td>"
             f'<td class="name"><a href="{before}{row["public_id"]}{after}">'
@@ -355,7 +356,10 @@ def enterprise_part(request, public_id):
         "private": access.can_see_private_fields(request.user, enterprise),
     }
     if request.user.is_staff:
-        context["history"] = enterprise.history.select_related("history_user")[:20]
+        history = list(enterprise.history.select_related("history_user")[:20])
+        for record in history:
+            record.reason = EnterpriseChange.describe(record.history_change_reason)
+        context["history"] = history
         context["status_form"] = MembershipStatusForm(initial={"status": enterprise.status})
         context["representatives"] = enterprise.representatives.prefetch_related("tags")
     body = pagecache.render_part(request, "members/_enterprise_detail_body.html", context)

@@ -1,8 +1,8 @@
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.submissions import OncePerForm
@@ -86,11 +86,22 @@ class MultipleFileField(forms.FileField):
         return files
 
 
+def _attachments_help() -> str:
+    return _("PDF, images or Office files, up to %(n)d files of %(mb)d MB each.") % {
+        "n": MAX_FILES,
+        "mb": max_megabytes(),
+    }
+
+
+# The forms' fields are made once, when the module is imported: the help text is formatted
+# when it is shown, in the language of that page.
+attachments_help = lazy(_attachments_help, str)
+
+
 def attachments_field():
     return MultipleFileField(
         label=_("Attachments"),
-        help_text=_("PDF, images or Office files, up to %(n)d files of %(mb)d MB each.")
-        % {"n": MAX_FILES, "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+        help_text=attachments_help(),
     )
 
 

@@ -55,8 +55,9 @@ def present(rows: list[dict], *, now=None) -> list[dict]:
     tz = timezone.get_current_timezone()
     for row in rows:
         row["url"] = f"{prefix}{row['public_id']}/"
-        row["filed"] = row["created_at"].astimezone(tz).strftime("%Y-%m-%d")
-        row["due"] = row["reply_due"].astimezone(tz).strftime("%Y-%m-%d")
+        # Dates, shown in the page's date format.
+        row["filed"] = row["created_at"].astimezone(tz).date()
+        row["due"] = row["reply_due"].astimezone(tz).date()
         row["category_label"] = labels["category"].get(row["category"], "")
         row["status_label"] = labels["status"].get(row["status"], "")
         row["rating_label"] = labels["rating"].get(row["rating"], "")

@@ -499,8 +499,8 @@ class Suggestion(models.Model):
     went further up, where it was adopted and what a leader wrote on it (批示)."""
 
     class Kind(models.TextChoices):
-        SUGGESTION = "suggestion", _("Suggestion (建言)")
-        REPORT = "report", _("Social-condition report (社情民意)")
+        SUGGESTION = "suggestion", _("Suggestion")
+        REPORT = "report", _("Social-condition report")
 
     class SentTo(models.TextChoices):
         DISTRICT_COMMITTEE = "district_committee", _("District party committee")
@@ -546,7 +546,7 @@ class Suggestion(models.Model):
     )
     adopted_by = models.CharField(_("adopted by"), max_length=100, blank=True)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True, validators=[PAST])
-    instruction = models.TextField(_("leader's instruction (批示)"), blank=True)
+    instruction = models.TextField(_("leader's instruction"), blank=True)
     instruction_by = models.CharField(_("instruction by"), max_length=100, blank=True)
     instruction_on = models.DateField(_("instruction on"), null=True, blank=True, validators=[PAST])
     points = models.PositiveSmallIntegerField(

@@ -50,7 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
-    "axes",
+    "ylqgsl.third_party.AxesConfig",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Bidirectional control characters out of every text sent (after the CSRF check).
+    "ylqgsl.middleware.UserTextMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -209,7 +211,9 @@ AXES_SENSITIVE_PARAMETERS = ["password", "mobile", "contact_mobile", "contact_ph
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue (rebuilt by `make messages`) first, then the hand-kept one for other
+# packages' strings that their catalogues leave in English or word badly.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "third_party"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

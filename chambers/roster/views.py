@@ -17,7 +17,7 @@ from core.submissions import create_once
 from members.access import staff_required
 
 from .. import access, services
-from ..models import CalendarToken, DutyMonth, SwapRequest, Unavailability
+from ..models import CalendarToken, DutyChange, DutyMonth, SwapRequest, Unavailability
 from . import calendar
 from .forms import (
     AssignForm,
@@ -102,7 +102,10 @@ def month(request, key):
         "summary_form": SummaryForm(initial={"summary": duty_month.summary}),
     }
     if user.is_staff:
-        context["history"] = duty_month.history.select_related("history_user", "chair")[:20]
+        history = list(duty_month.history.select_related("history_user", "chair")[:20])
+        for record in history:
+            record.reason = DutyChange.describe(record.history_change_reason)
+        context["history"] = history
     return render(request, "roster/month.html", context)
 
 

@@ -170,7 +170,7 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
         ),
         Section(
             "petitions",
-            _("Petitions (诉求)"),
+            _("Petitions from enterprises"),
             [
                 Item(_("Petitions filed"), totals.filed, links.petitions(**y)),
                 Item(
@@ -220,7 +220,7 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
                     links.ledger("suggestions", **y),
                 ),
                 Item(
-                    _("Sent (报送)"),
+                    _("Sent up to higher bodies"),
                     suggestions.total.sent,
                     links.ledger("suggestions", state="sent", **y),
                 ),
@@ -247,7 +247,7 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
         ),
         Section(
             "donations",
-            _("Donations (光彩事业)"),
+            _("Donations to the Guangcai programme"),
             [
                 Item(_("Donations in all"), donations.total, links.ledger("donations", **y), YUAN),
                 Item(_("in cash"), donations.cash, links.ledger("donations", **y), YUAN, True),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import excel
@@ -81,7 +82,7 @@ def report_export(request):
     sheet = book.sheet(_("Report %(year)s") % {"year": year}, widths=[60, 16, 10])
     title = _("%(year)s work report: figures") % {"year": year}
     if data.is_partial:
-        title += " " + _("(to %(day)s)") % {"day": data.period.last.isoformat()}
+        title += " " + _("(to %(day)s)") % {"day": date_format(data.period.last, "DATE_FORMAT")}
     sheet.append([title], font=excel.TITLE)
     sheet.append([])
     sheet.append([_("Figure"), _("Value"), _("Unit")], font=excel.BOLD)

@@ -402,7 +402,7 @@ def test_list_groups_organisations_by_kind_with_member_counts(client_a, chamber_
     assert response.context["enterprise_count"] == 6
     assert groups[Kind.FRIENDLY] == [friendly]
     content = response.content.decode()
-    assert "2021-09-15" in content
+    assert "2021年9月15日" in content
     assert "已撤销商会" not in content
 
 

@@ -55,7 +55,7 @@ def test_suggestions_show_their_chain(staff_client, suggestions, enterprise_a, u
     assert response.status_code == 200
     rows = {row[1]: row for row in table(response)}
     assert rows["优化营商环境的建议"] == [
-        "3 Feb 2026", "优化营商环境的建议", "Suggestion (建言)", user_a.real_name,
+        "3 Feb 2026", "优化营商环境的建议", "Suggestion", user_a.real_name,
         enterprise_a.name, "District government", "10 Feb 2026", "Municipal federation",
         "1 Mar 2026", "Municipal", "市工商联", "2 Apr 2026", "20",
     ]  # fmt: skip

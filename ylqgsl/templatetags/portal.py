@@ -1,6 +1,7 @@
 import functools
 
 from django import template
+from django.conf import settings
 from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -17,6 +18,12 @@ def asset(path):
     """{% static %} for the assets of every page, looked up once a process: a static file's
     URL changes only with a new release (collectstatic), which restarts the processes."""
     return static(path)
+
+
+@register.simple_tag
+def portal_name():
+    """The portal's name where no request context is at hand (the 400 and 500 pages)."""
+    return settings.PORTAL_NAME
 
 
 @register.filter

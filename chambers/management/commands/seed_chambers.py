@@ -27,6 +27,7 @@ from simple_history.utils import bulk_create_with_history
 from chambers import demo_data as data
 from chambers.models import (
     Affiliation,
+    DutyChange,
     DutyLogEntry,
     DutyMonth,
     FourGoodEvaluation,
@@ -593,7 +594,9 @@ class Command(BaseCommand):
         for duty_month in planned[: data.CONFIRMED_MONTHS]:
             if duty_month.status == DutyMonth.Status.PLANNED and duty_month.pk in ids:
                 duty_month.status = DutyMonth.Status.CONFIRMED
-                save_month(duty_month, actor=self.staff, reason="confirmed", fields=["status"])
+                save_month(
+                    duty_month, actor=self.staff, reason=DutyChange.CONFIRMED, fields=["status"]
+                )
                 rng = random.Random(f"{data.SEED}:{duty_month.key}")
                 self.secondments(duty_month, rng, count=1)
         self.swap(planned[data.CONFIRMED_MONTHS :], chair)
@@ -622,7 +625,7 @@ class Command(BaseCommand):
             save_month(
                 duty_month,
                 actor=chair,
-                reason="summary",
+                reason=DutyChange.SUMMARY,
                 fields=["summary", "summary_written_at"],
             )
 

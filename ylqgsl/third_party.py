@@ -1,0 +1,8 @@
+"""Other packages' apps as the portal names them (their own names are untranslated)."""
+
+from axes.apps import AppConfig as BaseAxesConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AxesConfig(BaseAxesConfig):
+    verbose_name = _("Login protection")
