@@ -65,9 +65,11 @@ def in_order(field: str, values) -> Case:
 
 
 def percent(part: int, whole: int) -> str:
-    if not whole:
-        return "—"
-    return f"{formats.number_format(part * 100 / whole, 1, use_l10n=True)} %"
+    """The dashboard's and the report's rate (rounded, not cut), written as they write it."""
+    from reports.dashboard.figures import rate  # figures reads the ledgers' definitions
+
+    value = rate(part, whole)
+    return "—" if value is None else f"{formats.number_format(value, 1, use_l10n=True)}%"
 
 
 # --- Links from a row ---------------------------------------------------------------------------

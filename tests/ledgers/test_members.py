@@ -246,7 +246,7 @@ def test_party_ledger_shows_members_instructor_and_coverage(staff_client, party)
     html = response.content.decode()
     assert 'id="total-enterprises">4<' in html
     assert 'id="total-covered">2<' in html
-    assert 'id="total-coverage">50.0 %<' in html
+    assert 'id="total-coverage">50.0%<' in html
     assert 'id="total-party-members">6<' in html
 
 
@@ -264,3 +264,12 @@ def test_bad_party_filter_answers_with_a_message(staff_client, party):
     response = staff_client.get("/ledgers/party/?covered=maybe&year=nineteen")
     assert response.status_code == 200
     assert set(response.context["filter"].errors) == {"covered", "year"}
+
+
+def test_the_party_ledgers_coverage_is_rounded_as_the_dashboard_rounds_it():
+    from reports.dashboard.figures import rate
+    from reports.ledgers.registry import percent
+
+    assert rate(62, 691) == 9.0  # 8.97…
+    assert percent(62, 691) == "9.0%"
+    assert percent(0, 0) == "—"

@@ -83,7 +83,7 @@ def test_registration_refuses_a_pixel_flood_licence(client):
     assert response.status_code == 200
     [error] = response.context["form"].errors.as_data()["licence"]
     assert error.code == "image_pixels"
-    assert error.message == "图片像素过多：最多 64 百万像素。请降低扫描或拍摄的分辨率后重新上传。"
+    assert error.message == "图片像素过多：最多6400万像素。请降低扫描或拍摄的分辨率后重新上传。"
     assert not Application.objects.exists()
 
 
@@ -110,7 +110,7 @@ def file_petition(client, *attachments):
     ("name", "data", "message"),
     [
         ("欠款.xlsx", zip_bomb(), "欠款.xlsx 解压后超过 100 MB，或压缩比异常"),
-        ("现场.png", png_header_only(20000, 20000), "现场.png 像素过多：最多 64 百万像素"),
+        ("现场.png", png_header_only(20000, 20000), "现场.png 像素过多：最多6400万像素"),
     ],
 )
 def test_petition_refuses_bombs_as_attachments(client_a, name, data, message):
@@ -135,3 +135,14 @@ def test_roster_import_refuses_a_zip_bomb(staff_client):
     assert response.status_code == 200
     [error] = response.context["form"].errors.as_data()["file"]
     assert error.code == "zip_size"
+
+
+def test_the_admin_cannot_replace_a_licence_past_the_checks(pending_application):
+    from tests.conftest import client_for
+    from tests.factories import UserFactory
+
+    admin = client_for(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:members_application_change", args=[pending_application.pk])
+    html = admin.get(url).content.decode()
+    assert 'type="file"' not in html
+    assert "licence" in html  # shown, read only
