@@ -303,4 +303,8 @@ def test_a_second_run_months_later_changes_nothing(seeded):
     later = datetime.datetime(2027, 2, 10, 10, 0, tzinfo=BEIJING)
     with time_machine.travel(later, tick=False):
         seed(quiet=True)
+        output = seed()
     assert snapshot() == before
+    # The printout no longer calls the vice-chair this month's chair, and says how to reload.
+    assert "vice-chair serving this month" not in output
+    assert "delete .data/ and run make run" in output

@@ -795,12 +795,27 @@ class Command(BaseCommand):
             "",
             f"轮值主席演示账号 / roster logins — 密码 / password: {members_data.DEMO_PASSWORD}",
         ]
+        serving = DutyMonth.objects.filter(
+            month=month_start(self.today), chair__email=f"vicechair@{DOMAIN}"
+        ).exists()
         for email, label in [
             (f"chair@{DOMAIN}", "主席 chair"),
-            (f"vicechair@{DOMAIN}", "副主席、本月执行主席 vice-chair serving this month"),
+            (
+                f"vicechair@{DOMAIN}",
+                "副主席、本月执行主席 vice-chair serving this month"
+                if serving
+                else "副主席 vice-chair",
+            ),
         ]:
             lines.append(f"  {email:<26} {label}  {by_email[email].person.name}")
-        if secondee is not None:
+        if not serving:
+            # A roster loaded in an earlier month is staff's from then on (see roster()).
+            lines.append(
+                "  演示排班保留了首次载入时的安排；要让演示按今天重新生成，请删除 .data/ 后再运行 "
+                "make run。 / The demo roster is kept as first loaded; to date the demo from "
+                "today again, delete .data/ and run make run."
+            )
+        if secondee is not None and serving:
             lines.append(
                 f"  {secondee.email:<26} 本月挂职人员 seconded staff  {secondee.real_name}"
             )
