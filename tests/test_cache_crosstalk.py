@@ -1,0 +1,131 @@
+"""No viewer ever sees a page part cached for another: every page with a cached part
+(members/pagecache.py, members/counts.py) is the same, cached or not, for every viewer.
+
+The cast has two of every kind of viewer (two staff, two users of one enterprise, a user of
+another, a leader, an applicant, an outsider, an anonymous visitor). Each page is first
+rendered with the page cache off, for each viewer in both languages; then, with the cache on
+and emptied, in one order and again in the reverse order and the other language first: each
+rendering must equal the uncached one (but for the per-request CSRF token).
+"""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from members import pagecache
+from tests.conftest import client_for
+from tests.factories import EnterpriseFactory
+from tests.notices.factories import NoticeFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
+
+LANGUAGES = ("zh-hans", "en")
+VIEWERS = (
+    "staff", "staff2", "user_a", "colleague_a", "user_b", "leader", "applicant", "outsider",
+    "anonymous",
+)  # fmt: skip
+
+
+@pytest.fixture
+def cast(request, staff, staff2, user_a, colleague_a, user_b, leader, applicant, outsider):
+    """{name: user} of every viewer, each with unread notices of their own (the navigation
+    shows how many) and the enterprises to fill two pages of the directory."""
+    for n, user in enumerate([staff, staff2, user_a, colleague_a, user_b, leader, applicant]):
+        NoticeFactory.create_batch(n + 1, recipient=user)
+    EnterpriseFactory.create_batch(3, name="延庆冰雪装备有限公司")
+    users = {name: request.getfixturevalue(name) for name in VIEWERS if name != "anonymous"}
+    return {**users, "anonymous": None}
+
+
+def pages(enterprise_a, enterprise_b) -> list[str]:
+    """Every page that shows a cached part or count; the navigation and the language menu
+    are on all of them."""
+    directory = reverse("members:directory")
+    return [
+        reverse("home"),
+        directory,
+        f"{directory}?q=%E5%86%B0%E9%9B%AA",  # 冰雪: a search
+        f"{directory}?page=2",
+        reverse("members:enterprise_detail", args=[enterprise_a.public_id]),
+        reverse("members:enterprise_detail", args=[enterprise_b.public_id]),
+        reverse("chambers:list"),
+        reverse("chambers:structure"),
+        reverse("ledgers:index"),
+        reverse("ledgers:members"),
+        reverse("petitions:metrics"),
+        reverse("notices:inbox"),
+        reverse("events:list"),
+    ]
+
+
+CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def rendering(client: Client, url: str, language: str) -> tuple[int, str, str]:
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    body = CSRF_TOKEN.sub(r"\1\2", response.content.decode())
+    return response.status_code, response.get("Location", ""), body
+
+
+def render_all(settings, cast, urls, order, languages) -> dict:
+    clients = {name: client_for(cast[name]) for name in order}
+    return {
+        (name, language, url): rendering(clients[name], url, language)
+        for language in languages
+        for name in order
+        for url in urls
+    }
+
+
+def uncached(settings, cast, urls) -> dict:
+    settings.PAGE_CACHE_SECONDS = 0
+    try:
+        return render_all(settings, cast, urls, VIEWERS, LANGUAGES)
+    finally:
+        settings.PAGE_CACHE_SECONDS = 300
+
+
+def assert_same(expected: dict, found: dict):
+    for key, (status, location, body) in found.items():
+        assert (status, location) == expected[key][:2], key
+        assert body == expected[key][2], f"{key}: the cached page differs from the uncached one"
+
+
+def empty_caches():
+    from django.core.cache import cache
+
+    cache.clear()
+    pagecache.clear_local()
+
+
+@pytest.mark.parametrize(
+    ("order", "languages"),
+    [(VIEWERS, LANGUAGES), (VIEWERS[::-1], LANGUAGES[::-1])],
+    ids=["in-order", "reversed"],
+)
+def test_every_cached_page_is_the_same_cached_or_not_for_every_viewer(
+    settings, cast, enterprise_a, enterprise_b, order, languages
+):
+    settings.DIRECTORY_PAGE_SIZE = 2
+    urls = pages(enterprise_a, enterprise_b)
+    expected = uncached(settings, cast, urls)
+    # The cast sees different pages: a mix-up between any two of them would show.
+    assert len({body for _, _, body in expected.values()}) > len(urls) * len(LANGUAGES)
+
+    empty_caches()
+    assert pagecache.enabled()
+    assert_same(expected, render_all(settings, cast, urls, order, languages))
+    # Again, every part now from the cache (the shared one and this process's copies).
+    assert_same(expected, render_all(settings, cast, urls, order[::-1], languages))
+
+
+def test_colleagues_each_see_their_own_name_on_a_page_cached_for_their_enterprise(
+    cast, enterprise_a, user_a, colleague_a
+):
+    url = reverse("members:enterprise_detail", args=[enterprise_a.public_id])
+    first = client_for(user_a).get(url).content.decode()
+    second = client_for(colleague_a).get(url).content.decode()
+    assert user_a.real_name in first and colleague_a.real_name not in first
+    assert colleague_a.real_name in second and user_a.real_name not in second
