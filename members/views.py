@@ -215,7 +215,7 @@ def directory_form(request, filterset, user):
         data["q"] = SEARCH_PLACEHOLDER
         data.pop("page", None)
         unbound = DirectoryFilter(data, queryset=Enterprise.objects.none(), user=user)
-        return render_to_string("members/_directory_form.html", {"filter": unbound}, request)
+        return render_to_string("members/_directory_form.html", {"filter": unbound})
 
     others = sorted((k, v) for k, v in request.GET.lists() if k not in ("q", "page"))
     html = pagecache.cached("directory-form", (), (*directory_variant(user), others), render_form)
@@ -353,12 +353,13 @@ def enterprise_part(request, public_id):
     context = {
         "enterprise": enterprise,
         "private": access.can_see_private_fields(request.user, enterprise),
+        "staff": request.user.is_staff,
     }
     if request.user.is_staff:
         context["history"] = enterprise.history.select_related("history_user")[:20]
         context["status_form"] = MembershipStatusForm(initial={"status": enterprise.status})
         context["representatives"] = enterprise.representatives.prefetch_related("tags")
-    body = pagecache.render_part(request, "members/_enterprise_detail_body.html", context)
+    body = pagecache.render_part("members/_enterprise_detail_body.html", context)
     return {"title": enterprise.name, "body": body}
 
 

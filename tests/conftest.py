@@ -138,7 +138,9 @@ def _townships_after_flush(request):
     importlib.import_module("members.migrations.0002_townships").load(apps, None)
 
 
-def _empty_caches():
+def empty_caches():
+    """The shared cache and this process's copies of cached parts: the next page is rendered
+    in full."""
     from django.core.cache import cache
 
     from members import pagecache
@@ -152,9 +154,9 @@ def _fresh_cache():
     """Every test starts from an empty cache and leaves one: with a shared cache (CI's Redis)
     the page cache is on, as in production, and a part or count cached by one test (under
     stamps its rolled-back transaction made) is never shown to the next."""
-    _empty_caches()
+    empty_caches()
     yield
-    _empty_caches()
+    empty_caches()
 
 
 @pytest.fixture

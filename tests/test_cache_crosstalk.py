@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from members import pagecache
-from tests.conftest import client_for
+from tests.conftest import client_for, empty_caches
 from tests.factories import EnterpriseFactory
 from tests.notices.factories import NoticeFactory
 
@@ -93,13 +93,6 @@ def assert_same(expected: dict, found: dict):
         assert body == expected[key][2], f"{key}: the cached page differs from the uncached one"
 
 
-def empty_caches():
-    from django.core.cache import cache
-
-    cache.clear()
-    pagecache.clear_local()
-
-
 @pytest.mark.parametrize(
     ("order", "languages"),
     [(VIEWERS, LANGUAGES), (VIEWERS[::-1], LANGUAGES[::-1])],
@@ -129,3 +122,47 @@ def test_colleagues_each_see_their_own_name_on_a_page_cached_for_their_enterpris
     second = client_for(colleague_a).get(url).content.decode()
     assert user_a.real_name in first and colleague_a.real_name not in first
     assert colleague_a.real_name in second and user_a.real_name not in second
+
+
+def test_an_enterprise_page_shows_each_kind_of_viewer_what_is_theirs(
+    cast, enterprise_a, staff, user_a, user_b
+):
+    """The part is rendered without the request: whether the viewer is staff is passed."""
+    url = reverse("members:enterprise_detail", args=[enterprise_a.public_id])
+    edit = reverse("members:enterprise_edit", args=[enterprise_a.public_id])
+    for_staff = client_for(staff).get(url).content.decode()
+    for_member = client_for(user_a).get(url).content.decode()
+    assert enterprise_a.contact_mobile in for_staff and edit in for_staff
+    assert enterprise_a.masked_contact_mobile in for_member
+    assert enterprise_a.contact_mobile not in for_member and edit not in for_member
+    assert client_for(user_b).get(url).status_code == 200
+
+
+@pytest.fixture
+def planted_leak(settings):
+    """The enterprise page's cached part as if someone added the viewer's e-mail to it."""
+    name = "members/_enterprise_detail_body.html"
+    source = (settings.BASE_DIR / "templates" / name).read_text()
+    leak = "{{ user.email }}{{ request.user.email }}{% for p in perms %}{{ p }}{% endfor %}"
+    (engine,) = settings.TEMPLATES
+    options = {k: v for k, v in engine["OPTIONS"].items() if k != "loaders"}
+    settings.TEMPLATES = [{
+        **{k: v for k, v in engine.items() if k != "APP_DIRS"},
+        "OPTIONS": {**options, "loaders": [
+            ("django.template.loaders.locmem.Loader", {name: source + leak}),
+            "django.template.loaders.filesystem.Loader",
+            "django.template.loaders.app_directories.Loader",
+        ]},
+    }]  # fmt: skip
+
+
+@pytest.mark.usefixtures("planted_leak")
+def test_a_cached_part_that_reaches_for_the_viewer_shows_nothing_of_them(
+    cast, enterprise_a, staff, staff2, user_a, colleague_a
+):
+    url = reverse("members:enterprise_detail", args=[enterprise_a.public_id])
+    for first, second in [(staff, staff2), (user_a, colleague_a)]:
+        for viewer in (first, second):
+            page = client_for(viewer).get(url).content.decode()
+            assert enterprise_a.name in page
+            assert first.email not in page and second.email not in page
