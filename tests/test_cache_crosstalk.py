@@ -8,6 +8,7 @@ and emptied, in one order and again in the reverse order and the other language 
 rendering must equal the uncached one (but for the per-request CSRF token).
 """
 
+import os
 import re
 
 import pytest
@@ -19,7 +20,7 @@ from tests.conftest import client_for, empty_caches
 from tests.factories import EnterpriseFactory
 from tests.notices.factories import NoticeFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
+pytestmark = pytest.mark.django_db
 
 LANGUAGES = ("zh-hans", "en")
 VIEWERS = (
@@ -29,7 +30,9 @@ VIEWERS = (
 
 
 @pytest.fixture
-def cast(request, staff, staff2, user_a, colleague_a, user_b, leader, applicant, outsider):
+def cast(
+    request, page_cache, staff, staff2, user_a, colleague_a, user_b, leader, applicant, outsider
+):
     """{name: user} of every viewer, each with unread notices of their own (the navigation
     shows how many) and the enterprises to fill two pages of the directory."""
     for n, user in enumerate([staff, staff2, user_a, colleague_a, user_b, leader, applicant]):
@@ -156,7 +159,7 @@ def planted_leak(settings):
     }]  # fmt: skip
 
 
-@pytest.mark.usefixtures("planted_leak")
+@pytest.mark.usefixtures("planted_leak", "page_cache")
 def test_a_cached_part_that_reaches_for_the_viewer_shows_nothing_of_them(
     cast, enterprise_a, staff, staff2, user_a, colleague_a
 ):
@@ -166,3 +169,11 @@ def test_a_cached_part_that_reaches_for_the_viewer_shows_nothing_of_them(
             page = client_for(viewer).get(url).content.decode()
             assert enterprise_a.name in page
             assert first.email not in page and second.email not in page
+
+
+def test_with_redis_as_the_cache_the_suite_runs_with_the_page_cache_on(settings):
+    """No test fixture here: the settings every test starts from. CI's cache is Redis."""
+    redis = settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    assert pagecache.enabled() == redis
+    if os.environ.get("CI"):
+        assert redis and settings.PAGE_CACHE_SECONDS == 3600
