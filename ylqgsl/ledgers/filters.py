@@ -202,7 +202,10 @@ class PartyFilter(LedgerFilterSet):
     industry = Choice(label=_("Industry"), choices=Industry.choices)
     year = YearFilter(label=_("Year set up"), field_name="party_organisation_since")
     member_on = django_filters.DateFilter(
-        label=_("On the roll on"), method="filter_member_on", widget=date_widget()
+        label=_("On the roll on"),
+        method="filter_member_on",
+        widget=date_widget(),
+        validators=[PAST],
     )
 
     def __init__(self, data=None, *args, **kwargs):
