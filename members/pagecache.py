@@ -257,10 +257,13 @@ def clear_local() -> None:
     _frames.clear()
 
 
-def render_part(request, template_name: str, context: dict) -> str:
-    """The template rendered with a placeholder for the CSRF token (see fill_csrf)."""
-    html = render_to_string(template_name, {**context, "csrf_token": CSRF_PLACEHOLDER}, request)
-    return str(html)
+def render_part(template_name: str, context: dict) -> str:
+    """The template rendered from `context` alone, with a placeholder for the CSRF token (see
+    fill_csrf). Never with the request: no context processor adds the viewer (user, perms,
+    their unread notices) behind the caller's back, so a part shows only what its caller
+    passed, and varies it on; a template reaching for `user` finds nothing."""
+    context = {"PORTAL_NAME": settings.PORTAL_NAME, **context, "csrf_token": CSRF_PLACEHOLDER}
+    return str(render_to_string(template_name, context))
 
 
 def fill_csrf(request, html: str) -> SafeString:
@@ -308,7 +311,7 @@ def render_frame(request, template_name: str, parts: dict, variant: dict | None 
     """
     variant = variant or {}
     if not enabled():
-        return render_part(request, template_name, {**variant, **parts})
+        return render_part(template_name, {**variant, **parts})
     key = (
         template_name, translation.get_language(), tuple(sorted(parts)),
         tuple(sorted(variant.items())),

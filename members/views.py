@@ -216,7 +216,7 @@ def directory_form(request, filterset, user):
         data["q"] = SEARCH_PLACEHOLDER
         data.pop("page", None)
         unbound = DirectoryFilter(data, queryset=Enterprise.objects.none(), user=user)
-        return render_to_string("members/_directory_form.html", {"filter": unbound}, request)
+        return render_to_string("members/_directory_form.html", {"filter": unbound})
 
     others = sorted((k, v) for k, v in request.GET.lists() if k not in ("q", "page"))
     html = pagecache.cached("directory-form", (), (*directory_variant(user), others), render_form)
@@ -354,6 +354,7 @@ def enterprise_part(request, public_id):
     context = {
         "enterprise": enterprise,
         "private": access.can_see_private_fields(request.user, enterprise),
+        "staff": request.user.is_staff,
     }
     if request.user.is_staff:
         history = list(enterprise.history.select_related("history_user")[:20])
@@ -362,7 +363,7 @@ def enterprise_part(request, public_id):
         context["history"] = history
         context["status_form"] = MembershipStatusForm(initial={"status": enterprise.status})
         context["representatives"] = enterprise.representatives.prefetch_related("tags")
-    body = pagecache.render_part(request, "members/_enterprise_detail_body.html", context)
+    body = pagecache.render_part("members/_enterprise_detail_body.html", context)
     return {"title": enterprise.name, "body": body}
 
 

@@ -1,8 +1,11 @@
-"""The named cast every test can use: staff, two member enterprises, an applicant, an outsider."""
+"""The named cast every test can use: two of every kind of viewer (two staff, two users of
+one enterprise and a user of another, a leader of the federation), an applicant, an outsider;
+anonymous visitors need no fixture."""
 
 import importlib
 import os
 import re
+from datetime import date
 from html import unescape
 
 import pytest
@@ -28,6 +31,11 @@ def staff(db):
 
 
 @pytest.fixture
+def staff2(db):
+    return UserFactory(email="staff2@ylqgsl.test", real_name="秘书处小李", is_staff=True)
+
+
+@pytest.fixture
 def enterprise_a(db):
     return EnterpriseFactory(name="延庆冰雪文旅有限公司")
 
@@ -45,6 +53,24 @@ def user_a(enterprise_a):
 @pytest.fixture
 def user_b(enterprise_b):
     return UserFactory(email="b@ylqgsl.test", real_name="企业乙联络员", enterprise=enterprise_b)
+
+
+@pytest.fixture
+def colleague_a(enterprise_a):
+    """user_a's colleague: a second account acting for the same enterprise."""
+    return UserFactory(email="a2@ylqgsl.test", real_name="企业甲财务", enterprise=enterprise_a)
+
+
+@pytest.fixture
+def leader(db):
+    """A vice-chair of the federation in the current term (takes turns as executive chair)."""
+    from chambers.models import Organization, Post, Term
+
+    federation = Organization.objects.create(slug="fed", name="工商联", kind="federation")
+    term = Term.objects.create(organization=federation, number=1, starts_on=date(2020, 1, 1))
+    user = UserFactory(email="leader@ylqgsl.test", real_name="副主席")
+    Post.objects.create(term=term, holder=user, position="vice_chair", started_on=term.starts_on)
+    return user
 
 
 @pytest.fixture
@@ -112,21 +138,34 @@ def _townships_after_flush(request):
     importlib.import_module("members.migrations.0002_townships").load(apps, None)
 
 
-@pytest.fixture
-def page_cache(settings):
-    """Cached page parts, users and counts, as in production with a shared cache.
-
-    A local-memory cache stands in for Redis: the test and the live server's thread share
-    this process, so every write's stamp is seen (settings.CACHE_IS_SHARED).
-    """
+def empty_caches():
+    """The shared cache and this process's copies of cached parts: the next page is rendered
+    in full."""
     from django.core.cache import cache
 
     from members import pagecache
 
+    cache.clear()
+    pagecache.clear_local()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts from an empty cache and leaves one: with a shared cache (CI's Redis)
+    the page cache is on, as in production, and a part or count cached by one test (under
+    stamps its rolled-back transaction made) is never shown to the next."""
+    empty_caches()
+    yield
+    empty_caches()
+
+
+@pytest.fixture
+def page_cache(settings, _fresh_cache):
+    """Cached page parts, users and counts, as in production with a shared cache, even when
+    the suite runs without one.
+
+    A local-memory cache stands in for Redis: the test and the live server's thread share
+    this process, so every write's stamp is seen (settings.CACHE_IS_SHARED).
+    """
     settings.CACHE_IS_SHARED = True
     settings.PAGE_CACHE_SECONDS = 300
-    cache.clear()
-    pagecache.clear_local()
-    yield
-    cache.clear()
-    pagecache.clear_local()

@@ -1,7 +1,7 @@
 """Settings for the test suite: the project's settings with test-only defaults.
 
-DATABASE_URL and CELERY_BROKER_URL are honoured when set (CI points them at PostgreSQL and
-Redis); otherwise the embedded defaults apply.
+DATABASE_URL, CELERY_BROKER_URL and CACHE_URL are honoured when set (CI points them at
+PostgreSQL and Redis); otherwise the embedded defaults apply.
 """
 
 import os
@@ -26,6 +26,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 AXES_ENABLED = True
 # Each test sees the figures of its own data (tests/dashboard check the cache on its own).
 DASHBOARD_CACHE_SECONDS = 0
-# Each test sees pages rendered from its own data; tests/members/test_page_cache.py and the
-# browser stories turn the page cache on (tests/conftest.py: page_cache).
-PAGE_CACHE_SECONDS = 0
+# The page cache (PAGE_CACHE_SECONDS) is left as production has it: on wherever the cache is
+# shared, as in CI (CACHE_URL=redis://...). tests/conftest.py empties it around every test;
+# tests/members/test_page_cache.py and the browser stories turn it on even without Redis
+# (tests/conftest.py: page_cache).

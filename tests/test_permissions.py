@@ -16,9 +16,7 @@ from chambers.models import (
     CalendarToken,
     DutyMonth,
     Organization,
-    Post,
     SwapRequest,
-    Term,
 )
 from events import services as event_services
 from events.models import Event
@@ -27,7 +25,6 @@ from petitions import services as petition_services
 from petitions.models import Suggestion
 from tests.conftest import client_for
 from tests.events.factories import EventFactory
-from tests.factories import UserFactory
 
 ROLES = ["anonymous", "applicant", "enterprise_a", "enterprise_b", "leader", "staff"]
 # Django admin pages are checked as a whole through admin:index; its other URL names are the
@@ -196,16 +193,6 @@ def named_urls(resolver=None, namespace=""):
 def test_every_url_is_in_the_matrix():
     missing = sorted(set(named_urls()) - set(MATRIX))
     assert not missing, f"URLs missing from the permission matrix: {missing}"
-
-
-@pytest.fixture
-def leader(db):
-    """A vice-chair of the federation in the current term: takes turns as executive chair."""
-    federation = Organization.objects.create(slug="fed", name="工商联", kind="federation")
-    term = Term.objects.create(organization=federation, number=1, starts_on=date(2020, 1, 1))
-    user = UserFactory(email="leader@ylqgsl.test", real_name="副主席")
-    Post.objects.create(term=term, holder=user, position="vice_chair", started_on=term.starts_on)
-    return user
 
 
 @pytest.fixture

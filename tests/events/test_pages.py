@@ -12,7 +12,7 @@ from icalendar import Calendar
 from chambers.models import Organization
 from events import services
 from events.models import Event
-from tests.conftest import client_for
+from tests.conftest import client_for, empty_caches
 from tests.events.factories import EventFactory, InvitationFactory, RegistrationFactory, at
 from tests.factories import EnterpriseFactory
 
@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 def count_queries(client, url):
+    """The queries of the page rendered in full (no part or count from the cache)."""
+    empty_caches()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)

@@ -3,13 +3,12 @@ import io
 
 import openpyxl
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.models import Enterprise
 from members.paginator import MirroredPaginator
-from tests.conftest import directory_count, directory_names
+from tests.conftest import directory_count, directory_names, empty_caches
 from tests.factories import EnterpriseFactory, make_credit_code, township
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +102,7 @@ def test_query_count_is_the_same_for_10_or_100_rows(
     client_a, enterprise_a, django_assert_num_queries, django_assert_max_num_queries
 ):
     EnterpriseFactory.create_batch(9)
-    cache.clear()  # each measured request counts the rows (members.counts)
+    empty_caches()  # each measured request counts the rows (members.counts)
     with django_assert_max_num_queries(12) as ten:
         client_a.get(DIRECTORY)
     queries = len(ten.captured_queries)  # read now: the next request clears the log
@@ -111,7 +110,7 @@ def test_query_count_is_the_same_for_10_or_100_rows(
     response = client_a.get(DIRECTORY, {"page": 2})
     assert len(names(response)) == 50
     for params in ({}, {"page": 2}):
-        cache.clear()
+        empty_caches()
         with django_assert_num_queries(queries):
             client_a.get(DIRECTORY, params)
 

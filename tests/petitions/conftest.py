@@ -7,7 +7,6 @@ import pytest
 
 from petitions import services
 from petitions.models import Department
-from tests.factories import UserFactory
 
 TZ = ZoneInfo("Asia/Shanghai")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
@@ -20,11 +19,6 @@ def at(*args) -> datetime.datetime:
 @pytest.fixture
 def department(db):
     return Department.objects.create(name="区税务局", code="tax")
-
-
-@pytest.fixture
-def staff2(db):
-    return UserFactory(email="staff2@ylqgsl.test", real_name="秘书处小李", is_staff=True)
 
 
 @pytest.fixture

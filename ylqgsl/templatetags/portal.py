@@ -7,7 +7,9 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from chambers.context_processors import navigation
 from members import pagecache
+from notices.context_processors import unread_notices
 
 register = template.Library()
 
@@ -72,9 +74,15 @@ def navbar(request) -> str:
         "navbar",
         NAVBAR_MODELS if user.is_authenticated else (),
         vary,
-        lambda: pagecache.render_part(request, "_partials/navbar.html", {}),
+        lambda: pagecache.render_part("_partials/navbar.html", navbar_context(request)),
     )
     return pagecache.fill_csrf(request, html)
+
+
+def navbar_context(request) -> dict:
+    """What the navigation shows of its viewer (it is cached per user): who they are, their
+    unread notices, and whether they lead (the roster and chambers links)."""
+    return {"user": request.user, **unread_notices(request), **navigation(request)}
 
 
 NEXT_PLACEHOLDER = pagecache.placeholder("next-path")
@@ -88,7 +96,8 @@ def language_form(request) -> str:
         (),
         (translation.get_language(),),
         lambda: pagecache.render_part(
-            request, "_partials/language_form.html", {"next_path": NEXT_PLACEHOLDER}
+            "_partials/language_form.html",
+            {"next_path": NEXT_PLACEHOLDER, "LANGUAGE_CODE": translation.get_language()},
         ),
     )
     # The token first: the path is the visitor's to write.
