@@ -25,7 +25,7 @@ from chambers.models import DutyChange, DutyMonth
 from chambers.services import save_month
 from tests.conftest import client_for
 from tests.factories import UserFactory
-from tests.test_permissions import MATRIX, ROLES, cast, leader  # noqa: F401 (fixtures)
+from tests.test_permissions import MATRIX, ROLES, cast  # noqa: F401 (a fixture)
 
 # Names that are written in Latin letters in Chinese too (with the technical words in
 # django-celery-beat's own Chinese help texts).
