@@ -140,7 +140,12 @@ def test_logging_in_to_ones_own_account_does_not_clear_sprayed_failures(
         (2, "203.0.113.9", PROXY),  # came past one proxy only
         (1, "not an address", PROXY),
         (1, "", PROXY),
-        (1, "2001:db8::1", "2001:db8::1"),
+        (1, "2001:db8::1", "2001:db8::"),
+        (1, "2001:db8::1:2:3:4", "2001:db8::"),  # one /64, one client
+        (1, "2001:db8:0:1::1", "2001:db8:0:1::"),
+        (1, "203.0.113.9:51234", "203.0.113.9"),  # a proxy that appends the port
+        (1, "[2001:db8::1]:443", "2001:db8::"),
+        (1, "::ffff:203.0.113.9", "203.0.113.9"),
     ],
 )
 def test_client_address_behind_trusted_proxies(rf, settings, count, forwarded_for, expected):

@@ -24,15 +24,32 @@ def client_ip_address(request) -> str | None:
     remote = request.META.get("REMOTE_ADDR")
     count = settings.TRUSTED_PROXY_COUNT
     if count == 0:
-        return remote
+        return lockout_key(remote) or remote
     entries = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     if len(entries) < count:
         # Not every trusted proxy was passed: the connecting address is all we know.
         return remote
+    return lockout_key(entries[-count]) or remote
+
+
+def lockout_key(entry: str | None) -> str | None:
+    """The address failures are counted under: a port some proxies append is dropped, and an
+    IPv6 address stands for its /64 (one client is usually given a whole /64 and could
+    otherwise try from a new address every time). None for what is no address."""
+    text = (entry or "").strip()
+    if text.startswith("["):  # [2001:db8::1]:443
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:  # 203.0.113.7:51234
+        text = text.partition(":")[0]
     try:
-        return str(ipaddress.ip_address(entries[-count]))
+        address = ipaddress.ip_address(text)
     except ValueError:
-        return remote
+        return None
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+    return str(address)
 
 
 class LockoutHandler(AxesDatabaseHandler):
