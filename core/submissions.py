@@ -12,6 +12,7 @@ import uuid
 from django import forms
 from django.db import IntegrityError, models, transaction
 from django.forms.utils import ErrorDict
+from django.http import Http404
 
 from .models import Submission
 
@@ -45,8 +46,9 @@ def create_once(form, create):
     """Call `create()` once per rendered `form` and return its result.
 
     `form` is valid. When its token was used already, nothing is called and the object the
-    first sending made is returned (None when that result was not a single object, or is
-    gone). A failing `create()` rolls the claim back, so the corrected form can be sent again.
+    first sending made is returned (None when that result was not a single object; a 404
+    when that object has since been deleted). A failing `create()` rolls the claim back, so
+    the corrected form can be sent again.
     A form without the token (not a create form, or a client that never rendered it) simply
     creates.
     """
@@ -60,7 +62,10 @@ def create_once(form, create):
                 claim = Submission.objects.create(form=name, token=token)
         except IntegrityError:
             # Another sending holds (or held) the claim; its transaction has ended by now.
-            return Submission.objects.get(form=name, token=token).target
+            claim = Submission.objects.get(form=name, token=token)
+            if claim.target_id is not None and claim.target is None:
+                raise Http404("What this form made is gone.") from None
+            return claim.target
         result = create()
         if isinstance(result, models.Model) and result.pk is not None:
             claim.target = result

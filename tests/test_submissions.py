@@ -163,6 +163,23 @@ def test_a_failing_create_releases_the_token(user_a):
     assert create_once(form, lambda: pytest.fail("created twice")) == made
 
 
+def test_a_repeat_after_the_first_object_was_deleted_is_a_404_not_a_500(user_a):
+    from django.http import Http404
+
+    form = SuggestionForm(
+        {"kind": "suggestion", "title": "标题", "text": "内容", "submission": str(uuid.uuid4())}
+    )
+    assert form.is_valid()
+    made = create_once(
+        form,
+        lambda: Suggestion.objects.create(kind="suggestion", title="t", text="x", author=user_a),
+    )
+    made.delete()
+    with pytest.raises(Http404):
+        create_once(form, lambda: pytest.fail("created again"))
+    assert not Suggestion.objects.exists()
+
+
 def test_a_post_without_a_token_still_creates(client_a):
     """A client that never rendered the form (a script, an old page) is not refused."""
     url = reverse("petitions:suggestion_new")
