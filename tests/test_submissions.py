@@ -41,7 +41,8 @@ from petitions.models import Petition, Suggestion
 from tests.chambers.conftest import make_leader
 from tests.conftest import client_for
 from tests.events.factories import EventFactory
-from tests.factories import EnterpriseFactory, UserFactory, make_credit_code, township
+from tests.factories import EnterpriseFactory, UserFactory, make_credit_code
+from tests.members.test_registration import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -334,42 +335,13 @@ def test_an_enterprise_added_to_a_chamber_four_times_is_added_once(staff_client,
 # --- Membership ---------------------------------------------------------------------------
 
 
-def registration_data(**overrides):
-    return {
-        "account-real_name": "刘晓燕",
-        "account-email": "liu@example.com",
-        "account-mobile": "139 1000 2000",
-        "account-password1": "Yanqing-Snow-2026",
-        "account-password2": "Yanqing-Snow-2026",
-        "name": "北京延庆长城葡萄酒庄有限公司",
-        "credit_code": make_credit_code(424242),
-        "legal_representative": "刘晓燕",
-        "industry": "C",
-        "industry_division": "15",
-        "size": "small",
-        "ownership": "private",
-        "legal_form": "llc",
-        "township": township("110119105").pk,
-        "address": "北京市延庆区张山营镇葡萄园路8号",
-        "founded_on": "2016-05-20",
-        "employees": "45",
-        "registered_capital": "500",
-        "business_scope": "葡萄酒生产、销售",
-        "contact_name": "王芳",
-        "contact_mobile": "+86 136-0000-1234",
-        "email": "office@example.com",
-        "consent": "on",
-        **overrides,
-    }
-
-
 def licence():
     return {"licence": SimpleUploadedFile("licence.pdf", PDF)}
 
 
 def test_a_registration_sent_four_times_makes_one_account_and_application(client):
     url = reverse("members:register")
-    data = registration_data(**rendered_token(client, url))
+    data = form_data(**rendered_token(client, url))
 
     response = send_same_form(client, url, data, files=licence)
 
@@ -385,7 +357,7 @@ def test_an_application_from_a_signed_in_user_sent_four_times_is_one(db):
     user = UserFactory(email="again@example.com")
     client = client_for(user)
     url = reverse("members:register")
-    data = registration_data(**rendered_token(client, url))
+    data = form_data(**rendered_token(client, url))
 
     # The repeats meet the page's own rule first: an account with an application under
     # review is sent home (with that said) rather than to the application.
@@ -435,9 +407,9 @@ def test_unavailability_declared_four_times_is_one_row(chair):
 def test_a_second_enterprise_signing_up_is_not_affected(client):
     """Tokens are per form: another applicant's form is not taken for a repeat."""
     url = reverse("members:register")
-    send_same_form(client, url, registration_data(**rendered_token(client, url)), files=licence)
+    send_same_form(client, url, form_data(**rendered_token(client, url)), files=licence)
     other = Client()
-    data = registration_data(
+    data = form_data(
         **{"account-email": "song@example.com"},
         credit_code=make_credit_code(434343),
         name="北京延庆松山旅游有限公司",
