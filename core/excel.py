@@ -29,7 +29,6 @@ from typing import IO, Any
 
 from django.http import FileResponse
 from django.utils import timezone
-from django.utils.functional import Promise
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
@@ -80,9 +79,7 @@ def cell_value(value: Any):
     """
     if value is None:
         return None
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float, Decimal)):
+    if isinstance(value, (int, float, Decimal)):  # bool included
         return value
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
@@ -90,8 +87,6 @@ def cell_value(value: Any):
         return value.replace(microsecond=0)
     if isinstance(value, (datetime.date, datetime.time)):
         return value
-    if isinstance(value, Promise):
-        value = str(value)
     return clean_text(value if isinstance(value, str) else str(value))
 
 

@@ -18,12 +18,12 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chambers.models import Organization
+from core.queries import aggregate_of
 from members.dates import CALENDAR, PAST
 from members.fields import EncryptedCharField
 from members.models import Enterprise
@@ -55,21 +55,9 @@ class EventQuerySet(models.QuerySet):
         for the rows of the page shown.
         """
         return self.annotate(
-            confirmed=count_of(Registration.objects.confirmed()),
-            invited=count_of(Invitation.objects.all()),
+            confirmed=aggregate_of(Registration.objects.confirmed(), "event", models.Count("pk")),
+            invited=aggregate_of(Invitation.objects.all(), "event", models.Count("pk")),
         )
-
-
-def count_of(queryset, key: str = "event"):
-    """The number of rows of `queryset` whose `key` is the outer row, 0 when none."""
-    rows = (
-        queryset.filter(**{key: models.OuterRef("pk")})
-        .order_by()
-        .values(key)
-        .annotate(n=models.Count("pk"))
-        .values("n")
-    )
-    return Coalesce(models.Subquery(rows), 0)
 
 
 class Event(models.Model):

@@ -283,7 +283,7 @@ class DirectoryFilter(django_filters.FilterSet):
     def qs(self):
         qs = super().qs
         if "status" in self.filters and not self.form.cleaned_data.get("status"):
-            qs = qs.members_on(timezone.localdate())
+            qs = qs.members_on()
         # A stable order (the primary key breaks ties), which the paginator mirrors.
         ordering = list(qs.query.order_by) or ["name_pinyin"]
         if not any(o.lstrip("-") == "id" for o in ordering):

@@ -23,7 +23,6 @@ from .uploads import (
 )
 from .validators import (
     credit_code_checksum_ok,
-    credit_code_format_ok,
     normalize_landline,
     normalize_mobile,
     validate_mobile,
@@ -176,7 +175,7 @@ class ApplicationForm(OncePerForm, EnterpriseDetailsMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         code = cleaned.get("credit_code")
-        if code and credit_code_format_ok(code) and not credit_code_checksum_ok(code):
+        if code and not credit_code_checksum_ok(code):
             self.checksum_ok = False
             if not cleaned.get("confirm_credit_code"):
                 self.add_error(

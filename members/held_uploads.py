@@ -39,9 +39,7 @@ def hold(upload, session) -> str | None:
     upload.seek(0)
     stored = private_storage().save(f"{FOLDER}/{uuid.uuid4().hex}.{ext}", upload)
     key = uuid.uuid4().hex
-    held = dict(session.get(SESSION_KEY, {}))
-    held[key] = [stored, upload.name]
-    session[SESSION_KEY] = held
+    session[SESSION_KEY] = {key: [stored, upload.name]}
     return signing.dumps(key, salt=SALT)
 
 

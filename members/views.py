@@ -48,7 +48,7 @@ from .models import (
     User,
 )
 from .paginator import MirroredPaginator
-from .resources import EnterpriseResource
+from .resources import SHEET_TITLE, EnterpriseResource
 
 # The township's name is looked up in Python (directory_rows): joined in SQL, it is joined
 # for every match of a search, before the page is cut, as the search counts its matches.
@@ -281,7 +281,7 @@ def export_directory(request):
     )
     include_private = request.GET.get("private") == "1"
     resource = EnterpriseResource(include_private=include_private)
-    return excel.response(resource.export_workbook(rows), _("Member directory"))
+    return excel.response(resource.export_workbook(rows), SHEET_TITLE)
 
 
 @access.staff_required

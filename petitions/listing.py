@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Category, Rating
-from .states import CLOCK_RUNNING, Status
+from .states import Status, is_overdue
 
 PAGE_SIZE = 50
 FIELDS = [  # what the list and the ledger's page show
@@ -62,7 +62,7 @@ def present(rows: list[dict], *, now=None) -> list[dict]:
         row["status_label"] = labels["status"].get(row["status"], "")
         row["rating_label"] = labels["rating"].get(row["rating"], "")
         row["badge"] = BADGES.get(row["status"], "primary")
-        row["overdue"] = row["status"] in CLOCK_RUNNING and row["reply_due"] < now
+        row["overdue"] = is_overdue(row["status"], row["reply_due"], now)
     return rows
 
 

@@ -21,7 +21,7 @@ from members.dates import CALENDAR, PAST
 from members.models import Enterprise
 from members.storage import private_storage
 
-from .states import CLOCK_RUNNING, FINISHED, OPEN, Action, Status
+from .states import CLOCK_RUNNING, FINISHED, OPEN, Action, Status, is_overdue
 
 
 class Category(models.TextChoices):
@@ -341,8 +341,7 @@ class Petition(models.Model):
 
     def is_overdue(self, now=None) -> bool:
         """The row's answer to `Petition.objects.overdue(now)`."""
-        now = now or timezone.now()
-        return self.status in CLOCK_RUNNING and self.reply_due < now
+        return is_overdue(self.status, self.reply_due, now or timezone.now())
 
 
 class ImmutableQuerySet(models.QuerySet):

@@ -51,6 +51,13 @@ OPEN = frozenset({S.SUBMITTED, S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.WAITIN
 # Being handled with the reply clock running (waiting for the enterprise stops it).
 CLOCK_RUNNING = OPEN - {S.WAITING}
 FINISHED = frozenset({S.DECLINED, S.MERGED, S.CLOSED})
+
+
+def is_overdue(status, reply_due, now) -> bool:
+    """Past its reply deadline with the clock running: `Petition.objects.overdue(now)`'s rule."""
+    return status in CLOCK_RUNNING and reply_due < now
+
+
 HANDLING = frozenset({S.ACCEPTED, S.DISPATCHED, S.IN_PROGRESS, S.WAITING, S.REOPENED})
 
 

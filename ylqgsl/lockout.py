@@ -28,7 +28,7 @@ def client_ip_address(request) -> str | None:
     entries = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     if len(entries) < count:
         # Not every trusted proxy was passed: the connecting address is all we know.
-        return remote
+        return lockout_key(remote) or remote
     return lockout_key(entries[-count]) or remote
 
 

@@ -33,13 +33,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chambers.models import DutyLogEntry, DutyMonth, Secondment
+from core.queries import aggregate_of
 from events.models import Donation, Event, Registration
 from members.choices import Industry, PartyOrganisation, SizeClass
 from members.models import Enterprise, Township, on_roll
 from petitions import metrics
 from petitions.models import Petition, Status, Suggestion
-
-from ..ledgers.registry import aggregate_of
 
 COVERED = (PartyOrganisation.OWN_BRANCH, PartyOrganisation.JOINT_BRANCH)
 HELD = (Event.Status.PUBLISHED, Event.Status.FINISHED)

@@ -378,13 +378,7 @@ class PetitionFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         validators=[PAST],
     )
-    year = forms.IntegerField(
-        label=_("Year filed"),
-        required=False,
-        min_value=1900,
-        max_value=2100,
-        widget=forms.NumberInput(attrs={"placeholder": _("Any year")}),
-    )
+    year = YearField(label=_("Year filed"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def __init__(self, *args, **kwargs):

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from petitions import listing, metrics
+from petitions import states as petition_states
 from petitions.models import Category, Channel, Petition, Rating, Urgency
-from petitions.states import CLOCK_RUNNING, Status
+from petitions.states import Status
 
 from .base import BOOL, DATETIME, NUMBER, Column, Ledger, choices
 from .filters import PetitionFilterForm
@@ -21,7 +22,7 @@ from .filters import PetitionFilterForm
 
 def is_overdue(row: dict) -> bool:
     """The row's answer to `Petition.objects.overdue()`."""
-    return row["status"] in CLOCK_RUNNING and row["reply_due"] < timezone.now()
+    return petition_states.is_overdue(row["status"], row["reply_due"], timezone.now())
 
 
 class PetitionsLedger(Ledger):

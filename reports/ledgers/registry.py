@@ -3,7 +3,6 @@
 from collections import defaultdict
 
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext, pgettext_lazy
@@ -18,6 +17,7 @@ from chambers.models import (
     Post,
     Secondment,
 )
+from core.queries import aggregate_of
 from events.models import Donation, Event, Invitation, Registration
 from members.choices import Industry, Ownership, PartyOrganisation, SizeClass
 from members.counts import cached_count
@@ -40,22 +40,6 @@ from .base import (
     Total,
     choices,
 )
-
-
-def aggregate_of(queryset, key: str, aggregate):
-    """`aggregate` over the rows of `queryset` whose `key` is the outer row, 0 when none.
-
-    A correlated subquery per figure, so several counts over different relations do not
-    multiply each other as joins would.
-    """
-    rows = (
-        queryset.filter(**{key: OuterRef("pk")})
-        .order_by()
-        .values(key)
-        .annotate(figure=aggregate)
-        .values("figure")
-    )
-    return Coalesce(Subquery(rows), 0)
 
 
 def in_order(field: str, values) -> Case:

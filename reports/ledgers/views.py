@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import excel
@@ -89,7 +88,7 @@ def petition_ledger(request):
     return render(
         request,
         "petitions/ledger.html",
-        {"form": form, "page": page, "query": query.urlencode(), "now": timezone.now()},
+        {"form": form, "page": page, "query": query.urlencode()},
     )
 
 

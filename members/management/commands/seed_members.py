@@ -624,9 +624,7 @@ class Command(BaseCommand):
                 "(with a superuser whose password is published) is not added. Use --force "
                 "to add it anyway."
             )
-        self.townships = {
-            t.code: t for t in Township.objects.filter(district_code=data.DISTRICT_CODE)
-        }
+        self.townships = {t.code: t for t in Township.objects.served()}
         missing = {data.DISTRICT_CODE + s for s in data.TOWNSHIPS} - set(self.townships)
         if missing:
             raise CommandError(
