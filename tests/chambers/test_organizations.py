@@ -82,6 +82,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, chamber_x, enterprise_a):
     assert response.url.startswith(reverse("login"))
     affiliation.refresh_from_db()
     assert affiliation.left_on is None
+    assert chamber_x.affiliations.count() == 1
 
 
 def test_logged_in_users_without_an_enterprise_or_post_are_refused(applicant, chamber_x):
@@ -104,6 +105,7 @@ def test_a_member_user_can_view_but_not_keep(client_a, chamber_x, enterprise_b):
     assert client_a.post(url("member_end", "bingxue", affiliation.pk)).status_code == 403
     affiliation.refresh_from_db()
     assert affiliation.left_on is None
+    assert chamber_x.affiliations.count() == 1
 
 
 def test_a_suspended_members_user_cannot_see_chambers(user_a, enterprise_a, chamber_x):
@@ -161,6 +163,7 @@ def test_ending_a_membership_is_post_only(staff_client, chamber_x):
     assert staff_client.get(url("member_end", "bingxue", affiliation.pk)).status_code == 405
     affiliation.refresh_from_db()
     assert affiliation.left_on is None
+    assert chamber_x.affiliations.count() == 1
 
 
 # --- Keeping the member list ----------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from members.models import Application
+from members.models import Application, Enterprise
 from members.uploads import upload_problem
 from petitions.forms import ALLOWED_ATTACHMENTS
 from petitions.models import Petition
@@ -130,11 +130,12 @@ def test_petition_accepts_ordinary_office_files_and_photos(client_a):
 
 def test_roster_import_refuses_a_zip_bomb(staff_client):
     response = staff_client.post(
-        reverse("members:import"), {"file": upload("roster.xlsx", zip_bomb()), "dry_run": "on"}
+        reverse("members:import"), {"file": upload("roster.xlsx", zip_bomb()), "dry_run": ""}
     )
     assert response.status_code == 200
     [error] = response.context["form"].errors.as_data()["file"]
     assert error.code == "zip_size"
+    assert not Enterprise.objects.exists()
 
 
 def test_the_admin_cannot_replace_a_licence_past_the_checks(pending_application):

@@ -160,10 +160,11 @@ def test_enterprise_users_cannot_open_petitions_from_problems(client_a, problem)
     assert not Petition.objects.exists()
 
 
-def test_a_problem_of_another_event_is_not_found(staff_client, problem, staff):
+def test_a_problem_of_another_event_is_not_found(staff_client, problem):
     other = EventFactory()
     url = reverse("petitions:from_problem", args=[other.public_id, problem.pk])
     assert staff_client.post(url, {f"problem-{problem.pk}-category": "land"}).status_code == 404
+    assert not Petition.objects.exists()
 
 
 def test_the_event_pages_show_each_problems_petition_and_status(staff_client, staff, problem):
