@@ -4,8 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import PAST
 from core.submissions import OncePerForm
-from members.dates import PAST
 from members.models import Enterprise
 from members.validators import normalize_credit_code
 

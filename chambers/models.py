@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.dates import CALENDAR, PAST, TERMS
+from core.dates import CALENDAR, PAST, TERMS
 from members.models import Enterprise, Township, served_townships
 
 # Addresses under /chambers/ that pages use, so no organisation may take them as its slug.

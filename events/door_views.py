@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import staff_required
 from core.submissions import create_once
-from members.access import staff_required
 
 from . import access, services
 from .forms import DonationForm, MinutesForm, PhotoForm, ProblemForm, WalkInForm
@@ -39,7 +39,7 @@ def checkin(request, public_id):
             )[:SEARCH_LIMIT]
         )
         if query.isdigit():
-            # Mobile numbers are encrypted at rest (members/fields.py): their last digits are
+            # Mobile numbers are encrypted at rest (core/fields.py): their last digits are
             # matched here, among this event's confirmed registrations.
             seen = {r.pk for r in found}
             found += [r for r in confirmed if r.pk not in seen and r.mobile.endswith(query)]

@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chambers.models import Organization
+from core.dates import CALENDAR, PAST
+from core.fields import EncryptedCharField
 from core.queries import aggregate_of
-from members.dates import CALENDAR, PAST
-from members.fields import EncryptedCharField
 from members.models import Enterprise
 
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import staff_required
 from core.submissions import create_once
-from members.access import staff_required
 
 from . import access, calendar, services
 from .forms import (

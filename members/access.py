@@ -1,8 +1,5 @@
 """Who may see and change what in the members app: every view asks here."""
 
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -36,16 +33,3 @@ def own_enterprise(user) -> Enterprise:
 def can_see_private_fields(user, enterprise) -> bool:
     return user.is_staff or user.enterprise_id == enterprise.pk
 
-
-def staff_required(view):
-    """Staff only: anonymous users are sent to log in, everyone else gets 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper

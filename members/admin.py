@@ -86,7 +86,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         "public_id", "applicant", "status", "submitted_at", "decided_at", "decided_by",
         "rejection_reason", "enterprise", "consent_version", "consent_at",
         "credit_code_checksum_ok",
-        # The applicant's own scan, checked on upload (members/uploads.py): the admin's file
+        # The applicant's own scan, checked on upload (core/uploads.py): the admin's file
         # field would take any file past those checks.
         "licence",
     ]  # fmt: skip

@@ -9,11 +9,12 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.filters import FilterMethod
 
+from core.widgets import QuickSelect
+
 from . import pinyin
 from .choices import Industry, SizeClass
 from .models import Enterprise, Township
 from .validators import normalize_credit_code, to_half_width
-from .widgets import QuickSelect
 
 FIRST_JOIN_YEAR = 1990
 

@@ -7,13 +7,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from core import held_uploads
 from core.submissions import OncePerForm
-
-from . import held_uploads
-from .choices import INDUSTRY_DIVISIONS
-from .models import Application, Enterprise
-from .services import credit_code_taken
-from .uploads import (
+from core.uploads import (
     PDF_AND_IMAGES,
     max_megabytes,
     max_megapixels,
@@ -21,6 +17,10 @@ from .uploads import (
     upload_problem,
     zip_problem,
 )
+
+from .choices import INDUSTRY_DIVISIONS
+from .models import Application, Enterprise
+from .services import credit_code_taken
 from .validators import (
     credit_code_checksum_ok,
     normalize_landline,
@@ -121,7 +121,7 @@ class ApplicationForm(OncePerForm, EnterpriseDetailsMixin, forms.ModelForm):
     def __init__(self, *args, session=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.checksum_ok = True
-        # The licence chosen on an earlier round of this form (members/held_uploads.py): it
+        # The licence chosen on an earlier round of this form (core/held_uploads.py): it
         # stands in for the file input, which a browser cannot fill in again.
         self.session = session
         token = self.data.get("held_licence", "") if self.is_bound else ""

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import PAST, TERMS
+from core.fields import EncryptedCharField
+from core.storage import private_storage
+
 from .choices import Industry, LegalForm, Ownership, PartyOrganisation, SizeClass
 from .credit_code import CreditCodeField
-from .dates import PAST, TERMS
-from .fields import EncryptedCharField
 from .pinyin import name_pinyin
-from .storage import private_storage
 from .validators import (
     mask_mobile,
     validate_credit_code_format,

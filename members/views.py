@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core import excel
+from core.access import staff_required
 from core.submissions import create_once
 
 from . import access, pagecache, services
@@ -271,7 +272,7 @@ def directory_rows(rows, *, staff=False) -> str:
     return mark_safe("".join(html))  # every value escaped above
 
 
-@access.staff_required
+@staff_required
 def export_directory(request):
     filterset = DirectoryFilter(request.GET, queryset=Enterprise.objects.all(), user=request.user)
     rows = (
@@ -284,7 +285,7 @@ def export_directory(request):
     return excel.response(resource.export_workbook(rows), SHEET_TITLE)
 
 
-@access.staff_required
+@staff_required
 def import_roster(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -378,7 +379,7 @@ def enterprise_edit(request, public_id):
     return render(request, "members/enterprise_edit.html", {"form": form, "enterprise": enterprise})
 
 
-@access.staff_required
+@staff_required
 @require_POST
 def enterprise_status(request, public_id):
     enterprise = access.get_enterprise(request.user, public_id, write=True)
@@ -411,7 +412,7 @@ def profile(request):
     return render(request, "members/profile.html", {"form": form, "enterprise": enterprise})
 
 
-@access.staff_required
+@staff_required
 def application_list(request):
     status = request.GET.get("status", Application.Status.PENDING)
     if status not in Application.Status.values:
@@ -434,7 +435,7 @@ def application_detail(request, public_id):
     return render(request, "members/application_detail.html", context)
 
 
-@access.staff_required
+@staff_required
 @require_POST
 def application_approve(request, public_id):
     application = access.get_application(request.user, public_id)
@@ -451,7 +452,7 @@ def application_approve(request, public_id):
     return redirect("members:application_list")
 
 
-@access.staff_required
+@staff_required
 @require_POST
 def application_reject(request, public_id):
     application = access.get_application(request.user, public_id)

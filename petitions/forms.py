@@ -6,13 +6,13 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.submissions import OncePerForm
-from members.models import Enterprise
-from members.uploads import (
+from core.uploads import (
     max_megabytes,
     max_megapixels,
     max_unzipped_megabytes,
     upload_problem,
 )
+from members.models import Enterprise
 
 from .models import (
     MEETING_CHANNELS,

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from members.dates import CALENDAR, PAST
+from core.dates import CALENDAR, PAST
+from core.storage import private_storage
 from members.models import Enterprise
-from members.storage import private_storage
 
 from .states import CLOCK_RUNNING, FINISHED, OPEN, Action, Status, is_overdue
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.access import staff_required
 from core.submissions import create_once
 from events.models import Event
-from members.access import staff_required
 from members.models import Enterprise
 
 from . import access, listing, metrics, services

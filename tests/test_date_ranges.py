@@ -1,4 +1,4 @@
-"""Every typed date in the portal has a range a user would expect (members/dates.py).
+"""Every typed date in the portal has a range a user would expect (core/dates.py).
 
 The walk covers every form class of the project's apps, every ledger filter and every admin
 form: each date or date-time field refuses 9999-12-31 and 0001-01-01 with the range's message.
@@ -21,7 +21,7 @@ from django.test import RequestFactory
 from django.urls import get_resolver
 from django.utils import timezone
 
-from members.dates import CALENDAR, PAST, TERMS, DateRange
+from core.dates import CALENDAR, PAST, TERMS, DateRange
 from tests.factories import UserFactory
 
 PROJECT_APPS = ("members", "chambers", "events", "petitions", "notices", "reports", "ylqgsl")

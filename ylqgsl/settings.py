@@ -31,7 +31,7 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"  # noqa: S105
 
 # Older keys, still accepted for signed data and for phone numbers encrypted under them
-# (members/fields.py) while SECRET_KEY is rotated.
+# (core/fields.py) while SECRET_KEY is rotated.
 SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 # With SECRET_KEY, derives the key that encrypts phone numbers at rest (not itself a secret).
 SALT_KEY = env.list("SALT_KEY", default=["ylqgsl-phone-numbers"])
@@ -232,7 +232,7 @@ STATICFILES_DIRS = [
 # through views that check who is asking.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(DATA_DIR / "private")))
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
-# Limits on what an upload unpacks to (members/uploads.py): an image's pixels (a 600-dpi A4
+# Limits on what an upload unpacks to (core/uploads.py): an image's pixels (a 600-dpi A4
 # scan is 35 million), an Office file's total unzipped size and any large member's
 # compression ratio (Apache POI refuses past 100 as well).
 UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=64_000_000)

@@ -2,7 +2,7 @@
 
 import datetime
 import django.utils.timezone
-import members.dates
+import core.dates
 from django.db import migrations, models
 
 
@@ -16,126 +16,126 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='affiliation',
             name='joined_on',
-            field=models.DateField(default=django.utils.timezone.localdate, validators=[members.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='joined'),
+            field=models.DateField(default=django.utils.timezone.localdate, validators=[core.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='joined'),
         ),
         migrations.AlterField(
             model_name='affiliation',
             name='left_on',
-            field=models.DateField(blank=True, null=True, validators=[members.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='left'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='left'),
         ),
         migrations.AlterField(
             model_name='calendartoken',
             name='revoked_at',
-            field=models.DateTimeField(blank=True, null=True, validators=[members.dates.DateRange(datetime.date(1900, 1, 1))]),
+            field=models.DateTimeField(blank=True, null=True, validators=[core.dates.DateRange(datetime.date(1900, 1, 1))]),
         ),
         migrations.AlterField(
             model_name='dutylogentry',
             name='day',
-            field=models.DateField(validators=[members.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='date'),
+            field=models.DateField(validators=[core.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='date'),
         ),
         migrations.AlterField(
             model_name='dutymonth',
             name='month',
-            field=models.DateField(help_text='The first day of the month.', unique=True, validators=[members.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='month'),
+            field=models.DateField(help_text='The first day of the month.', unique=True, validators=[core.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='month'),
         ),
         migrations.AlterField(
             model_name='historicalaffiliation',
             name='joined_on',
-            field=models.DateField(default=django.utils.timezone.localdate, validators=[members.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='joined'),
+            field=models.DateField(default=django.utils.timezone.localdate, validators=[core.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='joined'),
         ),
         migrations.AlterField(
             model_name='historicalaffiliation',
             name='left_on',
-            field=models.DateField(blank=True, null=True, validators=[members.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='left'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='left'),
         ),
         migrations.AlterField(
             model_name='historicaldutymonth',
             name='month',
-            field=models.DateField(db_index=True, help_text='The first day of the month.', validators=[members.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='month'),
+            field=models.DateField(db_index=True, help_text='The first day of the month.', validators=[core.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='month'),
         ),
         migrations.AlterField(
             model_name='historicalorganization',
             name='founded_on',
-            field=models.DateField(blank=True, null=True, validators=[members.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='founded'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='founded'),
         ),
         migrations.AlterField(
             model_name='historicalorganization',
             name='group_member_since',
-            field=models.DateField(blank=True, help_text='A chamber or association that is itself a group member of the federation.', null=True, validators=[members.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='group member of the federation since'),
+            field=models.DateField(blank=True, help_text='A chamber or association that is itself a group member of the federation.', null=True, validators=[core.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='group member of the federation since'),
         ),
         migrations.AlterField(
             model_name='historicalorganization',
             name='tie_signed_on',
-            field=models.DateField(blank=True, help_text='For a friendly federation: when the friendship agreement was signed.', null=True, validators=[members.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='friendship signed'),
+            field=models.DateField(blank=True, help_text='For a friendly federation: when the friendship agreement was signed.', null=True, validators=[core.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='friendship signed'),
         ),
         migrations.AlterField(
             model_name='historicalpost',
             name='ended_on',
-            field=models.DateField(blank=True, null=True, validators=[members.dates.DateRange(datetime.date(1950, 1, 1), years_ahead=10)], verbose_name='until'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.DateRange(datetime.date(1950, 1, 1), years_ahead=10)], verbose_name='until'),
         ),
         migrations.AlterField(
             model_name='historicalpost',
             name='started_on',
-            field=models.DateField(validators=[members.dates.DateRange(datetime.date(1950, 1, 1), years_ahead=10)], verbose_name='from'),
+            field=models.DateField(validators=[core.dates.DateRange(datetime.date(1950, 1, 1), years_ahead=10)], verbose_name='from'),
         ),
         migrations.AlterField(
             model_name='historicalsecondment',
             name='ends_on',
-            field=models.DateField(validators=[members.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='until'),
+            field=models.DateField(validators=[core.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='until'),
         ),
         migrations.AlterField(
             model_name='historicalsecondment',
             name='starts_on',
-            field=models.DateField(validators=[members.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='from'),
+            field=models.DateField(validators=[core.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='from'),
         ),
         migrations.AlterField(
             model_name='organization',
             name='founded_on',
-            field=models.DateField(blank=True, null=True, validators=[members.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='founded'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='founded'),
         ),
         migrations.AlterField(
             model_name='organization',
             name='group_member_since',
-            field=models.DateField(blank=True, help_text='A chamber or association that is itself a group member of the federation.', null=True, validators=[members.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='group member of the federation since'),
+            field=models.DateField(blank=True, help_text='A chamber or association that is itself a group member of the federation.', null=True, validators=[core.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='group member of the federation since'),
         ),
         migrations.AlterField(
             model_name='organization',
             name='tie_signed_on',
-            field=models.DateField(blank=True, help_text='For a friendly federation: when the friendship agreement was signed.', null=True, validators=[members.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='friendship signed'),
+            field=models.DateField(blank=True, help_text='For a friendly federation: when the friendship agreement was signed.', null=True, validators=[core.dates.DateRange(datetime.date(1900, 1, 1))], verbose_name='friendship signed'),
         ),
         migrations.AlterField(
             model_name='post',
             name='ended_on',
-            field=models.DateField(blank=True, null=True, validators=[members.dates.DateRange(datetime.date(1950, 1, 1), years_ahead=10)], verbose_name='until'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.DateRange(datetime.date(1950, 1, 1), years_ahead=10)], verbose_name='until'),
         ),
         migrations.AlterField(
             model_name='post',
             name='started_on',
-            field=models.DateField(validators=[members.dates.DateRange(datetime.date(1950, 1, 1), years_ahead=10)], verbose_name='from'),
+            field=models.DateField(validators=[core.dates.DateRange(datetime.date(1950, 1, 1), years_ahead=10)], verbose_name='from'),
         ),
         migrations.AlterField(
             model_name='secondment',
             name='ends_on',
-            field=models.DateField(validators=[members.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='until'),
+            field=models.DateField(validators=[core.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='until'),
         ),
         migrations.AlterField(
             model_name='secondment',
             name='starts_on',
-            field=models.DateField(validators=[members.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='from'),
+            field=models.DateField(validators=[core.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='from'),
         ),
         migrations.AlterField(
             model_name='term',
             name='ends_on',
-            field=models.DateField(blank=True, null=True, validators=[members.dates.DateRange(datetime.date(1950, 1, 1), years_ahead=10)], verbose_name='ends'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.DateRange(datetime.date(1950, 1, 1), years_ahead=10)], verbose_name='ends'),
         ),
         migrations.AlterField(
             model_name='term',
             name='starts_on',
-            field=models.DateField(validators=[members.dates.DateRange(datetime.date(1950, 1, 1), years_ahead=10)], verbose_name='starts'),
+            field=models.DateField(validators=[core.dates.DateRange(datetime.date(1950, 1, 1), years_ahead=10)], verbose_name='starts'),
         ),
         migrations.AlterField(
             model_name='unavailability',
             name='month',
-            field=models.DateField(validators=[members.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='month'),
+            field=models.DateField(validators=[core.dates.DateRange(datetime.date(2000, 1, 1), years_ahead=5)], verbose_name='month'),
         ),
     ]

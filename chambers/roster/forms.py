@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import CALENDAR
 from core.submissions import OncePerForm
-from members.dates import CALENDAR
 
 from ..models import DutyLogEntry, DutyMonth
 from ..services import eligible_posts

@@ -1,9 +1,6 @@
 """The rotating executive chair's roster: pages for leaders, seconded staff and staff."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -13,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import excel
+from core.access import staff_required, user_passes
 from core.submissions import create_once
-from members.access import staff_required
 
 from .. import access, services
 from ..models import CalendarToken, DutyChange, DutyMonth, SwapRequest, Unavailability
@@ -29,18 +26,8 @@ from .forms import (
 )
 from .planner import add_months, month_start, within_month
 
-
-def roster_required(view):
-    """Leaders, seconded staff and federation staff; anonymous users log in first."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not access.can_see_roster(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Leaders, seconded staff and federation staff; anonymous users log in first.
+roster_required = user_passes(access.can_see_roster)
 
 
 ROSTER_RELATED = ["chair", "post__term__organization"]

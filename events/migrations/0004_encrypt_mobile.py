@@ -1,4 +1,4 @@
-"""Mobile numbers written before 0003, encrypted in place (members/fields.py), and back.
+"""Mobile numbers written before 0003, encrypted in place (core/fields.py), and back.
 
 A migration of its own: PostgreSQL cannot alter a table with updates pending in the same
 transaction, as undoing both in one would."""
@@ -7,7 +7,7 @@ import functools
 
 from django.db import migrations
 
-import members.fields
+import core.fields
 
 COLUMNS = {"events.Registration": ["mobile"], "events.HistoricalRegistration": ["mobile"]}
 
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(
-            functools.partial(members.fields.encrypt_rows, columns=COLUMNS),
-            functools.partial(members.fields.decrypt_rows, columns=COLUMNS),
+            functools.partial(core.fields.encrypt_rows, columns=COLUMNS),
+            functools.partial(core.fields.decrypt_rows, columns=COLUMNS),
         ),
     ]

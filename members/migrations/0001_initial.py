@@ -5,7 +5,7 @@ import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
 import members.models
-import members.storage
+import core.storage
 import members.validators
 import simple_history.models
 import uuid
@@ -325,7 +325,7 @@ class Migration(migrations.Migration):
                 ('contact_phone', models.CharField(blank=True, max_length=20, validators=[members.validators.validate_landline], verbose_name='office telephone')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('licence', models.FileField(storage=members.storage.private_storage, upload_to=members.models.licence_upload_to, verbose_name='business licence')),
+                ('licence', models.FileField(storage=core.storage.private_storage, upload_to=members.models.licence_upload_to, verbose_name='business licence')),
                 ('credit_code_checksum_ok', models.BooleanField(default=True, help_text='Unticked when the applicant confirmed a code that fails the check.', verbose_name='credit code check character correct')),
                 ('consent_version', models.CharField(max_length=20, verbose_name='privacy notice version')),
                 ('consent_at', models.DateTimeField(verbose_name='consent given at')),

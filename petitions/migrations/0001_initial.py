@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import members.storage
+import core.storage
 import petitions.models
 import simple_history.models
 import uuid
@@ -266,7 +266,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('file', models.FileField(storage=members.storage.private_storage, upload_to=petitions.models.attachment_upload_to, verbose_name='file')),
+                ('file', models.FileField(storage=core.storage.private_storage, upload_to=petitions.models.attachment_upload_to, verbose_name='file')),
                 ('original_name', models.CharField(max_length=200, verbose_name='file name')),
                 ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
                 ('content_type', models.CharField(max_length=100, verbose_name='content type')),

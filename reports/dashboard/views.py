@@ -6,7 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core import excel
-from members.access import staff_required
+from core.access import staff_required
 
 from .. import services
 from . import figures, report

@@ -16,12 +16,12 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from chambers.models import DutyMonth, FourGoodEvaluation, Organization
+from core.dates import PAST
+from core.widgets import QuickSelect
 from events.models import Event, Registration
 from members.choices import Industry, PartyOrganisation, SizeClass
-from members.dates import PAST
 from members.filters import search_enterprises, township_choices
 from members.models import Enterprise, PublicPost, RepresentativePerson, RepresentativeTag
-from members.widgets import QuickSelect
 from petitions.models import Category, Department, Suggestion, Urgency
 from petitions.states import Status
 

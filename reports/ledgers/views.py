@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core import excel
-from members.access import staff_required
+from core.access import staff_required
 
 from .petitions import PETITIONS
 from .registry import LEDGERS

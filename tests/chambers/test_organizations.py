@@ -226,7 +226,7 @@ def test_an_enterprise_in_another_chamber_can_join_this_one(
 def test_a_joining_date_in_the_future_is_refused(president_x, chamber_x, enterprise_a):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = add(client_for(president_x), chamber_x, enterprise_a.credit_code, joined_on=tomorrow)
-    assert errors(response, "joined_on") == ["date_range"]  # members/dates.py: PAST
+    assert errors(response, "joined_on") == ["date_range"]  # core/dates.py: PAST
     assert not Affiliation.objects.exists()
 
 

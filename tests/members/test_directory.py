@@ -263,7 +263,7 @@ def test_import_adds_members_with_numbers(staff_client):
     assert Enterprise.objects.count() == 3
     numbers = sorted(Enterprise.objects.values_list("member_number", flat=True))
     assert numbers == ["2020-0001", "2020-0002", "2020-0003"]
-    # Encrypted at rest (members/fields.py): compared once read.
+    # Encrypted at rest (core/fields.py): compared once read.
     assert [e.contact_mobile for e in Enterprise.objects.all()] == ["13512345678"] * 3
 
 

@@ -12,8 +12,8 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from core.storage import private_storage
 from members.models import Application, User
-from members.storage import private_storage
 from tests.factories import make_credit_code
 from tests.members.test_registration import PDF, form_data, post
 
@@ -171,7 +171,7 @@ def test_a_session_keeps_one_file_however_often_the_form_fails(client):
 
 def test_nothing_more_is_held_once_the_folder_is_full(client, monkeypatch):
     first_round(Client())
-    monkeypatch.setattr("members.held_uploads.HELD_MAX_BYTES", len(PDF) + 1)
+    monkeypatch.setattr("core.held_uploads.HELD_MAX_BYTES", len(PDF) + 1)
     response = first_round(client)
     assert not re.search(r'name="held_licence" value=', response.content.decode())
     assert len(held_files()) == 1  # the applicant picks the file again; the disk is spared

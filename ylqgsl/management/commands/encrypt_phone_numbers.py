@@ -1,4 +1,4 @@
-"""Re-encrypt every stored phone number under the current SECRET_KEY (members/fields.py).
+"""Re-encrypt every stored phone number under the current SECRET_KEY (core/fields.py).
 
 After SECRET_KEY is rotated (the old one kept in SECRET_KEY_FALLBACKS), run this; then the
 old key can be dropped from SECRET_KEY_FALLBACKS. Numbers still in plain text (written
@@ -11,7 +11,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from members.fields import (
+from core.fields import (
     EncryptedCharField,
     UndecryptableError,
     encrypt_rows,

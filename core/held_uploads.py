@@ -1,14 +1,14 @@
-"""A registration's licence kept across the form's round trip.
+"""An uploaded file kept across a form's round trip (today: a registration's licence).
 
-A browser cannot put a chosen file back into a form: when the registration comes back (a
-credit code to confirm, a field to correct), the applicant would have to pick the licence
-again. Instead the file, once it has passed its checks, is kept in private storage under a
-random name, and the page carries a signed token for it. The token names an entry of the
-session that uploaded the file (so it cannot reach another applicant's file, even if copied)
-and expires; the file is moved to the application when the form is accepted. Files nobody
-came back for are removed the next time a licence is held. A session keeps one file at most
-(a new one replaces it), and nothing more is held while the folder is over HELD_MAX_BYTES: a
-flood of failing forms cannot fill the disk, it only makes those applicants pick again.
+A browser cannot put a chosen file back into a form: when a form comes back (a credit code
+to confirm, a field to correct), the user would have to pick the file again. Instead the
+file, once it has passed its checks, is kept in private storage under a random name, and the
+page carries a signed token for it. The token names an entry of the session that uploaded
+the file (so it cannot reach another user's file, even if copied) and expires; the form's
+object takes its own copy when the form is accepted. Files nobody came back for are removed
+the next time a file is held. A session keeps one file at most (a new one replaces it), and
+nothing more is held while the folder is over HELD_MAX_BYTES: a flood of failing forms
+cannot fill the disk, it only makes those users pick their file again.
 """
 
 import datetime
@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from .storage import private_storage
 
-SALT = "members.held-licence"
+SALT = "members.held-licence"  # as first named: tokens already handed out stay valid
 MAX_AGE = 60 * 60  # an hour to correct the form
 SESSION_KEY = "held_licences"
 FOLDER = "held"

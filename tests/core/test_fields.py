@@ -1,4 +1,4 @@
-"""Phone numbers are encrypted at rest (docs/domain.md): the database holds only tokens."""
+"""core.fields: phone numbers encrypted at rest (docs/domain.md); the database holds only tokens."""
 
 import io
 
@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.urls import reverse
 
+from core.fields import EncryptedCharField, decrypt_rows, encrypt_rows
 from events.models import Registration
-from members.fields import EncryptedCharField, decrypt_rows, encrypt_rows
 from members.models import Enterprise, RepresentativePerson, User
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import EnterpriseFactory, UserFactory
