@@ -204,7 +204,7 @@ def fill_suggestions(rng, now, author) -> None:
 
 def fill_duty(rng, now) -> None:
     from chambers.models import DutyLogEntry, DutyMonth
-    from chambers.roster.planner import add_months, month_start
+    from core.months import add_months, month_start
 
     chairs = leaders(12, "leader")
     this_month = month_start(now.date())

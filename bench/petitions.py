@@ -194,11 +194,12 @@ def fill(rows: int, now: dt.datetime) -> None:
 def build_pages() -> list[d.Page]:
     from django.utils import timezone
 
+    from core.months import add_months
     from petitions.models import Department
 
     department = Department.objects.order_by("id").first()
     today = timezone.localdate()
-    month = (today.replace(day=1) - dt.timedelta(days=40)).strftime("%Y-%m")
+    month = add_months(today, -2).strftime("%Y-%m")
     ledger = "/petitions/ledger/"
     kind = "ledger"
     pages = [

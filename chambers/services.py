@@ -1,6 +1,6 @@
 """Use cases of the chambers app: the roster, swaps, the duty log, chamber membership."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.months import add_months, month_end, month_range, month_start
 from members.models import Enterprise
 from members.services import TransitionError
 from notices.services import notify, notify_each
@@ -22,7 +23,7 @@ from .models import (
     SwapRequest,
     Unavailability,
 )
-from .roster.planner import add_months, month_range, month_start, plan_roster
+from .roster.planner import plan_roster
 
 User = get_user_model()
 
@@ -30,10 +31,6 @@ __all__ = ["TransitionError"]
 
 POSITION_ORDER = {position: i for i, position in enumerate(Post.Position.values)}
 KIND_ORDER = {kind: i for i, kind in enumerate(Organization.Kind.values)}
-
-
-def month_end(month: date) -> date:
-    return add_months(month, 1) - timedelta(days=1)
 
 
 def duty_link(duty_month: DutyMonth) -> str:

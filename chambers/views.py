@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.queries import in_order
 from core.submissions import create_once
 from members.counts import cached_count
 from members.models import Enterprise, on_roll
@@ -30,12 +31,6 @@ CHAMBER_KINDS = [Kind.INDUSTRY, Kind.TOWNSHIP, Kind.OUT_OF_TOWN]
 FEDERATION_TEAM = [Position.CHAIR, Position.VICE_CHAIR]
 CHAMBER_TEAM = [Position.PRESIDENT, Position.EXECUTIVE_PRESIDENT]
 GENERAL_AND_CHAMBERS = [Kind.FEDERATION, *CHAMBER_KINDS]
-
-
-def in_order(field, values):
-    """Sort by the declared order of a field's choices rather than alphabetically."""
-    whens = [When(**{field: value}, then=Value(i)) for i, value in enumerate(values)]
-    return Case(*whens, default=Value(len(values)), output_field=IntegerField())
 
 
 def organizations_with_counts():

@@ -1,6 +1,6 @@
 """Query expressions every app may use."""
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 
@@ -18,3 +18,10 @@ def aggregate_of(queryset, key: str, aggregate):
         .values("figure")
     )
     return Coalesce(Subquery(rows), 0)
+
+
+def in_order(field: str, values) -> Case:
+    """Sort by the declared order of a field's choices rather than alphabetically; a value
+    not listed comes last."""
+    whens = [When(**{field: value}, then=Value(i)) for i, value in enumerate(values)]
+    return Case(*whens, default=Value(len(values)), output_field=IntegerField())

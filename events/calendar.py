@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as ICalEvent
 
-from chambers.roster.planner import add_months
 from core import excel
+from core.months import add_months
 
 from .models import Event, Registration
 

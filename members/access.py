@@ -32,4 +32,3 @@ def own_enterprise(user) -> Enterprise:
 
 def can_see_private_fields(user, enterprise) -> bool:
     return user.is_staff or user.enterprise_id == enterprise.pk
-

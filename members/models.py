@@ -119,6 +119,10 @@ class TownshipQuerySet(models.QuerySet):
     def served(self):
         return self.filter(served_townships())
 
+    def names(self) -> dict[int, str]:
+        """{pk: name}: how figures and rows that carry a township's key show its name."""
+        return dict(self.values_list("pk", "name"))
+
 
 class Township(models.Model):
     """A street (街道), town (镇) or township (乡) of a district, by its GB/T 2260-style code."""

@@ -230,7 +230,7 @@ def township_names() -> dict:
         "township-names",
         (Township,),
         (),
-        lambda: {pk: escape_text(name) for pk, name in Township.objects.values_list("pk", "name")},
+        lambda: {pk: escape_text(name) for pk, name in Township.objects.names().items()},
     )
 
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from chambers.models import DutyMonth
+from core.months import month_start
 
 from .models import Attachment, Petition, Suggestion
 
@@ -54,7 +55,7 @@ def can_follow(user) -> bool:
 def current_duty_month(user, today=None) -> DutyMonth | None:
     """The duty month now serving if `user` is its executive chair."""
     today = today or timezone.localdate()
-    return DutyMonth.objects.filter(month=today.replace(day=1), chair=user).first()
+    return DutyMonth.objects.filter(month=month_start(today), chair=user).first()
 
 
 def duty_month_for(user) -> DutyMonth | None:
@@ -63,10 +64,8 @@ def duty_month_for(user) -> DutyMonth | None:
         return None
     month = current_duty_month(user)
     if month is None and user.is_staff:
-        today = timezone.localdate()
-        month = DutyMonth.objects.filter(month=today.replace(day=1)).first() or DutyMonth(
-            month=today.replace(day=1)
-        )
+        this_month = month_start(timezone.localdate())
+        month = DutyMonth.objects.filter(month=this_month).first() or DutyMonth(month=this_month)
     if month is None:
         raise PermissionDenied
     return month

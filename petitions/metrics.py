@@ -26,6 +26,8 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import ExtractMonth, TruncMonth
 from django.utils import timezone
 
+from core.months import add_months, month_start
+from core.numbers import rate
 from members.counts import cached_count
 
 from .models import SOLVED_RATINGS, Category, Department, Petition, PetitionTally, Rating
@@ -46,21 +48,17 @@ TALLY_FIELDS = [
 
 
 def month_of(moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment).date().replace(day=1)
+    return month_start(timezone.localtime(moment).date())
 
 
 def tally_key(petition: Petition) -> tuple:
     return (month_of(petition.created_at), petition.category, petition.department_id)
 
 
-def next_month(month: datetime.date) -> datetime.date:
-    return (month + datetime.timedelta(days=32)).replace(day=1)
-
-
 def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(month, datetime.time.min, tzinfo=tz)
-    return start, datetime.datetime.combine(next_month(month), datetime.time.min, tzinfo=tz)
+    return start, datetime.datetime.combine(add_months(month, 1), datetime.time.min, tzinfo=tz)
 
 
 def tally_aggregates() -> dict:
@@ -123,9 +121,9 @@ def rebuild_tallies(*, since: datetime.date | None = None) -> int:
     petitions = Petition.objects.all()
     tallies = PetitionTally.objects.all()
     if since is not None:
-        start, _end = month_bounds(since.replace(day=1))
+        start, _end = month_bounds(month_start(since))
         petitions = petitions.filter(created_at__gte=start)
-        tallies = tallies.filter(month__gte=since.replace(day=1))
+        tallies = tallies.filter(month__gte=month_start(since))
     rows = (
         petitions.annotate(m=TruncMonth("created_at"))
         .values("m", "category", "department_id")
@@ -172,21 +170,17 @@ class Figures:
         for name in TALLY_FIELDS:
             setattr(self, name, getattr(self, name) + int(row.get(name) or 0))
 
-    @staticmethod
-    def _rate(part, whole):
-        return None if not whole else round(100 * part / whole, 1)
-
     @property
     def response_rate(self):
-        return self._rate(self.responded_in_time, self.responded + self.unanswered_late)
+        return rate(self.responded_in_time, self.responded + self.unanswered_late)
 
     @property
     def resolution_rate(self):
-        return self._rate(self.solved, self.rated)
+        return rate(self.solved, self.rated)
 
     @property
     def satisfaction_rate(self):
-        return self._rate(self.satisfied, self.rated)
+        return rate(self.satisfied, self.rated)
 
     @property
     def average_reply_days(self):

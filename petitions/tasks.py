@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chambers.models import Post
+from core.months import add_months
 from notices.services import notify
 
 from . import deadlines, metrics, services, workdays
@@ -186,9 +187,7 @@ def send_weekly_digest(now: datetime) -> int:
 
 def run_petition_scan(now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
-    previous_month = (timezone.localtime(now).date().replace(day=1) - timedelta(days=1)).replace(
-        day=1
-    )
+    previous_month = add_months(timezone.localtime(now).date(), -1)
     return {
         "reminders": send_due_reminders(now),
         "overdue": send_overdue_alerts(now),

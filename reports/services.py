@@ -7,6 +7,8 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from members.models import Township
+
 from .dashboard import charts, figures
 
 
@@ -43,7 +45,7 @@ def render_body(year: int) -> str:
     sections = [
         (
             _("Members"),
-            list(charts.member_charts(year, data.roll, data.growth, figures.township_names())),
+            list(charts.member_charts(year, data.roll, data.growth, Township.objects.names())),
         ),
         (_("Events"), list(charts.event_charts(year, data.events))),
         (_("Petitions"), list(charts.petition_charts(year, data.petitions))),

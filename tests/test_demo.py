@@ -23,7 +23,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from chambers.models import Affiliation, DutyLogEntry, DutyMonth, Secondment, SwapRequest
-from chambers.roster.planner import month_start
+from core.months import month_start
 from events.models import Donation, Event, Invitation, Registration
 from members.models import Application, Enterprise, User
 from petitions.models import Petition, PetitionEvent, Suggestion

@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from kombu import Connection
 
 from chambers.models import DutyMonth, Secondment, SwapRequest
-from chambers.roster.planner import add_months, month_start
+from core.months import add_months, month_start
 from events.models import Event, Invitation, Registration
 from members.counts import cached_count
 from members.models import Application, Enterprise

@@ -6,8 +6,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from core.months import add_months
+
 from ..models import CalendarToken
-from .planner import add_months
 
 
 def user_for_token(token: str):

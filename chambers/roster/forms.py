@@ -1,16 +1,14 @@
-from datetime import timedelta
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import CALENDAR
+from core.months import add_months, month_end, month_start, months_between
 from core.submissions import OncePerForm
 
 from ..models import DutyLogEntry, DutyMonth
 from ..services import eligible_posts
-from .planner import add_months, month_start
 
 User = get_user_model()
 MONTH_WIDGET = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
@@ -52,7 +50,7 @@ class GenerateForm(forms.Form):
         if first and last:
             if last < first:
                 raise forms.ValidationError(_("The last month comes before the first."))
-            if (last.year - first.year) * 12 + last.month - first.month >= 36:
+            if months_between(first, last) >= 36:
                 raise forms.ValidationError(_("Plan at most three years at a time."))
         return cleaned
 
@@ -84,7 +82,7 @@ class LogEntryForm(OncePerForm, forms.ModelForm):
     def __init__(self, *args, month=None, **kwargs):
         super().__init__(*args, **kwargs)
         if month is not None:  # the date picker offers the month's days up to today
-            last = min(add_months(month, 1) - timedelta(days=1), timezone.localdate())
+            last = min(month_end(month), timezone.localdate())
             self.fields["day"].widget.attrs.update(min=month.isoformat(), max=last.isoformat())
 
 

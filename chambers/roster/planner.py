@@ -9,34 +9,17 @@ The rules (issue: chambers and the rotating chair):
 """
 
 from collections.abc import Hashable, Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
+
+from core.months import add_months, month_end
 
 LeaderId = Hashable
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + (month.month - 1) + n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def within_month(day: date, month: date) -> date:
     """`day` if it falls in `month`, else the month's nearer end: the day a duty-log entry
     defaults to when the month is viewed before it begins or after it ended."""
-    last = add_months(month, 1) - timedelta(days=1)
-    return min(max(day, month), last)
-
-
-def month_range(first: date, last: date) -> list[date]:
-    """Every first-of-month from `first` to `last` inclusive."""
-    months, current = [], month_start(first)
-    while current <= month_start(last):
-        months.append(current)
-        current = add_months(current, 1)
-    return months
+    return min(max(day, month), month_end(month))
 
 
 def plan_roster(

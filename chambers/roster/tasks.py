@@ -12,11 +12,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from core.months import add_months, month_end, month_start
 from notices.services import notify, notify_each
 
 from .. import services
 from ..models import DutyMonth
-from .planner import add_months, month_start
 
 User = get_user_model()
 
@@ -90,7 +90,7 @@ def remind_summaries(today: date) -> int:
         month__gte=add_months(month_start(today), -1),
     ).select_related("chair")
     for duty_month in candidates:
-        if services.month_end(duty_month.month) - timedelta(days=3) > today:
+        if month_end(duty_month.month) - timedelta(days=3) > today:
             continue
         sent += bool(
             notify(

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core import excel
 from core.access import staff_required, user_passes
+from core.months import add_months, month_start
 from core.submissions import create_once
 
 from .. import access, services
@@ -24,7 +25,7 @@ from .forms import (
     SwapForm,
     UnavailableForm,
 )
-from .planner import add_months, month_start, within_month
+from .planner import within_month
 
 # Leaders, seconded staff and federation staff; anonymous users log in first.
 roster_required = user_passes(access.can_see_roster)

@@ -33,10 +33,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chambers.models import DutyLogEntry, DutyMonth, Secondment
+from core.months import month_start
+from core.numbers import rate
 from core.queries import aggregate_of
 from events.models import Donation, Event, Registration
 from members.choices import Industry, PartyOrganisation, SizeClass
-from members.models import Enterprise, Township, on_roll
+from members.models import Enterprise, on_roll
 from petitions import metrics
 from petitions.models import Petition, Status, Suggestion
 
@@ -106,11 +108,6 @@ class Period:
 
 def _tz():
     return timezone.get_current_timezone()
-
-
-def rate(part, whole):
-    """A percentage with one decimal, or None when there is nothing to divide."""
-    return None if not whole else round(100 * part / whole, 1)
 
 
 # --- Members ------------------------------------------------------------------------------------
@@ -251,10 +248,6 @@ def is_startup(founded: datetime.date, joined: datetime.date) -> bool:
     except ValueError:  # 29 February
         three_years_before = joined.replace(year=joined.year - 3, day=28)
     return founded > three_years_before
-
-
-def township_names() -> dict:
-    return dict(Township.objects.values_list("pk", "name"))
 
 
 # --- Events -------------------------------------------------------------------------------------
@@ -543,7 +536,7 @@ class Duty:
 def duty(period: Period) -> Duty:
     months = (
         DutyMonth.objects.filter(
-            month__gte=period.first.replace(day=1), month__lte=period.last, chair__isnull=False
+            month__gte=month_start(period.first), month__lte=period.last, chair__isnull=False
         )
         .select_related("chair")
         .annotate(

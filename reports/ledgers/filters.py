@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chambers.models import DutyMonth, FourGoodEvaluation, Organization
 from core.dates import PAST
+from core.months import add_months
 from core.widgets import QuickSelect
 from events.models import Event, Registration
 from members.choices import Industry, PartyOrganisation, SizeClass
@@ -52,8 +53,7 @@ def period(field: str, year: int | None, month: int | None, *, datetimes: bool) 
     """A year, a month of a year, or (month alone) that month of every year."""
     if year and month:
         start = datetime.date(year, month, 1)
-        end = datetime.date(year + (month == 12), month % 12 + 1, 1)
-        return day_range(field, start, end, datetimes=datetimes)
+        return day_range(field, start, add_months(start, 1), datetimes=datetimes)
     if year:
         return day_range(
             field, datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1), datetimes=datetimes

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Case, Count, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext, pgettext_lazy
@@ -17,7 +17,8 @@ from chambers.models import (
     Post,
     Secondment,
 )
-from core.queries import aggregate_of
+from core.numbers import rate
+from core.queries import aggregate_of, in_order
 from events.models import Donation, Event, Invitation, Registration
 from members.choices import Industry, Ownership, PartyOrganisation, SizeClass
 from members.counts import cached_count
@@ -42,16 +43,8 @@ from .base import (
 )
 
 
-def in_order(field: str, values) -> Case:
-    """Sort by the declared order of a field's choices rather than alphabetically."""
-    whens = [When(**{field: value}, then=Value(i)) for i, value in enumerate(values)]
-    return Case(*whens, default=Value(len(values)))
-
-
 def percent(part: int, whole: int) -> str:
     """The dashboard's and the report's rate (rounded, not cut), written as they write it."""
-    from reports.dashboard.figures import rate  # figures reads the ledgers' definitions
-
     value = rate(part, whole)
     return "—" if value is None else f"{formats.number_format(value, 1, use_l10n=True)}%"
 

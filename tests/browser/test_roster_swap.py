@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from chambers.models import DutyMonth, Organization, Post, SwapRequest, Term
+from core.months import add_months
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,8 +30,7 @@ def test_chair_asks_for_a_swap_the_other_accepts_staff_approve(new_page, setting
     staff = UserFactory(email="staff@ylqgsl.test", real_name="秘书处", is_staff=True)
     for user, position in ((chair, "chair"), (other, "vice_chair")):
         Post.objects.create(term=term, holder=user, position=position, started_on=term.starts_on)
-    first = (today.replace(day=1) + datetime.timedelta(days=40)).replace(day=1)
-    second = (first + datetime.timedelta(days=40)).replace(day=1)
+    first, second = add_months(today, 1), add_months(today, 2)
     mine = DutyMonth.objects.create(month=first, chair=chair)
     theirs = DutyMonth.objects.create(month=second, chair=other)
 

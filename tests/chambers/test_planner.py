@@ -5,7 +5,8 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chambers.roster.planner import add_months, month_range, plan_roster
+from chambers.roster.planner import plan_roster
+from core.months import add_months
 
 START = date(2026, 1, 1)
 leaders = st.lists(st.integers(min_value=1, max_value=40), min_size=1, max_size=8, unique=True)
@@ -123,12 +124,3 @@ def test_with_everyone_available_everyone_serves_in_turn(pool, rounds):
 def test_newcomer_goes_before_those_who_served():
     roster = plan_roster([START], ["old", "new"], last_served={"old": add_months(START, -12)})
     assert roster[START] == "new"
-
-
-def test_month_range():
-    assert month_range(date(2026, 11, 15), date(2027, 2, 1)) == [
-        date(2026, 11, 1),
-        date(2026, 12, 1),
-        date(2027, 1, 1),
-        date(2027, 2, 1),
-    ]

@@ -25,8 +25,8 @@ from chambers.models import (
     Term,
     Unavailability,
 )
-from chambers.roster.planner import add_months
-from chambers.services import eligible_posts, month_end
+from chambers.services import eligible_posts
+from core.months import add_months, month_end
 from members.models import Enterprise, User
 
 pytestmark = pytest.mark.django_db

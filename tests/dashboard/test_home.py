@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from chambers.models import DutyMonth, Secondment, SwapRequest
-from chambers.roster.planner import add_months, month_start
+from core.months import add_months, month_start
 from events import services as event_services
 from events.models import Event, Registration
 from petitions.models import Petition

@@ -267,7 +267,7 @@ def test_bad_party_filter_answers_with_a_message(staff_client, party):
 
 
 def test_the_party_ledgers_coverage_is_rounded_as_the_dashboard_rounds_it():
-    from reports.dashboard.figures import rate
+    from core.numbers import rate
     from reports.ledgers.registry import percent
 
     assert rate(62, 691) == 9.0  # 8.97…

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from members.models import Township
 from tests.events.factories import EventFactory
-from tests.factories import UserFactory
+from tests.factories import EnterpriseFactory, UserFactory
 from tests.members.test_profile import profile_data
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +91,13 @@ def test_admin_list_filter_offers_yanqing_only(admin_client):
     html = admin_client.get("/admin/members/enterprise/").content.decode()
     offered = {int(pk) for pk in re.findall(r"township__id__exact=(\d+)", html)}
     assert offered == set(Township.objects.served().values_list("pk", flat=True))
+
+
+def test_one_lookup_names_the_townships_of_the_directory_and_the_dashboard(staff_client):
+    names = Township.objects.names()
+    assert len(names) == Township.objects.count()
+    yanqing = Township.objects.get(name="延庆镇")
+    assert names[yanqing.pk] == "延庆镇"
+    EnterpriseFactory(name="妫水农业有限公司", township=yanqing)
+    html = staff_client.get(reverse("members:directory")).content.decode()
+    assert "<td>延庆镇</td>" in html

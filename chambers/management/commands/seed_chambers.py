@@ -37,16 +37,15 @@ from chambers.models import (
     SwapRequest,
     Term,
 )
-from chambers.roster.planner import add_months, month_start
 from chambers.services import (
     add_log_entry,
     eligible_posts,
     generate_roster,
-    month_end,
     request_swap,
     save_month,
     set_unavailable,
 )
+from core.months import add_months, month_end, month_start
 from members import demo_data as members_data
 from members.models import Enterprise, RepresentativePerson, Township, User
 

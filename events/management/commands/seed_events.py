@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chambers.models import Organization
-from chambers.roster.planner import add_months, month_start
+from core.months import add_months, month_start
 from events import demo_data as data
 from events.models import Donation, Event, Invitation, RaisedProblem, Registration
 from members import demo_data as members_data
@@ -35,7 +35,7 @@ def months(first: datetime.date, last: datetime.date):
     month = first
     while month <= last:
         yield month
-        month = (month + 32 * DAY).replace(day=1)
+        month = add_months(month, 1)
 
 
 def weekday_on_or_after(day: datetime.date, weekday: int) -> datetime.date:
