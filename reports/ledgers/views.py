@@ -80,7 +80,8 @@ def ledger_export(request, name):
 
 @staff_required
 def petition_ledger(request):
-    """The petition ledger keeps its own page: the petitions' list with the ledger's filters."""
+    """The petition ledger keeps its own page: the petitions' list with the ledger's filters;
+    with a filter that does not validate, the field says why and nothing is listed."""
     form = PETITIONS.form(request.GET)
     page = PETITIONS.page(PETITIONS.filtered(form), request.GET.get("page"))
     query = request.GET.copy()
@@ -88,11 +89,14 @@ def petition_ledger(request):
     return render(
         request,
         "petitions/ledger.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "valid": form.is_valid(), "page": page, "query": query.urlencode()},
     )
 
 
 @staff_required
 def petition_ledger_export(request):
     form = PETITIONS.form(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Correct the filters, then export again."))
+        return redirect(f"{reverse('petitions:ledger')}?{request.GET.urlencode()}")
     return excel.response(PETITIONS.export(PETITIONS.filtered(form)), PETITIONS.title)

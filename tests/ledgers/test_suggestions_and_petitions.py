@@ -128,6 +128,10 @@ def ledger_titles(response):
         ("year=2025", {"last_year"}),
         ("year=2024", set()),
         ("year=2026&month=2026-04", {"spring"}),
+        # The month in local time, as every ledger's period (reports.ledgers.filters.period).
+        ("month=2025-12", {"last_year"}),
+        ("month=2026-01", {"new_year"}),
+        ("year=2025&month=2026-01", set()),
         ("", {"last_year", "new_year", "spring"}),
     ],
 )
@@ -143,9 +147,31 @@ def test_petition_ledger_export_by_year(staff, petitions):
     assert {row[2] for row in rows[1:]} == {"元旦凌晨的诉求", "春季的诉求"}
 
 
-def test_petition_ledger_says_when_the_year_is_wrong(staff, petitions):
-    response = client_for(staff).get("/petitions/ledger/?year=twenty")
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("year=twenty", "Enter a whole number."),
+        ("month=2026-13&category=financing", "Enter a valid date."),
+    ],
+)
+def test_petition_ledger_says_when_a_filter_is_wrong_and_lists_nothing(
+    staff, petitions, query, message
+):
+    """As every other ledger answers an invalid filter: the field says why, no rows, no export."""
+    response = client_for(staff).get(f"/petitions/ledger/?{query}")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "invalid-feedback" in html and "Enter a whole number." in html
-    assert 'name="year"' in html
+    assert "invalid-feedback" in html and message in html
+    assert 'id="filter-errors"' in html
+    assert 'id="export-link"' not in html
+    assert ledger_titles(response) == set()
+
+
+def test_petition_ledger_export_with_a_bad_filter_sends_back_to_the_page(staff, petitions):
+    client = client_for(staff)
+    response = client.get("/petitions/ledger/export.xlsx?year=abc&category=financing")
+    assert response.status_code == 302
+    assert response["Location"] == "/petitions/ledger/?year=abc&category=financing"
+    html = client.get(response["Location"]).content.decode()
+    assert "Correct the filters, then export again." in html
+    assert "Enter a whole number." in html
