@@ -610,7 +610,3 @@ class Donation(models.Model):
     @property
     def donor(self):
         return self.enterprise or self.organization
-
-    @property
-    def total_yuan(self) -> Decimal:
-        return self.cash_yuan + self.goods_value_yuan

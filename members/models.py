@@ -96,10 +96,6 @@ class User(AbstractUser):
         return self.real_name
 
     @property
-    def masked_mobile(self):
-        return mask_mobile(self.mobile)
-
-    @property
     def is_member_user(self) -> bool:
         """Acts for an enterprise whose membership is current."""
         return self.enterprise_id is not None and self.enterprise.status == Enterprise.Status.MEMBER

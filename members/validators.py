@@ -1,6 +1,5 @@
 """Validation and normalisation of the Chinese identifiers the portal handles (docs/domain.md)."""
 
-import datetime
 import re
 import unicodedata
 
@@ -27,10 +26,6 @@ CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u200b-\u200d\ufeff]")
 
 def normalize_credit_code(value: str) -> str:
     return CODE_SEPARATORS.sub("", to_half_width(value or "")).upper()
-
-
-def credit_code_format_ok(code: str) -> bool:
-    return len(code) == 18 and all(ch in USCC_ALPHABET for ch in code)
 
 
 def credit_code_checksum_ok(code: str) -> bool:
@@ -100,35 +95,6 @@ def validate_landline(value: str) -> None:
         )
 
 
-def normalize_resident_id(value: str) -> str:
-    return to_half_width(value or "").strip().upper()
-
-
-RESIDENT_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-RESIDENT_ID_CHECK = "10X98765432"
-
-
-def resident_id_ok(value: str) -> bool:
-    """GB 11643: 17 digits, a real birth date, and the ISO 7064 MOD 11-2 check character.
-
-    Written out rather than taken from python-stdnum, whose region table rejects current
-    district codes such as Yanqing's 110119.
-    """
-    if not re.fullmatch(r"\d{17}[\dX]", value):
-        return False
-    try:
-        datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
-    except ValueError:
-        return False
-    total = sum(int(d) * w for d, w in zip(value[:17], RESIDENT_ID_WEIGHTS, strict=True))
-    return RESIDENT_ID_CHECK[total % 11] == value[17]
-
-
-def validate_resident_id(value: str) -> None:
-    if not resident_id_ok(value):
-        raise ValidationError(_("This resident ID number is not valid."), code="resident_id")
-
-
 def mask_mobile(value: str) -> str:
     """138****8000: what everyone but staff sees of a phone number."""
     if not value:
@@ -136,9 +102,3 @@ def mask_mobile(value: str) -> str:
     if len(value) >= 11:
         return value[:3] + "****" + value[-4:]
     return value[:2] + "*" * max(len(value) - 4, 0) + value[-2:]
-
-
-def mask_id_number(value: str) -> str:
-    if not value:
-        return ""
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]

@@ -21,7 +21,7 @@ from core.dates import CALENDAR, PAST
 from core.storage import private_storage
 from members.models import Enterprise
 
-from .states import CLOCK_RUNNING, FINISHED, OPEN, Action, Status, is_overdue
+from .states import CLOCK_RUNNING, OPEN, Action, Status, is_overdue
 
 
 class Category(models.TextChoices):
@@ -334,10 +334,6 @@ class Petition(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED
 
     def is_overdue(self, now=None) -> bool:
         """The row's answer to `Petition.objects.overdue(now)`."""

@@ -53,3 +53,10 @@ def test_every_form_field_loses_each_control(control):
     assert request.POST.getlist("many") == ["x", "y"]
     assert request.POST["mark"] == "a\u200fb"  # a right-to-left mark reorders nothing around it
     assert not request.POST._mutable
+
+
+def test_a_form_without_controls_is_left_as_it_came():
+    request = RequestFactory().post("/any/", {"title": "优化营商环境", "mark": "a\u200fb"})
+    post = request.POST
+    UserTextMiddleware(lambda r: None).process_view(request, None, (), {})
+    assert request.POST is post

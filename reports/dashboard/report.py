@@ -28,10 +28,6 @@ class Item:
     unit: str = ""
     indent: bool = False  # a part of the figure above it
 
-    @property
-    def is_percent(self) -> bool:
-        return self.unit == PERCENT
-
 
 @dataclass
 class Section:

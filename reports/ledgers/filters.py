@@ -357,19 +357,34 @@ class PetitionFilterForm(forms.Form):
     """The petition ledger's filters: a plain form, applied by `PetitionsLedger.filtered`."""
 
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any")), *Status.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any")), *Status.choices],
+        widget=QuickSelect,
     )
     category = forms.ChoiceField(
-        label=_("Category"), required=False, choices=[("", _("Any")), *Category.choices]
+        label=_("Category"),
+        required=False,
+        choices=[("", _("Any")), *Category.choices],
+        widget=QuickSelect,
     )
     urgency = forms.ChoiceField(
-        label=_("Urgency"), required=False, choices=[("", _("Any")), *Urgency.choices]
+        label=_("Urgency"),
+        required=False,
+        choices=[("", _("Any")), *Urgency.choices],
+        widget=QuickSelect,
     )
     department = forms.ModelChoiceField(
-        label=_("Department"), required=False, queryset=Department.objects.all()
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.all(),
+        widget=QuickSelect,
     )
     handler = forms.ModelChoiceField(
-        label=_("Handler"), required=False, queryset=get_user_model().objects.filter(is_staff=True)
+        label=_("Handler"),
+        required=False,
+        queryset=get_user_model().objects.filter(is_staff=True),
+        widget=QuickSelect,
     )
     month = forms.DateField(
         label=_("Month filed"),

@@ -4,11 +4,9 @@ from django.core.exceptions import ValidationError
 from members.models import name_pinyin
 from members.validators import (
     credit_code_checksum_ok,
-    mask_id_number,
     mask_mobile,
     normalize_credit_code,
     normalize_mobile,
-    resident_id_ok,
     validate_credit_code_format,
     validate_landline,
     validate_mobile,
@@ -67,28 +65,8 @@ def test_rejects_other_landlines(number):
         validate_landline(number)
 
 
-@pytest.mark.parametrize(
-    "number", ["110119198506120104", "11011919850612018X", "110229197609030156"]
-)
-def test_accepts_valid_resident_ids(number):
-    assert resident_id_ok(number)
-
-
-@pytest.mark.parametrize(
-    "number",
-    [
-        "110119198506120105",  # wrong check character
-        "110119198502300104",  # 30 February
-        "11011919850612010",  # 17 characters
-    ],
-)
-def test_rejects_invalid_resident_ids(number):
-    assert not resident_id_ok(number)
-
-
 def test_masks():
     assert mask_mobile("13800138000") == "138****8000"
-    assert mask_id_number("110119198506120104") == "1101**********0104"
 
 
 def test_pinyin_of_a_name():
