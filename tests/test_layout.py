@@ -54,6 +54,27 @@ def test_core_imports_no_app():
         assert packages <= {"core"}, module
 
 
+def test_infrastructure_moved_out_of_members_lives_in_core():
+    for name in ("fields", "uploads", "held_uploads", "dates", "widgets", "storage"):
+        assert not (ROOT / "members" / f"{name}.py").exists(), name
+        assert (ROOT / "core" / f"{name}.py").exists(), name
+
+
+# Helpers that core defines once: no other package defines its own under the same name.
+ONE_OF_EACH = {
+    "staff_required", "user_passes", "month_start", "add_months", "month_end",
+    "months_between", "month_range", "next_month", "rate", "in_order",
+}  # fmt: skip
+
+
+def test_the_helpers_core_defines_are_defined_nowhere_else():
+    for package in (*DOMAIN_APPS, "reports", "ylqgsl"):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.FunctionDef):
+                    assert node.name not in ONE_OF_EACH, f"{path.relative_to(ROOT)}: {node.name}"
+
+
 def test_the_petition_ledger_is_a_ledger_listed_with_the_others(staff):
     assert isinstance(PETITIONS, Ledger)
     assert all(isinstance(ledger, Ledger) for ledger in LEDGERS.values())
