@@ -15,6 +15,8 @@ from django.utils import formats, timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
+from .months import add_years
+
 
 @deconstructible
 class DateRange:
@@ -25,11 +27,7 @@ class DateRange:
         self.years_ahead = years_ahead
 
     def latest(self) -> datetime.date:
-        today = timezone.localdate()
-        try:
-            return today.replace(year=today.year + self.years_ahead)
-        except ValueError:  # 29 February
-            return today.replace(year=today.year + self.years_ahead, day=28)
+        return add_years(timezone.localdate(), self.years_ahead)
 
     def __call__(self, value):
         if isinstance(value, datetime.datetime):

@@ -1,4 +1,4 @@
-"""Calendar months: the one place that adds months and finds a month's last day.
+"""Calendar months and years: the one place that adds them and finds a month's last day.
 
 A month is named by its first day (a `date` with day=1), as duty months, tallies and the
 ledgers' periods store it.
@@ -21,6 +21,15 @@ def add_months(day: datetime.date, n: int) -> datetime.date:
 def month_end(day: datetime.date) -> datetime.date:
     """The last day of `day`'s month."""
     return add_months(day, 1) - datetime.timedelta(days=1)
+
+
+def add_years(day: datetime.date, n: int) -> datetime.date:
+    """The same day `n` years later (earlier when `n` < 0); 29 February becomes 28 February
+    in a year without it."""
+    try:
+        return day.replace(year=day.year + n)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + n, day=28)
 
 
 def months_between(first: datetime.date, last: datetime.date) -> int:

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chambers.models import DutyLogEntry, DutyMonth, Secondment
-from core.months import month_start
+from core.months import add_years, month_start
 from core.numbers import rate
 from core.queries import aggregate_of
 from events.models import Donation, Event, Registration
@@ -243,11 +243,7 @@ def membership(period: Period) -> Membership:
 
 def is_startup(founded: datetime.date, joined: datetime.date) -> bool:
     """Founded less than three years before joining: a start-up (双创) among new members."""
-    try:
-        three_years_before = joined.replace(year=joined.year - 3)
-    except ValueError:  # 29 February
-        three_years_before = joined.replace(year=joined.year - 3, day=28)
-    return founded > three_years_before
+    return founded > add_years(joined, -3)
 
 
 # --- Events -------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from core.months import add_months, month_end, month_range, month_start, months_between
+from core.months import add_months, add_years, month_end, month_range, month_start, months_between
 
 
 @pytest.mark.parametrize(
@@ -36,6 +36,19 @@ def test_add_months_lands_on_the_first_of_the_month(day, n, expected):
 )
 def test_month_end_is_the_last_day(day, expected):
     assert month_end(day) == expected
+
+
+@pytest.mark.parametrize(
+    ("day", "n", "expected"),
+    [
+        (date(2024, 2, 29), 1, date(2025, 2, 28)),
+        (date(2024, 2, 29), 4, date(2028, 2, 29)),
+        (date(2027, 2, 28), -3, date(2024, 2, 28)),
+        (date(2026, 12, 31), -3, date(2023, 12, 31)),
+    ],
+)
+def test_add_years_keeps_the_day_but_29_february(day, n, expected):
+    assert add_years(day, n) == expected
 
 
 def test_month_start_and_months_between():
