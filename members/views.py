@@ -19,12 +19,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core import excel
+from core import excel, pagecache
+from core.counts import cached_count
+from core.paginator import MirroredPaginator
 from core.submissions import create_once
 
-from . import access, pagecache, services
+from . import access, services
 from .choices import Industry, SizeClass
-from .counts import cached_count
 from .filters import DirectoryFilter
 from .forms import (
     AccountForm,
@@ -47,7 +48,6 @@ from .models import (
     Township,
     User,
 )
-from .paginator import MirroredPaginator
 from .resources import SHEET_TITLE, EnterpriseResource
 
 # The township's name is looked up in Python (directory_rows): joined in SQL, it is joined
@@ -143,8 +143,12 @@ def directory(request):
         # A search is kept by this process only: most are typed once, and sending each
         # result to the shared cache would cost more than it saves.
         searched = bool(request.GET.get("q", "").strip())
-        body = pagecache.cached(
-            "directory", (Enterprise, Township), vary, render_body, shared=not searched
+        body = pagecache.cached_fragment(
+            "directory",
+            depends_on=(Enterprise, Township),
+            vary_on=vary,
+            render=render_body,
+            shared=not searched,
         )
     else:  # made-up parameters are not worth a place in the cache
         body = render_body()
@@ -219,17 +223,24 @@ def directory_form(request, filterset, user):
         return render_to_string("members/_directory_form.html", {"filter": unbound})
 
     others = sorted((k, v) for k, v in request.GET.lists() if k not in ("q", "page"))
-    html = pagecache.cached("directory-form", (), (*directory_variant(user), others), render_form)
+    html = pagecache.cached_fragment(
+        "directory-form",
+        depends_on=(),
+        vary_on=(*directory_variant(user), others),
+        render=render_form,
+    )
     return mark_safe(html.replace(SEARCH_PLACEHOLDER, escape_text(request.GET.get("q", ""))))
 
 
 def township_names() -> dict:
     """{pk: name, escaped} of every township (the directory's rows carry the key, not a join)."""
-    return pagecache.cached(
+    return pagecache.cached_fragment(
         "township-names",
-        (Township,),
-        (),
-        lambda: {pk: escape_text(name) for pk, name in Township.objects.values_list("pk", "name")},
+        depends_on=(Township,),
+        vary_on=(),
+        render=lambda: {
+            pk: escape_text(name) for pk, name in Township.objects.values_list("pk", "name")
+        },
     )
 
 
@@ -330,11 +341,11 @@ def enterprise_detail(request, public_id):
     # Staff share one page per enterprise; other users one per enterprise they act for
     # (their own enterprise's page shows its private fields).
     viewer = "staff" if user.is_staff else (user.enterprise_id, user.is_member_user)
-    part = pagecache.cached(
+    part = pagecache.cached_fragment(
         "enterprise",
-        DETAIL_MODELS,
-        (str(public_id), viewer, translation.get_language()),
-        lambda: enterprise_part(request, public_id),
+        depends_on=DETAIL_MODELS,
+        vary_on=(str(public_id), viewer, translation.get_language()),
+        render=lambda: enterprise_part(request, public_id),
     )
     if part == NOT_VISIBLE:
         raise Http404

@@ -26,7 +26,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import ExtractMonth, TruncMonth
 from django.utils import timezone
 
-from members.counts import cached_count
+from core.counts import cached_count
 
 from .models import SOLVED_RATINGS, Category, Department, Petition, PetitionTally, Rating
 from .states import Action

@@ -14,8 +14,8 @@ from kombu import Connection
 
 from chambers.models import DutyMonth, Secondment, SwapRequest
 from chambers.roster.planner import add_months, month_start
+from core.counts import cached_count
 from events.models import Event, Invitation, Registration
-from members.counts import cached_count
 from members.models import Application, Enterprise
 from notices.models import Notice
 from petitions import metrics

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.paginator import MirroredPaginator
 from members.models import Enterprise
-from members.paginator import MirroredPaginator
 from tests.conftest import directory_count, directory_names, empty_caches
 from tests.factories import EnterpriseFactory, make_credit_code, township
 
@@ -102,7 +102,7 @@ def test_query_count_is_the_same_for_10_or_100_rows(
     client_a, enterprise_a, django_assert_num_queries, django_assert_max_num_queries
 ):
     EnterpriseFactory.create_batch(9)
-    empty_caches()  # each measured request counts the rows (members.counts)
+    empty_caches()  # each measured request counts the rows (core.counts)
     with django_assert_max_num_queries(12) as ten:
         client_a.get(DIRECTORY)
     queries = len(ten.captured_queries)  # read now: the next request clears the log
