@@ -21,7 +21,7 @@ from core.counts import cached_count
 from core.paginator import MirroredPaginator
 from core.submissions import create_once
 
-from . import access, services
+from . import access, services, tables
 from .filters import DirectoryFilter
 from .forms import (
     AccountForm,
@@ -161,8 +161,8 @@ def directory_context(request) -> dict:
     rows = filterset.qs if filterset.is_valid() else base.none()
     searched = filterset.is_valid() and bool(filterset.form.cleaned_data.get("q"))
     paginator = MirroredPaginator(
-        rows.select_related("township"), settings.DIRECTORY_PAGE_SIZE, counter=cached_count,
-        search=searched,
+        rows, settings.DIRECTORY_PAGE_SIZE, counter=cached_count, search=searched,
+        fields=tables.FIELDS,
     )  # fmt: skip
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -175,6 +175,7 @@ def directory_context(request) -> dict:
         % {"counter": localize(count)},
         "listed": filterset.listed,
         "page": page,
+        "table": tables.DirectoryTable(page.object_list, staff=user.is_staff),
         "query": query.urlencode(),
     }
 

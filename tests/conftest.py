@@ -104,7 +104,7 @@ def directory_count(response) -> int:
 def client_for(user) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="core.auth.CachedModelBackend")
     return client
 
 

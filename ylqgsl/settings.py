@@ -172,8 +172,13 @@ CACHALOT_UNCACHABLE_TABLES = (
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the signed-in user read from the cache while their rows are unchanged
+    # (phone numbers left out of the cached copy).
+    "core.auth.CachedModelBackend",
 ]
+# Relations read with the signed-in user and cached with it (core/auth.py): a member user's
+# enterprise decides what they may see on every page.
+AUTH_USER_CACHED_RELATED = ("enterprise",)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

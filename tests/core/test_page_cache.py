@@ -74,8 +74,7 @@ def test_directory_is_served_from_the_cache_until_an_enterprise_changes(
     staff_client, enterprise_a, django_assert_max_num_queries
 ):
     assert "延庆冰雪文旅有限公司" in text(staff_client.get(DIRECTORY))
-    # The user (ModelBackend reads it on every request), nothing else: the session comes
-    # from the cache (cached_db), the navigation and rows are cached.
+    # The session (at most), nothing else: the user, navigation and rows are cached.
     with django_assert_max_num_queries(1):
         response = staff_client.get(DIRECTORY)
     assert "延庆冰雪文旅有限公司" in text(response)
@@ -165,7 +164,7 @@ def test_a_cached_page_carries_a_valid_csrf_token_for_each_browser(staff, enterp
     """The status form on a cached page posts: each browser gets its own token."""
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     for browser in (first, second):
-        browser.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+        browser.force_login(staff, backend="core.auth.CachedModelBackend")
     first.get(detail_url(enterprise_a))  # renders and caches the page
     page = text(second.get(detail_url(enterprise_a)))  # served from the cache
     assert pagecache.CSRF_PLACEHOLDER not in page
@@ -251,16 +250,22 @@ def signed_in(user) -> Client:
 
 
 def test_no_phone_number_of_the_signed_in_user_is_kept_in_the_cache(user_a, enterprise_a):
-    """The user is read from the database on each request (Django's ModelBackend): their
-    decrypted mobile number is never pickled into the cache."""
+    """The cached user (core/auth.py) is kept without their encrypted fields, nor their
+    enterprise's: no decrypted phone number is pickled into the cache."""
+    from core.auth import CachedModelBackend
+
     User.objects.filter(pk=user_a.pk).update(mobile="13912345678")
+    Enterprise.objects.filter(pk=enterprise_a.pk).update(contact_mobile="13811112222")
     browser = signed_in(user_a)
     for url in (reverse("home"), DIRECTORY, detail_url(enterprise_a), reverse("members:profile")):
         assert browser.get(url).status_code == 200
     assert "企业甲联络员" in text(browser.get(reverse("home")))  # the cache was in use
     held = cached_bytes()
     assert held  # sessions, parts and stamps are there
-    assert b"13912345678" not in held
+    assert b"13912345678" not in held and b"13811112222" not in held
+    # Read from the database when a page asks for them.
+    user = CachedModelBackend().get_user(user_a.pk)
+    assert user.mobile == "13912345678" and user.enterprise.contact_mobile == "13811112222"
 
 
 def test_a_session_survives_the_cache_being_emptied(user_a):
