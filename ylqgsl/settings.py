@@ -137,9 +137,11 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # A cache that every web and Celery process shares (Redis, Memcached): cached page parts and
 # counts rely on seeing the same "last changed" stamps as the process that wrote.
 CACHE_IS_SHARED = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
-# Sessions read from the cache, written through to the database (they survive the cache being
-# emptied or restarted).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+if CACHE_IS_SHARED:
+    # Sessions read from the cache, written through to the database (they survive the cache
+    # being emptied). Not with a per-process cache: one process would not see another end a
+    # session.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Rendered parts of the busiest pages (the navigation, the member directory, an enterprise's
 # page) are kept this many seconds, or until a table they show changes; 0 turns this off.
