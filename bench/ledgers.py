@@ -263,7 +263,7 @@ def child(ledger: str, query: str, heap: bool) -> None:
     client = Client()
     client.force_login(
         User.objects.get(email="bench-staff@ylqgsl.test"),
-        backend="members.backends.CachedModelBackend",
+        backend="core.auth.CachedModelBackend",
     )
     path = f"/ledgers/{ledger}/export.xlsx" + (f"?{query}" if query else "")
     with tempfile.TemporaryFile() as warm:  # imports, templates, connections: not the rows

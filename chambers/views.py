@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.counts import cached_count
 from core.queries import in_order
 from core.submissions import create_once
-from members.counts import cached_count
 from members.models import Enterprise, on_roll
 
 from . import access, services

@@ -7,7 +7,4 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from . import (
-            notice_kinds,  # noqa: F401  (registers this app's notice kinds)
-            pagecache,  # noqa: F401  (renews stamps after each write, from the start)
-        )
+        from . import notice_kinds  # noqa: F401  (registers this app's notice kinds)

@@ -1,4 +1,3 @@
-import functools
 from html import escape as escape_text
 
 import tablib
@@ -9,23 +8,21 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format, localize
-from django.utils.html import format_html
+from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core import excel
+from core import excel, pagecache
 from core.access import staff_required
+from core.counts import cached_count
+from core.paginator import MirroredPaginator
 from core.submissions import create_once
 
-from . import access, pagecache, services
-from .choices import Industry, SizeClass
-from .counts import cached_count
+from . import access, services, tables
 from .filters import DirectoryFilter
 from .forms import (
     AccountForm,
@@ -48,15 +45,7 @@ from .models import (
     Township,
     User,
 )
-from .paginator import MirroredPaginator
 from .resources import SHEET_TITLE, EnterpriseResource
-
-# The township's name is looked up in Python (directory_rows): joined in SQL, it is joined
-# for every match of a search, before the page is cut, as the search counts its matches.
-DIRECTORY_FIELDS = [
-    "public_id", "name", "industry", "size", "township_id", "joined_on", "member_number",
-    "status",
-]  # fmt: skip
 
 
 @never_cache  # a form sent back shows the typed passwords (masked)
@@ -135,17 +124,18 @@ def directory(request):
     # Staff see every enterprise, members the current members: the same page for all of
     # either, rendered once for each query until an enterprise or township changes.
     def render_body():
-        parts = directory_context(request, user)
-        variant = {"staff": user.is_staff}
-        return pagecache.render_frame(request, "members/_directory_body.html", parts, variant)
+        return pagecache.render_part("members/_directory_body.html", directory_context(request))
 
     if request.GET.keys() <= DIRECTORY_PARAMETERS:
-        vary = (*directory_variant(user), sorted(request.GET.lists()))
         # A search is kept by this process only: most are typed once, and sending each
         # result to the shared cache would cost more than it saves.
         searched = bool(request.GET.get("q", "").strip())
-        body = pagecache.cached(
-            "directory", (Enterprise, Township), vary, render_body, shared=not searched
+        body = pagecache.cached_fragment(
+            "directory",
+            depends_on=(Enterprise, Township),
+            vary_on=(*directory_variant(user), sorted(request.GET.lists())),
+            render=render_body,
+            shared=not searched,
         )
     else:  # made-up parameters are not worth a place in the cache
         body = render_body()
@@ -163,44 +153,32 @@ def directory_variant(user) -> tuple:
     return user.is_staff, translation.get_language(), timezone.localdate().isoformat()
 
 
-def directory_context(request, user) -> dict:
-    """The parts of the directory's body (members/_directory_body.html)."""
+def directory_context(request) -> dict:
+    """What the directory's body (members/_directory_body.html) shows: nothing of the viewer
+    but whether they are staff, which directory_variant puts in the part's key."""
+    user = request.user
     base = Enterprise.objects.visible_to(user)
     filterset = DirectoryFilter(request.GET, queryset=base, user=user)
     rows = filterset.qs if filterset.is_valid() else base.none()
-    # A search's few matches are counted as their keys are read; a long list is counted
-    # without the township join, and from the cache when nothing has changed.
     searched = filterset.is_valid() and bool(filterset.form.cleaned_data.get("q"))
     paginator = MirroredPaginator(
         rows, settings.DIRECTORY_PAGE_SIZE, counter=cached_count, search=searched,
-        fields=DIRECTORY_FIELDS,
+        fields=tables.FIELDS,
     )  # fmt: skip
     page = paginator.get_page(request.GET.get("page"))
-    rows_html = directory_rows(page.object_list, staff=user.is_staff)
     query = request.GET.copy()
     query.pop("page", None)
-    query = query.urlencode()
     count = paginator.count
     return {
+        "staff": user.is_staff,
         "filter_form": directory_form(request, filterset, user),
-        "result_count": format_html(
-            "{} · {}",
-            ngettext("%(counter)s enterprise", "%(counter)s enterprises", count)
-            % {"counter": localize(count)},
-            filterset.listed,
-        ),
-        "rows_html": rows_html or format_html(NO_MATCH_ROW, _("No enterprise matches.")),
-        "query": query,
-        "private_query": f"{query}&private=1" if query else "private=1",
-        "pagination": (
-            render_to_string("_partials/pagination.html", {"page": page, "query": query})
-            if page.has_other_pages()
-            else ""
-        ),
+        "result_count": ngettext("%(counter)s enterprise", "%(counter)s enterprises", count)
+        % {"counter": localize(count)},
+        "listed": filterset.listed,
+        "page": page,
+        "table": tables.DirectoryTable(page.object_list, staff=user.is_staff),
+        "query": query.urlencode(),
     }
-
-
-NO_MATCH_ROW = '<tr><td colspan="7" class="text-body-secondary">{}</td></tr>'
 
 
 SEARCH_PLACEHOLDER = pagecache.placeholder("search")
@@ -210,7 +188,7 @@ def directory_form(request, filterset, user):
     """The filter form, rendered once for each choice of the other filters: every search
     with them differs only in the search box's value, put in afterwards."""
     if filterset.form.errors:
-        return render_to_string("members/_directory_form.html", {"filter": filterset}, request)
+        return render_to_string("members/_directory_form.html", {"filter": filterset})
 
     def render_form():
         data = request.GET.copy()
@@ -220,56 +198,13 @@ def directory_form(request, filterset, user):
         return render_to_string("members/_directory_form.html", {"filter": unbound})
 
     others = sorted((k, v) for k, v in request.GET.lists() if k not in ("q", "page"))
-    html = pagecache.cached("directory-form", (), (*directory_variant(user), others), render_form)
-    return mark_safe(html.replace(SEARCH_PLACEHOLDER, escape_text(request.GET.get("q", ""))))
-
-
-def township_names() -> dict:
-    """{pk: name, escaped} of every township (the directory's rows carry the key, not a join)."""
-    return pagecache.cached(
-        "township-names",
-        (Township,),
-        (),
-        lambda: {pk: escape_text(name) for pk, name in Township.objects.names().items()},
+    html = pagecache.cached_fragment(
+        "directory-form",
+        depends_on=(Township,),  # the township filter's choices
+        vary_on=(*directory_variant(user), others),
+        render=render_form,
     )
-
-
-@functools.cache
-def choice_labels(language) -> tuple[dict, dict, dict]:
-    """The directory's industry, size and status labels in this language, escaped."""
-    with translation.override(language):
-        return tuple(
-            {k: escape_text(str(v)) for k, v in choices}
-            for choices in (Industry.choices, SizeClass.choices, Enterprise.Status.choices)
-        )
-
-
-def directory_rows(rows, *, staff=False) -> str:
-    """The rows as HTML: built here, as the template engine costs about 5 µs a cell and a
-    page has 350 of them. Labels and township names come escaped, each row's text is
-    escaped here; its key (a UUID) and date need no escaping."""
-    industries, sizes, statuses = choice_labels(translation.get_language())
-    townships = township_names()
-    placeholder = "00000000-0000-0000-0000-000000000000"
-    url = escape_text(reverse("members:enterprise_detail", args=[placeholder]))
-    before, after = url.split(placeholder)
-    html = []
-    for row in rows:
-        industry = escape_text(row["industry"] or "")
-        size = sizes.get(row["size"]) or escape_text(row["size"] or "")
-        joined = date_format(row["joined_on"], "DATE_FORMAT") if row["joined_on"] else ""
-        html.append(
-            f"<tr><td>{escape_text(row['member_number'] or '')}</td>"
-            f'<td class="name"><a href="{before}{row["public_id"]}{after}">'
-            f"{escape_text(row['name'])}</a></td>"
-            f"<td>{industry} · {industries.get(row['industry'], industry)}</td>"
-            f"<td>{townships.get(row['township_id'], '')}</td>"
-            f"<td>{size}</td><td>{joined}</td>"
-        )
-        if staff:
-            html.append(f"<td>{statuses.get(row['status']) or escape_text(row['status'])}</td>")
-        html.append("</tr>")
-    return mark_safe("".join(html))  # every value escaped above
+    return mark_safe(html.replace(SEARCH_PLACEHOLDER, escape_text(request.GET.get("q", ""))))
 
 
 @staff_required
@@ -331,11 +266,11 @@ def enterprise_detail(request, public_id):
     # Staff share one page per enterprise; other users one per enterprise they act for
     # (their own enterprise's page shows its private fields).
     viewer = "staff" if user.is_staff else (user.enterprise_id, user.is_member_user)
-    part = pagecache.cached(
+    part = pagecache.cached_fragment(
         "enterprise",
-        DETAIL_MODELS,
-        (str(public_id), viewer, translation.get_language()),
-        lambda: enterprise_part(request, public_id),
+        depends_on=DETAIL_MODELS,
+        vary_on=(str(public_id), viewer, translation.get_language()),
+        render=lambda: enterprise_part(request, public_id),
     )
     if part == NOT_VISIBLE:
         raise Http404

@@ -26,9 +26,9 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import ExtractMonth, TruncMonth
 from django.utils import timezone
 
+from core.counts import cached_count
 from core.months import add_months, month_start
 from core.numbers import rate
-from members.counts import cached_count
 
 from .models import SOLVED_RATINGS, Category, Department, Petition, PetitionTally, Rating
 from .states import Action

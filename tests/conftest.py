@@ -104,7 +104,7 @@ def directory_count(response) -> int:
 def client_for(user) -> Client:
     client = Client()
     if user is not None:
-        client.force_login(user, backend="members.backends.CachedModelBackend")
+        client.force_login(user, backend="core.auth.CachedModelBackend")
     return client
 
 
@@ -143,7 +143,7 @@ def empty_caches():
     in full."""
     from django.core.cache import cache
 
-    from members import pagecache
+    from core import pagecache
 
     cache.clear()
     pagecache.clear_local()

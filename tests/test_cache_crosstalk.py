@@ -1,5 +1,5 @@
 """No viewer ever sees a page part cached for another: every page with a cached part
-(members/pagecache.py, members/counts.py) is the same, cached or not, for every viewer.
+(core/pagecache.py, core/counts.py) is the same, cached or not, for every viewer.
 
 The cast has two of every kind of viewer (two staff, two users of one enterprise, a user of
 another, a leader, an applicant, an outsider, an anonymous visitor). Each page is first
@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from members import pagecache
+from core import pagecache
 from tests.conftest import client_for, empty_caches
 from tests.factories import EnterpriseFactory
 from tests.notices.factories import NoticeFactory

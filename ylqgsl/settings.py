@@ -134,20 +134,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ---------------------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
-# A cache that every web and Celery process shares (Redis, Memcached): cached page parts,
-# counts and users rely on seeing the same "last changed" stamps as the process that wrote.
+# A cache that every web and Celery process shares (Redis, Memcached): cached page parts and
+# counts rely on seeing the same "last changed" stamps as the process that wrote.
 CACHE_IS_SHARED = not CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache"))
 if CACHE_IS_SHARED:
-    # Sessions read from the cache (with the page-cache stamps), written through to the
-    # database: Django's cached_db engine.
-    SESSION_ENGINE = "members.sessions"
+    # Sessions read from the cache, written through to the database (they survive the cache
+    # being emptied). Not with a per-process cache: one process would not see another end a
+    # session.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Rendered parts of the busiest pages (the navigation, the member directory, an enterprise's
 # page) are kept this many seconds, or until a table they show changes; 0 turns this off.
 # Only with a shared cache: a per-process cache would not see another process's writes.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 # django-cachalot, used only for its record of when each table last changed: every ORM write
-# renews its table's stamp, inside a transaction at commit (members/pagecache.py renews it
+# renews its table's stamp, inside a transaction at commit (core/stamps.py renews it
 # again once a write outside a transaction is done).
 # Its query cache stays off (CACHALOT_ENABLED); the stamps outlive any part keyed on them.
 CACHALOT_ENABLED = False
@@ -173,11 +174,13 @@ CACHALOT_UNCACHABLE_TABLES = (
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # ModelBackend, with the signed-in user read from the cache while their rows are unchanged.
-    "members.backends.CachedModelBackend",
-    # Sessions begun before the cached backend name this one; they stay signed in.
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with the signed-in user read from the cache while their rows are unchanged
+    # (phone numbers left out of the cached copy).
+    "core.auth.CachedModelBackend",
 ]
+# Relations read with the signed-in user and cached with it (core/auth.py): a member user's
+# enterprise decides what they may see on every page.
+AUTH_USER_CACHED_RELATED = ("enterprise",)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

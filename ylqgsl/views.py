@@ -13,9 +13,9 @@ from django.views.decorators.cache import never_cache
 from kombu import Connection
 
 from chambers.models import DutyMonth, Secondment, SwapRequest
+from core.counts import cached_count
 from core.months import add_months, month_start
 from events.models import Event, Invitation, Registration
-from members.counts import cached_count
 from members.models import Application, Enterprise
 from notices.models import Notice
 from petitions import metrics

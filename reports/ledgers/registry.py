@@ -17,13 +17,13 @@ from chambers.models import (
     Post,
     Secondment,
 )
+from core.counts import cached_count
 from core.numbers import rate
+from core.paginator import MirroredPaginator
 from core.queries import aggregate_of, in_order
 from events.models import Donation, Event, Invitation, Registration
 from members.choices import Industry, Ownership, PartyOrganisation, SizeClass
-from members.counts import cached_count
 from members.models import Enterprise, PublicPost, RepresentativePerson, TrainingRecord
-from members.paginator import MirroredPaginator
 from petitions.models import Suggestion
 
 from . import filters

@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 
 from chambers.models import DutyLogEntry, DutyMonth, Secondment
 from events.models import Donation, Event
-from members.filters import township_choices
 from members.models import PublicPost, RepresentativePerson, RepresentativeTag, TrainingRecord
 from petitions.models import Suggestion
 from reports.ledgers.registry import LEDGERS
@@ -208,7 +207,6 @@ def test_every_ledger_has_a_maker():
 def test_a_page_costs_the_same_queries_for_3_and_30_rows(
     staff_client, name, django_assert_num_queries, django_assert_max_num_queries
 ):
-    township_choices()  # read once a process: not part of what a page costs
     make = MAKERS[name]
     make(3)
     url = f"/ledgers/{name}/"

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from core.paginator import MirroredPaginator
 from members.models import Enterprise
-from members.paginator import MirroredPaginator
 from tests.conftest import directory_count, directory_names, empty_caches
 from tests.factories import EnterpriseFactory, make_credit_code, township
 
@@ -102,7 +102,7 @@ def test_query_count_is_the_same_for_10_or_100_rows(
     client_a, enterprise_a, django_assert_num_queries, django_assert_max_num_queries
 ):
     EnterpriseFactory.create_batch(9)
-    empty_caches()  # each measured request counts the rows (members.counts)
+    empty_caches()  # each measured request counts the rows (core.counts)
     with django_assert_max_num_queries(12) as ten:
         client_a.get(DIRECTORY)
     queries = len(ten.captured_queries)  # read now: the next request clears the log
@@ -313,13 +313,49 @@ def test_each_filter_set_has_filters_of_its_own(staff, user_a):
         assert filterset.filters["q"].filter.f is filterset.filters["q"]
     assert "status" in first.filters and "status" not in second.filters  # staff's only
     assert "status" in DirectoryFilter.base_filters
-    # The form fields are shared (nothing changes them) by filter sets with the same filters.
+    # Plain django-filter: each form has fields of its own.
     third = DirectoryFilter(QueryDict("q=badaling"), user=staff)
-    assert first.form.fields["q"] is third.form.fields["q"]
+    assert first.form.fields["q"] is not third.form.fields["q"]
     assert third.is_valid() and third.form.cleaned_data["q"] == "badaling"
     assert first.is_valid() and second.is_valid()
     assert first.form.cleaned_data["q"] == "yanqing"
     assert second.form.cleaned_data["q"] == "kangzhuang"
+
+
+@pytest.mark.parametrize("cached", [True, False], ids=["page-cache", "no-page-cache"])
+def test_a_township_renamed_in_the_admin_shows_at_once_in_the_filters(
+    request, staff_client, cached
+):
+    """Staff edit townships in the admin; the directory's and the ledgers' township lists
+    (and the directory's cached filter form) follow at once, in every process."""
+    from django.forms.models import model_to_dict
+
+    from members.models import Township
+    from tests.conftest import client_for
+    from tests.factories import UserFactory
+    from tests.members.test_townships import township_options
+
+    if cached:
+        request.getfixturevalue("page_cache")
+    pages = (DIRECTORY, "/ledgers/members/")
+    town = Township.objects.served().get(name="延庆镇")
+    for _ in range(2):  # rendered, then (with the page cache) cached
+        for url in pages:
+            assert "延庆镇" in township_options(staff_client.get(url))
+    admin = client_for(UserFactory(is_staff=True, is_superuser=True))
+    data = {**model_to_dict(town, exclude=["id"]), "name": "延庆新城镇"}
+    response = admin.post(reverse("admin:members_township_change", args=[town.pk]), data)
+    assert response.status_code == 302
+    town.refresh_from_db()
+    assert town.name == "延庆新城镇"
+    for url in pages:
+        offered = township_options(staff_client.get(url))
+        assert "延庆新城镇" in offered and "延庆镇" not in offered
+    # The renamed township is still a valid choice of the filter.
+    EnterpriseFactory(name="延庆新城商贸有限公司", township=town)
+    response = staff_client.get(DIRECTORY, {"township": town.pk})
+    assert names(response) == ["延庆新城商贸有限公司"]
+    assert "延庆新城镇" in response.content.decode()
 
 
 def test_directory_rows_show_names_and_numbers_escaped(staff_client):

@@ -250,14 +250,14 @@ def test_huge_and_hostile_text_is_handled(client):
     assert response.status_code == 302
     application = Application.objects.get()
     staff = UserFactory(is_staff=True)
-    client.force_login(staff, backend="members.backends.CachedModelBackend")
+    client.force_login(staff, backend="core.auth.CachedModelBackend")
     page = client.get(reverse("members:application_detail", args=[application.public_id]))
     assert b"<script>alert" not in page.content
     assert b"&lt;script&gt;" in page.content
 
 
 def test_logged_in_user_after_rejection_can_apply_again(client, applicant):
-    client.force_login(applicant, backend="members.backends.CachedModelBackend")
+    client.force_login(applicant, backend="core.auth.CachedModelBackend")
     data = {k: v for k, v in form_data().items() if not k.startswith("account-")}
     response = post(client, data)
     application = Application.objects.get()

@@ -8,7 +8,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from chambers.context_processors import navigation
-from members import pagecache
+from core import pagecache
 from notices.context_processors import unread_notices
 
 register = template.Library()
@@ -48,7 +48,7 @@ NAVBAR_MODELS = (
 
 def slot_tag(name: str):
     """{% name %}: fill(request) on a page, or the placeholder of a frame slot in a page
-    frame (members.pagecache.render_page), where fill(request) is put in per request."""
+    frame (core.pagecache.render_page), where fill(request) is put in per request."""
 
     def decorator(fill):
         marker = pagecache.frame_slot(name, fill)
@@ -70,11 +70,11 @@ def navbar(request) -> str:
     ends with a day) until one of NAVBAR_MODELS changes."""
     user = request.user
     vary = (user.pk, translation.get_language(), timezone.localdate())
-    html = pagecache.cached(
+    html = pagecache.cached_fragment(
         "navbar",
-        NAVBAR_MODELS if user.is_authenticated else (),
-        vary,
-        lambda: pagecache.render_part("_partials/navbar.html", navbar_context(request)),
+        depends_on=NAVBAR_MODELS if user.is_authenticated else (),
+        vary_on=vary,
+        render=lambda: pagecache.render_part("_partials/navbar.html", navbar_context(request)),
     )
     return pagecache.fill_csrf(request, html)
 
@@ -91,11 +91,11 @@ NEXT_PLACEHOLDER = pagecache.placeholder("next-path")
 @slot_tag("language_form")
 def language_form(request) -> str:
     """The language menu at the foot of every page, rendered once per language."""
-    html = pagecache.cached(
+    html = pagecache.cached_fragment(
         "language-form",
-        (),
-        (translation.get_language(),),
-        lambda: pagecache.render_part(
+        depends_on=(),
+        vary_on=(translation.get_language(),),
+        render=lambda: pagecache.render_part(
             "_partials/language_form.html",
             {"next_path": NEXT_PLACEHOLDER, "LANGUAGE_CODE": translation.get_language()},
         ),

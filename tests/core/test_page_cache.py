@@ -1,7 +1,7 @@
 """Cached page parts: rendered once, shown until the data changes, never to the wrong viewer.
 
-members/pagecache.py keeps the navigation, the directory and an enterprise's page under the
-stamps of the tables they show; members/backends.py keeps the signed-in user. Every change
+core/pagecache.py keeps the navigation, the directory and an enterprise's page under the
+stamps of the tables they show (core/stamps.py). Every change
 below is made the way a shell, an import or a bulk action would make it (QuerySet.update,
 which sends no signal) as well as through the ORM's save.
 """
@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from members import pagecache
-from members.counts import cached_count
+from core import pagecache, stamps
+from core.counts import cached_count
 from members.models import Enterprise, Township, User
 from notices.models import Notice
 from tests.conftest import PASSWORD, client_for
@@ -36,12 +36,16 @@ def text(response):
     return response.content.decode()
 
 
+def part(models, vary, render):
+    return pagecache.cached_fragment("x", depends_on=models, vary_on=vary, render=render)
+
+
 def test_off_without_a_shared_cache(settings):
     settings.CACHE_IS_SHARED = False
     assert not pagecache.enabled()
     calls = []
-    assert pagecache.cached("x", (Enterprise,), (), lambda: calls.append(1) or "v") == "v"
-    assert pagecache.cached("x", (Enterprise,), (), lambda: calls.append(1) or "v") == "v"
+    assert part((Enterprise,), (), lambda: calls.append(1) or "v") == "v"
+    assert part((Enterprise,), (), lambda: calls.append(1) or "v") == "v"
     assert len(calls) == 2
 
 
@@ -52,15 +56,15 @@ def test_a_part_is_computed_once_until_its_tables_change(enterprise_a):
         calls.append(1)
         return len(calls)
 
-    assert pagecache.cached("x", (Enterprise,), ("a",), compute) == 1
-    assert pagecache.cached("x", (Enterprise,), ("a",), compute) == 1
-    assert pagecache.cached("x", (Enterprise,), ("b",), compute) == 2
+    assert part((Enterprise,), ("a",), compute) == 1
+    assert part((Enterprise,), ("a",), compute) == 1
+    assert part((Enterprise,), ("b",), compute) == 2
     Enterprise.objects.filter(pk=enterprise_a.pk).update(name="改名企业有限公司")
-    assert pagecache.cached("x", (Enterprise,), ("a",), compute) == 3
+    assert part((Enterprise,), ("a",), compute) == 3
     # A change to another table leaves the part alone.
     Notice.objects.all().delete()
     NoticeFactory()
-    assert pagecache.cached("x", (Enterprise,), ("a",), compute) == 3
+    assert part((Enterprise,), ("a",), compute) == 3
 
 
 # --- The directory --------------------------------------------------------------------------
@@ -160,7 +164,7 @@ def test_a_cached_page_carries_a_valid_csrf_token_for_each_browser(staff, enterp
     """The status form on a cached page posts: each browser gets its own token."""
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     for browser in (first, second):
-        browser.force_login(staff, backend="members.backends.CachedModelBackend")
+        browser.force_login(staff, backend="core.auth.CachedModelBackend")
     first.get(detail_url(enterprise_a))  # renders and caches the page
     page = text(second.get(detail_url(enterprise_a)))  # served from the cache
     assert pagecache.CSRF_PLACEHOLDER not in page
@@ -227,28 +231,80 @@ def test_the_cached_user_is_the_sessions_user(client_a, user_a, user_b):
     assert "企业甲联络员" in text(client_a.get(reverse("home")))
 
 
+def cached_bytes() -> bytes:
+    """Everything the shared cache holds (Redis in CI, local memory otherwise), as stored."""
+    from django.core.cache import cache
+
+    if hasattr(cache, "client"):  # django-redis
+        client = cache.client.get_client()
+        return b"".join(client.get(key) or b"" for key in client.keys("*"))
+    return b"".join(cache._cache.values())  # LocMemCache: pickled values
+
+
+def signed_in(user) -> Client:
+    """A browser that signed in through the login form, as a person does."""
+    browser = Client()
+    login = {"username": user.email, "password": PASSWORD}
+    assert browser.post(reverse("login"), login).status_code == 302
+    return browser
+
+
+def test_no_phone_number_of_the_signed_in_user_is_kept_in_the_cache(user_a, enterprise_a):
+    """The cached user (core/auth.py) is kept without their encrypted fields, nor their
+    enterprise's: no decrypted phone number is pickled into the cache."""
+    from core.auth import CachedModelBackend
+
+    User.objects.filter(pk=user_a.pk).update(mobile="13912345678")
+    Enterprise.objects.filter(pk=enterprise_a.pk).update(contact_mobile="13811112222")
+    browser = signed_in(user_a)
+    for url in (reverse("home"), DIRECTORY, detail_url(enterprise_a), reverse("members:profile")):
+        assert browser.get(url).status_code == 200
+    assert "企业甲联络员" in text(browser.get(reverse("home")))  # the cache was in use
+    held = cached_bytes()
+    assert held  # sessions, parts and stamps are there
+    assert b"13912345678" not in held and b"13811112222" not in held
+    # Read from the database when a page asks for them.
+    user = CachedModelBackend().get_user(user_a.pk)
+    assert user.mobile == "13912345678" and user.enterprise.contact_mobile == "13811112222"
+
+
+def test_a_session_survives_the_cache_being_emptied(user_a):
+    """Sessions are Django's cached_db: written through to the database, so a Redis restart
+    signs nobody out."""
+    from django.contrib.sessions.models import Session
+    from django.core.cache import cache
+
+    browser = signed_in(user_a)
+    assert browser.get(DIRECTORY).status_code == 200
+    assert Session.objects.filter(session_key=browser.session.session_key).exists()
+    cache.clear()
+    pagecache.clear_local()
+    response = browser.get(DIRECTORY)
+    assert response.status_code == 200
+    assert "企业甲联络员" in text(response)
+
+
 def test_a_table_never_written_since_the_cache_emptied_is_stamped_now():
     from django.core.cache import cache
 
     cache.clear()
     before = time.time()
-    (first,) = pagecache.stamp(Township)
+    (first,) = stamps.stamp(Township)
     assert first >= before
-    assert pagecache.stamp(Township) == (first,)  # kept, not renewed on every read
+    assert stamps.stamp(Township) == (first,)  # kept, not renewed on every read
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_request_reads_its_stamps_with_its_session(settings):
-    """Outside a transaction (as in production) the session store reads the stamps in the
-    same round trip, and each request sees the changes made before it."""
-    settings.SESSION_ENGINE = "members.sessions"
+def test_a_request_reads_its_stamps_once():
+    """Outside a transaction (as in production) a request reads the stamps of every part it
+    shows in one round trip, and each request sees the changes made before it."""
     staff = UserFactory(is_staff=True)
     enterprise = EnterpriseFactory(name="延庆长城葡萄酒有限公司")
     client = client_for(staff)
     assert "延庆长城葡萄酒有限公司" in text(client.get(DIRECTORY))
-    with mock.patch.object(pagecache, "_read_stamps", wraps=pagecache._read_stamps) as reads:
+    with mock.patch.object(stamps, "_read_stamps", wraps=stamps._read_stamps) as reads:
         assert "延庆长城葡萄酒有限公司" in text(client.get(DIRECTORY))
-    assert reads.call_count == 0
+    assert reads.call_count == 1
     Enterprise.objects.filter(pk=enterprise.pk).update(name="延庆妫水葡萄酒有限公司")
     assert "延庆妫水葡萄酒有限公司" in text(client.get(DIRECTORY))
 
@@ -283,10 +339,10 @@ def test_a_write_stamped_behind_another_tables_stamp_still_changes_the_key(enter
         calls.append(1)
         return len(calls)
 
-    cache.set(pagecache._stamp_key(Township._meta.db_table), time.time() + 3600, None)
-    assert pagecache.cached("x", (Enterprise, Township), (), compute) == 1
+    cache.set(stamps.stamp_key(Township._meta.db_table), time.time() + 3600, None)
+    assert part((Enterprise, Township), (), compute) == 1
     Enterprise.objects.filter(pk=enterprise_a.pk).update(name="改名企业有限公司")
-    assert pagecache.cached("x", (Enterprise, Township), (), compute) == 2
+    assert part((Enterprise, Township), (), compute) == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -294,7 +350,7 @@ def test_a_write_outside_a_transaction_is_stamped_again_once_done():
     """django-cachalot stamps a write just before it runs: a part rendered in between would
     show the old rows under the new stamp. The stamp is renewed once the write is done."""
     enterprise = EnterpriseFactory()
-    with mock.patch.object(pagecache, "invalidate", wraps=pagecache.invalidate) as renewed:
+    with mock.patch.object(stamps, "invalidate", wraps=stamps.invalidate) as renewed:
         Enterprise.objects.filter(pk=enterprise.pk).update(name="改名企业有限公司")
     assert renewed.call_args.args == (Enterprise._meta.db_table,)
 
@@ -359,12 +415,12 @@ def test_messages_are_shown_once_on_a_framed_page(staff_client, enterprise_a):
     ids=["plain", "search", "no-match", "page-2", "search-page-2"],
 )
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_the_directory_body_from_its_frame_is_the_body_rendered_in_full(
+def test_the_cached_directory_body_is_the_body_rendered_in_full(
     settings, staff_client, client_a, enterprise_b, query, language
 ):
     settings.DIRECTORY_PAGE_SIZE = 1  # two enterprises, two pages
     pages = {}
-    for cache_seconds in (300, 0):  # from the frame, then rendered in full
+    for cache_seconds in (300, 0):  # cached, then rendered in full
         settings.PAGE_CACHE_SECONDS = cache_seconds
         pagecache.clear_local()
         for name, client in (("staff", staff_client), ("member", client_a)):
@@ -381,17 +437,12 @@ def test_the_directory_body_from_its_frame_is_the_body_rendered_in_full(
         assert 'rel="prev"' in pages["staff", 300]
 
 
-def test_a_framed_directory_body_escapes_names_and_searches(staff_client):
+def test_a_cached_directory_body_escapes_names_and_searches(staff_client):
     EnterpriseFactory(name="<b>鑫源</b>&商贸有限公司")
-    for search in (
-        "",
-        "鑫源",
-        '<script>alert(1)</script>&"',
-        pagecache.placeholder("frame-part-rows_html"),
-    ):
-        page = text(staff_client.get(DIRECTORY, {"q": search} if search else {}))
-        assert "<b>鑫源</b>" not in page and "<script>alert(1)" not in page
-        assert page.count("</tbody>") == 1 and "frame-part" not in page.replace(search, "")
-        if search in ("", "鑫源"):
-            assert "&lt;b&gt;鑫源&lt;/b&gt;&amp;商贸有限公司" in page
-    assert any(key[0] == "members/_directory_body.html" for key in pagecache._frames)
+    for search in ("", "鑫源", '<script>alert(1)</script>&"', pagecache.CSRF_PLACEHOLDER):
+        for _ in range(2):  # rendered, then cached
+            page = text(staff_client.get(DIRECTORY, {"q": search} if search else {}))
+            assert "<b>鑫源</b>" not in page and "<script>alert(1)" not in page
+            assert page.count("</tbody>") == 1
+            if search in ("", "鑫源"):
+                assert "&lt;b&gt;鑫源&lt;/b&gt;&amp;商贸有限公司" in page
