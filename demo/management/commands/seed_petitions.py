@@ -24,7 +24,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from members import demo_data as members_data
+from demo.data import members as members_data
+from demo.guard import refuse_real_data
 from members.models import Enterprise
 from petitions import deadlines, metrics
 from petitions.models import (
@@ -186,12 +187,13 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true")
 
     def handle(self, *args, quiet=False, **options):
-        if Petition.objects.filter(is_demo=True).exists():
+        refuse_real_data()
+        if Petition.objects.exists():
             if not quiet:
                 self.stdout.write("Demo petitions exist already: nothing to do.")
             return
         enterprises = list(
-            Enterprise.objects.filter(is_demo=True, status=Enterprise.Status.MEMBER).order_by("id")
+            Enterprise.objects.filter(status=Enterprise.Status.MEMBER).order_by("id")
         )
         if not enterprises:
             self.stderr.write("No demo member enterprises: run seed_members first.")
@@ -219,7 +221,6 @@ class Command(BaseCommand):
                 defaults={
                     "name": name,
                     "contact_name": "联络员",
-                    "is_demo": True,
                     "contact_phone": "010-6919" + f"{len(result):04d}",
                 },
             )
@@ -257,7 +258,6 @@ class Command(BaseCommand):
             created_at=filed_at,
             first_response_due=deadlines.first_response_due(filed_at, limits),
             reply_due=deadlines.reply_due(filed_at, limits, is_complex=False, calendar=calendar),
-            is_demo=True,
             **extra,
         )
 
@@ -569,7 +569,6 @@ class Command(BaseCommand):
                 author=author,
                 enterprise=rng.choice(enterprises) if i % 4 == 0 else None,
                 created_at=created,
-                is_demo=True,
             )
             if i < 104:
                 s.sent_to = (

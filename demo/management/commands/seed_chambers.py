@@ -24,7 +24,6 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from chambers import demo_data as data
 from chambers.models import (
     Affiliation,
     DutyChange,
@@ -47,7 +46,9 @@ from chambers.services import (
     save_month,
     set_unavailable,
 )
-from members import demo_data as members_data
+from demo.data import chambers as data
+from demo.data import members as members_data
+from demo.guard import refuse_real_data
 from members.models import Enterprise, RepresentativePerson, Township, User
 
 CHANGE_REASON = "演示数据（seed_chambers）"
@@ -368,8 +369,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, quiet=False, verbosity=1, **options):
+        refuse_real_data()
         enterprises = list(
-            Enterprise.objects.filter(is_demo=True, status=Enterprise.Status.MEMBER)
+            Enterprise.objects.filter(status=Enterprise.Status.MEMBER)
             .select_related("township")
             .order_by("credit_code")
         )
@@ -380,9 +382,7 @@ class Command(BaseCommand):
                 "first (or `manage.py seed_demo`, which runs both)."
             )
         representatives = list(
-            RepresentativePerson.objects.filter(
-                is_demo=True, enterprise__is_demo=True, enterprise__status=Enterprise.Status.MEMBER
-            )
+            RepresentativePerson.objects.filter(enterprise__status=Enterprise.Status.MEMBER)
             .select_related("enterprise__township")
             .prefetch_related("tags")
             .order_by("enterprise__credit_code", "name")
@@ -462,7 +462,6 @@ class Command(BaseCommand):
                 tie_signed_on=spec.tie_signed_on,
                 group_member_since=spec.group_member_since,
                 description=spec.description,
-                is_demo=True,
             )
             orgs[spec.slug] = self.record(org)
             self.created["organizations"] += 1
@@ -545,7 +544,7 @@ class Command(BaseCommand):
     # The roster ----------------------------------------------------------------------------
 
     def roster(self, users: dict[str, User], enterprises: list[Enterprise]):
-        if DutyMonth.objects.filter(is_demo=True).exists():
+        if DutyMonth.objects.exists():
             return  # a demo roster is kept by staff and the scheduled jobs from then on
         this = month_start(self.today)
         past = [add_months(this, -n) for n in range(data.PAST_MONTHS, 0, -1)]
@@ -588,8 +587,6 @@ class Command(BaseCommand):
             )
         planned = generate_roster(first=coming[0], last=coming[-1], actor=self.staff)
         ids = [dm.pk for dm in planned if dm.month not in existing]
-        DutyMonth.objects.filter(pk__in=ids).update(is_demo=True)
-        DutyMonth.history.filter(id__in=ids).update(is_demo=True)
         self.created["months"] += len(ids)
         for duty_month in planned[: data.CONFIRMED_MONTHS]:
             if duty_month.status == DutyMonth.Status.PLANNED and duty_month.pk in ids:
@@ -605,9 +602,7 @@ class Command(BaseCommand):
         rng = random.Random(f"{data.SEED}:{month:%Y-%m}")
         post = eligible_posts(month).get(chair.pk)
         status = DutyMonth.Status.SERVING if serving else DutyMonth.Status.COMPLETED
-        duty_month = self.record(
-            DutyMonth(month=month, chair=chair, post=post, status=status, is_demo=True)
-        )
+        duty_month = self.record(DutyMonth(month=month, chair=chair, post=post, status=status))
         self.created["months"] += 1
         # The month now serving and the one before it each have a seconded demo account.
         account = None
@@ -775,9 +770,9 @@ class Command(BaseCommand):
 
     def report(self, leaders: list[LeaderSpec], quiet: bool):
         c = self.created
-        months = DutyMonth.objects.filter(is_demo=True)
+        months = DutyMonth.objects.all()
         status = {s: months.filter(status=s).count() for s in DutyMonth.Status.values}
-        organizations = Organization.objects.filter(is_demo=True).count()
+        organizations = Organization.objects.count()
         waiting = SwapRequest.objects.filter(status=SwapRequest.Status.REQUESTED).count()
         self.stdout.write(
             f"商会演示数据 / chambers demo: 组织 {organizations} 个（本次新建 "
