@@ -8,39 +8,32 @@ raised at the demo breakfast meetings and appeal forums turned into petitions, a
 suggestions and social-condition reports with their adoption chain (of 22
 forwarded to the national federation, 17 adopted).
 
-Timelines are written directly (no notices go out for a past that never happened); the summary
-fields and the tallies are derived from them exactly as the services would. Each timeline is in
-order and ends by now. Every choice comes from a fixed seed; once demo petitions exist, a second
-run changes nothing.
+Every petition is filed and handled through petitions.services, each step with the clock held
+at its moment (demo.clock): the tracking numbers, deadlines, timelines, history, summary fields,
+tallies and notices are the services' own. Each timeline is in order and ends by now; the
+notices of that past are not e-mailed. Every choice comes from a fixed seed; once petitions
+exist, a second run changes nothing.
 """
 
 import datetime
 import random
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo import clock
 from demo.data import members as members_data
 from demo.guard import refuse_real_data
 from members.models import Enterprise
-from petitions import deadlines, metrics
-from petitions.models import (
-    Category,
-    Channel,
-    Department,
-    Petition,
-    PetitionEvent,
-    Rating,
-    Suggestion,
-    TrackingCounter,
-    Urgency,
-)
-from petitions.services import channel_for_event
-from petitions.states import FIRST_RESPONSE_ACTIONS, Action, Status
+from petitions import metrics, services
+from petitions.forms import SuggestionRoutingForm
+from petitions.models import Category, Channel, Department, Petition, Rating, Suggestion, Urgency
+from petitions.states import Status
 
 User = get_user_model()
 TZ = ZoneInfo("Asia/Shanghai")
@@ -140,44 +133,34 @@ def weighted(rng, pairs):
     return rng.choices(values, weights)[0]
 
 
-class Timeline:
-    """A petition's events in order and the summary fields they imply."""
+@dataclass
+class Planned:
+    """One petition to play: who files it, when, about what, and where it ends today."""
 
-    def __init__(self, petition, rng, now):
-        self.p, self.rng, self.now = petition, rng, now
-        self.events: list[PetitionEvent] = []
+    filed_at: datetime.datetime
+    enterprise: Enterprise
+    filer: User
+    category: str
+    urgency: str
+    channel: str
+    title: str
+    text: str
+    anonymous_sharing: bool
+    final: str
+    problem: object = None  # a problem raised at a meeting
+
+
+class Player:
+    """Walks a petition through the services, step by step, the clock moving forward."""
+
+    def __init__(self, petition, now):
+        self.p, self.now = petition, now
         self.at = petition.created_at
-        self.status = Status.SUBMITTED
 
-    def step(self, action, hours, *, actor, note="", visible=True, to=None, **details):
+    def step(self, service, hours, **kwargs):
         self.at = min(self.at + datetime.timedelta(hours=hours), self.now)
-        to = to or self.status
-        self.events.append(
-            PetitionEvent(
-                petition=self.p,
-                actor=actor,
-                at=self.at,
-                action=action,
-                from_status=self.status,
-                to_status=to,
-                note=note,
-                visible_to_enterprise=visible,
-                details=details,
-            )
-        )
-        p = self.p
-        if action in FIRST_RESPONSE_ACTIONS and p.responded_at is None:
-            p.responded_at, p.responded_in_time = self.at, self.at <= p.first_response_due
-        if action == Action.REPLY:
-            p.first_replied_at = p.first_replied_at or self.at
-            p.replied_at, p.replied_late = self.at, self.at > p.reply_due
-        if action in (Action.RATE, Action.REOPEN):
-            p.rating, p.rated_at = details["rating"], self.at
-            p.reopen_count += action == Action.REOPEN
-        if action == Action.CLOSE:
-            p.closed_at = self.at
-        self.status = to
-        p.status = to
+        with clock.at(self.at):
+            self.p = service(petition=self.p, expected_version=self.p.version, **kwargs)
 
 
 class Command(BaseCommand):
@@ -200,16 +183,20 @@ class Command(BaseCommand):
             return
         rng = random.Random(SEED)
         self.now = timezone.localtime().replace(microsecond=0)
-        with transaction.atomic():
+        with transaction.atomic(), clock.past_notices():
             departments = self.departments()
             handlers = self.handlers()
-            petitions = self.petitions(rng, enterprises, departments, handlers)
-            from_meetings = self.meeting_problems(rng, departments, handlers)
-            suggestions = self.suggestions(rng, handlers[0], enterprises)
+            planned = self.plan(rng, enterprises, handlers)
+            planned += self.meeting_problems(rng, handlers)
+            self.play_all(rng, planned, departments, handlers)
+            suggestions = self.suggestions(rng, handlers[0])
+            # The services refresh the tallies as each step commits; here the steps commit
+            # together, so the tallies are rebuilt once, from the same timelines.
             metrics.rebuild_tallies()
         if not quiet:
+            from_meetings = sum(1 for p in planned if p.problem is not None)
             self.stdout.write(
-                f"Seeded {len(departments)} departments, {petitions} petitions "
+                f"Seeded {len(departments)} departments, {len(planned)} petitions "
                 f"({from_meetings} from meetings) and {suggestions} suggestions."
             )
 
@@ -237,177 +224,28 @@ class Command(BaseCommand):
             people.append(user)
         return people
 
-    def new_petition(
-        self, rng, *, enterprise, filed_at, category, channel, filer, calendar, number, **extra
-    ) -> Petition:
+    # The plan ----------------------------------------------------------------------------
+
+    def planned(self, rng, *, enterprise, filer, filed_at, category, channel, final, **extra):
         urgency = weighted(
             rng, [(Urgency.NORMAL, 85), (Urgency.URGENT, 12), (Urgency.EMERGENCY, 3)]
         )
-        limits = deadlines.limits_for(category, urgency)
         title, text = rng.choice(PROBLEMS[category])
-        return Petition(
-            tracking_number=number,
+        return Planned(
+            filed_at=filed_at,
             enterprise=enterprise,
-            filed_by=filer,
-            channel=channel,
+            filer=filer,
             category=category,
             urgency=urgency,
+            channel=channel,
             title=title,
-            description=text,
+            text=text,
             anonymous_sharing=rng.random() < 0.6,
-            created_at=filed_at,
-            first_response_due=deadlines.first_response_due(filed_at, limits),
-            reply_due=deadlines.reply_due(filed_at, limits, is_complex=False, calendar=calendar),
+            final=final,
             **extra,
         )
 
-    def play(self, rng, petition, final, *, departments, handlers, earlier) -> Timeline:
-        """Walk the petition from submitted towards `final`, as staff would have."""
-        t = Timeline(petition, rng, self.now)
-        staff = rng.choice(handlers)
-        if final == Status.SUBMITTED:
-            return t
-        first = rng.uniform(0.5, 6) if rng.random() < 0.95 else rng.uniform(26, 60)
-        if final == Status.DECLINED:
-            reason = "该事项属于民事纠纷，建议通过司法途径解决，已告知法律援助渠道。"
-            petition.decline_reason = reason
-            t.step(Action.DECLINE, first, actor=staff, note=reason, to=Status.DECLINED)
-            return t
-        if final == Status.MERGED and earlier:
-            target = earlier[-1]
-            petition.merged_into = target
-            t.step(
-                Action.MERGE,
-                first,
-                actor=staff,
-                to=Status.MERGED,
-                note=f"与{target.tracking_number}为同一事项，合并办理。",
-                into=target.tracking_number,
-            )
-            return t
-        t.step(Action.ACCEPT, first, actor=staff, note="已受理，将尽快办理。", to=Status.ACCEPTED)
-        if final == Status.ACCEPTED:
-            return t
-        petition.handler = staff
-        t.step(
-            Action.DISPATCH,
-            rng.uniform(1, 8),
-            actor=staff,
-            visible=False,
-            to=Status.DISPATCHED,
-            handler=staff.real_name,
-        )
-        department = departments[rng.choice(ROUTES[petition.category])]
-        petition.department = department
-        petition.department_reference = f"YQ{petition.created_at:%y%m}-{rng.randint(100, 999)}"
-        t.step(
-            Action.FORWARD,
-            rng.uniform(1, 20),
-            actor=staff,
-            to=Status.DISPATCHED,
-            note=f"已转{department.name}办理。",
-            department=department.name,
-            reference=petition.department_reference,
-        )
-        if final == Status.DISPATCHED:
-            return t
-        t.step(Action.START, rng.uniform(4, 30), actor=staff, visible=False, to=Status.IN_PROGRESS)
-        if rng.random() < 0.15:
-            t.step(
-                Action.EXTEND,
-                rng.uniform(24, 60),
-                actor=staff,
-                note="需多部门会商，申请延期。",
-                working_days=5,
-            )
-            petition.reply_due = deadlines.extended(petition.reply_due, 5, calendar=self.calendar)
-            petition.extensions += 1
-        if final == Status.WAITING:
-            t.step(
-                Action.REQUEST_INFO,
-                rng.uniform(4, 40),
-                actor=staff,
-                to=Status.WAITING,
-                note="请补充相关合同及证明材料。",
-            )
-            petition.paused_at = t.at
-            return t
-        if final == Status.IN_PROGRESS:
-            t.step(Action.UPDATE, rng.uniform(4, 40), actor=staff, note="部门正在现场核实。")
-            if rng.random() < 0.3:
-                t.step(
-                    Action.ESCALATE,
-                    rng.uniform(24, 80),
-                    actor=staff,
-                    visible=False,
-                    note="逾期未办结，提请督办。",
-                )
-                petition.escalated_at = t.at
-            return t
-        reopen_first = final == Status.REOPENED or (final == Status.CLOSED and rng.random() < 0.12)
-        t.step(
-            Action.REPLY,
-            rng.uniform(24, 120),
-            actor=staff,
-            to=Status.REPLIED,
-            note=rng.choice(REPLIES),
-        )
-        if reopen_first:
-            t.step(
-                Action.REOPEN,
-                rng.uniform(2, 48),
-                actor=petition.filed_by,
-                to=Status.REOPENED,
-                note="问题尚未实际解决。",
-                rating=Rating.UNSATISFIED,
-            )
-            petition.rating_comment = "问题尚未实际解决。"
-            if final == Status.REOPENED:
-                return t
-            t.step(
-                Action.START, rng.uniform(4, 24), actor=staff, visible=False, to=Status.IN_PROGRESS
-            )
-            t.step(
-                Action.REPLY,
-                rng.uniform(24, 96),
-                actor=staff,
-                to=Status.REPLIED,
-                note="经再次协调，问题已实际解决。",
-            )
-        if final == Status.REPLIED:
-            return t
-        # An unsatisfied rating reopens the petition: those are the reopen cycles above.
-        rating = weighted(rng, [(Rating.SATISFIED, 90), (Rating.BASICALLY, 10)])
-        petition.rating_comment = {
-            "satisfied": "感谢工商联的帮助！",
-            "basically": "基本解决，希望持续跟进。",
-        }.get(rating, "")
-        t.step(
-            Action.RATE,
-            rng.uniform(2, 72),
-            actor=petition.filed_by,
-            to=Status.RATED,
-            note=petition.rating_comment,
-            rating=rating,
-        )
-        if final == Status.CLOSED:
-            t.step(Action.CLOSE, rng.uniform(2, 48), actor=staff, to=Status.CLOSED, note="办结。")
-        return t
-
-    @staticmethod
-    def save(timelines):
-        """The petitions in a few statements, each with its history and its timeline."""
-        petitions = [t.p for t in timelines]
-        # Those merged into another petition after it: a merged petition needs its target.
-        for merged in (False, True):
-            Petition.objects.bulk_create(
-                [p for p in petitions if (p.merged_into is not None) == merged], batch_size=500
-            )
-        Petition.history.bulk_history_create(petitions, batch_size=500)
-        PetitionEvent.objects.bulk_create([e for t in timelines for e in t.events], batch_size=1000)
-
-    def petitions(self, rng, enterprises, departments, handlers) -> int:
-        self.calendar = deadlines.current_calendar()
+    def plan(self, rng, enterprises, handlers) -> list[Planned]:
         users = dict(
             User.objects.filter(enterprise__in=enterprises)
             .order_by("id")
@@ -425,8 +263,7 @@ class Command(BaseCommand):
                 PETITIONS - 4: (member.enterprise, Status.IN_PROGRESS),
                 PETITIONS - 5: (member.enterprise, Status.REPLIED),
             }
-        counters: dict[int, int] = {}
-        timelines, earlier = [], []
+        planned = []
         for i in range(PETITIONS):
             filed_at = start + datetime.timedelta(seconds=rng.uniform(0, 365 * 86400 - 3600))
             filed_at = filed_at.astimezone(TZ).replace(hour=rng.randint(8, 17), microsecond=0)
@@ -438,9 +275,8 @@ class Command(BaseCommand):
             filed_at = filed_at.replace(microsecond=0)
             enterprise = rng.choice(enterprises)
             enterprise, final = own.get(i, (enterprise, None))
-            filer = filers.get(users.get(enterprise.pk)) or handlers[0]
-            year = filed_at.year
-            counters[year] = counters.get(year, 0) + 1
+            # An enterprise without an account told staff in person, by telephone or by letter.
+            filer = filers.get(users.get(enterprise.pk))
             category = weighted(
                 rng,
                 [
@@ -450,102 +286,187 @@ class Command(BaseCommand):
             )
             channel = (
                 Channel.ONLINE
-                if filer.enterprise_id
+                if filer is not None
                 else rng.choice([Channel.SURVEY_VISIT, Channel.PHONE, Channel.LETTER])
             )
-            petition = self.new_petition(
-                rng,
-                enterprise=enterprise,
-                filed_at=filed_at,
-                category=category,
-                channel=channel,
-                filer=filer,
-                calendar=self.calendar,
-                number=f"YQ-{year}-{counters[year]:06d}",
-            )
-            recent = self.now - filed_at < datetime.timedelta(days=20)
+            recent = now - filed_at < datetime.timedelta(days=20)
             final = final or weighted(rng, RECENT_STATUSES if recent else OLD_STATUSES)
-            timeline = self.play(
-                rng, petition, final, departments=departments, handlers=handlers, earlier=earlier
+            planned.append(
+                self.planned(
+                    rng,
+                    enterprise=enterprise,
+                    filer=filer or handlers[0],
+                    filed_at=filed_at,
+                    category=category,
+                    channel=channel,
+                    final=final,
+                )
             )
-            timeline.events.insert(
-                0,
-                PetitionEvent(
-                    petition=petition,
-                    actor=filer,
-                    at=filed_at,
-                    action=Action.FILE,
-                    to_status=Status.SUBMITTED,
-                    visible_to_enterprise=True,
-                    details={"channel": channel},
-                ),
-            )
-            timelines.append(timeline)
-            if petition.status in (Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS):
-                earlier.append(petition)
-        self.save(timelines)
-        for year, last in counters.items():
-            TrackingCounter.objects.update_or_create(year=year, defaults={"last": last})
-        self.counters = counters
-        return len(timelines)
+        return planned
 
-    def meeting_problems(self, rng, departments, handlers) -> int:
+    def meeting_problems(self, rng, handlers) -> list[Planned]:
         """Problems raised at the demo breakfast meetings and appeal forums, as petitions."""
         from events.models import RaisedProblem
 
         problems = (
             RaisedProblem.objects.filter(enterprise__isnull=False, petition__isnull=True)
-            .select_related("event", "enterprise")
+            .select_related("event", "enterprise", "recorded_by")
             .order_by("event__starts_at", "id")
         )
-        timelines = []
+        planned = []
         for problem in problems:
-            event = problem.event
-            filed_at = min(event.ends_at, self.now)
-            year = filed_at.year
-            self.counters[year] = self.counters.get(year, 0) + 1
-            channel = channel_for_event(event)
-            category = rng.choice(Category.values)
-            petition = self.new_petition(
-                rng,
-                enterprise=problem.enterprise,
-                filed_at=filed_at,
-                category=category,
-                channel=channel,
-                filer=problem.recorded_by or handlers[0],
-                calendar=self.calendar,
-                number=f"YQ-{year}-{self.counters[year]:06d}",
-                source_event=event,
-                raised_problem=problem,
-            )
-            petition.title = problem.text[:50].split("。")[0] or petition.title
-            petition.description = problem.text
+            filed_at = min(problem.event.ends_at, self.now)
             recent = self.now - filed_at < datetime.timedelta(days=20)
             final = weighted(rng, RECENT_STATUSES if recent else OLD_STATUSES)
             if final in (Status.MERGED, Status.DECLINED):
                 final = Status.CLOSED
-            timeline = self.play(
-                rng, petition, final, departments=departments, handlers=handlers, earlier=[]
+            recorder = problem.recorded_by
+            planned.append(
+                self.planned(
+                    rng,
+                    enterprise=problem.enterprise,
+                    filer=recorder if recorder is not None and recorder.is_staff else handlers[0],
+                    filed_at=filed_at,
+                    category=rng.choice(Category.values),
+                    channel="",
+                    final=final,
+                    problem=problem,
+                )
             )
-            timeline.events.insert(
-                0,
-                PetitionEvent(
-                    petition=petition,
-                    actor=petition.filed_by,
-                    at=filed_at,
-                    action=Action.FILE,
-                    to_status=Status.SUBMITTED,
-                    visible_to_enterprise=True,
-                    details={"channel": channel, "event": event.title},
-                ),
-            )
-            timelines.append(timeline)
-        self.save(timelines)
-        for year, last in self.counters.items():
-            TrackingCounter.objects.update_or_create(year=year, defaults={"last": last})
-        return len(timelines)
+        return planned
 
-    def suggestions(self, rng, author, enterprises) -> int:
+    # Playing it ----------------------------------------------------------------------------
+
+    def play_all(self, rng, planned, departments, handlers):
+        """File every petition in the order it came in, then walk it to where it is today."""
+        earlier = []  # petitions still open today, which a later duplicate may be merged into
+        for spec in sorted(planned, key=lambda p: p.filed_at):
+            with clock.at(spec.filed_at):
+                if spec.problem is not None:
+                    petition, _created = services.petition_from_problem(
+                        actor=spec.filer, problem=spec.problem, category=spec.category
+                    )
+                else:
+                    petition = services.file_petition(
+                        actor=spec.filer,
+                        enterprise=spec.enterprise,
+                        category=spec.category,
+                        title=spec.title,
+                        description=spec.text,
+                        urgency=spec.urgency,
+                        anonymous_sharing=spec.anonymous_sharing,
+                        channel=spec.channel,
+                    )
+            final = spec.final
+            if final == Status.MERGED and not earlier:
+                final = Status.CLOSED
+            petition = self.play(
+                rng, Player(petition, self.now), final, departments, handlers, earlier
+            )
+            if petition.status in (Status.ACCEPTED, Status.DISPATCHED, Status.IN_PROGRESS):
+                earlier.append(petition)
+
+    def play(self, rng, t: Player, final, departments, handlers, earlier) -> Petition:
+        """Walk the petition from submitted towards `final`, as staff and the enterprise would."""
+        staff = rng.choice(handlers)
+        rater = t.p.filed_by  # the enterprise's user, or staff noting its answer by telephone
+        if final == Status.SUBMITTED:
+            return t.p
+        first = rng.uniform(0.5, 6) if rng.random() < 0.95 else rng.uniform(26, 60)
+        if final == Status.DECLINED:
+            reason = "该事项属于民事纠纷，建议通过司法途径解决，已告知法律援助渠道。"
+            t.step(services.decline_petition, first, actor=staff, reason=reason)
+            return t.p
+        if final == Status.MERGED:
+            target = earlier[-1]
+            t.step(
+                services.merge_petition,
+                first,
+                actor=staff,
+                into=target,
+                note=f"与{target.tracking_number}为同一事项，合并办理。",
+            )
+            return t.p
+        t.step(services.accept_petition, first, actor=staff, note="已受理，将尽快办理。")
+        if final == Status.ACCEPTED:
+            return t.p
+        t.step(services.dispatch_petition, rng.uniform(1, 8), actor=staff, handler=staff)
+        department = departments[rng.choice(ROUTES[t.p.category])]
+        t.step(
+            services.forward_petition,
+            rng.uniform(1, 20),
+            actor=staff,
+            department=department,
+            reference=f"YQ{t.p.created_at:%y%m}-{rng.randint(100, 999)}",
+            note=f"已转{department.name}办理。",
+        )
+        if final == Status.DISPATCHED:
+            return t.p
+        t.step(services.start_progress, rng.uniform(4, 30), actor=staff)
+        if rng.random() < 0.15:
+            t.step(
+                services.extend_deadline,
+                rng.uniform(24, 60),
+                actor=staff,
+                working_days=5,
+                reason="需多部门会商，申请延期。",
+            )
+        if final == Status.WAITING:
+            t.step(
+                services.request_information,
+                rng.uniform(4, 40),
+                actor=staff,
+                question="请补充相关合同及证明材料。",
+            )
+            return t.p
+        if final == Status.IN_PROGRESS:
+            t.step(services.post_update, rng.uniform(4, 40), actor=staff, note="部门正在现场核实。")
+            if rng.random() < 0.3:
+                t.step(
+                    services.escalate_petition,
+                    rng.uniform(24, 80),
+                    actor=staff,
+                    note="逾期未办结，提请督办。",
+                )
+            return t.p
+        reopen_first = final == Status.REOPENED or (final == Status.CLOSED and rng.random() < 0.12)
+        t.step(services.reply_petition, rng.uniform(24, 120), actor=staff, text=rng.choice(REPLIES))
+        if reopen_first:
+            t.step(
+                services.rate_petition,
+                rng.uniform(2, 48),
+                actor=rater,
+                rating=Rating.UNSATISFIED,
+                comment="问题尚未实际解决。",
+            )
+            if final == Status.REOPENED:
+                return t.p
+            t.step(services.start_progress, rng.uniform(4, 24), actor=staff)
+            t.step(
+                services.reply_petition,
+                rng.uniform(24, 96),
+                actor=staff,
+                text="经再次协调，问题已实际解决。",
+            )
+        if final == Status.REPLIED:
+            return t.p
+        # An unsatisfied rating reopens the petition: those are the reopen cycles above.
+        rating = weighted(rng, [(Rating.SATISFIED, 90), (Rating.BASICALLY, 10)])
+        comment = {"satisfied": "感谢工商联的帮助！", "basically": "基本解决，希望持续跟进。"}
+        t.step(
+            services.rate_petition,
+            rng.uniform(2, 72),
+            actor=rater,
+            rating=rating,
+            comment=comment[rating],
+        )
+        if final == Status.CLOSED:
+            t.step(services.close_petition, rng.uniform(2, 48), actor=staff, note="办结。")
+        return t.p
+
+    # Suggestions ---------------------------------------------------------------------------
+
+    def suggestions(self, rng, author) -> int:
         """About 110 in the demo year: 22 forwarded to the national federation, 17 adopted there."""
         topics = [
             "关于进一步优化延庆区营商环境的建议",
@@ -557,21 +478,16 @@ class Command(BaseCommand):
             "关于支持葡萄酒产业品牌建设的建议",
             "关于加强企业用工保障的建议",
         ]
-        rows = []
+        members = list(
+            User.objects.filter(enterprise__status=Enterprise.Status.MEMBER).order_by("email")
+        )
         for i in range(110):
             # Within the last year, early enough that sending, forwarding, adoption and the
             # leader's instruction (two months at most) all lie before today.
             created = self.now - datetime.timedelta(days=65 + rng.uniform(0, 290))
-            s = Suggestion(
-                kind=Suggestion.Kind.REPORT if i % 3 else Suggestion.Kind.SUGGESTION,
-                title=f"{rng.choice(topics)}（{i + 1}）",
-                text="建议内容（演示数据）。",
-                author=author,
-                enterprise=rng.choice(enterprises) if i % 4 == 0 else None,
-                created_at=created,
-            )
+            routing = {}
             if i < 104:
-                s.sent_to = (
+                routing["sent_to"] = (
                     Suggestion.SentTo.MUNICIPAL_FEDERATION
                     if i % 2
                     else rng.choice(
@@ -581,20 +497,50 @@ class Command(BaseCommand):
                         ]
                     )
                 )
-                s.sent_on = (created + datetime.timedelta(days=rng.randint(1, 10))).date()
+                routing["sent_on"] = (created + datetime.timedelta(days=rng.randint(1, 10))).date()
             if i < 22:
-                s.sent_to = Suggestion.SentTo.MUNICIPAL_FEDERATION
-                s.forwarded_to = Suggestion.ForwardedTo.NATIONAL_FEDERATION
-                s.forwarded_on = s.sent_on + datetime.timedelta(days=rng.randint(5, 20))
+                routing["sent_to"] = Suggestion.SentTo.MUNICIPAL_FEDERATION
+                routing["forwarded_to"] = Suggestion.ForwardedTo.NATIONAL_FEDERATION
+                routing["forwarded_on"] = routing["sent_on"] + datetime.timedelta(
+                    days=rng.randint(5, 20)
+                )
             if i < 17:
-                s.adopted_level, s.adopted_by = Suggestion.Level.NATIONAL, "全国工商联"
-                s.adopted_on = s.forwarded_on + datetime.timedelta(days=rng.randint(10, 30))
+                routing["adopted_level"] = Suggestion.Level.NATIONAL
+                routing["adopted_by"] = "全国工商联"
+                routing["adopted_on"] = routing["forwarded_on"] + datetime.timedelta(
+                    days=rng.randint(10, 30)
+                )
             elif 22 <= i < 30:
-                s.adopted_level, s.adopted_by = Suggestion.Level.DISTRICT, "区委办公室"
-                s.adopted_on = s.sent_on + datetime.timedelta(days=rng.randint(5, 30))
+                routing["adopted_level"] = Suggestion.Level.DISTRICT
+                routing["adopted_by"] = "区委办公室"
+                routing["adopted_on"] = routing["sent_on"] + datetime.timedelta(
+                    days=rng.randint(5, 30)
+                )
                 if i < 25:
-                    s.instruction, s.instruction_by = "请相关部门研究落实。", "区委主要领导"
-                    s.instruction_on = s.adopted_on + datetime.timedelta(days=3)
-            rows.append(s)
-        Suggestion.objects.bulk_create(rows)
-        return len(rows)
+                    routing["instruction"] = "请相关部门研究落实。"
+                    routing["instruction_by"] = "区委主要领导"
+                    routing["instruction_on"] = routing["adopted_on"] + datetime.timedelta(days=3)
+            # A quarter come from member enterprises' own accounts; the rest the secretariat
+            # writes up from visits and meetings.
+            actor = members[i % len(members)] if members and i % 4 == 0 else author
+            with clock.at(created):
+                suggestion = services.submit_suggestion(
+                    actor=actor,
+                    kind=Suggestion.Kind.REPORT if i % 3 else Suggestion.Kind.SUGGESTION,
+                    title=f"{rng.choice(topics)}（{i + 1}）",
+                    text="建议内容（演示数据）。",
+                )
+            if routing:
+                form = SuggestionRoutingForm(
+                    data={"points": suggestion.points, **routing}, instance=suggestion
+                )
+                if not form.is_valid():
+                    raise CommandError(f"Demo suggestion {i + 1}: {form.errors.as_text()}")
+                last = max(day for key, day in routing.items() if key.endswith("_on"))
+                with clock.at(aware(last)):
+                    services.record_routing(suggestion=suggestion, actor=author, form=form)
+        return 110
+
+
+def aware(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(16), tzinfo=TZ)
