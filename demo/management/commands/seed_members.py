@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from demo import clock
 from demo.data import members as data
 from demo.guard import refuse_real_data
 from demo.models import Load
@@ -41,6 +42,7 @@ from members.models import (
     User,
     name_pinyin,
 )
+from members.services import reject_application, submit_application
 from members.validators import USCC_ALPHABET
 
 CHANGE_REASON = "演示数据（seed_demo）"
@@ -628,7 +630,7 @@ class Command(BaseCommand):
 
         self._password = None
         self.created = dict.fromkeys(("users", "enterprises", "applications", "people"), 0)
-        with transaction.atomic():
+        with transaction.atomic(), clock.past_notices():
             Load.objects.create()
             staff = self.user(plan.accounts[0])
             enterprises = self.enterprises(plan, staff)
@@ -725,6 +727,7 @@ class Command(BaseCommand):
     # Applications ------------------------------------------------------------------------
 
     def applications(self, plan: Plan, staff):
+        """Filed and decided through members.services, each at its moment (demo.clock)."""
         now = timezone.localtime().replace(microsecond=0)
         for spec in plan.applications:
             fields = dict(spec["fields"])
@@ -733,14 +736,6 @@ class Command(BaseCommand):
             applicant = self.user(spec["applicant"])
             fields["township"] = self.townships[data.DISTRICT_CODE + fields["township"]]
             submitted = (now - spec["days_ago"] * DAY).replace(hour=9, minute=30, second=0)
-            application = Application(
-                applicant=applicant,
-                credit_code_checksum_ok=True,
-                consent_version=settings.PRIVACY_NOTICE_VERSION,
-                consent_at=submitted,
-                submitted_at=submitted,
-                **fields,
-            )
             pdf = data.licence_pdf(
                 [
                     "BUSINESS LICENCE - DEMO DATA, NOT A REAL DOCUMENT",
@@ -751,19 +746,19 @@ class Command(BaseCommand):
                     f"Founded: {fields['founded_on']:%Y-%m-%d}",
                 ]
             )
-            application.licence.save("licence.pdf", ContentFile(pdf), save=False)
-            application._history_user = applicant
-            application._change_reason = CHANGE_REASON
-            application.save()
-            if spec["status"] == Application.Status.REJECTED:
-                application.status = Application.Status.REJECTED
-                application.rejection_reason = spec["rejection_reason"]
-                application.decided_at = submitted + 2 * DAY
-                application.decided_by = staff
-                application._history_user = staff
-                application.save(
-                    update_fields=["status", "rejection_reason", "decided_at", "decided_by"]
+            with clock.at(submitted):
+                application = submit_application(
+                    applicant=applicant,
+                    details=fields,
+                    licence=ContentFile(pdf, name="licence.pdf"),
+                    checksum_ok=True,
+                    consent_version=settings.PRIVACY_NOTICE_VERSION,
                 )
+            if spec["status"] == Application.Status.REJECTED:
+                with clock.at(submitted + 2 * DAY):
+                    reject_application(
+                        application=application, actor=staff, reason=spec["rejection_reason"]
+                    )
             self.created["applications"] += 1
 
     # Representative figures -------------------------------------------------------------
