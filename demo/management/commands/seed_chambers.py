@@ -8,7 +8,10 @@ twelve completed months with their logs and summaries, the month now serving, tw
 months (the next two confirmed) and a pending swap.
 
 The roster is counted from the day the demo is loaded (the executive chair of that month is
-serving, its log under way up to that day); all choices come from fixed seeds. What exists
+serving, its log under way up to that day). The months are confirmed, begun, ended, logged and
+summed up through chambers.services, each step at its moment (demo.clock), so their history is
+the one a real year leaves; the coming months are planned by generate_roster as staff would.
+All choices come from fixed seeds. What exists
 already (found by slug, e-mail, term number, month) is left alone, so a second run creates and
 changes nothing.
 """
@@ -39,13 +42,16 @@ from chambers.models import (
 from chambers.roster.planner import add_months, month_start
 from chambers.services import (
     add_log_entry,
+    advance_duty_months,
     eligible_posts,
     generate_roster,
     month_end,
     request_swap,
     save_month,
     set_unavailable,
+    write_summary,
 )
+from demo import clock
 from demo.data import chambers as data
 from demo.data import members as members_data
 from demo.guard import refuse_real_data
@@ -398,7 +404,7 @@ class Command(BaseCommand):
         self.created = dict.fromkeys(
             ("organizations", "affiliations", "posts", "users", "months", "swaps"), 0
         )
-        with transaction.atomic():
+        with transaction.atomic(), clock.past_notices():
             orgs = self.organizations()
             terms = self.terms(orgs)
             users = self.leaders(leaders, terms)
@@ -575,7 +581,7 @@ class Command(BaseCommand):
         chairs = [order[n % len(order)] for n in range(len(past))] + [serving]
         for month, user in zip([*past, this], chairs, strict=True):
             if month in served:
-                self.served_month(month, user, serving=month == this)
+                self.served_month(month, user)
 
         if all(month in existing for month in coming):
             return
@@ -598,11 +604,23 @@ class Command(BaseCommand):
                 self.secondments(duty_month, rng, count=1)
         self.swap(planned[data.CONFIRMED_MONTHS :], chair)
 
-    def served_month(self, month: datetime.date, chair: User, *, serving: bool):
+    def served_month(self, month: datetime.date, chair: User):
+        """A month served, through the roster's services at their moments: confirmed by staff
+        in the month before, begun and (when over) ended by the hourly scan, logged day by day,
+        summed up by its chair on its last day."""
         rng = random.Random(f"{data.SEED}:{month:%Y-%m}")
-        post = eligible_posts(month).get(chair.pk)
-        status = DutyMonth.Status.SERVING if serving else DutyMonth.Status.COMPLETED
-        duty_month = self.record(DutyMonth(month=month, chair=chair, post=post, status=status))
+        serving = month == month_start(self.today)
+        with clock.at(aware(add_months(month, -1).replace(day=20), 10)):
+            duty_month = DutyMonth(
+                month=month,
+                chair=chair,
+                post=eligible_posts(month).get(chair.pk),
+                status=DutyMonth.Status.CONFIRMED,
+            )
+            save_month(duty_month, actor=self.staff, reason=DutyChange.CONFIRMED, fields=[])
+        with clock.at(aware(month, 0, 5)):
+            advance_duty_months(month)
+        duty_month.refresh_from_db()
         self.created["months"] += 1
         # The month now serving and the one before it each have a seconded demo account.
         account = None
@@ -615,14 +633,14 @@ class Command(BaseCommand):
         last_day = self.today if serving else None
         counts = self.log(duty_month, rng, secondee, last_day)
         if not serving:
-            duty_month.summary = self.summary(duty_month, rng, counts, secondments)
-            duty_month.summary_written_at = aware(month_end(month), 17, 30)
-            save_month(
-                duty_month,
-                actor=chair,
-                reason=DutyChange.SUMMARY,
-                fields=["summary", "summary_written_at"],
-            )
+            with clock.at(aware(month_end(month), 17, 30)):
+                write_summary(
+                    duty_month=duty_month,
+                    actor=chair,
+                    summary=self.summary(duty_month, rng, counts, secondments),
+                )
+            with clock.at(aware(month_end(month) + DAY, 0, 5)):
+                advance_duty_months(month_end(month) + DAY)
 
     def secondments(self, duty_month, rng, *, count: int, account: str | None = None):
         enterprise = duty_month.post.enterprise if duty_month.post else None
@@ -677,7 +695,6 @@ class Command(BaseCommand):
             kinds.remove(DutyLogEntry.Kind.OFFICE_DAY)
             kinds.insert(0, DutyLogEntry.Kind.OFFICE_DAY)
         counts = {"office": 0, "visits": 0, "recruited": 0, "problems": 0, "event": 0}
-        entries = []
         for i, (day, kind) in enumerate(zip(dates, kinds, strict=True)):
             enterprise = rng.choice(self.companies)
             n = rng.randint(2, 6)
@@ -703,18 +720,17 @@ class Command(BaseCommand):
                 template = data.MONTH_THEMES[duty_month.month.month][0]
                 n = rng.randint(12, 45)
                 counts["event"] = n
-            entry = add_log_entry(
-                duty_month=duty_month,
-                author=author,
-                day=day,
-                kind=kind,
-                text=template.format(enterprise=enterprise.name, township=enterprise.township, n=n),
-                members_recruited=recruited,
-            )
-            # Logged that evening (or by now), not when the seed ran.
-            entry.created_at = min(aware(day, 17, 10 + i), self.now)
-            entries.append(entry)
-        DutyLogEntry.objects.bulk_update(entries, ["created_at"])
+            with clock.at(aware(day, 17, 10 + i)):  # logged that evening (or by now)
+                add_log_entry(
+                    duty_month=duty_month,
+                    author=author,
+                    day=day,
+                    kind=kind,
+                    text=template.format(
+                        enterprise=enterprise.name, township=enterprise.township, n=n
+                    ),
+                    members_recruited=recruited,
+                )
         return counts
 
     @staticmethod

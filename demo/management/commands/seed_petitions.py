@@ -173,7 +173,9 @@ class Command(BaseCommand):
         refuse_real_data()
         if Petition.objects.exists():
             if not quiet:
-                self.stdout.write("Demo petitions exist already: nothing to do.")
+                self.stdout.write(
+                    "诉求演示数据已存在，本次未新增。 / Demo petitions exist already: none added."
+                )
             return
         enterprises = list(
             Enterprise.objects.filter(status=Enterprise.Status.MEMBER).order_by("id")
@@ -196,8 +198,11 @@ class Command(BaseCommand):
         if not quiet:
             from_meetings = sum(1 for p in planned if p.problem is not None)
             self.stdout.write(
-                f"Seeded {len(departments)} departments, {len(planned)} petitions "
-                f"({from_meetings} from meetings) and {suggestions} suggestions."
+                f"诉求演示数据 / petitions demo: 部门 {len(departments)} 个，诉求 {len(planned)} 件"
+                f"（其中会上提出 {from_meetings} 件），建言和社情民意 {suggestions} 篇，"
+                f"均经业务流程办理。 / {len(departments)} departments, {len(planned)} petitions "
+                f"({from_meetings} from meetings) and {suggestions} suggestions, each handled "
+                "through the services."
             )
 
     def departments(self) -> dict[str, Department]:
