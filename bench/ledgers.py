@@ -142,7 +142,6 @@ def fill_events(registrations: int, donations: int) -> None:
                 starts_at=starts,
                 ends_at=starts + dt.timedelta(hours=2),
                 status=Event.Status.FINISHED,
-                is_demo=True,
             )
         )
     Event.objects.bulk_create(events)

@@ -89,7 +89,7 @@ INSERT INTO petitions_petition (
     is_complex, title, description, anonymous_sharing, status, handler_id, department_id,
     department_reference, decline_reason, created_at, first_response_due, reply_due,
     paused_at, extensions, responded_at, responded_in_time, first_replied_at, replied_at,
-    replied_late, rating, rating_comment, rated_at, reopen_count, closed_at, version, is_demo
+    replied_late, rating, rating_comment, rated_at, reopen_count, closed_at, version
 )
 SELECT
     md5('petition' || t.i)::uuid,
@@ -134,8 +134,7 @@ SELECT
          THEN t.c + (2 + t.r4 * 10) * interval '1 day' END,
     CASE WHEN t.st = 'reopened' OR (t.st = 'closed' AND t.r5 < 0.04) THEN 1 ELSE 0 END,
     CASE WHEN t.st = 'closed' THEN t.c + (3 + t.r4 * 10) * interval '1 day' END,
-    1,
-    true
+    1
 FROM t
 """
 

@@ -101,7 +101,6 @@ class Organization(models.Model):
         _("description"), blank=True, validators=[MaxLengthValidator(5000)]
     )
     is_active = models.BooleanField(_("active"), default=True)
-    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     history = HistoricalRecords()
     objects = OrganizationQuerySet.as_manager()
@@ -399,7 +398,6 @@ class DutyMonth(models.Model):
         _("monthly summary"), blank=True, validators=[MaxLengthValidator(10000)]
     )
     summary_written_at = models.DateTimeField(_("summary written"), null=True, blank=True)
-    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     history = HistoricalRecords()
     objects = DutyMonthQuerySet.as_manager()

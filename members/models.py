@@ -290,7 +290,6 @@ class Enterprise(EnterpriseDetails):
         _("party organisation set up on"), null=True, blank=True, validators=[PAST]
     )
 
-    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -430,7 +429,6 @@ class Application(EnterpriseDetails):
         on_delete=models.PROTECT,
         related_name="applications",
     )
-    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     history = HistoricalRecords(excluded_fields=["licence"])
     objects = ApplicationQuerySet.as_manager()
@@ -482,7 +480,6 @@ class RepresentativePerson(models.Model):
         "RepresentativeTag", verbose_name=_("tags"), blank=True, related_name="people"
     )
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(5000)])
-    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     history = HistoricalRecords(m2m_fields=[tags])
 

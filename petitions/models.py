@@ -75,7 +75,6 @@ class Department(models.Model):
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact telephone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("department")
@@ -282,7 +281,6 @@ class Petition(models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     version = models.PositiveIntegerField(default=1, editable=False)
-    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     history = HistoricalRecords(excluded_fields=["version"])
     objects = PetitionQuerySet.as_manager()
@@ -547,7 +545,6 @@ class Suggestion(models.Model):
     points = models.PositiveSmallIntegerField(
         _("points"), default=0, validators=[MaxValueValidator(1000)]
     )
-    is_demo = models.BooleanField(_("demo data"), default=False, editable=False)
 
     history = HistoricalRecords()
     objects = SuggestionQuerySet.as_manager()

@@ -1,6 +1,7 @@
 """The house's layout: which package may import which, and what moved kept its names.
 
-Reports read every domain app; no domain app reads reports, and `core` reads no app. The
+Reports read every domain app; no domain app reads reports, `core` reads no app, and nothing
+reads the demo (which builds its data through the apps' services). The
 dashboard, the ledgers and the roster moved packages without changing a URL or the name of a
 task that Celery beat runs.
 """
@@ -20,7 +21,7 @@ from ylqgsl.celery import app
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN_APPS = ("members", "notices", "chambers", "events", "petitions")
-PROJECT_PACKAGES = (*DOMAIN_APPS, "core", "reports", "ylqgsl")
+PROJECT_PACKAGES = (*DOMAIN_APPS, "core", "reports", "demo", "ylqgsl")
 
 
 def imported_packages(app: str) -> dict[str, set[str]]:
@@ -47,6 +48,12 @@ def imported_packages(app: str) -> dict[str, set[str]]:
 def test_no_domain_app_imports_reports_or_the_project_package(app):
     for module, packages in imported_packages(app).items():
         assert not packages & {"reports", "ylqgsl"}, module
+
+
+@pytest.mark.parametrize("package", [*DOMAIN_APPS, "core", "reports", "ylqgsl"])
+def test_nothing_imports_the_demo(package):
+    for module, packages in imported_packages(package).items():
+        assert "demo" not in packages, module
 
 
 def test_core_imports_no_app():

@@ -10,15 +10,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="Do not print the demo logins.")
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="Seed even with DEBUG off on a database that holds real data.",
-        )
 
-    def handle(self, *args, quiet=False, force=False, **options):
+    def handle(self, *args, quiet=False, **options):
         # Each app seeds its own data, in dependency order: members first.
-        call_command("seed_members", quiet=quiet, force=force, stdout=self.stdout)
+        call_command("seed_members", quiet=quiet, stdout=self.stdout)
         call_command("seed_chambers", quiet=quiet, stdout=self.stdout)
         call_command("seed_events", stdout=self.stdout)
         call_command("seed_petitions", quiet=quiet, stdout=self.stdout)

@@ -7,12 +7,12 @@ federation's published work summary (docs/domain.md): 349 members at the start o
 
 All names, codes and phone numbers are invented. No range of phone numbers is reserved for
 fiction (docs/domain.md), so the demo numbers share a visible pattern (…0119…, the district
-code) and every demo row is flagged `is_demo`.
+code); the database remembers that the demo filled it (demo.models.Load).
 """
 
 import datetime
 
-from .validators import USCC_ALPHABET
+from members.validators import USCC_ALPHABET
 
 # --- Fixed figures -----------------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from chambers import demo_data
 from chambers.models import (
     Affiliation,
     DutyLogEntry,
@@ -27,6 +26,7 @@ from chambers.models import (
 )
 from chambers.services import eligible_posts
 from core.months import add_months, month_end
+from demo.data import chambers as demo_data
 from members.models import Enterprise, User
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,6 @@ def test_refuses_to_run_before_seed_members():
 
 def test_the_structure_is_yanqings(seeded):
     orgs = Organization.objects.all()
-    assert not orgs.filter(is_demo=False).exists()
     kinds = Counter(orgs.values_list("kind", flat=True))
     assert kinds[Kind.FEDERATION] == 1
     assert kinds[Kind.INDUSTRY] >= 3
@@ -155,7 +154,7 @@ def test_the_structure_is_yanqings(seeded):
 
 
 def test_chambers_have_member_enterprises(seeded):
-    demo_members = set(Enterprise.objects.filter(is_demo=True, status="member").values_list("pk"))
+    demo_members = set(Enterprise.objects.filter(status="member").values_list("pk"))
     for org in Organization.objects.chambers():
         affiliations = list(org.affiliations.select_related("enterprise__township"))
         assert 15 <= len(affiliations) <= 60, org
@@ -199,7 +198,6 @@ def test_leaders_and_their_posts(seeded):
     for post in current:
         if not post.full_time:
             assert post.enterprise is not None, post
-            assert post.enterprise.is_demo
             assert post.enterprise.status == "member"
             assert post.holder.enterprise_id == post.enterprise_id, post
             # A president's firm is the president unit of the chamber.
@@ -223,7 +221,6 @@ def test_leaders_and_their_posts(seeded):
 def test_two_years_of_the_roster(seeded):
     months = {dm.month: dm for dm in DutyMonth.objects.select_related("chair", "post")}
     assert sorted(months) == [*PAST, THIS_MONTH, *COMING]
-    assert all(dm.is_demo for dm in months.values())
     statuses = [months[m].status for m in sorted(months)]
     assert statuses == (
         [Status.COMPLETED] * 12 + [Status.SERVING] + [Status.CONFIRMED] * 2 + [Status.PLANNED] * 10

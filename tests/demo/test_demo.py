@@ -26,6 +26,7 @@ from chambers.models import Affiliation, DutyLogEntry, DutyMonth, Secondment, Sw
 from core.months import month_start
 from events.models import Donation, Event, Invitation, Registration
 from members.models import Application, Enterprise, User
+from notices.models import Notice
 from petitions.models import Petition, PetitionEvent, Suggestion
 from petitions.states import Action
 from tests.conftest import client_for
@@ -69,10 +70,10 @@ def login(email: str):
 
 
 def test_seed_demo_seeds_every_app_and_prints_the_logins(demo):
-    assert Enterprise.objects.filter(is_demo=True).count() == 700
+    assert Enterprise.objects.count() == 700
     assert DutyMonth.objects.count() == 25
-    assert Event.objects.filter(is_demo=True).exists()
-    assert Petition.objects.filter(is_demo=True).count() >= 300
+    assert Event.objects.exists()
+    assert Petition.objects.count() >= 300
     for login_name in ("staff", "member", "applicant", "chair", "vicechair", "secondee"):
         assert f"{login_name}@{DOMAIN}" in demo.output
 
@@ -200,6 +201,27 @@ def test_nothing_is_dated_after_now(now):
     assert not Donation.objects.filter(received_on__gt=today).exists()
     assert not DutyMonth.objects.filter(summary_written_at__gt=now).exists()
     assert not Application.objects.filter(decided_at__gt=now).exists()
+    # What the services stamp as they run: history records and notices.
+    for model in (Petition, Application, DutyMonth, Suggestion, Enterprise):
+        assert not model.history.filter(history_date__gt=now).exists(), model
+    assert not Notice.objects.filter(created_at__gt=now).exists()
+
+
+def test_each_month_served_went_through_the_roster_as_a_real_one_does(now):
+    """Confirmed by staff the month before, begun and ended by the scan, summed up by its chair."""
+    today = timezone.localdate()
+    for duty_month in DutyMonth.objects.filter(month__lte=today):
+        history = list(duty_month.history.order_by("history_date", "history_id"))
+        reasons = [h.history_change_reason for h in history]
+        expected = ["confirmed", "month began"]
+        if duty_month.status == DutyMonth.Status.COMPLETED:
+            expected += ["summary", "month ended"]
+        assert reasons == expected, duty_month
+        assert history[0].history_user.is_staff
+        assert history[0].history_date < timezone.make_aware(
+            datetime.datetime.combine(duty_month.month, datetime.time())
+        )
+        assert [h.status for h in history][-1] == duty_month.status
 
 
 def test_every_other_timeline_is_in_order(now):

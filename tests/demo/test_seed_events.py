@@ -86,3 +86,24 @@ def test_one_event_open_for_registration_and_one_meeting_awaiting_answers(seeded
     assert meeting.invitations.filter(response="pending").count() >= 5
     member = User.objects.get(email="member@ylqgsl.demo")
     assert meeting.invitations.get(enterprise=member.enterprise).user == member
+
+
+def test_a_run_after_the_coming_events_finishes_them_and_adds_no_meeting(seeded):
+    coming = set(Event.objects.filter(status="published").values_list("pk", flat=True))
+    assert len(coming) == 2
+    counts = (Event.objects.count(), Registration.objects.count(), Invitation.objects.count())
+    later = datetime.datetime(2027, 1, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(later, tick=False):
+        out = StringIO()
+        call_command("seed_events", stdout=out)
+    assert (Event.objects.count(), Registration.objects.count(), Invitation.objects.count()) == (
+        counts
+    )
+    for event in Event.objects.filter(pk__in=coming):
+        assert event.status == Event.Status.FINISHED
+        # Finished as the hourly scan finishes an event: its history says so.
+        assert event.history.first().history_change_reason == "ended"
+    assert "已结束 2 个" in out.getvalue()
+    breakfasts = Event.objects.filter(kind=Event.Kind.BREAKFAST)
+    months = [e.starts_at.strftime("%Y-%m") for e in breakfasts]
+    assert len(months) == len(set(months))  # never two breakfast meetings in a month

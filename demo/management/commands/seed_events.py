@@ -3,9 +3,9 @@
 Builds on `seed_members` and `seed_chambers`. Everything is dated from the moment the demo is
 loaded: past events are over, with invitations answered, people checked in, problems raised and
 minutes (the latest breakfast meeting weeks ago at most); the two coming events lie days ahead,
-registered for and invited to before now. Choices come from fixed seeds; an event that exists
-already (found by its title among the demo events) is left alone, so a second run creates
-nothing.
+registered for and invited to before now. Choices come from fixed seeds. Once events exist, a
+second run creates nothing: it finishes the events that have ended since, as the hourly scan
+does (events.services.finish_ended_events).
 """
 
 import datetime
@@ -18,9 +18,11 @@ from django.utils import timezone
 
 from chambers.models import Organization
 from core.months import add_months, month_start
-from events import demo_data as data
+from demo.data import events as data
+from demo.data import members as members_data
+from demo.guard import refuse_real_data
 from events.models import Donation, Event, Invitation, RaisedProblem, Registration
-from members import demo_data as members_data
+from events.services import finish_ended_events
 from members.models import Enterprise, User
 
 DAY = datetime.timedelta(days=1)
@@ -63,22 +65,31 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, verbosity=1, **options):
+        refuse_real_data()
         domain = members_data.DEMO_DOMAIN
         self.staff = User.objects.filter(email__iexact=f"staff@{domain}").first()
         self.companies = list(
-            Enterprise.objects.filter(is_demo=True, status=Enterprise.Status.MEMBER)
+            Enterprise.objects.filter(status=Enterprise.Status.MEMBER)
             .exclude(legal_form__in=["individual", "cooperative"])
             .order_by("credit_code")
         )
         if self.staff is None or not self.companies:
             raise CommandError("No demo staff or enterprises: run `manage.py seed_members` first.")
-        self.chambers = list(Organization.objects.filter(is_demo=True).chambers().order_by("slug"))
+        self.chambers = list(Organization.objects.chambers().order_by("slug"))
         self.member = User.objects.filter(email__iexact=f"member@{domain}").first()
         self.now = timezone.localtime().replace(microsecond=0)
         self.today = self.now.date()
         self.first_month = add_months(month_start(self.today), -data.HISTORY_MONTHS)
-        self.created = {"events": 0, "registrations": 0, "invitations": 0}
-        self.existing = set(Event.objects.filter(is_demo=True).values_list("title", flat=True))
+        self.created = {"events": 0, "registrations": 0, "invitations": 0, "finished": 0}
+        if Event.objects.exists():
+            # Loaded before: the events are staff's now. The coming ones that have ended since
+            # are finished as the hourly scan finishes any event; nothing is added (no second
+            # breakfast meeting in a month that had one coming).
+            self.created["finished"] = finish_ended_events(timezone.now())
+            if verbosity:
+                self.report()
+            return
+        self.existing = set()
         with transaction.atomic():
             self.breakfasts()
             self.education()
@@ -100,7 +111,7 @@ class Command(BaseCommand):
         event = Event(
             title=title, kind=kind, starts_at=starts_at,
             ends_at=starts_at + datetime.timedelta(hours=hours), venue=venue, audience=audience,
-            organizer=organizer, created_by=self.staff, is_demo=True,
+            organizer=organizer, created_by=self.staff,
             status=fields.pop("status", Status.FINISHED), **fields,
         )  # fmt: skip
         event._history_user = self.staff
@@ -347,16 +358,17 @@ class Command(BaseCommand):
     # Output --------------------------------------------------------------------------------
 
     def report(self):
-        events = Event.objects.filter(is_demo=True)
+        events = Event.objects.all()
         reached = Registration.objects.filter(
             event__in=events.filter(kind__in={row[0] for row in data.EDUCATION}),
             checked_in_at__isnull=False,
         ).count()
-        donations = Donation.objects.filter(event__is_demo=True).totals()
+        donations = Donation.objects.totals()
         c = self.created
         self.stdout.write(
             f"活动演示数据 / events demo: 活动 {events.count()} 个（本次新建 {c['events']}），"
             f"教育类活动到场企业 {reached} 家次，报名 {c['registrations']} 条、邀请 "
-            f"{c['invitations']} 份（本次新建），防汛捐赠现金 {donations['cash']:,.0f} 元、"
+            f"{c['invitations']} 份（本次新建），已结束 {c['finished']} 个（本次），"
+            f"防汛捐赠现金 {donations['cash']:,.0f} 元、"
             f"物资 {donations['goods']:,.0f} 元。"
         )

@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from members import demo_data
+from demo.data import members as demo_data
+from demo.models import Load
 from members.choices import INDUSTRY_DIVISIONS
 from members.models import (
     Application,
@@ -86,7 +87,6 @@ def test_licence_pdf_is_a_pdf():
 def test_federation_counts(seeded):
     enterprises = Enterprise.objects.all()
     assert enterprises.count() == demo_data.MEMBERS_TOTAL == 700
-    assert not enterprises.filter(is_demo=False).exists()
     statuses = Counter(enterprises.values_list("status", flat=True))
     assert statuses["member"] >= 650
     assert statuses["suspended"] > 0
@@ -108,7 +108,6 @@ def test_federation_counts(seeded):
 
     pending = Application.objects.pending()
     assert pending.count() >= 5
-    assert not pending.filter(is_demo=False).exists()
     assert pending.values("applicant").distinct().count() == pending.count()
     assert not pending.filter(applicant__enterprise__isnull=False).exists()
     rejected = Application.objects.filter(status="rejected")
@@ -264,7 +263,7 @@ def test_history_records_the_creation(seeded):
 
 
 def test_pending_applications_carry_a_pdf_licence(seeded):
-    for application in Application.objects.filter(is_demo=True):
+    for application in Application.objects.all():
         assert application.licence.name.endswith(".pdf")
         with application.licence.open("rb") as licence:
             content = licence.read()
@@ -277,7 +276,6 @@ def test_pending_applications_carry_a_pdf_licence(seeded):
 def test_representative_figures(seeded):
     people = RepresentativePerson.objects.select_related("enterprise")
     assert people.count() == 30
-    assert not people.filter(is_demo=False).exists()
     assert not people.exclude(enterprise__status="member").exists()
     assert people.values("name").distinct().count() == 30
     for person in people:
@@ -357,29 +355,36 @@ def test_a_later_day_gets_the_same_enterprises_joined_up_to_that_day(seeded):
         assert all(day.weekday() < 5 for day in moved.values())
 
 
-def test_a_real_member_number_is_not_taken_over():
-    real = EnterpriseFactory(member_number="2026-0001")
-    seed(force=True, quiet=True)
-    assert Enterprise.objects.filter(member_number="2026-0001").get() == real
-    demo = Enterprise.objects.filter(is_demo=True)
-    assert demo.count() == 700
-    # The demo member planned as 2026-0001 gets the year's next number; no other moves.
-    numbers = sorted(demo.filter(joined_on__year=2026).values_list("member_number", flat=True))
-    assert numbers == [f"2026-{n:04d}" for n in range(2, len(numbers) + 2)]
+@pytest.mark.parametrize("debug", [True, False])
+@pytest.mark.parametrize("command", ["seed_demo", "seed_members"])
+def test_refuses_a_database_with_an_enterprise_it_did_not_make(settings, debug, command):
+    settings.DEBUG = debug
+    real = EnterpriseFactory()
+    with pytest.raises(CommandError) as refused:
+        call_command(command, stdout=StringIO())
+    message = str(refused.value)
+    assert "不是演示数据生成的企业或账号" in message
+    assert "The database holds enterprises or accounts that the demo did not make" in message
+    assert list(Enterprise.objects.all()) == [real]
+    assert not User.objects.exists()
+    assert not Load.objects.exists()
 
 
-def test_refuses_a_database_with_real_data_unless_forced(settings):
-    settings.DEBUG = False
-    EnterpriseFactory()
-    with pytest.raises(CommandError, match="--force"):
-        seed()
-    assert Enterprise.objects.count() == 1
-    seed(force=True, quiet=True)
-    assert Enterprise.objects.filter(is_demo=True).count() == 700
+@pytest.mark.parametrize("command", ["seed_chambers", "seed_events", "seed_petitions"])
+def test_every_part_of_the_demo_refuses_a_database_with_an_account_it_did_not_make(command):
+    # `manage.py createsuperuser` on a fresh database: real data, though no enterprise yet.
+    User.objects.create_superuser(email="admin@example.org", password="x", real_name="管理员")
+    with pytest.raises(CommandError, match="不是演示数据生成"):
+        call_command(command, stdout=StringIO())
+    assert User.objects.count() == 1
+    assert not Enterprise.objects.exists()
+    assert not Load.objects.exists()
 
 
-def test_runs_on_a_development_database_with_real_data(settings):
-    settings.DEBUG = True
+def test_runs_again_on_a_database_it_filled_where_someone_has_registered_since(seeded):
+    count = Enterprise.objects.count()
+    User.objects.create_user(email="newcomer@example.org", password="x", real_name="新用户")
     EnterpriseFactory()
     seed(quiet=True)
-    assert Enterprise.objects.filter(is_demo=True).count() == 700
+    assert Enterprise.objects.count() == count + 1
+    assert Load.objects.count() == 2

@@ -8,7 +8,10 @@ twelve completed months with their logs and summaries, the month now serving, tw
 months (the next two confirmed) and a pending swap.
 
 The roster is counted from the day the demo is loaded (the executive chair of that month is
-serving, its log under way up to that day); all choices come from fixed seeds. What exists
+serving, its log under way up to that day). The months are confirmed, begun, ended, logged and
+summed up through chambers.services, each step at its moment (demo.clock), so their history is
+the one a real year leaves; the coming months are planned by generate_roster as staff would.
+All choices come from fixed seeds. What exists
 already (found by slug, e-mail, term number, month) is left alone, so a second run creates and
 changes nothing.
 """
@@ -24,7 +27,6 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from chambers import demo_data as data
 from chambers.models import (
     Affiliation,
     DutyChange,
@@ -39,14 +41,19 @@ from chambers.models import (
 )
 from chambers.services import (
     add_log_entry,
+    advance_duty_months,
     eligible_posts,
     generate_roster,
     request_swap,
     save_month,
     set_unavailable,
+    write_summary,
 )
 from core.months import add_months, month_end, month_start
-from members import demo_data as members_data
+from demo import clock
+from demo.data import chambers as data
+from demo.data import members as members_data
+from demo.guard import refuse_real_data
 from members.models import Enterprise, RepresentativePerson, Township, User
 
 CHANGE_REASON = "演示数据（seed_chambers）"
@@ -367,8 +374,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, quiet=False, verbosity=1, **options):
+        refuse_real_data()
         enterprises = list(
-            Enterprise.objects.filter(is_demo=True, status=Enterprise.Status.MEMBER)
+            Enterprise.objects.filter(status=Enterprise.Status.MEMBER)
             .select_related("township")
             .order_by("credit_code")
         )
@@ -379,9 +387,7 @@ class Command(BaseCommand):
                 "first (or `manage.py seed_demo`, which runs both)."
             )
         representatives = list(
-            RepresentativePerson.objects.filter(
-                is_demo=True, enterprise__is_demo=True, enterprise__status=Enterprise.Status.MEMBER
-            )
+            RepresentativePerson.objects.filter(enterprise__status=Enterprise.Status.MEMBER)
             .select_related("enterprise__township")
             .prefetch_related("tags")
             .order_by("enterprise__credit_code", "name")
@@ -397,7 +403,7 @@ class Command(BaseCommand):
         self.created = dict.fromkeys(
             ("organizations", "affiliations", "posts", "users", "months", "swaps"), 0
         )
-        with transaction.atomic():
+        with transaction.atomic(), clock.past_notices():
             orgs = self.organizations()
             terms = self.terms(orgs)
             users = self.leaders(leaders, terms)
@@ -461,7 +467,6 @@ class Command(BaseCommand):
                 tie_signed_on=spec.tie_signed_on,
                 group_member_since=spec.group_member_since,
                 description=spec.description,
-                is_demo=True,
             )
             orgs[spec.slug] = self.record(org)
             self.created["organizations"] += 1
@@ -544,7 +549,7 @@ class Command(BaseCommand):
     # The roster ----------------------------------------------------------------------------
 
     def roster(self, users: dict[str, User], enterprises: list[Enterprise]):
-        if DutyMonth.objects.filter(is_demo=True).exists():
+        if DutyMonth.objects.exists():
             return  # a demo roster is kept by staff and the scheduled jobs from then on
         this = month_start(self.today)
         past = [add_months(this, -n) for n in range(data.PAST_MONTHS, 0, -1)]
@@ -575,7 +580,7 @@ class Command(BaseCommand):
         chairs = [order[n % len(order)] for n in range(len(past))] + [serving]
         for month, user in zip([*past, this], chairs, strict=True):
             if month in served:
-                self.served_month(month, user, serving=month == this)
+                self.served_month(month, user)
 
         if all(month in existing for month in coming):
             return
@@ -587,8 +592,6 @@ class Command(BaseCommand):
             )
         planned = generate_roster(first=coming[0], last=coming[-1], actor=self.staff)
         ids = [dm.pk for dm in planned if dm.month not in existing]
-        DutyMonth.objects.filter(pk__in=ids).update(is_demo=True)
-        DutyMonth.history.filter(id__in=ids).update(is_demo=True)
         self.created["months"] += len(ids)
         for duty_month in planned[: data.CONFIRMED_MONTHS]:
             if duty_month.status == DutyMonth.Status.PLANNED and duty_month.pk in ids:
@@ -600,13 +603,23 @@ class Command(BaseCommand):
                 self.secondments(duty_month, rng, count=1)
         self.swap(planned[data.CONFIRMED_MONTHS :], chair)
 
-    def served_month(self, month: datetime.date, chair: User, *, serving: bool):
+    def served_month(self, month: datetime.date, chair: User):
+        """A month served, through the roster's services at their moments: confirmed by staff
+        in the month before, begun and (when over) ended by the hourly scan, logged day by day,
+        summed up by its chair on its last day."""
         rng = random.Random(f"{data.SEED}:{month:%Y-%m}")
-        post = eligible_posts(month).get(chair.pk)
-        status = DutyMonth.Status.SERVING if serving else DutyMonth.Status.COMPLETED
-        duty_month = self.record(
-            DutyMonth(month=month, chair=chair, post=post, status=status, is_demo=True)
-        )
+        serving = month == month_start(self.today)
+        with clock.at(aware(add_months(month, -1).replace(day=20), 10)):
+            duty_month = DutyMonth(
+                month=month,
+                chair=chair,
+                post=eligible_posts(month).get(chair.pk),
+                status=DutyMonth.Status.CONFIRMED,
+            )
+            save_month(duty_month, actor=self.staff, reason=DutyChange.CONFIRMED, fields=[])
+        with clock.at(aware(month, 0, 5)):
+            advance_duty_months(month)
+        duty_month.refresh_from_db()
         self.created["months"] += 1
         # The month now serving and the one before it each have a seconded demo account.
         account = None
@@ -619,14 +632,14 @@ class Command(BaseCommand):
         last_day = self.today if serving else None
         counts = self.log(duty_month, rng, secondee, last_day)
         if not serving:
-            duty_month.summary = self.summary(duty_month, rng, counts, secondments)
-            duty_month.summary_written_at = aware(month_end(month), 17, 30)
-            save_month(
-                duty_month,
-                actor=chair,
-                reason=DutyChange.SUMMARY,
-                fields=["summary", "summary_written_at"],
-            )
+            with clock.at(aware(month_end(month), 17, 30)):
+                write_summary(
+                    duty_month=duty_month,
+                    actor=chair,
+                    summary=self.summary(duty_month, rng, counts, secondments),
+                )
+            with clock.at(aware(month_end(month) + DAY, 0, 5)):
+                advance_duty_months(month_end(month) + DAY)
 
     def secondments(self, duty_month, rng, *, count: int, account: str | None = None):
         enterprise = duty_month.post.enterprise if duty_month.post else None
@@ -681,7 +694,6 @@ class Command(BaseCommand):
             kinds.remove(DutyLogEntry.Kind.OFFICE_DAY)
             kinds.insert(0, DutyLogEntry.Kind.OFFICE_DAY)
         counts = {"office": 0, "visits": 0, "recruited": 0, "problems": 0, "event": 0}
-        entries = []
         for i, (day, kind) in enumerate(zip(dates, kinds, strict=True)):
             enterprise = rng.choice(self.companies)
             n = rng.randint(2, 6)
@@ -707,18 +719,17 @@ class Command(BaseCommand):
                 template = data.MONTH_THEMES[duty_month.month.month][0]
                 n = rng.randint(12, 45)
                 counts["event"] = n
-            entry = add_log_entry(
-                duty_month=duty_month,
-                author=author,
-                day=day,
-                kind=kind,
-                text=template.format(enterprise=enterprise.name, township=enterprise.township, n=n),
-                members_recruited=recruited,
-            )
-            # Logged that evening (or by now), not when the seed ran.
-            entry.created_at = min(aware(day, 17, 10 + i), self.now)
-            entries.append(entry)
-        DutyLogEntry.objects.bulk_update(entries, ["created_at"])
+            with clock.at(aware(day, 17, 10 + i)):  # logged that evening (or by now)
+                add_log_entry(
+                    duty_month=duty_month,
+                    author=author,
+                    day=day,
+                    kind=kind,
+                    text=template.format(
+                        enterprise=enterprise.name, township=enterprise.township, n=n
+                    ),
+                    members_recruited=recruited,
+                )
         return counts
 
     @staticmethod
@@ -774,9 +785,9 @@ class Command(BaseCommand):
 
     def report(self, leaders: list[LeaderSpec], quiet: bool):
         c = self.created
-        months = DutyMonth.objects.filter(is_demo=True)
+        months = DutyMonth.objects.all()
         status = {s: months.filter(status=s).count() for s in DutyMonth.Status.values}
-        organizations = Organization.objects.filter(is_demo=True).count()
+        organizations = Organization.objects.count()
         waiting = SwapRequest.objects.filter(status=SwapRequest.Status.REQUESTED).count()
         self.stdout.write(
             f"商会演示数据 / chambers demo: 组织 {organizations} 个（本次新建 "

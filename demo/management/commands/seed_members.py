@@ -2,7 +2,7 @@
 
 700 member enterprises (349 of them members before 2021), 62 with a party organisation,
 pending and rejected applications, 30 representative figures, and the demo accounts that
-`make run` prints. Every row is flagged `is_demo`.
+`make run` prints. The database remembers it was filled by the demo (demo.models.Load).
 
 The data comes from a fixed seed and a fixed timeline, so every run plans the same
 federation, its membership dates moved to end on the day it is loaded; what already exists
@@ -25,7 +25,10 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from members import demo_data as data
+from demo import clock
+from demo.data import members as data
+from demo.guard import refuse_real_data
+from demo.models import Load
 from members.choices import LegalForm, Ownership, PartyOrganisation
 from members.models import (
     Application,
@@ -39,6 +42,7 @@ from members.models import (
     User,
     name_pinyin,
 )
+from members.services import reject_application, submit_application
 from members.validators import USCC_ALPHABET
 
 CHANGE_REASON = "演示数据（seed_demo）"
@@ -84,6 +88,9 @@ class Plan:
     applications: list[dict]
     representatives: list[RepresentativeSpec]
     accounts: list[AccountSpec]
+
+    def credit_codes(self) -> list[str]:
+        return [row["fields"]["credit_code"] for row in self.enterprises]
 
 
 def weighted(rng: random.Random, weights: dict):
@@ -608,22 +615,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--quiet", action="store_true", help="Do not print the demo accounts at the end."
         )
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help=(
-                "Seed even with DEBUG off in a database that holds real data. The demo "
-                "accounts include a superuser with a published password."
-            ),
-        )
 
-    def handle(self, *args, quiet=False, force=False, verbosity=1, **options):
-        if not settings.DEBUG and not force and self.holds_real_data():
-            raise CommandError(
-                "DEBUG is off and the database holds real enterprises or accounts; demo data "
-                "(with a superuser whose password is published) is not added. Use --force "
-                "to add it anyway."
-            )
+    def handle(self, *args, quiet=False, verbosity=1, **options):
+        refuse_real_data()
         self.townships = {t.code: t for t in Township.objects.served()}
         missing = {data.DISTRICT_CODE + s for s in data.TOWNSHIPS} - set(self.townships)
         if missing:
@@ -636,7 +630,8 @@ class Command(BaseCommand):
 
         self._password = None
         self.created = dict.fromkeys(("users", "enterprises", "applications", "people"), 0)
-        with transaction.atomic():
+        with transaction.atomic(), clock.past_notices():
+            Load.objects.create()
             staff = self.user(plan.accounts[0])
             enterprises = self.enterprises(plan, staff)
             self.counters()
@@ -648,15 +643,6 @@ class Command(BaseCommand):
 
         if verbosity:
             self.report(plan, quiet)
-
-    # Guard ------------------------------------------------------------------------------
-
-    @staticmethod
-    def holds_real_data() -> bool:
-        return (
-            Enterprise.objects.filter(is_demo=False).exists()
-            or User.objects.exclude(email__iendswith=f"@{data.DEMO_DOMAIN}").exists()
-        )
 
     # Accounts ----------------------------------------------------------------------------
 
@@ -695,17 +681,13 @@ class Command(BaseCommand):
         )
         new_rows = [f for f in rows if f["credit_code"] not in existing]
         if new_rows:
-            held = set(Enterprise.objects.values_list("member_number", flat=True))
-            taken = held | {f["member_number"] for f in new_rows}
+            # No member number can be held by another enterprise: the guard lets the demo run
+            # only on a database it filled, and counters() keeps new numbers past its own.
             objs = []
             for f in new_rows:
                 values = dict(f)
                 values["township"] = self.townships[data.DISTRICT_CODE + f["township"]]
-                if values["member_number"] in held:
-                    # Someone else holds this number: take the year's next free one.
-                    values["member_number"] = self.free_number(f["joined_on"].year, taken)
-                    taken.add(values["member_number"])
-                enterprise = Enterprise(is_demo=True, **values)
+                enterprise = Enterprise(**values)
                 (
                     enterprise.name_pinyin,
                     enterprise.name_initials,
@@ -720,22 +702,15 @@ class Command(BaseCommand):
                 default_change_reason=CHANGE_REASON,
             )
             self.created["enterprises"] = len(objs)
-        demo = Enterprise.objects.filter(credit_code__in=codes, is_demo=True)
+        demo = Enterprise.objects.filter(credit_code__in=codes)
         return {e.credit_code: e for e in demo}
-
-    @staticmethod
-    def free_number(year: int, taken: set[str]) -> str:
-        used = [int(t[5:]) for t in taken if t.startswith(f"{year}-") and t[5:].isdigit()]
-        return f"{year}-{max(used, default=0) + 1:04d}"
 
     @staticmethod
     def counters():
         """Move each year's member-number counter past the numbers the demo used."""
         highest: dict[int, int] = {}
         pattern = re.compile(r"^(\d{4})-(\d{4,})$")
-        for number in Enterprise.objects.filter(is_demo=True).values_list(
-            "member_number", flat=True
-        ):
+        for number in Enterprise.objects.values_list("member_number", flat=True):
             match = pattern.match(number)
             if match:
                 year, n = int(match[1]), int(match[2])
@@ -752,23 +727,15 @@ class Command(BaseCommand):
     # Applications ------------------------------------------------------------------------
 
     def applications(self, plan: Plan, staff):
+        """Filed and decided through members.services, each at its moment (demo.clock)."""
         now = timezone.localtime().replace(microsecond=0)
         for spec in plan.applications:
             fields = dict(spec["fields"])
-            if Application.objects.filter(credit_code=fields["credit_code"], is_demo=True).exists():
+            if Application.objects.filter(credit_code=fields["credit_code"]).exists():
                 continue
             applicant = self.user(spec["applicant"])
             fields["township"] = self.townships[data.DISTRICT_CODE + fields["township"]]
             submitted = (now - spec["days_ago"] * DAY).replace(hour=9, minute=30, second=0)
-            application = Application(
-                applicant=applicant,
-                credit_code_checksum_ok=True,
-                consent_version=settings.PRIVACY_NOTICE_VERSION,
-                consent_at=submitted,
-                submitted_at=submitted,
-                is_demo=True,
-                **fields,
-            )
             pdf = data.licence_pdf(
                 [
                     "BUSINESS LICENCE - DEMO DATA, NOT A REAL DOCUMENT",
@@ -779,19 +746,19 @@ class Command(BaseCommand):
                     f"Founded: {fields['founded_on']:%Y-%m-%d}",
                 ]
             )
-            application.licence.save("licence.pdf", ContentFile(pdf), save=False)
-            application._history_user = applicant
-            application._change_reason = CHANGE_REASON
-            application.save()
-            if spec["status"] == Application.Status.REJECTED:
-                application.status = Application.Status.REJECTED
-                application.rejection_reason = spec["rejection_reason"]
-                application.decided_at = submitted + 2 * DAY
-                application.decided_by = staff
-                application._history_user = staff
-                application.save(
-                    update_fields=["status", "rejection_reason", "decided_at", "decided_by"]
+            with clock.at(submitted):
+                application = submit_application(
+                    applicant=applicant,
+                    details=fields,
+                    licence=ContentFile(pdf, name="licence.pdf"),
+                    checksum_ok=True,
+                    consent_version=settings.PRIVACY_NOTICE_VERSION,
                 )
+            if spec["status"] == Application.Status.REJECTED:
+                with clock.at(submitted + 2 * DAY):
+                    reject_application(
+                        application=application, actor=staff, reason=spec["rejection_reason"]
+                    )
             self.created["applications"] += 1
 
     # Representative figures -------------------------------------------------------------
@@ -807,7 +774,6 @@ class Command(BaseCommand):
             person, created = RepresentativePerson.objects.get_or_create(
                 name=spec.name,
                 enterprise=enterprise,
-                is_demo=True,
                 defaults={
                     "gender": "f" if spec.female else "m",
                     "birth_year": spec.birth_year,
@@ -829,11 +795,11 @@ class Command(BaseCommand):
 
     def report(self, plan: Plan, quiet: bool):
         c = self.created
-        demo = Enterprise.objects.filter(is_demo=True)
+        demo = Enterprise.objects.filter(credit_code__in=plan.credit_codes())
         self.stdout.write(
             f"演示数据 / demo data: {demo.count()} 家会员企业（本次新建 {c['enterprises']}），"
-            f"待审申请 {Application.objects.pending().filter(is_demo=True).count()} 份，"
-            f"代表人士 {RepresentativePerson.objects.filter(is_demo=True).count()} 人"
+            f"待审申请 {Application.objects.pending().count()} 份，"
+            f"代表人士 {RepresentativePerson.objects.count()} 人"
             f"（本次新建 {c['people']}），新建账号 {c['users']} 个。"
         )
         if quiet:
@@ -853,5 +819,5 @@ class Command(BaseCommand):
             label = labels[spec.role]
             suffix = f"  {names[spec.enterprise_code]}" if spec.enterprise_code in names else ""
             lines.append(f"  {spec.email:<24} {label}{suffix}")
-        lines.append("（演示数据均为虚构，已标记为 demo；账号已存在时不会重置密码。）")
+        lines.append("（演示数据均为虚构；账号已存在时不会重置密码。）")
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))

@@ -13,7 +13,7 @@ associations and chambers, all people, dates and figures are invented.
 import datetime
 from dataclasses import dataclass
 
-from members import demo_data as members_data
+from demo.data import members as members_data
 
 SEED = 1101192
 PAST_MONTHS = 12  # completed months before the month the demo is loaded in
