@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import translation
 
 from events import services as event_services
 from events.models import Event, Invitation
@@ -21,18 +20,11 @@ from tests.conftest import client_for
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import EnterpriseFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=TZ)
 TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)

@@ -4,10 +4,9 @@ from django.utils import translation
 
 from members.models import Application, Enterprise
 from tests.factories import UserFactory, make_credit_code
+from tests.uploads import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 
 def log_in(page, email, password):

@@ -4,11 +4,11 @@ import pytest
 
 from petitions.models import Department, Petition
 from tests.factories import UserFactory
+from tests.uploads import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 
 def log_in(page, email):

@@ -4,10 +4,9 @@ import pytest
 
 from members.models import Application, User
 from tests.factories import make_credit_code
+from tests.uploads import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 
 def test_confirming_the_code_needs_no_second_upload(new_page, tmp_path):

@@ -11,8 +11,7 @@ from chambers import services
 from chambers.models import CalendarToken, DutyMonth, Post, Secondment, SwapRequest, Unavailability
 from chambers.roster.planner import within_month
 from notices.models import Notice
-from tests.chambers.conftest import make_leader
-from tests.conftest import client_for
+from tests.conftest import client_for, make_leader
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.datetime(

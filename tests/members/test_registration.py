@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from members.models import Application, User
 from notices.models import Notice
 from tests.factories import EnterpriseFactory, UserFactory, make_credit_code, township
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 
 def form_data(**overrides):

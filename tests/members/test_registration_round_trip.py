@@ -15,7 +15,8 @@ from django.urls import reverse
 from members.models import Application, User
 from members.storage import private_storage
 from tests.factories import make_credit_code
-from tests.members.test_registration import PDF, form_data, post
+from tests.members.test_registration import form_data, post
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ from petitions import services
 from petitions.models import Department
 
 TZ = ZoneInfo("Asia/Shanghai")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 
 def at(*args) -> datetime.datetime:
@@ -41,10 +40,5 @@ def petition(file_for):
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    """Assertions read the English source strings, whatever the catalogue holds."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english):
+    """Assertions read the English source strings."""

@@ -11,8 +11,8 @@ from petitions import services
 from petitions.metrics import SUMMARY_FIELDS, summary_from_timeline
 from petitions.models import DeadlineRule, Holiday, Petition, PetitionEvent
 from tests.conftest import client_for
-from tests.petitions.conftest import PDF, at
-from tests.uploads import workbook
+from tests.petitions.conftest import at
+from tests.uploads import PDF, workbook
 
 pytestmark = pytest.mark.django_db
 
