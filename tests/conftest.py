@@ -1,6 +1,8 @@
 """The named cast every test can use: two of every kind of viewer (two staff, two users of
-one enterprise and a user of another, a leader of the federation), an applicant, an outsider;
-anonymous visitors need no fixture."""
+one enterprise and a user of another, a leader of the federation), an applicant, an outsider,
+a superuser for the admin; anonymous visitors need no fixture. Also the federation's current
+term with its leaders (the roster's pool), and the shared helpers: clients, English pages,
+an empty cache around every test."""
 
 import importlib
 import os

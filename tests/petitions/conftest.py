@@ -15,6 +15,13 @@ def at(*args) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=TZ)
 
 
+def state_of(petition) -> tuple:
+    """What any action on a petition changes, read from the database: a refused action
+    leaves all of it as it was."""
+    petition.refresh_from_db()
+    return petition.status, petition.version, petition.rating, petition.events.count()
+
+
 @pytest.fixture
 def department(db):
     return Department.objects.create(name="区税务局", code="tax")

@@ -11,7 +11,7 @@ from petitions import services
 from petitions.metrics import SUMMARY_FIELDS, summary_from_timeline
 from petitions.models import DeadlineRule, Holiday, Petition, PetitionEvent
 from tests.conftest import client_for
-from tests.petitions.conftest import at
+from tests.petitions.conftest import at, state_of
 from tests.uploads import PDF, workbook
 
 pytestmark = pytest.mark.django_db
@@ -100,15 +100,19 @@ def test_extension_moves_the_deadline_by_working_days(petition, staff):
 
 
 def test_decline_needs_a_reason(petition, staff):
+    filed = state_of(petition)
     with pytest.raises(services.TransitionRefused):
         services.decline_petition(petition=petition, actor=staff, expected_version=1, reason=" ")
+    assert state_of(petition) == filed
 
 
 def test_enterprise_cannot_take_staff_actions(petition, user_a):
     from django.core.exceptions import PermissionDenied
 
+    filed = state_of(petition)
     with pytest.raises(PermissionDenied):
         services.accept_petition(petition=petition, actor=user_a, expected_version=1)
+    assert state_of(petition) == filed
 
 
 def test_another_enterprise_cannot_rate(petition, staff, user_b):
@@ -119,8 +123,10 @@ def test_another_enterprise_cannot_rate(petition, staff, user_b):
         petition=p, actor=staff, expected_version=2, department=None or _department()
     )
     p = services.reply_petition(petition=p, actor=staff, expected_version=3, text="答复")
+    replied = state_of(p)
     with pytest.raises(PermissionDenied):
         services.rate_petition(petition=p, actor=user_b, expected_version=4, rating="satisfied")
+    assert state_of(p) == replied
 
 
 def _department():
@@ -212,8 +218,11 @@ def test_summary_matches_the_timeline_through_a_reopening(petition, staff, user_
 
 
 def test_merge_into_itself_refused(petition, staff):
+    filed = state_of(petition)
     with pytest.raises(services.TransitionRefused):
         services.merge_petition(petition=petition, actor=staff, expected_version=1, into=petition)
+    assert state_of(petition) == filed
+    assert petition.merged_into is None
 
 
 # --- Uploads ------------------------------------------------------------------------------------
