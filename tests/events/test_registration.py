@@ -149,6 +149,9 @@ def test_rejected_registration_is_told(staff, user_a):
     assert "Not approved" in notice.body or "未" in notice.body
     with pytest.raises(services.TransitionError):
         services.decide_registration(registration=registration, actor=staff, approve=True)
+    registration.refresh_from_db()
+    assert registration.status == "rejected"
+    assert Notice.objects.filter(kind="event_registration_decided").count() == 1
 
 
 def test_cancelled_event_tells_everyone_registered_once(staff, user_a, user_b, mailoutbox):
@@ -163,6 +166,9 @@ def test_cancelled_event_tells_everyone_registered_once(staff, user_a, user_b, m
     assert "场地检修" in notices.first().body
     with pytest.raises(services.TransitionError):
         services.cancel_event(event=event, actor=staff, reason="again")
+    event.refresh_from_db()
+    assert event.cancellation_reason == "场地检修"
+    assert Notice.objects.filter(kind="event_cancelled").count() == 2
 
 
 def test_cancelling_needs_a_reason(staff):

@@ -36,6 +36,7 @@ def seeded():
 def test_needs_the_members_demo_first():
     with pytest.raises(CommandError):
         call_command("seed_events", stdout=StringIO())
+    assert not Event.objects.exists()
 
 
 def test_a_year_and_a_half_of_events_and_a_second_run_changes_nothing(seeded):

@@ -65,6 +65,7 @@ def test_spaces_do_not_count_as_characters(client):
     assert response.context["form"].errors["credit_code"] == [
         "统一社会信用代码应为18位，您输入了17位。"
     ]
+    assert not Application.objects.exists()
 
 
 def staff_edit(staff_client, enterprise, code):

@@ -44,6 +44,7 @@ def first_round(client):
     response = post(client, form_data(credit_code=BAD_CHECK))
     assert response.status_code == 200
     assert "credit_code" in response.context["form"].errors
+    assert not Application.objects.exists()
     return response
 
 
