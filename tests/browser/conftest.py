@@ -9,6 +9,8 @@ import shutil
 
 import pytest
 
+from tests.conftest import PASSWORD
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -18,6 +20,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def log_in(page, email, password=PASSWORD):
+    """Sign in through the log-in page, as a person would."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/")
 
 
 def chromium_path():

@@ -3,23 +3,15 @@ from django.core import mail
 from django.utils import translation
 
 from members.models import Application, Enterprise
-from tests.factories import UserFactory, make_credit_code
+from tests.browser.conftest import log_in
+from tests.factories import make_credit_code
 from tests.uploads import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, email, password):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", password)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
-
-
-def test_register_approve_and_see_membership(new_page, tmp_path, settings):
+def test_register_approve_and_see_membership(staff, new_page, tmp_path, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    staff = UserFactory(email="staff@ylqgsl.test", real_name="秘书处", is_staff=True)
     code = make_credit_code(880088)
     licence = tmp_path / "licence.pdf"
     licence.write_bytes(PDF)
@@ -50,7 +42,7 @@ def test_register_approve_and_see_membership(new_page, tmp_path, settings):
 
     # Staff approve it.
     staff_page = new_page()
-    log_in(staff_page, staff.email, "correct horse battery")
+    log_in(staff_page, staff.email)
     staff_page.goto("/members/applications/")
     staff_page.click("text=北京延庆雪国葡萄酒有限公司")
     staff_page.click("#approve-button")
