@@ -7,8 +7,9 @@ an empty cache around every test."""
 import importlib
 import os
 import re
-from datetime import date
+from datetime import date, datetime
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -17,6 +18,13 @@ from chambers.models import DutyMonth, Organization, Post, Term
 from tests.factories import ApplicationFactory, EnterpriseFactory, UserFactory
 
 PASSWORD = "correct horse battery"
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def at(*args) -> datetime:
+    """A moment in the portal's local time (Beijing): at(2026, 3, 2, 10)."""
+    return datetime(*args, tzinfo=TZ)
+
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the browser tests
 # make between page actions are still synchronous.

@@ -12,7 +12,6 @@ import io
 import re
 from decimal import Decimal
 from urllib.parse import unquote
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -33,11 +32,10 @@ from tests.chambers.factories import (
     OrganizationFactory,
     PostFactory,
 )
-from tests.conftest import client_for
+from tests.conftest import TZ, client_for
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import UserFactory
 
-TZ = ZoneInfo("Asia/Shanghai")
 HYPERLINK = '=HYPERLINK("http://evil.example","点此")'
 HOSTILE = [HYPERLINK, "=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"]
 # A carriage return is kept as the line break a cell holds (XML reads a bare CR as one).

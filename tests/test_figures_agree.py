@@ -7,7 +7,6 @@ their reply deadline, whenever they were filed. Each page says in words what it 
 
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,14 +15,13 @@ from events import services as event_services
 from events.models import Event, Invitation
 from members.models import Enterprise
 from petitions import services
-from tests.conftest import client_for
+from tests.conftest import at, client_for
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import EnterpriseFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-TZ = ZoneInfo("Asia/Shanghai")
-NOW = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=TZ)
+NOW = at(2026, 6, 15, 10, 0)
 TODAY = NOW.date()
 
 
@@ -60,10 +58,6 @@ def client_in_english(user):
     client = client_for(user)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
-
-
-def at(*args):
-    return datetime.datetime(*args, tzinfo=TZ)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from events.models import Event
 from tests.browser.conftest import log_in
-from tests.dashboard.conftest import at
+from tests.conftest import at
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import EnterpriseFactory
 

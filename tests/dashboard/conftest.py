@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.petitions.conftest import at, file_for  # noqa: F401  (a fixture, shared)
+from tests.petitions.conftest import file_for  # noqa: F401  (a fixture, shared)
 
 
 @pytest.fixture(autouse=True)

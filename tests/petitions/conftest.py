@@ -1,18 +1,9 @@
 """Petitions of enterprise A, a department, and a second member of staff."""
 
-import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from petitions import services
 from petitions.models import Department
-
-TZ = ZoneInfo("Asia/Shanghai")
-
-
-def at(*args) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=TZ)
 
 
 def state_of(petition) -> tuple:

@@ -10,8 +10,8 @@ from notices.models import Notice
 from petitions import services
 from petitions.metrics import SUMMARY_FIELDS, summary_from_timeline
 from petitions.models import DeadlineRule, Holiday, Petition, PetitionEvent
-from tests.conftest import client_for
-from tests.petitions.conftest import at, state_of
+from tests.conftest import at, client_for
+from tests.petitions.conftest import state_of
 from tests.uploads import PDF, workbook
 
 pytestmark = pytest.mark.django_db

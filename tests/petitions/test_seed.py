@@ -11,7 +11,7 @@ from petitions.metrics import SUMMARY_FIELDS, summary_from_timeline
 from petitions.models import Department, Petition, PetitionEvent, Suggestion
 from petitions.states import Status
 from petitions.suggestions import yearly_figures
-from tests.petitions.conftest import at
+from tests.conftest import at
 
 
 @pytest.mark.django_db

@@ -9,8 +9,8 @@ from chambers.models import Organization, Post, Term
 from notices.models import Notice
 from petitions import services
 from petitions.tasks import petition_scan, run_petition_scan
+from tests.conftest import at
 from tests.factories import UserFactory
-from tests.petitions.conftest import at
 
 pytestmark = pytest.mark.django_db
 
