@@ -136,6 +136,19 @@ def outsider(db):
 
 
 @pytest.fixture
+def viewers(applicant, user_a, user_b, leader, staff):
+    """One user in each role of the permission matrix, by its name there."""
+    return {
+        "anonymous": None,
+        "applicant": applicant,
+        "enterprise_a": user_a,
+        "enterprise_b": user_b,
+        "leader": leader,
+        "staff": staff,
+    }
+
+
+@pytest.fixture
 def superuser(db):
     """Staff with every permission: the one who uses the Django admin."""
     return UserFactory(

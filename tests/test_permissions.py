@@ -255,7 +255,7 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def cast(applicant, pending_application, user_a, user_b, leader, staff, enterprise_a):
+def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
     notice = Notice.objects.create(
         recipient=user_a, kind="application_received", key="matrix", subject="s", body="b"
     )
@@ -347,15 +347,7 @@ def cast(applicant, pending_application, user_a, user_b, leader, staff, enterpri
         "roster:summary": ["2030-01"],
         "password_reset_confirm": ["MQ", "set-password"],
     }
-    users = {
-        "anonymous": None,
-        "applicant": applicant,
-        "enterprise_a": user_a,
-        "enterprise_b": user_b,
-        "leader": leader,
-        "staff": staff,
-    }
-    return args, users
+    return args, viewers
 
 
 @pytest.mark.django_db
