@@ -8,14 +8,9 @@ import pytest
 from events.models import Event, Registration
 from notices.models import Notice
 from tests.browser.conftest import log_in
-from tests.events.townships import townships_kept  # noqa: F401  (a fixture)
 from tests.factories import EnterpriseFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("townships_kept"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_breakfast_meeting_invitation_accept_and_check_in(staff, new_page, settings):
