@@ -123,10 +123,7 @@ def number(pattern: str, page: str) -> int:
     return int(match.group(1).replace(",", ""))
 
 
-def test_every_page_counts_the_same_members(roll, staff, user_a):
-    from chambers.models import Organization
-
-    Organization.objects.create(slug="ylqgsl", name="延庆区工商联", kind="federation")
+def test_every_page_counts_the_same_members(roll, staff, user_a, federation):
     staff_client, member = client_in_english(staff), client_in_english(user_a)
     expected = len(roll)
     home = staff_client.get("/").content.decode()
