@@ -31,6 +31,31 @@ def log_in(page, email, password=PASSWORD):
     page.wait_for_url("**/")
 
 
+def fill_registration(page, licence, *, person, email, mobile, password, enterprise, credit_code,
+                      industry, size, township, address, contact_mobile=None):  # fmt: skip
+    """Fill in and send the registration form as an applicant would: `person` registers,
+    represents the enterprise and is its contact; `licence` is the file to upload."""
+    page.goto("/members/register/")
+    page.fill("#id_account-real_name", person)
+    page.fill("#id_account-email", email)
+    page.fill("#id_account-mobile", mobile)
+    page.fill("#id_account-password1", password)
+    page.fill("#id_account-password2", password)
+    page.fill("#id_name", enterprise)
+    page.fill("#id_credit_code", credit_code)
+    page.fill("#id_legal_representative", person)
+    page.select_option("#id_industry", industry)
+    page.select_option("#id_size", size)
+    page.select_option("#id_ownership", "private")
+    page.select_option("#id_township", label=township)
+    page.fill("#id_address", address)
+    page.fill("#id_contact_name", person)
+    page.fill("#id_contact_mobile", contact_mobile or mobile)
+    page.set_input_files("#id_licence", str(licence))
+    page.check("#id_consent")
+    page.click("#submit-id-submit")
+
+
 def chromium_path():
     return (
         os.environ.get("CHROMIUM_PATH")

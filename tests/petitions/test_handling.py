@@ -232,6 +232,11 @@ def upload(name, data):
     return SimpleUploadedFile(name, data)
 
 
+def file_with_attachment(client, attachment):
+    data = {"category": "legal", "urgency": "normal", "title": "合同纠纷", "description": "说明"}
+    return client.post("/petitions/new/", {**data, "attachments": [attachment]})
+
+
 def test_enterprise_files_with_attachments(client_a, user_a):
     response = client_a.post(
         "/petitions/new/",
@@ -258,16 +263,7 @@ def test_enterprise_files_with_attachments(client_a, user_a):
     ],
 )
 def test_uploads_are_checked(client_a, name, data, message):
-    response = client_a.post(
-        "/petitions/new/",
-        {
-            "category": "legal",
-            "urgency": "normal",
-            "title": "合同纠纷",
-            "description": "说明",
-            "attachments": [upload(name, data)],
-        },
-    )
+    response = file_with_attachment(client_a, upload(name, data))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Petition.objects.exists()
@@ -275,16 +271,7 @@ def test_uploads_are_checked(client_a, name, data, message):
 
 def test_uploads_are_size_limited(client_a, settings):
     settings.UPLOAD_MAX_BYTES = 1024
-    response = client_a.post(
-        "/petitions/new/",
-        {
-            "category": "legal",
-            "urgency": "normal",
-            "title": "合同纠纷",
-            "description": "说明",
-            "attachments": [upload("big.pdf", PDF + b"0" * 2048)],
-        },
-    )
+    response = file_with_attachment(client_a, upload("big.pdf", PDF + b"0" * 2048))
     assert "too large" in response.content.decode()
     assert not Petition.objects.exists()
 
