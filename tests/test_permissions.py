@@ -185,8 +185,27 @@ MATRIX = {
 }
 
 
+EVENT = {
+    "kind": "lecture",
+    "title": "民企学堂：数字化转型",
+    "venue": "延庆区工商联三层会议室",
+    "starts_at": "2030-03-05T14:00",
+    "ends_at": "2030-03-05T16:00",
+    "audience": "members",
+}
+PETITION = {
+    "category": "financing",
+    "urgency": "normal",
+    "title": "贷款续贷困难",
+    "description": "银行要求追加抵押，企业流动资金紧张。",
+}
 # What a permitted user would send; a URL not listed here is posted empty.
 POST_DATA = {
+    "events:create": EVENT,
+    "events:edit": EVENT,
+    "petitions:new": PETITION,
+    "petitions:suggestion_new": {"kind": "suggestion", "title": "建议", "text": "内容"},
+    "roster:generate": {"first": "2031-01", "last": "2031-02"},
     "members:application_approve": {},
     "members:application_reject": {"reason": "材料不全"},
     "members:enterprise_status": {"status": "suspended", "reason": "欠缴会费"},
@@ -208,6 +227,8 @@ POST_DATA = {
 }
 # The one allowed to send each of those, where it is not staff.
 PERMITTED = {
+    "petitions:new": "enterprise_a",
+    "petitions:suggestion_new": "enterprise_a",
     "notices:mark_all_read": "enterprise_a",
     "events:register": "enterprise_b",
     "events:registration_cancel": "enterprise_a",
