@@ -1,19 +1,30 @@
 """The named cast every test can use: two of every kind of viewer (two staff, two users of
-one enterprise and a user of another, a leader of the federation), an applicant, an outsider;
-anonymous visitors need no fixture."""
+one enterprise and a user of another, a leader of the federation), an applicant, an outsider,
+a superuser for the admin; anonymous visitors need no fixture. Also the federation's current
+term with its leaders (the roster's pool), and the shared helpers: clients, English pages,
+an empty cache around every test."""
 
 import importlib
 import os
 import re
-from datetime import date
+from datetime import date, datetime
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 
+from chambers.models import DutyMonth, Organization, Post, Term
 from tests.factories import ApplicationFactory, EnterpriseFactory, UserFactory
 
 PASSWORD = "correct horse battery"
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def at(*args) -> datetime:
+    """A moment in the portal's local time (Beijing): at(2026, 3, 2, 10)."""
+    return datetime(*args, tzinfo=TZ)
+
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the browser tests
 # make between page actions are still synchronous.
@@ -62,15 +73,54 @@ def colleague_a(enterprise_a):
 
 
 @pytest.fixture
-def leader(db):
-    """A vice-chair of the federation in the current term (takes turns as executive chair)."""
-    from chambers.models import Organization, Post, Term
+def federation(db):
+    return Organization.objects.create(
+        slug="ylqgsl", name="延庆区工商联（总商会）", kind=Organization.Kind.FEDERATION
+    )
 
-    federation = Organization.objects.create(slug="fed", name="工商联", kind="federation")
-    term = Term.objects.create(organization=federation, number=1, starts_on=date(2020, 1, 1))
-    user = UserFactory(email="leader@ylqgsl.test", real_name="副主席")
-    Post.objects.create(term=term, holder=user, position="vice_chair", started_on=term.starts_on)
+
+@pytest.fixture
+def term(federation):
+    return Term.objects.create(organization=federation, number=3, starts_on=date(2024, 1, 1))
+
+
+def make_leader(term, name, position=Post.Position.VICE_CHAIR, **post_fields):
+    user = UserFactory(real_name=name, email=f"{name}@leaders.test")
+    Post.objects.create(
+        term=term,
+        holder=user,
+        position=position,
+        started_on=term.starts_on,
+        **post_fields,
+    )
     return user
+
+
+@pytest.fixture
+def leaders(term):
+    """Chair 赵主席 and vice-chairs 钱, 孙, 李 — the roster's pool, in precedence order."""
+    return [
+        make_leader(term, "赵主席", Post.Position.CHAIR),
+        make_leader(term, "钱副主席"),
+        make_leader(term, "孙副主席"),
+        make_leader(term, "李副主席"),
+    ]
+
+
+@pytest.fixture
+def month_of(db):
+    def make(year, month, chair=None, status=DutyMonth.Status.PLANNED, **fields):
+        return DutyMonth.objects.create(
+            month=date(year, month, 1), chair=chair, status=status, **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def leader(term):
+    """A vice-chair of the federation in the current term (takes turns as executive chair)."""
+    return make_leader(term, "副主席")
 
 
 @pytest.fixture
@@ -83,6 +133,38 @@ def applicant(db):
 def outsider(db):
     """Logged in but neither staff nor acting for any enterprise."""
     return UserFactory(email="outsider@ylqgsl.test", real_name="路人")
+
+
+@pytest.fixture
+def viewers(applicant, user_a, user_b, leader, staff):
+    """One user in each role of the permission matrix, by its name there."""
+    return {
+        "anonymous": None,
+        "applicant": applicant,
+        "enterprise_a": user_a,
+        "enterprise_b": user_b,
+        "leader": leader,
+        "staff": staff,
+    }
+
+
+@pytest.fixture
+def superuser(db):
+    """Staff with every permission: the one who uses the Django admin."""
+    return UserFactory(
+        email="admin@ylqgsl.test", real_name="系统管理员", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def english(settings):
+    """Pages and messages in English: assertions read the English source strings, whatever
+    the catalogue holds."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -111,6 +193,11 @@ def client_for(user) -> Client:
 @pytest.fixture
 def staff_client(staff):
     return client_for(staff)
+
+
+@pytest.fixture
+def admin_client(superuser):
+    return client_for(superuser)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from factory.django import DjangoModelFactory
 from members.choices import Industry, Ownership, SizeClass
 from members.models import Application, Enterprise, Township, User
 from members.validators import USCC_ALPHABET
+from tests.uploads import PDF
 
 WEIGHTS = [pow(3, i, 31) for i in range(17)]
 
@@ -80,7 +81,7 @@ class ApplicationFactory(DjangoModelFactory):
     contact_name = "赵敏"
     contact_mobile = "13700137000"
     applicant = factory.SubFactory(UserFactory)
-    licence = factory.django.FileField(filename="licence.pdf", data=b"%PDF-1.4 test licence")
+    licence = factory.django.FileField(filename="licence.pdf", data=PDF)
     consent_version = "2026-11"
     consent_at = factory.LazyFunction(timezone.now)
 

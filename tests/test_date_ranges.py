@@ -21,7 +21,6 @@ from django.test import RequestFactory
 from django.urls import get_resolver
 
 from core.dates import DateRange
-from tests.factories import UserFactory
 
 PROJECT_APPS = ("members", "chambers", "events", "petitions", "notices", "reports", "ylqgsl")
 D = datetime.date
@@ -130,9 +129,9 @@ def test_every_filter_date_has_a_range():
 
 
 @pytest.mark.django_db
-def test_every_admin_date_has_a_range():
+def test_every_admin_date_has_a_range(superuser):
     request = RequestFactory().get("/admin/")
-    request.user = UserFactory(is_staff=True, is_superuser=True)
+    request.user = superuser
     checked = 0
     for model, model_admin in admin.site._registry.items():
         if not ours(model):

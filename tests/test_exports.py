@@ -12,7 +12,6 @@ import io
 import re
 from decimal import Decimal
 from urllib.parse import unquote
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -33,11 +32,10 @@ from tests.chambers.factories import (
     OrganizationFactory,
     PostFactory,
 )
-from tests.conftest import client_for
+from tests.conftest import TZ, client_for
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import UserFactory
 
-TZ = ZoneInfo("Asia/Shanghai")
 HYPERLINK = '=HYPERLINK("http://evil.example","点此")'
 HOSTILE = [HYPERLINK, "=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"]
 # A carriage return is kept as the line break a cell holds (XML reads a bare CR as one).
@@ -49,14 +47,7 @@ def back(text: str) -> str:
     return READ_BACK.get(text, text)
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Assertions read the English source strings, whatever the catalogue holds."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
@@ -314,10 +305,8 @@ def test_a_neutralised_value_imports_back_as_the_original_text(staff, hostile, e
     assert enterprise_a.registered_capital == Decimal("500.50")
 
 
-def test_the_admin_export_goes_through_the_same_writer(staff, hostile, enterprise_a):
-    staff.is_superuser = True
-    staff.save(update_fields=["is_superuser"])
-    client = client_for(staff)
+def test_the_admin_export_goes_through_the_same_writer(admin_client, hostile, enterprise_a):
+    client = admin_client
     url = reverse("admin:members_enterprise_export")
     page = client.get(url)
     assert page.status_code == 200

@@ -7,32 +7,22 @@ their reply deadline, whenever they were filed. Each page says in words what it 
 
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import translation
 
 from events import services as event_services
 from events.models import Event, Invitation
 from members.models import Enterprise
 from petitions import services
-from tests.conftest import client_for
+from tests.conftest import at, client_for
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import EnterpriseFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-TZ = ZoneInfo("Asia/Shanghai")
-NOW = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=TZ)
+NOW = at(2026, 6, 15, 10, 0)
 TODAY = NOW.date()
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)
@@ -68,10 +58,6 @@ def client_in_english(user):
     client = client_for(user)
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
-
-
-def at(*args):
-    return datetime.datetime(*args, tzinfo=TZ)
 
 
 @pytest.fixture
@@ -137,10 +123,7 @@ def number(pattern: str, page: str) -> int:
     return int(match.group(1).replace(",", ""))
 
 
-def test_every_page_counts_the_same_members(roll, staff, user_a):
-    from chambers.models import Organization
-
-    Organization.objects.create(slug="ylqgsl", name="延庆区工商联", kind="federation")
+def test_every_page_counts_the_same_members(roll, staff, user_a, federation):
     staff_client, member = client_in_english(staff), client_in_english(user_a)
     expected = len(roll)
     home = staff_client.get("/").content.decode()

@@ -24,7 +24,6 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 from chambers.models import DutyChange, DutyMonth
 from chambers.services import save_month
 from tests.conftest import client_for
-from tests.factories import UserFactory
 from tests.test_permissions import MATRIX, ROLES, cast  # noqa: F401 (a fixture)
 
 # Names that are written in Latin letters in Chinese too (with the technical words in
@@ -173,8 +172,7 @@ def test_every_page_of_every_role_is_in_one_language(cast, language):  # noqa: F
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_admin_pages_of_other_packages_are_in_one_language(language):
-    admin = UserFactory(email="admin@ylqgsl.test", is_staff=True, is_superuser=True)
+def test_admin_pages_of_other_packages_are_in_one_language(admin_client, language):
     every_day = CrontabSchedule.objects.create(minute="0", hour="8")
     PeriodicTask.objects.create(
         name="morning", task="notices.tasks.deliver_pending_emails", crontab=every_day
@@ -191,7 +189,7 @@ def test_admin_pages_of_other_packages_are_in_one_language(language):
         f"/admin/django_celery_beat/crontabschedule/{every_day.pk}/change/",
         f"/admin/django_celery_beat/intervalschedule/{every_five.pk}/change/",
     ]
-    findings = walk(client_for(admin), pages, language, stored_texts())
+    findings = walk(admin_client, pages, language, stored_texts())
     assert not findings, "\n".join(f"{path}: {sorted(words)}" for path, words in findings.items())
 
 

@@ -1,14 +1,21 @@
-"""Every named URL, every role, the expected status of a GET.
+"""Every named URL, every role, the expected status of a GET, and of a POST where refused.
 
 `test_every_url_is_in_the_matrix` walks the URLconf: a new URL without a row here fails.
 Actions (POST-only views) answer GET with 405 to those allowed to use them; their POST
-behaviour is tested in each app's own tests.
+behaviour is tested in each app's own tests. Whoever is refused a page is refused its POST
+too, with the same answer, and the database is as it was: `test_refused_posts_change_nothing`
+sends what a permitted user would send, and `test_the_refused_posts_would_change_something`
+shows that the same POST, sent by a permitted user, does change the database.
 """
 
 from datetime import date
 
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from chambers.models import (
@@ -25,6 +32,7 @@ from petitions import services as petition_services
 from petitions.models import Suggestion
 from tests.conftest import client_for
 from tests.events.factories import EventFactory
+from tests.uploads import PDF
 
 ROLES = ["anonymous", "applicant", "enterprise_a", "enterprise_b", "leader", "staff"]
 # Django admin pages are checked as a whole through admin:index; its other URL names are the
@@ -177,6 +185,78 @@ MATRIX = {
 }
 
 
+EVENT = {
+    "kind": "lecture",
+    "title": "民企学堂：数字化转型",
+    "venue": "延庆区工商联三层会议室",
+    "starts_at": "2030-03-05T14:00",
+    "ends_at": "2030-03-05T16:00",
+    "audience": "members",
+}
+PETITION = {
+    "category": "financing",
+    "urgency": "normal",
+    "title": "贷款续贷困难",
+    "description": "银行要求追加抵押，企业流动资金紧张。",
+}
+# What a permitted user would send; a URL not listed here is posted empty.
+POST_DATA = {
+    "events:create": EVENT,
+    "events:edit": EVENT,
+    "petitions:new": PETITION,
+    "petitions:suggestion_new": {"kind": "suggestion", "title": "建议", "text": "内容"},
+    "roster:generate": {"first": "2031-01", "last": "2031-02"},
+    "members:application_approve": {},
+    "members:application_reject": {"reason": "材料不全"},
+    "members:enterprise_status": {"status": "suspended", "reason": "欠缴会费"},
+    "notices:mark_all_read": {},
+    "chambers:member_end": {},
+    "events:register": {},
+    "events:registration_cancel": {},
+    "events:registration_decide": {"decision": "reject"},
+    "events:check_in": {},
+    "events:cancel": {"reason": "天气原因"},
+    "events:send_invitations": {},
+    "events:remind": {},
+    "petitions:act": {"accept-version": 1},
+    "roster:unavailable": {"month": "2030-03", "reason": "出差"},
+    "roster:calendar_reset": {"action": "revoke"},
+    "roster:swap_answer": {"answer": "accept"},
+    "roster:swap_withdraw": {},
+    "roster:swap_decide": {"decision": "reject"},
+}
+# The one allowed to send each of those, where it is not staff.
+PERMITTED = {
+    "petitions:new": "enterprise_a",
+    "petitions:suggestion_new": "enterprise_a",
+    "notices:mark_all_read": "enterprise_a",
+    "events:register": "enterprise_b",
+    "events:registration_cancel": "enterprise_a",
+    "roster:unavailable": "leader",
+    "roster:calendar_reset": "leader",
+    "roster:swap_withdraw": "leader",
+}
+# Redirects that are not refusals: to another page of the same kind.
+NOT_REFUSALS = {"set_language", "events:calendar"}
+
+
+def refused(name, role):
+    return MATRIX[name][role] in (302, 403, 404) and name not in NOT_REFUSALS
+
+
+def database_state():
+    """Every row of every model as plain values (sessions aside: signing in writes one)."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in apps.get_models()
+        if model is not Session
+    }
+
+
+def changed(before, after):
+    return [label for label, rows in before.items() if after[label] != rows]
+
+
 def named_urls(resolver=None, namespace=""):
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
@@ -196,7 +276,7 @@ def test_every_url_is_in_the_matrix():
 
 
 @pytest.fixture
-def cast(applicant, pending_application, user_a, user_b, leader, staff, enterprise_a):
+def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
     notice = Notice.objects.create(
         recipient=user_a, kind="application_received", key="matrix", subject="s", body="b"
     )
@@ -221,7 +301,7 @@ def cast(applicant, pending_application, user_a, user_b, leader, staff, enterpri
         category="financing",
         title="贷款续贷困难",
         description="银行要求追加抵押。",
-        files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4 test")],
+        files=[SimpleUploadedFile("a.pdf", PDF)],
     )
     suggestion = Suggestion.objects.create(
         kind="suggestion", title="建议", text="内容", author=user_a
@@ -288,15 +368,7 @@ def cast(applicant, pending_application, user_a, user_b, leader, staff, enterpri
         "roster:summary": ["2030-01"],
         "password_reset_confirm": ["MQ", "set-password"],
     }
-    users = {
-        "anonymous": None,
-        "applicant": applicant,
-        "enterprise_a": user_a,
-        "enterprise_b": user_b,
-        "leader": leader,
-        "staff": staff,
-    }
-    return args, users
+    return args, viewers
 
 
 @pytest.mark.django_db
@@ -313,3 +385,42 @@ def test_permission_matrix(cast, role):
         if status != expected[role]:
             failures.append(f"{name} ({url}): expected {expected[role]}, got {status}")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_refused_posts_change_nothing(cast, role):
+    args, users = cast
+    client = client_for(users[role])
+    sign_in = (resolve_url(settings.LOGIN_URL), reverse("admin:login"))
+    before = database_state()
+    failures = []
+    for name, expected in MATRIX.items():
+        if not refused(name, role):
+            continue
+        url = reverse(name, args=args.get(name, []))
+        response = client.post(url, POST_DATA.get(name, {}))
+        status = response.status_code
+        if status != expected[role]:
+            failures.append(f"{name} ({url}): expected {expected[role]}, got {status}")
+        elif role == "anonymous" and status == 302 and not response["Location"].startswith(sign_in):
+            failures.append(f"{name} ({url}): sent to {response['Location']}, not to sign in")
+        after = database_state()
+        if changed(before, after):
+            failures.append(f"{name} ({url}): a refused POST changed {changed(before, after)}")
+            before = after
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(POST_DATA))
+def test_the_refused_posts_would_change_something(cast, name):
+    args, users = cast
+    role = PERMITTED.get(name, "staff")
+    assert any(refused(name, other) for other in ROLES)
+    before = database_state()
+
+    response = client_for(users[role]).post(reverse(name, args=args.get(name, [])), POST_DATA[name])
+
+    assert response.status_code == 302
+    assert changed(before, database_state())

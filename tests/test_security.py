@@ -25,6 +25,10 @@ def login(client, email, password="wrong password"):
     return client.post(reverse("login"), {"username": email, "password": password})
 
 
+def signed_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
 def test_login_with_the_right_password(client, user_a):
     response = login(client, "a@ylqgsl.test", "correct horse battery")
     assert response.status_code == 302
@@ -43,6 +47,9 @@ def test_lockout_after_repeated_failures(client, user_a, settings):
     response = login(client, "a@ylqgsl.test", "correct horse battery")
     assert response.status_code == 429
     assert _("Too many failed log-in attempts") in response.content.decode()
+    assert not signed_in(client)
+    user_a.refresh_from_db()
+    assert user_a.last_login is None
 
 
 def test_lockout_looks_the_same_for_unknown_accounts(client, settings):
@@ -91,6 +98,7 @@ def test_behind_the_proxy_forged_forwarded_entries_do_not_escape_the_lock(
         client, "a@ylqgsl.test", f"192.0.2.99, {ATTACKER}", "correct horse battery"
     )
     assert response.status_code == 429
+    assert not signed_in(client)
 
 
 def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, user_a, settings):
@@ -99,6 +107,7 @@ def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(client, user_a,
         login_via_proxy(client, "a@ylqgsl.test", f"192.0.2.{attempt}")
     response = login_via_proxy(client, "a@ylqgsl.test", "192.0.2.99", "correct horse battery")
     assert response.status_code == 429
+    assert not signed_in(client)
 
 
 def test_one_password_sprayed_over_many_accounts_is_limited_per_address(
@@ -112,6 +121,7 @@ def test_one_password_sprayed_over_many_accounts_is_limited_per_address(
     # Each account failed once only, yet this address may try no account any more.
     blocked = login_via_proxy(client, "a@ylqgsl.test", ATTACKER, "correct horse battery")
     assert blocked.status_code == 429
+    assert not signed_in(client)
     # The same accounts from another address are not affected.
     response = login_via_proxy(client, "a@ylqgsl.test", OWNER, "correct horse battery")
     assert response.status_code == 302

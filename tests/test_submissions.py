@@ -27,7 +27,6 @@ from chambers.models import (
     DutyMonth,
     Organization,
     SwapRequest,
-    Term,
     Unavailability,
 )
 from core.models import Submission
@@ -38,15 +37,14 @@ from members.resources import EnterpriseResource
 from notices.models import Notice
 from petitions.forms import SuggestionForm, VersionedForm
 from petitions.models import Petition, Suggestion
-from tests.chambers.conftest import make_leader
 from tests.conftest import client_for
 from tests.events.factories import EventFactory
 from tests.factories import EnterpriseFactory, UserFactory, make_credit_code
 from tests.members.test_registration import form_data
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 TIMES = 4
 
 
@@ -267,22 +265,12 @@ def test_an_event_record_sent_four_times_is_kept_once(
 # --- The duty roster and the chambers --------------------------------------------------------
 
 
-@pytest.fixture
-def chair(db):
-    """The federation's chair and a vice-chair, who take turns as executive chair."""
-    federation = Organization.objects.create(slug="ylqgsl", name="工商联", kind="federation")
-    term = Term.objects.create(
-        organization=federation, number=3, starts_on=datetime.date(2024, 1, 1)
-    )
-    return [make_leader(term, "赵主席", "chair"), make_leader(term, "钱副主席")]
-
-
 @time_machine.travel(datetime.datetime(2026, 11, 22, 10, 0, tzinfo=datetime.UTC), tick=False)
-def test_a_duty_log_entry_sent_four_times_is_logged_once(chair):
+def test_a_duty_log_entry_sent_four_times_is_logged_once(leaders):
     november = DutyMonth.objects.create(
-        month=datetime.date(2026, 11, 1), chair=chair[0], status="serving"
+        month=datetime.date(2026, 11, 1), chair=leaders[0], status="serving"
     )
-    client = client_for(chair[0])
+    client = client_for(leaders[0])
     data = {
         "day": "2026-11-20",
         "kind": "visit",
@@ -297,14 +285,14 @@ def test_a_duty_log_entry_sent_four_times_is_logged_once(chair):
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 22, 10, 0, tzinfo=datetime.UTC), tick=False)
-def test_a_swap_request_sent_four_times_is_asked_once(chair):
-    give = DutyMonth.objects.create(month=datetime.date(2027, 1, 1), chair=chair[0])
-    take = DutyMonth.objects.create(month=datetime.date(2027, 2, 1), chair=chair[1])
-    client = client_for(chair[0])
+def test_a_swap_request_sent_four_times_is_asked_once(leaders):
+    give = DutyMonth.objects.create(month=datetime.date(2027, 1, 1), chair=leaders[0])
+    take = DutyMonth.objects.create(month=datetime.date(2027, 2, 1), chair=leaders[1])
+    client = client_for(leaders[0])
     url = reverse("roster:swap_new")
     data = {
         "month": give.pk,
-        "counterpart": chair[1].pk,
+        "counterpart": leaders[1].pk,
         "other_month": take.pk,
         "reason": "出差",
         **rendered_token(client, url),
@@ -388,7 +376,7 @@ def test_the_same_roster_import_four_times_keeps_one_enterprise_per_code(staff_c
 
 
 @time_machine.travel(datetime.datetime(2026, 11, 22, 10, 0, tzinfo=datetime.UTC), tick=False)
-def test_the_roster_planned_four_times_keeps_one_duty_month_a_month(staff_client, chair):
+def test_the_roster_planned_four_times_keeps_one_duty_month_a_month(staff_client, leaders):
     for _ in range(TIMES):
         staff_client.post(reverse("roster:generate"), {"first": "2027-01", "last": "2027-06"})
 
@@ -396,12 +384,12 @@ def test_the_roster_planned_four_times_keeps_one_duty_month_a_month(staff_client
     assert len(months) == 6 == len(set(months))
 
 
-def test_unavailability_declared_four_times_is_one_row(chair):
-    client = client_for(chair[0])
+def test_unavailability_declared_four_times_is_one_row(leaders):
+    client = client_for(leaders[0])
     for _ in range(TIMES):
         client.post(reverse("roster:unavailable"), {"month": "2030-03", "reason": "出差"})
 
-    assert Unavailability.objects.filter(user=chair[0]).count() == 1
+    assert Unavailability.objects.filter(user=leaders[0]).count() == 1
 
 
 def test_a_second_enterprise_signing_up_is_not_affected(client):

@@ -6,46 +6,26 @@ first holds it while it creates, the others wait on the index and then find its 
 read-then-write decides it.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from notices.models import Notice
 from petitions.models import Petition, Suggestion
 from tests.conftest import client_for
-from tests.events.test_concurrency import with_retry_on_sqlite
-from tests.events.townships import townships_kept  # noqa: F401  (a fixture)
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.test_submissions import rendered_token
+from tests.threads import run_together
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("townships_kept")]
+pytestmark = pytest.mark.django_db(transaction=True)
 SENDINGS = 4
 
 
 def send_together(user, url, data):
     """Post `data` to `url` from SENDINGS threads at once, each with its own client and
     connection; return the answers."""
-    barrier = threading.Barrier(SENDINGS)
+    answers = []
     clients = [client_for(user) for _ in range(SENDINGS)]
-    answers, errors = [], []
-
-    def send(client):
-        try:
-            barrier.wait(timeout=30)
-            answers.append(with_retry_on_sqlite(lambda: client.post(url, data)))
-        except Exception as error:  # noqa: BLE001  (collected and asserted on below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
+    assert run_together([lambda c=c: answers.append(c.post(url, data)) for c in clients]) == []
     assert [a.status_code for a in answers] == [302] * SENDINGS
     assert len({a["Location"] for a in answers}) == 1
     return answers

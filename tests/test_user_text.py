@@ -5,10 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
 from petitions.models import Petition, Suggestion
+from tests.uploads import PDF
 from ylqgsl.middleware import BIDI_CONTROLS, UserTextMiddleware
 
 RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "abc\u202edef" shows as "abcfed"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 
 def test_petition_title_and_file_name_lose_bidirectional_controls(client_a):

@@ -8,6 +8,9 @@ import zlib
 import openpyxl
 from PIL import Image
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+"""The smallest file every PDF reader (and the upload checks) accept as a PDF."""
+
 
 def png_header_only(width: int, height: int) -> bytes:
     """A PNG declaring width×height pixels in a few dozen bytes (what a reader sees first)."""

@@ -9,6 +9,8 @@ import shutil
 
 import pytest
 
+from tests.conftest import PASSWORD
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -18,6 +20,40 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def log_in(page, email, password=PASSWORD):
+    """Sign in through the log-in page, as a person would."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def fill_registration(page, licence, *, person, email, mobile, password, enterprise, credit_code,
+                      industry, size, township, address, contact_mobile=None):  # fmt: skip
+    """Fill in and send the registration form as an applicant would: `person` registers,
+    represents the enterprise and is its contact; `licence` is the file to upload."""
+    page.goto("/members/register/")
+    page.fill("#id_account-real_name", person)
+    page.fill("#id_account-email", email)
+    page.fill("#id_account-mobile", mobile)
+    page.fill("#id_account-password1", password)
+    page.fill("#id_account-password2", password)
+    page.fill("#id_name", enterprise)
+    page.fill("#id_credit_code", credit_code)
+    page.fill("#id_legal_representative", person)
+    page.select_option("#id_industry", industry)
+    page.select_option("#id_size", size)
+    page.select_option("#id_ownership", "private")
+    page.select_option("#id_township", label=township)
+    page.fill("#id_address", address)
+    page.fill("#id_contact_name", person)
+    page.fill("#id_contact_mobile", contact_mobile or mobile)
+    page.set_input_files("#id_licence", str(licence))
+    page.check("#id_consent")
+    page.click("#submit-id-submit")
 
 
 def chromium_path():

@@ -5,17 +5,15 @@ import datetime
 import pytest
 
 from events.models import Event
-from tests.dashboard.conftest import at
+from tests.browser.conftest import log_in
+from tests.conftest import at
 from tests.events.factories import EventFactory, RegistrationFactory
-from tests.factories import EnterpriseFactory, UserFactory
+from tests.factories import EnterpriseFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery"
 
-
-def test_dashboard_year_and_a_charts_link(new_page):
-    UserFactory(email="staff@ylqgsl.test", real_name="秘书处小王", is_staff=True)
+def test_dashboard_year_and_a_charts_link(new_page, staff):
     firm = EnterpriseFactory(name="延庆冰雪装备有限公司", joined_on=datetime.date(2025, 3, 3))
     training = EventFactory(
         kind=Event.Kind.TRAINING,
@@ -26,11 +24,7 @@ def test_dashboard_year_and_a_charts_link(new_page):
     RegistrationFactory(event=training, enterprise=firm, checked_in_at=at(2025, 4, 8, 9))
 
     page = new_page()
-    page.goto("/accounts/login/")
-    page.fill("#id_username", "staff@ylqgsl.test")
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
+    log_in(page, staff.email)
     page.click("#staff-menu")
     page.click("#dashboard-menu-link")
     page.wait_for_url("**/dashboard/")

@@ -7,28 +7,14 @@ import pytest
 
 from events.models import Event, Registration
 from notices.models import Notice
-from tests.events.townships import townships_kept  # noqa: F401  (a fixture)
+from tests.browser.conftest import log_in
 from tests.factories import EnterpriseFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("townships_kept"),
-]
-PASSWORD = "correct horse battery"
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
-
-
-def test_breakfast_meeting_invitation_accept_and_check_in(new_page, settings):
+def test_breakfast_meeting_invitation_accept_and_check_in(staff, new_page, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    staff = UserFactory(email="staff@ylqgsl.test", real_name="秘书处小王", is_staff=True)
     enterprises = [
         EnterpriseFactory(name=name)
         for name in ("延庆冰雪文旅有限公司", "康庄农业科技有限公司", "八达岭葡萄酒庄有限公司")

@@ -5,11 +5,9 @@ import pytest
 from events.models import Event
 from members.models import Enterprise
 from petitions import services
+from tests.browser.conftest import log_in
 from tests.events.factories import EventFactory
-from tests.factories import UserFactory
 from tests.notices.factories import NoticeFactory
-
-from .test_petition_flow import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,8 +24,9 @@ def page_width(page) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS, ids=["phone", "desktop"])
-def test_long_titles_wrap_on_every_list_and_detail_page(new_page, viewport, enterprise_a, user_a):
-    staff = UserFactory(email="staff@ylqgsl.test", real_name="秘书处小王", is_staff=True)
+def test_long_titles_wrap_on_every_list_and_detail_page(
+    staff, new_page, viewport, enterprise_a, user_a
+):
     Enterprise.objects.filter(pk=enterprise_a.pk).update(name=LONG_LATIN)
     petition = services.file_petition(
         actor=user_a,

@@ -4,24 +4,13 @@ import pytest
 
 from events.models import Event
 from petitions.models import Petition
+from tests.browser.conftest import log_in
 from tests.events.factories import EventFactory, at
-from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery"
 
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
-
-
-def test_a_problem_raised_at_a_meeting_becomes_a_petition(new_page, enterprise_a):
-    staff = UserFactory(email="staff@ylqgsl.test", real_name="秘书处小王", is_staff=True)
+def test_a_problem_raised_at_a_meeting_becomes_a_petition(staff, new_page, enterprise_a):
     meeting = EventFactory(kind=Event.Kind.BREAKFAST, title="企业家早餐会", starts_at=at(days=-1))
     page = new_page()
     log_in(page, staff.email)

@@ -3,20 +3,10 @@
 import pytest
 
 from petitions.models import Department, Petition
-from tests.factories import UserFactory
+from tests.browser.conftest import log_in
+from tests.uploads import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def act(page, action, fields):
@@ -40,9 +30,8 @@ def rates(page):
     )
 
 
-def test_file_handle_reopen_and_close(new_page, tmp_path, settings, enterprise_a, user_a):
+def test_file_handle_reopen_and_close(staff, new_page, tmp_path, settings, enterprise_a, user_a):
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    staff = UserFactory(email="staff@ylqgsl.test", real_name="秘书处小王", is_staff=True)
     department = Department.objects.create(name="区金融办", code="jrb")
     contract = tmp_path / "借款合同.pdf"
     contract.write_bytes(PDF)

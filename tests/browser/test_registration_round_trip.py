@@ -3,11 +3,11 @@
 import pytest
 
 from members.models import Application, User
+from tests.browser.conftest import fill_registration
 from tests.factories import make_credit_code
+from tests.uploads import PDF
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 
 def test_confirming_the_code_needs_no_second_upload(new_page, tmp_path):
@@ -16,25 +16,11 @@ def test_confirming_the_code_needs_no_second_upload(new_page, tmp_path):
     licence.write_bytes(PDF)
 
     page = new_page()
-    page.goto("/members/register/")
-    page.fill("#id_account-real_name", "周敏")
-    page.fill("#id_account-email", "zhoumin@example.com")
-    page.fill("#id_account-mobile", "13911113333")
-    page.fill("#id_account-password1", "Great-Wall-2026")
-    page.fill("#id_account-password2", "Great-Wall-2026")
-    page.fill("#id_name", "北京延庆妫水农产品有限公司")
-    page.fill("#id_credit_code", code)
-    page.fill("#id_legal_representative", "周敏")
-    page.select_option("#id_industry", "A")
-    page.select_option("#id_size", "micro")
-    page.select_option("#id_ownership", "private")
-    page.select_option("#id_township", label="旧县镇")
-    page.fill("#id_address", "北京市延庆区旧县镇1号")
-    page.fill("#id_contact_name", "周敏")
-    page.fill("#id_contact_mobile", "13911113333")
-    page.set_input_files("#id_licence", str(licence))
-    page.check("#id_consent")
-    page.click("#submit-id-submit")
+    fill_registration(
+        page, licence, person="周敏", email="zhoumin@example.com", mobile="13911113333",
+        password="Great-Wall-2026", enterprise="北京延庆妫水农产品有限公司", credit_code=code,
+        industry="A", size="micro", township="旧县镇", address="北京市延庆区旧县镇1号",
+    )  # fmt: skip
 
     # Sent back: the code is to be confirmed; the file and passwords are still there.
     page.wait_for_selector("#div_id_credit_code .invalid-feedback")

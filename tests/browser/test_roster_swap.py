@@ -2,34 +2,19 @@ import datetime
 
 import pytest
 
-from chambers.models import DutyMonth, Organization, Post, SwapRequest, Term
+from chambers.models import DutyMonth, Post, SwapRequest
 from core.months import add_months
-from tests.factories import UserFactory
+from tests.browser.conftest import log_in
+from tests.conftest import make_leader
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery"
 
 
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
-
-
-def test_chair_asks_for_a_swap_the_other_accepts_staff_approve(new_page, settings):
+def test_chair_asks_for_a_swap_the_other_accepts_staff_approve(staff, term, new_page, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     today = datetime.date.today()
-    federation = Organization.objects.create(slug="fed", name="延庆区工商联", kind="federation")
-    term = Term.objects.create(
-        organization=federation, number=3, starts_on=datetime.date(2021, 12, 1)
-    )
-    chair = UserFactory(email="chair@ylqgsl.test", real_name="王主席")
-    other = UserFactory(email="vice@ylqgsl.test", real_name="陈副主席")
-    staff = UserFactory(email="staff@ylqgsl.test", real_name="秘书处", is_staff=True)
-    for user, position in ((chair, "chair"), (other, "vice_chair")):
-        Post.objects.create(term=term, holder=user, position=position, started_on=term.starts_on)
+    chair = make_leader(term, "王主席", Post.Position.CHAIR)
+    other = make_leader(term, "陈副主席")
     first, second = add_months(today, 1), add_months(today, 2)
     mine = DutyMonth.objects.create(month=first, chair=chair)
     theirs = DutyMonth.objects.create(month=second, chair=other)

@@ -470,9 +470,8 @@ ADMIN_MODELS = [
 ]  # fmt: skip
 
 
-def test_every_chambers_model_has_a_working_admin(chamber_x):
-    superuser = UserFactory(is_staff=True, is_superuser=True)
-    client = client_for(superuser)
+def test_every_chambers_model_has_a_working_admin(admin_client, chamber_x):
+    client = admin_client
     AffiliationFactory(organization=chamber_x)
     PostFactory(term=TermFactory(organization=chamber_x))
     for model in ADMIN_MODELS:
@@ -484,8 +483,8 @@ def test_every_chambers_model_has_a_working_admin(chamber_x):
     assert response.status_code == 200
 
 
-def test_history_cannot_be_deleted_in_the_admin(chamber_x):
-    client = client_for(UserFactory(is_staff=True, is_superuser=True))
+def test_history_cannot_be_deleted_in_the_admin(admin_client, chamber_x):
+    client = admin_client
     affiliation = AffiliationFactory(organization=chamber_x)
     post = PostFactory(term=TermFactory(organization=chamber_x))
     for obj in [chamber_x, affiliation, post]:

@@ -11,8 +11,7 @@ from chambers import services
 from chambers.models import CalendarToken, DutyMonth, Post, Secondment, SwapRequest, Unavailability
 from chambers.roster.planner import within_month
 from notices.models import Notice
-from tests.chambers.conftest import make_leader
-from tests.conftest import client_for
+from tests.conftest import client_for, make_leader
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.datetime(
@@ -101,9 +100,13 @@ def test_staff_adjust_a_month_with_a_reason(staff_client, staff, leaders, month_
 
 def test_a_leader_without_an_eligible_post_cannot_be_assigned(staff, term, month_of):
     secretary = make_leader(term, "秘书长", Post.Position.SECRETARY_GENERAL)
+    december = month_of(2026, 12)
     with pytest.raises(services.TransitionError):
-        services.assign_duty_month(duty_month=month_of(2026, 12), chair=secretary,
+        services.assign_duty_month(duty_month=december, chair=secretary,
                                    status="planned", actor=staff, reason="x")  # fmt: skip
+    december.refresh_from_db()
+    assert december.chair is None
+    assert december.history.count() == 1  # only its creation
 
 
 def swap_flow(leaders, month_of):
@@ -181,8 +184,11 @@ def test_refused_swap_requests(scenario, leaders, term, month_of):
         kwargs["counterpart"] = leaders[2]
     elif scenario == "already_open":
         services.request_swap(**{**kwargs, "other_month": None, "counterpart": leaders[3]})
+    asked = list(SwapRequest.objects.values_list("pk", "status"))
     with pytest.raises(services.TransitionError):
         services.request_swap(**kwargs)
+    assert list(SwapRequest.objects.values_list("pk", "status")) == asked
+    assert not Notice.objects.filter(recipient=kwargs["counterpart"]).exists()
 
 
 def test_only_the_right_people_move_a_swap_on(leaders, staff, month_of):
@@ -195,9 +201,16 @@ def test_only_the_right_people_move_a_swap_on(leaders, staff, month_of):
         services.decide_swap(swap=swap, actor=staff, approve=True)  # not accepted yet
     with pytest.raises(services.TransitionError):
         services.withdraw_swap(swap=swap, actor=leaders[1])  # not theirs
+    swap.refresh_from_db()
+    assert swap.status == SwapRequest.Status.REQUESTED
     services.answer_swap(swap=swap, actor=leaders[1], accept=True)
     with pytest.raises(services.TransitionError):
         services.answer_swap(swap=swap, actor=leaders[1], accept=False)  # answered already
+    swap.refresh_from_db()
+    assert swap.status == SwapRequest.Status.ACCEPTED
+    give.refresh_from_db()
+    take.refresh_from_db()
+    assert (give.chair, take.chair) == (leaders[0], leaders[1])  # staff have not approved
 
 
 def test_approval_refused_when_the_roster_changed_meanwhile(leaders, staff, month_of):

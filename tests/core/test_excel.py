@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from core import excel
+from tests.conftest import TZ
 
-TZ = ZoneInfo("Asia/Shanghai")
 HOSTILE = ['=HYPERLINK("http://evil.example","点此")', "=1+1", "+1", "-1", "@SUM(A1)", "\t=1"]
 
 

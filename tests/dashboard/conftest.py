@@ -1,13 +1,10 @@
 """Known data for the dashboard and report tests; English labels in assertions."""
 
 import pytest
-from django.utils import translation
 
-from tests.petitions.conftest import at, file_for  # noqa: F401  (a fixture, shared)
+from tests.petitions.conftest import file_for  # noqa: F401  (a fixture, shared)
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english):
+    """Assertions read the English source strings."""

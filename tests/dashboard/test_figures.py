@@ -12,7 +12,7 @@ from events.models import Donation, Event, Registration
 from members.choices import Industry, PartyOrganisation, SizeClass
 from petitions.models import Petition, Status, Suggestion
 from reports.dashboard import figures, report
-from tests.dashboard.conftest import at
+from tests.conftest import at
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import EnterpriseFactory, UserFactory
 

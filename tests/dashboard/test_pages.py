@@ -13,8 +13,7 @@ from openpyxl import load_workbook
 
 from events.models import Event
 from members.choices import PartyOrganisation
-from tests.conftest import client_for, empty_caches
-from tests.dashboard.conftest import at
+from tests.conftest import at, client_for, empty_caches
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import EnterpriseFactory, UserFactory
 

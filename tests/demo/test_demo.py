@@ -12,7 +12,6 @@ import datetime
 from io import StringIO
 from itertools import pairwise
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -29,11 +28,11 @@ from members.models import Application, Enterprise, User
 from notices.models import Notice
 from petitions.models import Petition, PetitionEvent, Suggestion
 from petitions.states import Action
-from tests.conftest import client_for
+from tests.conftest import TZ, client_for
 
 pytestmark = pytest.mark.django_db
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+BEIJING = TZ
 MOMENTS = {
     "month-start": datetime.datetime(2027, 3, 1, 8, 30, tzinfo=BEIJING),
     "month-end": datetime.datetime(2027, 4, 30, 18, 0, tzinfo=BEIJING),

@@ -5,7 +5,6 @@ import itertools
 import re
 from collections import Counter
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -28,6 +27,7 @@ from chambers.services import eligible_posts
 from core.months import add_months, month_end
 from demo.data import chambers as demo_data
 from members.models import Enterprise, User
+from tests.conftest import TZ
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ FRIENDLY = {"雄安新区工商联", "张家口市工商联", "赤峰市工商�
 # tests/test_demo.py for other days).
 TODAY = datetime.date(2026, 11, 20)
 THIS_MONTH = datetime.date(2026, 11, 1)
-BEIJING = ZoneInfo("Asia/Shanghai")
+BEIJING = TZ
 PAST = [add_months(THIS_MONTH, -n) for n in range(12, 0, -1)]
 COMING = [add_months(THIS_MONTH, n) for n in range(1, 13)]
 LOGINS = ["chair@ylqgsl.demo", "vicechair@ylqgsl.demo", "secondee@ylqgsl.demo"]

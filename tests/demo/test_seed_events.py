@@ -3,7 +3,6 @@
 import datetime
 from decimal import Decimal
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -12,6 +11,7 @@ from django.core.management.base import CommandError
 
 from events.models import Donation, Event, Invitation, RaisedProblem, Registration
 from members.models import User
+from tests.conftest import TZ
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _loaded_on_a_fixed_day():
     """Events are dated from the day the demo is loaded; tests/test_demo.py tries other days."""
-    moment = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    moment = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=TZ)
     with time_machine.travel(moment, tick=False):
         yield
 
@@ -36,6 +36,7 @@ def seeded():
 def test_needs_the_members_demo_first():
     with pytest.raises(CommandError):
         call_command("seed_events", stdout=StringIO())
+    assert not Event.objects.exists()
 
 
 def test_a_year_and_a_half_of_events_and_a_second_run_changes_nothing(seeded):
@@ -92,7 +93,7 @@ def test_a_run_after_the_coming_events_finishes_them_and_adds_no_meeting(seeded)
     coming = set(Event.objects.filter(status="published").values_list("pk", flat=True))
     assert len(coming) == 2
     counts = (Event.objects.count(), Registration.objects.count(), Invitation.objects.count())
-    later = datetime.datetime(2027, 1, 10, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    later = datetime.datetime(2027, 1, 10, 10, 0, tzinfo=TZ)
     with time_machine.travel(later, tick=False):
         out = StringIO()
         call_command("seed_events", stdout=out)

@@ -8,7 +8,6 @@ import datetime
 from collections import defaultdict
 from io import StringIO
 from itertools import pairwise
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -20,11 +19,11 @@ from petitions.metrics import SUMMARY_FIELDS, summary_from_timeline
 from petitions.models import Department, Petition, PetitionEvent, Suggestion, TrackingCounter
 from petitions.states import TRANSITIONS, Action, Status
 from petitions.suggestions import yearly_figures
-from tests.petitions.conftest import at
+from tests.conftest import TZ, at
 
 
 @pytest.mark.django_db
-@time_machine.travel(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+@time_machine.travel(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=TZ))
 def test_seed_petitions(settings):
     call_command("seed_members", quiet=True)
     call_command("seed_chambers", quiet=True)
@@ -48,7 +47,7 @@ def test_seed_petitions(settings):
 
 
 @pytest.mark.django_db
-@time_machine.travel(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+@time_machine.travel(datetime.datetime(2026, 11, 20, 10, 0, tzinfo=TZ))
 def test_every_petition_is_built_through_the_services():
     call_command("seed_demo", quiet=True, stdout=StringIO())
     petitions = Petition.objects.prefetch_related("events")

@@ -6,58 +6,17 @@ with BEGIN IMMEDIATE, so writers queue up one after another; the test passes the
 only PostgreSQL shows that the lock, not the database, keeps the count right.
 """
 
-import threading
-import time
-
 import pytest
-from django.db import OperationalError, connection
 
 from events import services
 from events.models import Registration
 from tests.events.factories import EventFactory, RegistrationFactory
-from tests.events.townships import townships_kept  # noqa: F401  (a fixture)
 from tests.factories import EnterpriseFactory, UserFactory
+from tests.threads import run_together
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("townships_kept")]
+pytestmark = pytest.mark.django_db(transaction=True)
 PEOPLE = 12
 FREE_SEATS = 3
-
-
-def with_retry_on_sqlite(action):
-    """The test database on SQLite lives in shared-cache memory, where a locked table fails at
-    once instead of waiting for the busy timeout a database file has: wait and retry, as the
-    file would. PostgreSQL needs no retry: the row lock makes the others wait.
-    """
-    for _ in range(200):
-        try:
-            return action()
-        except OperationalError as error:
-            if connection.vendor != "sqlite" or "locked" not in str(error):
-                raise
-            time.sleep(0.02)
-    raise AssertionError("SQLite stayed locked")
-
-
-def run_together(actions):
-    """Start every action at the same moment in its own thread; return the errors raised."""
-    barrier = threading.Barrier(len(actions))
-    errors = []
-
-    def run(action):
-        try:
-            barrier.wait(timeout=30)
-            with_retry_on_sqlite(action)
-        except Exception as error:  # noqa: BLE001  (collected and asserted on below)
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
 
 
 def test_parallel_registrations_never_overfill_and_keep_the_queue():

@@ -179,9 +179,12 @@ def test_sending_now_tells_accounts_and_emails_guests_once(staff, meeting, user_
 
 def test_a_draft_sends_no_invitations(staff, enterprise_a):
     event = EventFactory(status=Event.Status.DRAFT, audience=Event.Audience.INVITATION)
-    services.invite(event=event, actor=staff, enterprises=[enterprise_a])
+    invitation = services.invite(event=event, actor=staff, enterprises=[enterprise_a])[0]
     with pytest.raises(services.TransitionError):
         services.send_invitations_now(event=event, actor=staff)
+    invitation.refresh_from_db()
+    assert invitation.sent_at is None
+    assert not Notice.objects.exists()
 
 
 def test_staff_see_answers_on_the_dashboard(staff_client, meeting, client):

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from chambers.models import Organization
 from events import services
@@ -72,8 +72,9 @@ def test_donation_needs_exactly_one_donor(staff, campaign, enterprise_a, chamber
             goods_value_yuan=D(0),
             received_on=day,
         )
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), transaction.atomic():
         Donation.objects.create(event=campaign, cash_yuan=D(1), received_on=day)
+    assert not Donation.objects.exists()
 
 
 def test_donations_only_for_charity_campaigns(staff, enterprise_a):
@@ -86,6 +87,7 @@ def test_donations_only_for_charity_campaigns(staff, enterprise_a):
             goods_value_yuan=D(0),
             received_on=EventFactory().starts_at.date(),
         )
+    assert not Donation.objects.exists()
 
 
 def test_staff_record_through_the_page(staff_client, campaign, enterprise_a):

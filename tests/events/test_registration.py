@@ -46,6 +46,7 @@ def test_cannot_register_twice(user_a):
     services.register_for_event(event=event, actor=user_a)
     with pytest.raises(services.TransitionError):
         services.register_for_event(event=event, actor=user_a)
+    assert event.registrations.count() == 1
 
 
 def test_can_register_again_after_cancelling(user_a):
@@ -71,6 +72,7 @@ def test_registration_closed(user_a, fields):
     event = EventFactory(**fields)
     with pytest.raises(services.TransitionError):
         services.register_for_event(event=event, actor=user_a)
+    assert not event.registrations.exists()
 
 
 def test_cancelling_a_seat_promotes_the_first_waiting_who_is_told():
@@ -117,6 +119,9 @@ def test_checked_in_registration_cannot_be_cancelled(staff):
     services.check_in(registration=registration, actor=staff)
     with pytest.raises(services.TransitionError):
         services.cancel_registration(registration=registration, actor=staff)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
+    assert registration.checked_in_at is not None
 
 
 def test_approval_step_holds_no_seat_until_approved(staff, user_a, user_b):
@@ -144,6 +149,9 @@ def test_rejected_registration_is_told(staff, user_a):
     assert "Not approved" in notice.body or "未" in notice.body
     with pytest.raises(services.TransitionError):
         services.decide_registration(registration=registration, actor=staff, approve=True)
+    registration.refresh_from_db()
+    assert registration.status == "rejected"
+    assert Notice.objects.filter(kind="event_registration_decided").count() == 1
 
 
 def test_cancelled_event_tells_everyone_registered_once(staff, user_a, user_b, mailoutbox):
@@ -158,11 +166,17 @@ def test_cancelled_event_tells_everyone_registered_once(staff, user_a, user_b, m
     assert "场地检修" in notices.first().body
     with pytest.raises(services.TransitionError):
         services.cancel_event(event=event, actor=staff, reason="again")
+    event.refresh_from_db()
+    assert event.cancellation_reason == "场地检修"
+    assert Notice.objects.filter(kind="event_cancelled").count() == 2
 
 
 def test_cancelling_needs_a_reason(staff):
+    event = EventFactory()
     with pytest.raises(services.TransitionError):
-        services.cancel_event(event=EventFactory(), actor=staff, reason=" ")
+        services.cancel_event(event=event, actor=staff, reason=" ")
+    event.refresh_from_db()
+    assert event.status == Event.Status.PUBLISHED and event.cancellation_reason == ""
 
 
 def test_member_registers_through_the_page(client_a, user_a):

@@ -7,13 +7,8 @@ from openpyxl import load_workbook
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    """Assertions read the English source strings, whatever the catalogue holds."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english):
+    """Assertions read the English source strings."""
 
 
 def table(response) -> list[list[str]]:

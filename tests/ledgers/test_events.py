@@ -2,24 +2,19 @@
 
 import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from events.models import Donation, Event, Invitation, Registration
 from tests.chambers.factories import OrganizationFactory
+from tests.conftest import at
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import EnterpriseFactory
 from tests.ledgers.conftest import column, sheet_column, sheet_rows, table
 
 pytestmark = pytest.mark.django_db
 
-TZ = ZoneInfo("Asia/Shanghai")
 D = datetime.date
-
-
-def at(*args):
-    return datetime.datetime(*args, tzinfo=TZ)
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Representative figures, chambers, four-good evaluations and the duty months."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,13 +13,13 @@ from tests.chambers.factories import (
     PostFactory,
     TermFactory,
 )
+from tests.conftest import at
 from tests.factories import UserFactory, township
 from tests.ledgers.conftest import column, sheet_column, sheet_rows, table
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-TZ = ZoneInfo("Asia/Shanghai")
 
 
 # --- Representative figures -------------------------------------------------------------------
@@ -204,7 +203,7 @@ def duty(chambers):
         post=chair,
         status=DutyMonth.Status.COMPLETED,
         summary="本月走访会员企业五家。",
-        summary_written_at=datetime.datetime(2026, 1, 30, 17, 0, tzinfo=TZ),
+        summary_written_at=at(2026, 1, 30, 17, 0),
     )
     for name in ("小陈", "小刘"):
         Secondment.objects.create(

@@ -1,23 +1,17 @@
 """The suggestions ledger, and the petition ledger's year filter."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from petitions import services
 from petitions.models import Petition, Suggestion
-from tests.conftest import client_for
+from tests.conftest import at, client_for
 from tests.ledgers.conftest import column, sheet_column, sheet_rows, table
 
 pytestmark = pytest.mark.django_db
 
-TZ = ZoneInfo("Asia/Shanghai")
 D = datetime.date
-
-
-def at(*args):
-    return datetime.datetime(*args, tzinfo=TZ)
 
 
 @pytest.fixture

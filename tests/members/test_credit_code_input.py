@@ -10,7 +10,7 @@ from django.urls import reverse
 from members.forms import StaffEnterpriseForm
 from members.models import Application, Enterprise
 from tests.conftest import directory_names
-from tests.factories import EnterpriseFactory, UserFactory, make_credit_code
+from tests.factories import EnterpriseFactory, make_credit_code
 from tests.members.test_directory import roster_row, workbook
 from tests.members.test_registration import form_data, post
 
@@ -65,6 +65,7 @@ def test_spaces_do_not_count_as_characters(client):
     assert response.context["form"].errors["credit_code"] == [
         "统一社会信用代码应为18位，您输入了17位。"
     ]
+    assert not Application.objects.exists()
 
 
 def staff_edit(staff_client, enterprise, code):
@@ -97,9 +98,8 @@ def test_staff_edit_refuses_a_long_code_and_keeps_the_old_one(staff_client, ente
     assert enterprise_a.credit_code == before
 
 
-def test_admin_input_does_not_cut_a_paste(client, enterprise_a):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    html = client.get(f"/admin/members/enterprise/{enterprise_a.pk}/change/").content.decode()
+def test_admin_input_does_not_cut_a_paste(admin_client, enterprise_a):
+    html = admin_client.get(f"/admin/members/enterprise/{enterprise_a.pk}/change/").content.decode()
     assert "maxlength" not in credit_code_input(html)
 
 
@@ -116,11 +116,11 @@ def test_directory_finds_a_pasted_code(client_a):
     assert directory_names(response) == ["延庆粘贴代码有限公司"]
 
 
-def test_admin_form_normalises_a_pasted_code(rf):
+def test_admin_form_normalises_a_pasted_code(rf, superuser):
     from django.contrib import admin
 
     request = rf.get("/admin/")
-    request.user = UserFactory(is_staff=True, is_superuser=True)
+    request.user = superuser
     form_class = admin.site._registry[Enterprise].get_form(request)
     field = form_class.base_fields["credit_code"]
     assert field.clean(spaced(CODE.lower(), "－")) == CODE

@@ -289,6 +289,7 @@ def test_import_refuses_files_that_are_not_workbooks(staff_client):
     response = staff_client.post(reverse("members:import"), {"file": upload})
     assert response.status_code == 200
     assert "file" in response.context["form"].errors
+    assert not Enterprise.objects.exists()
 
 
 def test_filter_form_starts_with_every_filter_open(client_a, federation):

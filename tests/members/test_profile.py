@@ -98,3 +98,6 @@ def test_staff_cannot_give_a_member_anothers_code(staff_client, enterprise_a, en
     )
     assert response.status_code == 200
     assert "credit_code" in response.context["form"].errors
+    code = enterprise_a.credit_code
+    enterprise_a.refresh_from_db()
+    assert enterprise_a.credit_code == code

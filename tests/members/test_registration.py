@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from members.models import Application, User
 from notices.models import Notice
 from tests.factories import EnterpriseFactory, UserFactory, make_credit_code, township
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
 
 def form_data(**overrides):
@@ -45,6 +44,13 @@ def form_data(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def nothing_registered() -> bool:
+    """A refused registration leaves no account and no application behind."""
+    return not User.objects.filter(email="liu@example.com").exists() and (
+        not Application.objects.exists()
+    )
 
 
 def post(client, data, licence=PDF, filename="licence.pdf"):
@@ -111,6 +117,7 @@ def test_code_of_a_member_gets_a_clear_message(client):
     assert errors == [
         _("An enterprise with this credit code is already a member of the federation.")
     ]
+    assert nothing_registered()
 
 
 def test_code_under_review_gets_a_clear_message(client):
@@ -190,18 +197,20 @@ def test_rejects_wrong_file_types(client, filename, content):
     response = post(client, form_data(), licence=content, filename=filename)
     assert response.status_code == 200
     assert "licence" in response.context["form"].errors
-    assert not Application.objects.exists()
+    assert nothing_registered()
 
 
 def test_rejects_oversized_upload(client, settings):
     settings.UPLOAD_MAX_BYTES = 1024
     response = post(client, form_data(), licence=PDF + b"0" * 2048)
     assert "licence" in response.context["form"].errors
+    assert nothing_registered()
 
 
 def test_licence_is_required(client):
     response = post(client, form_data(), licence=None)
     assert "licence" in response.context["form"].errors
+    assert nothing_registered()
 
 
 def test_consent_is_required(client):
@@ -209,6 +218,7 @@ def test_consent_is_required(client):
     del data["consent"]
     response = post(client, data)
     assert response.context["form"].errors["consent"] == [_("Registration needs your consent.")]
+    assert nothing_registered()
 
 
 @pytest.mark.parametrize(

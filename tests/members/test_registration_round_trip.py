@@ -15,7 +15,8 @@ from django.urls import reverse
 from core.storage import private_storage
 from members.models import Application, User
 from tests.factories import make_credit_code
-from tests.members.test_registration import PDF, form_data, post
+from tests.members.test_registration import form_data, post
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,7 @@ def first_round(client):
     response = post(client, form_data(credit_code=BAD_CHECK))
     assert response.status_code == 200
     assert "credit_code" in response.context["form"].errors
+    assert not Application.objects.exists()
     return response
 
 

@@ -101,6 +101,9 @@ def test_applicant_cannot_approve_own_application(pending_application):
 
     client = client_for(pending_application.applicant)
     assert client.post(approve_url(pending_application)).status_code == 403
+    pending_application.refresh_from_db()
+    assert pending_application.status == Application.Status.PENDING
+    assert not Enterprise.objects.exists()
 
 
 def test_queue_lists_pending_applications(staff_client, pending_application):
@@ -161,10 +164,15 @@ def test_suspended_member_loses_the_directory(client_a, enterprise_a, staff):
     assert client_a.get(reverse("members:directory")).status_code == 403
     response = client_a.get(reverse("members:profile"))
     assert response.status_code == 200  # still sees its own record, read-only
+    record = Enterprise.objects.values().get(pk=enterprise_a.pk)
     assert client_a.post(reverse("members:profile"), {}).status_code == 403
+    assert Enterprise.objects.values().get(pk=enterprise_a.pk) == record
 
 
 def test_approval_refused_when_code_became_a_member(staff, pending_application):
     EnterpriseFactory(credit_code=pending_application.credit_code)
     with pytest.raises(services.TransitionError):
         services.approve_application(application=pending_application, actor=staff)
+    pending_application.refresh_from_db()
+    assert pending_application.status == Application.Status.PENDING
+    assert Enterprise.objects.count() == 1

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from members.models import Township
 from tests.events.factories import EventFactory
-from tests.factories import EnterpriseFactory, UserFactory
+from tests.factories import EnterpriseFactory
 from tests.members.test_profile import profile_data
 
 pytestmark = pytest.mark.django_db
@@ -71,12 +71,6 @@ def test_directory_filter_lists_yanqing_only(staff_client):
 @pytest.mark.parametrize("ledger", ["members", "party"])
 def test_ledger_filters_list_yanqing_only(staff_client, ledger):
     assert township_options(staff_client.get(f"/ledgers/{ledger}/")) == YANQING
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.mark.parametrize(

@@ -77,12 +77,8 @@ def test_roster_import_refuses_a_zip_bomb(staff_client):
     assert not Enterprise.objects.exists()
 
 
-def test_the_admin_cannot_replace_a_licence_past_the_checks(pending_application):
-    from tests.conftest import client_for
-    from tests.factories import UserFactory
-
-    admin = client_for(UserFactory(is_staff=True, is_superuser=True))
+def test_the_admin_cannot_replace_a_licence_past_the_checks(admin_client, pending_application):
     url = reverse("admin:members_application_change", args=[pending_application.pk])
-    html = admin.get(url).content.decode()
+    html = admin_client.get(url).content.decode()
     assert 'type="file"' not in html
     assert "licence" in html  # shown, read only

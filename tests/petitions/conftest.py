@@ -1,19 +1,16 @@
 """Petitions of enterprise A, a department, and a second member of staff."""
 
-import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
 from petitions import services
 from petitions.models import Department
 
-TZ = ZoneInfo("Asia/Shanghai")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 
-
-def at(*args) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=TZ)
+def state_of(petition) -> tuple:
+    """What any action on a petition changes, read from the database: a refused action
+    leaves all of it as it was."""
+    petition.refresh_from_db()
+    return petition.status, petition.version, petition.rating, petition.events.count()
 
 
 @pytest.fixture
@@ -41,10 +38,5 @@ def petition(file_for):
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    """Assertions read the English source strings, whatever the catalogue holds."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english):
+    """Assertions read the English source strings."""

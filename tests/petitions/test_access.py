@@ -9,7 +9,7 @@ from petitions import services
 from petitions.models import Attachment
 from tests.conftest import client_for
 from tests.factories import UserFactory
-from tests.petitions.conftest import PDF
+from tests.uploads import PDF
 
 pytestmark = pytest.mark.django_db
 

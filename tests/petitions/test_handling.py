@@ -10,9 +10,9 @@ from notices.models import Notice
 from petitions import services
 from petitions.metrics import SUMMARY_FIELDS, summary_from_timeline
 from petitions.models import DeadlineRule, Holiday, Petition, PetitionEvent
-from tests.conftest import client_for
-from tests.petitions.conftest import PDF, at
-from tests.uploads import workbook
+from tests.conftest import at, client_for
+from tests.petitions.conftest import state_of
+from tests.uploads import PDF, workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -100,15 +100,19 @@ def test_extension_moves_the_deadline_by_working_days(petition, staff):
 
 
 def test_decline_needs_a_reason(petition, staff):
+    filed = state_of(petition)
     with pytest.raises(services.TransitionRefused):
         services.decline_petition(petition=petition, actor=staff, expected_version=1, reason=" ")
+    assert state_of(petition) == filed
 
 
 def test_enterprise_cannot_take_staff_actions(petition, user_a):
     from django.core.exceptions import PermissionDenied
 
+    filed = state_of(petition)
     with pytest.raises(PermissionDenied):
         services.accept_petition(petition=petition, actor=user_a, expected_version=1)
+    assert state_of(petition) == filed
 
 
 def test_another_enterprise_cannot_rate(petition, staff, user_b):
@@ -119,8 +123,10 @@ def test_another_enterprise_cannot_rate(petition, staff, user_b):
         petition=p, actor=staff, expected_version=2, department=None or _department()
     )
     p = services.reply_petition(petition=p, actor=staff, expected_version=3, text="答复")
+    replied = state_of(p)
     with pytest.raises(PermissionDenied):
         services.rate_petition(petition=p, actor=user_b, expected_version=4, rating="satisfied")
+    assert state_of(p) == replied
 
 
 def _department():
@@ -212,8 +218,11 @@ def test_summary_matches_the_timeline_through_a_reopening(petition, staff, user_
 
 
 def test_merge_into_itself_refused(petition, staff):
+    filed = state_of(petition)
     with pytest.raises(services.TransitionRefused):
         services.merge_petition(petition=petition, actor=staff, expected_version=1, into=petition)
+    assert state_of(petition) == filed
+    assert petition.merged_into is None
 
 
 # --- Uploads ------------------------------------------------------------------------------------
@@ -221,6 +230,11 @@ def test_merge_into_itself_refused(petition, staff):
 
 def upload(name, data):
     return SimpleUploadedFile(name, data)
+
+
+def file_with_attachment(client, attachment):
+    data = {"category": "legal", "urgency": "normal", "title": "合同纠纷", "description": "说明"}
+    return client.post("/petitions/new/", {**data, "attachments": [attachment]})
 
 
 def test_enterprise_files_with_attachments(client_a, user_a):
@@ -249,16 +263,7 @@ def test_enterprise_files_with_attachments(client_a, user_a):
     ],
 )
 def test_uploads_are_checked(client_a, name, data, message):
-    response = client_a.post(
-        "/petitions/new/",
-        {
-            "category": "legal",
-            "urgency": "normal",
-            "title": "合同纠纷",
-            "description": "说明",
-            "attachments": [upload(name, data)],
-        },
-    )
+    response = file_with_attachment(client_a, upload(name, data))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Petition.objects.exists()
@@ -266,16 +271,7 @@ def test_uploads_are_checked(client_a, name, data, message):
 
 def test_uploads_are_size_limited(client_a, settings):
     settings.UPLOAD_MAX_BYTES = 1024
-    response = client_a.post(
-        "/petitions/new/",
-        {
-            "category": "legal",
-            "urgency": "normal",
-            "title": "合同纠纷",
-            "description": "说明",
-            "attachments": [upload("big.pdf", PDF + b"0" * 2048)],
-        },
-    )
+    response = file_with_attachment(client_a, upload("big.pdf", PDF + b"0" * 2048))
     assert "too large" in response.content.decode()
     assert not Petition.objects.exists()
 

@@ -10,9 +10,8 @@ from openpyxl import load_workbook
 from chambers.models import DutyMonth
 from petitions import metrics, services
 from petitions.models import Department, Petition, PetitionTally
-from tests.conftest import client_for
+from tests.conftest import at, client_for
 from tests.factories import UserFactory
-from tests.petitions.conftest import at
 
 pytestmark = pytest.mark.django_db
 

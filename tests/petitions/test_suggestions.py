@@ -78,6 +78,7 @@ def test_staff_record_the_adoption_chain(staff, user_a, client_a):
     assert suggestion.adopted and suggestion.instruction_by == "区长"
     assert suggestion.history.count() == 2
     assert client_a.post(f"/petitions/suggestions/{suggestion.public_id}/", {}).status_code == 403
+    assert suggestion.history.count() == 2
 
 
 def test_forwarding_needs_a_first_destination(staff, user_a):

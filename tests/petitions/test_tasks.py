@@ -1,16 +1,14 @@
 """Scheduled petition notices: sent once, never twice, and late rather than never."""
 
-import datetime
-
 import pytest
 from django.core import mail
 
-from chambers.models import Organization, Post, Term
+from chambers.models import Post
 from notices.models import Notice
 from petitions import services
 from petitions.tasks import petition_scan, run_petition_scan
+from tests.conftest import at, make_leader
 from tests.factories import UserFactory
-from tests.petitions.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -100,17 +98,10 @@ def test_no_rating_reminder_once_rated(handled, staff, user_a):
 
 
 @pytest.fixture
-def leadership(db):
-    federation = Organization.objects.create(slug="ylq", name="工商联", kind="federation")
-    term = Term.objects.create(
-        organization=federation, number=3, starts_on=datetime.date(2024, 1, 1)
-    )
-    chair = UserFactory(real_name="赵主席")
-    vice = UserFactory(real_name="钱副主席")
-    member = UserFactory(real_name="常委")
-    for user, position in [(chair, "chair"), (vice, "vice_chair"), (member, "standing_committee")]:
-        Post.objects.create(term=term, holder=user, position=position, started_on=term.starts_on)
-    return chair, vice
+def leadership(term):
+    """The chair and a vice-chair get the digest; a standing-committee member does not."""
+    make_leader(term, "常委", Post.Position.STANDING_COMMITTEE)
+    return make_leader(term, "赵主席", Post.Position.CHAIR), make_leader(term, "钱副主席")
 
 
 def test_weekly_digest_to_leadership_once_per_week(handled, leadership):

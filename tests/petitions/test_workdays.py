@@ -12,7 +12,7 @@ from petitions.workdays import (
     working_days_after,
     working_seconds_between,
 )
-from tests.petitions.conftest import at
+from tests.conftest import at
 
 D = datetime.date
 calendar = WorkdayCalendar()
