@@ -16,3 +16,4 @@ ACCOUNT_EXISTS = register(
     "account_exists", _("Someone tried to register with your e-mail address"), optional=False
 )
 MEMBERSHIP_CHANGED = register("membership_changed", _("Your membership status changed"))
+PASSWORD_RESET = register("password_reset", _("A link to reset your password"), optional=False)

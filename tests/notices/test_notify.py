@@ -13,7 +13,7 @@ from kombu.exceptions import OperationalError
 from notices import services
 from notices.models import EmailOptOut, Notice, NoticeQuerySet
 from notices.services import notify
-from notices.tasks import send_notice_email
+from notices.tasks import send_notice_emails
 from tests.factories import UserFactory
 from tests.notices.factories import APPLICATION, NoticeFactory
 
@@ -152,15 +152,15 @@ def test_rolled_back_notify_leaves_no_notice_and_sends_nothing(
 
 
 def test_task_is_given_the_notice_id_not_the_notice(send, user_a):
-    with mock.patch.object(send_notice_email, "apply_async") as apply_async:
+    with mock.patch.object(send_notice_emails, "apply_async") as apply_async:
         notice = send(user_a)
     apply_async.assert_called_once()
-    assert apply_async.call_args.args[0] == (notice.pk,)
+    assert apply_async.call_args.args[0] == ([notice.pk],)
 
 
 def test_broker_down_does_not_fail_the_caller_and_leaves_the_email_pending(send, user_a):
     down = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-    with mock.patch.object(send_notice_email, "apply_async", side_effect=down):
+    with mock.patch.object(send_notice_emails, "apply_async", side_effect=down):
         notice = send(user_a)
 
     notice.refresh_from_db()
