@@ -163,7 +163,11 @@ def notify_each(recipients, *, kind: str, key: str, context: dict | None = None,
             to_send.append(notice.pk)
     if to_send:
         transaction.on_commit(lambda: queue_emails(to_send), robust=True)
-    return [notice if (notice := new.get(k)) is not None and notice.pk else None for k in keys]
+    result = []
+    for k in keys:
+        notice = new.pop(k, None)  # a recipient listed twice gets it once
+        result.append(notice if notice is not None and notice.pk else None)
+    return result
 
 
 def _new_notice(*, kind, key, recipient, email, language, rendered, link) -> Notice:
