@@ -212,6 +212,13 @@ def run(sink: Sink, worker: Worker, count: int, key: str, *, kill: str | None = 
             worker.kill(kill)
             killed_at = time.monotonic()
             result["arrived_before_the_kill"] = distinct
+            # The claims the dead worker held: the deliveries the crash interrupted.
+            interrupted = {
+                message_id(k)
+                for k in Notice.objects.filter(
+                    key__startswith=f"{key}:", email_state=Notice.EmailState.SENDING
+                ).values_list("key", flat=True)
+            }
             worker.start()
             next_sweep = time.monotonic()
         if next_sweep is not None and time.monotonic() >= next_sweep:
@@ -244,7 +251,10 @@ def run(sink: Sink, worker: Worker, count: int, key: str, *, kill: str | None = 
     result["recipients_with_more"] = sum(1 for v in per_recipient.values() if v > 1)
     if killed_at is not None:
         result["kill"] = kill
-        result["late"] = sum(1 for t in arrived if min(t) > killed_at + RESUME_WITHIN)
+        resumed = [min(t) for t in sink.times(interrupted) if t]
+        result["interrupted"] = len(interrupted)
+        result["late"] = sum(1 for t in resumed if t > killed_at + RESUME_WITHIN)
+        result["resumed_within_seconds"] = round(max(resumed, default=killed_at) - killed_at, 1)
         result["last_after_kill_seconds"] = round(max(max(t) for t in arrived) - killed_at, 1)
     return result
 
@@ -289,15 +299,17 @@ def main():
 
     fan_out = results["fan_out"]
     print(
-        f"{'run':<12}{'record s':>9}{'rec/s':>8}{'deliver s':>10}{'mail/s':>8}"
-        f"{'one each':>9}{'lost':>6}{'dup':>5}{'late':>6}{'last after kill s':>19}"
+        f"{'run':<12}{'record s':>9}{'rec/s':>7}{'deliver s':>10}{'mail/s':>7}{'one each':>9}"
+        f"{'lost':>5}{'dup':>4}{'interrupted':>12}{'late':>5}{'resumed in s':>13}"
+        f"{'last s':>7}"
     )
     for name, r in results.items():
         print(
-            f"{name:<12}{r['record_seconds']:>9}{r['recorded_per_second']:>8}"
-            f"{r.get('deliver_seconds', '-'):>10}{r.get('delivered_per_second', '-'):>8}"
-            f"{r['recipients_with_one_notice']:>9}{r['lost']:>6}{r['duplicated']:>5}"
-            f"{r.get('late', '-'):>6}{r.get('last_after_kill_seconds', '-'):>19}"
+            f"{name:<12}{r['record_seconds']:>9}{r['recorded_per_second']:>7}"
+            f"{r.get('deliver_seconds', '-'):>10}{r.get('delivered_per_second', '-'):>7}"
+            f"{r['recipients_with_one_notice']:>9}{r['lost']:>5}{r['duplicated']:>4}"
+            f"{r.get('interrupted', '-'):>12}{r.get('late', '-'):>5}"
+            f"{r.get('resumed_within_seconds', '-'):>13}{r.get('last_after_kill_seconds', '-'):>7}"
         )
     ok = fan_out["record_seconds"] <= RECORD_MAX_SECONDS and (
         fan_out.get("delivered_per_second", 0) >= DELIVER_MIN_RATE

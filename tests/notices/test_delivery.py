@@ -331,11 +331,14 @@ def test_sweep_queues_in_batches(time_machine, monkeypatch):
     ids = pending(EMAIL_BATCH + 1)
     later(time_machine, SWEEP_GRACE)
     queued = []
-    monkeypatch.setattr(send_notice_emails, "delay", queued.append)
+    monkeypatch.setattr(
+        send_notice_emails, "apply_async", lambda args, priority: queued.append((args[0], priority))
+    )
 
     assert deliver_pending_emails() == EMAIL_BATCH + 1
 
-    assert queued == [ids[:EMAIL_BATCH], ids[EMAIL_BATCH:]]
+    # At the default priority: ahead of any fan-out's backlog (a resumed claim included).
+    assert queued == [(ids[:EMAIL_BATCH], None), (ids[EMAIL_BATCH:], None)]
 
 
 class WorkerLost(BaseException):

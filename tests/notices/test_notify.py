@@ -348,12 +348,15 @@ def test_notify_each_takes_the_same_queries_for_ten_or_a_hundred(
 def test_notify_each_queues_the_emails_in_batches(monkeypatch, django_capture_on_commit_callbacks):
     people = UserFactory.create_batch(services.EMAIL_BATCH + 1)
     queued = []
-    monkeypatch.setattr(send_notice_emails, "delay", queued.append)
+    monkeypatch.setattr(
+        send_notice_emails, "apply_async", lambda args, priority: queued.append((args[0], priority))
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         notices = notify_staff(people)
 
+    # Behind every other task: the sweep's retries and resumed claims go first.
     assert queued == [
-        [n.pk for n in notices[: services.EMAIL_BATCH]],
-        [notices[-1].pk],
+        ([n.pk for n in notices[: services.EMAIL_BATCH]], services.FAN_OUT_PRIORITY),
+        ([notices[-1].pk], services.FAN_OUT_PRIORITY),
     ]
