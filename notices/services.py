@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
@@ -350,9 +350,13 @@ def due_email_ids(*, now: datetime | None = None, limit: int = SWEEP_LIMIT) -> l
     due.filter(
         email_state=Notice.EmailState.SENDING, email_attempts__gte=MAX_EMAIL_ATTEMPTS
     ).update(email_state=Notice.EmailState.GAVE_UP, email_due_at=None)
+    # Lost claims and failures first, then e-mails never seen sent: after a crash in a large
+    # fan-out, the many still waiting in the queue pass their grace too, and the deliveries
+    # the crash interrupted must not wait behind them (bench/notices.py --kill).
+    never_claimed = Case(When(email_state=Notice.EmailState.PENDING, then=1), default=0)
     return list(
         due.filter(email_attempts__lt=MAX_EMAIL_ATTEMPTS)
-        .order_by("email_due_at", "pk")
+        .order_by(never_claimed, "email_due_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
 

@@ -49,7 +49,7 @@ def pending(count):
         notify(
             recipient=UserFactory(),
             kind="application_received",
-            key=f"application_received:{n}",
+            key=f"pending:{n}",
             context={"application": APPLICATION},
         ).pk
         for n in range(count)
@@ -427,3 +427,15 @@ def test_sweep_queues_the_longest_waiting_first_and_at_most_the_limit(user_a, ti
 
     assert services.due_email_ids(limit=1) == [old.pk]
     assert services.due_email_ids() == [old.pk, new.pk]
+
+
+@pytest.mark.django_db
+def test_sweep_queues_lost_claims_and_failures_before_emails_never_claimed(
+    notice, smtp, time_machine
+):
+    waiting = pending(2)  # a fan-out's backlog, past its grace behind a crash
+    Notice.objects.filter(pk__in=waiting).update(email_due_at=timezone.now() - timedelta(hours=1))
+    claim_and_lose_the_worker(notice)
+    later(time_machine, STALE_SENDING_AFTER)
+
+    assert services.due_email_ids() == [notice.pk, *waiting]
