@@ -143,6 +143,11 @@ def test_kill_9_of_the_worker_group_mid_delivery_loses_nothing(sink, time_machin
                 os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
             app.control.purge()  # what the dead worker left queued: the sweep covers it
+            with connection.cursor() as cursor:  # its sessions, or the test database stays
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
     received_before = sink.received()
     assert received_before < RECIPIENTS, "the kill came too late to interrupt anything"
 
