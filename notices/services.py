@@ -342,6 +342,21 @@ def build_email(notice: Notice, *, connection=None) -> EmailMultiAlternatives:
     return message
 
 
+def queue_due_emails() -> int:
+    """The sweep: queue every e-mail that is due; lost claims and failures at the default
+    priority, e-mails never claimed (a fan-out's backlog, mostly still in the queue) behind
+    everything else, where their first tasks are. Returns how many were queued."""
+    ids = due_email_ids()
+    never_claimed = set(
+        Notice.objects.filter(pk__in=ids, email_state=Notice.EmailState.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    queue_emails([pk for pk in ids if pk not in never_claimed])
+    queue_emails([pk for pk in ids if pk in never_claimed], priority=FAN_OUT_PRIORITY)
+    return len(ids)
+
+
 def due_email_ids(*, now: datetime | None = None, limit: int = SWEEP_LIMIT) -> list[int]:
     """Notices whose e-mail should be (re)queued now: see `NoticeQuerySet.email_due`."""
     now = now or timezone.now()

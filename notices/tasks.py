@@ -22,6 +22,4 @@ def deliver_pending_emails() -> int:
     broker outage or a dead worker left behind; the claim in `deliver_emails` makes queueing
     an e-mail twice harmless.
     """
-    ids = services.due_email_ids()
-    services.queue_emails(ids)
-    return len(ids)
+    return services.queue_due_emails()

@@ -337,8 +337,9 @@ def test_sweep_queues_in_batches(time_machine, monkeypatch):
 
     assert deliver_pending_emails() == EMAIL_BATCH + 1
 
-    # At the default priority: ahead of any fan-out's backlog (a resumed claim included).
-    assert queued == [(ids[:EMAIL_BATCH], None), (ids[EMAIL_BATCH:], None)]
+    # Never claimed: behind other tasks, as a fan-out's first tasks are.
+    low = services.FAN_OUT_PRIORITY
+    assert queued == [(ids[:EMAIL_BATCH], low), (ids[EMAIL_BATCH:], low)]
 
 
 class WorkerLost(BaseException):
@@ -431,7 +432,7 @@ def test_sweep_queues_the_longest_waiting_first_and_at_most_the_limit(user_a, ti
 
 @pytest.mark.django_db
 def test_sweep_queues_lost_claims_and_failures_before_emails_never_claimed(
-    notice, smtp, time_machine
+    notice, time_machine, monkeypatch
 ):
     waiting = pending(2)  # a fan-out's backlog, past its grace behind a crash
     Notice.objects.filter(pk__in=waiting).update(email_due_at=timezone.now() - timedelta(hours=1))
@@ -439,3 +440,10 @@ def test_sweep_queues_lost_claims_and_failures_before_emails_never_claimed(
     later(time_machine, STALE_SENDING_AFTER)
 
     assert services.due_email_ids() == [notice.pk, *waiting]
+    queued = []
+    monkeypatch.setattr(
+        send_notice_emails, "apply_async", lambda args, priority: queued.append((args[0], priority))
+    )
+    assert deliver_pending_emails() == 3
+    # The lost claim ahead of everything; the backlog behind, where its first tasks are.
+    assert queued == [([notice.pk], None), (waiting, services.FAN_OUT_PRIORITY)]
