@@ -409,7 +409,7 @@ def deliver_to_invitee(pk: int, field: str, *, kind: str, now: datetime) -> bool
                     context=context,
                     link=link,
                 )
-    except Exception:  # a mail server that failed: the claim is rolled back, tried next scan
+    except Exception:  # whatever failed, the claim is rolled back, tried next scan
         logger.exception("Could not deliver %s for invitation %s", kind, pk)
         return False
     return True

@@ -135,7 +135,7 @@ def _email_once(pk: int, field: str, kind: str, now: datetime, link: str) -> boo
                     context=context,
                     link=link,
                 )
-    except Exception:  # the mail server failed: the claim rolls back, the next scan retries
+    except Exception:  # whatever failed, the claim rolls back, the next scan retries
         logger.exception("Could not e-mail %s for invitation %s", kind, pk)
         return False
     return guest is not None
