@@ -11,17 +11,15 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Enterprise
 from members.services import TransitionError
-from notices.services import absolute_url, notify
+from notices.services import email_only, notify
 
 from .models import Donation, Event, EventPhoto, Invitation, RaisedProblem, Registration
 
@@ -62,14 +60,16 @@ def guest_for(invitation: Invitation) -> Guest | None:
     return Guest(real_name=name, email=email) if email else None
 
 
-def email_guest(guest: Guest, *, kind: str, context: dict, link: str) -> None:
-    """Send one e-mail of `kind` (templates/emails/<kind>/) to someone without an inbox."""
-    context = {**context, "recipient": guest, "link": absolute_url(link)}
-    with translation.override(guest.language):
-        subject = " ".join(render_to_string(f"emails/{kind}/subject.txt", context).split())
-        body = render_to_string(f"emails/{kind}/body.txt", context).strip()
-    body = f"{body}\n\n{context['link']}\n\n-- \n{settings.PORTAL_NAME}"
-    send_mail(subject[:200], body, None, [guest.email])
+def email_guest(guest: Guest, *, kind: str, key: str, context: dict, link: str) -> None:
+    """E-mail of `kind` (templates/emails/<kind>/) to someone without an inbox, once per `key`."""
+    email_only(
+        to=guest.email,
+        language=guest.language,
+        kind=kind,
+        key=key,
+        context={**context, "recipient": guest},
+        link=link,
+    )
 
 
 # --- Events ------------------------------------------------------------------------------------
@@ -145,9 +145,12 @@ def _tell_cancelled(event: Event) -> None:
                 link=link,
             )
         elif (guest := guest_for(invitation)) is not None:
-            transaction.on_commit(
-                lambda g=guest: email_guest(g, kind="event_cancelled", context=context, link=link),
-                robust=True,
+            email_guest(
+                guest,
+                kind="event_cancelled",
+                key=f"event_cancelled:{event.pk}:invitation:{invitation.pk}",
+                context=context,
+                link=link,
             )
 
 
@@ -399,8 +402,14 @@ def deliver_to_invitee(pk: int, field: str, *, kind: str, now: datetime) -> bool
                     link=link,
                 )
             elif (guest := guest_for(invitation)) is not None:
-                email_guest(guest, kind=kind, context=context, link=link)
-    except Exception:  # a mail server that failed: the claim is rolled back, tried next scan
+                email_guest(
+                    guest,
+                    kind=kind,
+                    key=f"{kind}:invitation:{invitation.pk}:{field}",
+                    context=context,
+                    link=link,
+                )
+    except Exception:  # whatever failed, the claim is rolled back, tried next scan
         logger.exception("Could not deliver %s for invitation %s", kind, pk)
         return False
     return True

@@ -128,8 +128,14 @@ def _email_once(pk: int, field: str, kind: str, now: datetime, link: str) -> boo
             guest = services.guest_for(invitation)
             if guest is not None:
                 context = {"event": invitation.event, "invitation": invitation}
-                services.email_guest(guest, kind=kind, context=context, link=link)
-    except Exception:  # the mail server failed: the claim rolls back, the next scan retries
+                services.email_guest(
+                    guest,
+                    kind=kind,
+                    key=f"{kind}:invitation:{pk}:{field}",
+                    context=context,
+                    link=link,
+                )
+    except Exception:  # whatever failed, the claim rolls back, the next scan retries
         logger.exception("Could not e-mail %s for invitation %s", kind, pk)
         return False
     return guest is not None

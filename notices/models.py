@@ -34,7 +34,10 @@ class Notice(models.Model):
     """One notice to one user, in the inbox and (unless turned off) by e-mail.
 
     `key` is unique: a sender derives it from what the notice is about ("application 42 was
-    approved"), so a retried or re-run job finds the notice already there and sends nothing.
+    approved"), so a retried or re-run job finds the notice already there and sends nothing;
+    the e-mail's Message-ID is derived from it too. A notice without a recipient is an e-mail
+    only (a password reset, an invitee without an account): no inbox shows it. `email` and
+    `language` are the address and language it is sent in, fixed when it is recorded.
     `email_due_at` is when the sweep should next look at the e-mail; empty once it is done.
     """
 
@@ -52,7 +55,11 @@ class Notice(models.Model):
         verbose_name=_("recipient"),
         on_delete=models.CASCADE,
         related_name="notices",
+        null=True,
+        blank=True,
     )
+    email = models.EmailField(_("e-mail address"), blank=True)
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE)
     kind = models.CharField(_("kind"), max_length=60)
     key = models.CharField(_("de-duplication key"), max_length=200, unique=True)
     subject = models.CharField(_("subject"), max_length=200)

@@ -424,6 +424,7 @@ WITHOUT_TOKEN = {
     "members.forms.ProfileForm": "edits an enterprise",
     "members.forms.RejectForm": "a state change",
     "members.forms.StaffEnterpriseForm": "edits an enterprise",
+    "members.password_reset.PasswordResetForm": "each request sends its own link (as Django)",
     "notices.views.EmailPreferencesForm": "edits preferences",
     "reports.ledgers.filters.PetitionFilterForm": "a search",
     "petitions.forms.PetitionFromProblemForm": "one petition per problem (unique, row lock)",

@@ -296,7 +296,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "notices-deliver-pending-emails": {
         "task": "notices.tasks.deliver_pending_emails",
-        "schedule": 300.0,
+        "schedule": 30.0,  # notices.services.SWEEP_EVERY: a lost claim resumes within 90 s
     },
     "chambers-duty-scan": {
         "task": "chambers.tasks.duty_scan",

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from members.password_reset import PasswordResetView
 from petitions import urls as petition_urls
 from reports.ledgers.urls import petition_urlpatterns
 
@@ -13,6 +14,7 @@ admin.site.site_title = settings.PORTAL_NAME
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("members/", include("members.urls")),

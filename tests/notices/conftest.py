@@ -4,6 +4,7 @@ import itertools
 from smtplib import SMTPException
 
 import pytest
+from django.core import mail
 from django.core.mail.backends import locmem
 
 from notices.services import notify
@@ -39,25 +40,41 @@ def send(django_capture_on_commit_callbacks):
 
 
 class MailServer:
-    """The locmem backend, made to fail the next `failures` sends like an SMTP server would."""
+    """The locmem backend, made to fail the next `failures` sends like an SMTP server would,
+    or to answer each send with `handler`."""
 
-    def __init__(self):
+    def __init__(self, real_send):
         self.failures = 0
+        self.handler = None
+        self.real_send = real_send
 
     def fail(self, times=1):
         self.failures = times
 
+    def replace(self, handler):
+        self.handler = handler
+
+    def restore(self):
+        self.handler = None
+
+    def deliver(self, backend, messages):
+        return self.real_send(backend, messages)
+
+    def send_count(self):
+        return len(mail.outbox)
+
 
 @pytest.fixture
 def smtp(monkeypatch):
-    server = MailServer()
-    real_send = locmem.EmailBackend.send_messages
+    server = MailServer(locmem.EmailBackend.send_messages)
 
     def send_messages(backend, messages):
         if server.failures:
             server.failures -= 1
             raise SMTPException("421 Service not available, closing transmission channel")
-        return real_send(backend, messages)
+        if server.handler is not None:
+            return server.handler(backend, messages)
+        return server.deliver(backend, messages)
 
     monkeypatch.setattr(locmem.EmailBackend, "send_messages", send_messages)
     return server

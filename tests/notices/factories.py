@@ -15,6 +15,7 @@ class NoticeFactory(DjangoModelFactory):
         model = Notice
 
     recipient = factory.SubFactory(UserFactory)
+    email = factory.LazyAttribute(lambda notice: notice.recipient.email)
     kind = "application_received"
     key = factory.Sequence(lambda n: f"test:{n}")
     subject = factory.Sequence(lambda n: f"通知 {n}")

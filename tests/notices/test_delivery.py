@@ -1,11 +1,11 @@
-"""Delivering a notice's e-mail: once per notice, retried with back-off, caught up by the sweep."""
+"""Delivering notices' e-mails: in batches over one connection, each once, retried with back-off
+by the sweep, resumed soon after a lost worker, a repeat carrying the same Message-ID."""
 
 from datetime import timedelta
-from smtplib import SMTPException
+from smtplib import SMTPException, SMTPRecipientsRefused
 from unittest import mock
 
 import pytest
-from celery.exceptions import Retry
 from django.conf import settings
 from django.core import mail
 from django.utils import timezone
@@ -13,14 +13,18 @@ from django.utils import timezone
 from notices import services
 from notices.models import Notice
 from notices.services import (
+    EMAIL_BATCH,
     MAX_EMAIL_ATTEMPTS,
     STALE_SENDING_AFTER,
+    SWEEP_EVERY,
     SWEEP_GRACE,
-    deliver_email,
+    deliver_emails,
+    message_id,
     notify,
-    retry_delay_ceiling,
+    retry_delay,
 )
-from notices.tasks import deliver_pending_emails, send_notice_email
+from notices.tasks import deliver_pending_emails, send_notice_emails
+from tests.factories import UserFactory
 from tests.notices.factories import APPLICATION, NoticeFactory
 
 
@@ -39,35 +43,48 @@ def later(time_machine, delta):
     time_machine.move_to(timezone.now() + delta, tick=False)
 
 
-# --- The task ---------------------------------------------------------------------------------
+def pending(count):
+    """`count` notices to as many users, their e-mails not yet queued."""
+    return [
+        notify(
+            recipient=UserFactory(),
+            kind="application_received",
+            key=f"pending:{n}",
+            context={"application": APPLICATION},
+        ).pk
+        for n in range(count)
+    ]
 
 
-def test_email_task_is_acknowledged_late_and_retries_smtp_errors_with_back_off():
-    assert send_notice_email.acks_late is True
-    assert SMTPException in send_notice_email.autoretry_for
-    assert OSError in send_notice_email.autoretry_for  # connection refused, timeouts
-    assert send_notice_email.retry_backoff == services.RETRY_BACKOFF
-    assert send_notice_email.retry_backoff_max == services.RETRY_BACKOFF_MAX
-    assert send_notice_email.retry_jitter is True
-    assert send_notice_email.max_retries + 1 == MAX_EMAIL_ATTEMPTS
+def state_of(pk):
+    return Notice.objects.get(pk=pk).email_state
+
+
+# --- The tasks --------------------------------------------------------------------------------
+
+
+def test_sending_task_is_acknowledged_late_and_ends_before_its_claim_goes_stale():
+    assert send_notice_emails.acks_late is True
     assert deliver_pending_emails.acks_late is True
+    assert 0 < send_notice_emails.soft_time_limit < send_notice_emails.time_limit
+    # A worker alive never holds a claim the sweep takes for lost.
+    assert timedelta(seconds=send_notice_emails.time_limit) < STALE_SENDING_AFTER
 
 
-def test_tasks_are_json_and_time_limited():
+def test_tasks_are_json():
     assert settings.CELERY_TASK_SERIALIZER == "json"
     assert settings.CELERY_ACCEPT_CONTENT == ["json"]
-    assert 0 < settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT
-    # A claim is declared lost only well after the task itself would have been killed.
-    assert timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) < STALE_SENDING_AFTER
+    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
 
 
-def test_sweep_runs_on_a_schedule():
+def test_sweep_runs_often_enough_to_resume_a_lost_delivery_within_two_minutes():
     [entry] = [
         e
         for e in settings.CELERY_BEAT_SCHEDULE.values()
         if e["task"] == "notices.tasks.deliver_pending_emails"
     ]
-    assert entry["schedule"] <= 600
+    assert entry["schedule"] == SWEEP_EVERY.total_seconds()
+    assert timedelta(minutes=2) >= STALE_SENDING_AFTER + SWEEP_EVERY
 
 
 def test_tasks_reuse_database_connections_on_postgresql():
@@ -79,22 +96,22 @@ def test_tasks_reuse_database_connections_on_postgresql():
     assert database["CONN_HEALTH_CHECKS"] is True
 
 
-def test_retry_delay_ceiling_doubles_up_to_the_maximum():
-    assert retry_delay_ceiling(1) == timedelta(seconds=30)
-    assert retry_delay_ceiling(2) == timedelta(seconds=60)
-    assert retry_delay_ceiling(3) == timedelta(seconds=120)
-    assert retry_delay_ceiling(7) == timedelta(seconds=1920)
-    assert retry_delay_ceiling(8) == timedelta(hours=1)
-    assert retry_delay_ceiling(20) == timedelta(hours=1)
+def test_retry_delay_doubles_up_to_the_maximum():
+    assert retry_delay(1) == timedelta(seconds=30)
+    assert retry_delay(2) == timedelta(seconds=60)
+    assert retry_delay(3) == timedelta(seconds=120)
+    assert retry_delay(7) == timedelta(seconds=1920)
+    assert retry_delay(8) == timedelta(hours=1)
+    assert retry_delay(20) == timedelta(hours=1)
 
 
-# --- One e-mail per notice ------------------------------------------------------------------
+# --- One e-mail per notice --------------------------------------------------------------------
 
 
 @pytest.mark.django_db
 def test_delivering_twice_sends_once(notice):
-    assert deliver_email(notice.pk) is True
-    assert deliver_email(notice.pk) is False
+    assert deliver_emails([notice.pk]) == 1
+    assert deliver_emails([notice.pk]) == 0
 
     notice.refresh_from_db()
     assert notice.email_state == Notice.EmailState.SENT
@@ -104,12 +121,42 @@ def test_delivering_twice_sends_once(notice):
 
 
 @pytest.mark.django_db
-def test_sent_notice_is_never_sent_again_by_deliver_email_or_the_sweep(notice, time_machine):
-    send_notice_email.delay(notice.pk)
+def test_message_id_is_derived_from_the_key(notice, user_b):
+    deliver_emails([notice.pk])
+
+    [message] = mail.outbox
+    assert message.message()["Message-ID"] == message_id(notice.key)
+    assert message_id(notice.key) == message_id("application_received:1")
+    assert message_id(notice.key) != message_id("application_received:2")
+    assert message_id(notice.key).startswith("<") and message_id(notice.key).endswith(">")
+
+
+@pytest.mark.django_db
+def test_a_batch_goes_over_one_connection(monkeypatch):
+    ids = pending(5)
+    opened = []
+    real = services.get_connection
+
+    def get_connection(*args, **kwargs):
+        opened.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "get_connection", get_connection)
+
+    assert send_notice_emails.delay(ids).get() == 5
+
+    assert len(opened) == 1
+    assert len(mail.outbox) == 5
+    assert Notice.objects.filter(email_state=Notice.EmailState.SENT).count() == 5
+
+
+@pytest.mark.django_db
+def test_sent_notice_is_never_sent_again_by_the_task_or_the_sweep(notice, time_machine):
+    send_notice_emails.delay([notice.pk])
     later(time_machine, timedelta(days=2))
 
-    assert deliver_email(notice.pk) is False
-    assert send_notice_email.delay(notice.pk).get() is False
+    assert deliver_emails([notice.pk]) == 0
+    assert send_notice_emails.delay([notice.pk]).get() == 0
     assert deliver_pending_emails.delay().get() == 0
 
     notice.refresh_from_db()
@@ -126,45 +173,49 @@ def test_skipped_notice_is_never_sent(user_a, time_machine):
     later(time_machine, timedelta(hours=1))
 
     assert deliver_pending_emails() == 0
-    assert deliver_email(skipped.pk) is False
+    assert deliver_emails([skipped.pk]) == 0
     assert mail.outbox == []
 
 
-# --- SMTP failures --------------------------------------------------------------------------
+# --- SMTP failures ----------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-def test_smtp_failure_marks_the_notice_failed(notice, smtp):
+def test_smtp_failure_marks_the_notice_failed_until_its_back_off_is_over(
+    notice, smtp, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=False)
     smtp.fail()
 
-    with pytest.raises(SMTPException):
-        deliver_email(notice.pk)
+    assert deliver_emails([notice.pk]) == 0
 
     notice.refresh_from_db()
     assert notice.email_state == Notice.EmailState.FAILED
     assert notice.email_attempts == 1
     assert notice.email_error.startswith("SMTPException: 421")
     assert notice.email_sent_at is None
+    assert notice.email_due_at == timezone.now() + retry_delay(1)
     assert mail.outbox == []
 
 
 @pytest.mark.django_db
-def test_retry_after_an_smtp_failure_sends_exactly_once(notice, smtp, time_machine):
-    smtp.fail()
-    with pytest.raises(Retry) as retry:
-        send_notice_email.delay(notice.pk)
-
+def test_the_sweep_retries_after_the_back_off_and_sends_exactly_once(notice, smtp, time_machine):
+    smtp.fail(times=2)
+    deliver_emails([notice.pk])
+    later(time_machine, retry_delay(1))
+    assert deliver_pending_emails() == 1  # fails again: the back-off doubles
     notice.refresh_from_db()
     assert notice.email_state == Notice.EmailState.FAILED
-    assert notice.email_attempts == 1
-    assert isinstance(retry.value.exc, SMTPException)
-    assert 0 <= retry.value.when <= services.RETRY_BACKOFF
+    assert notice.email_attempts == 2
 
-    assert retry.value.sig.apply().get() is True  # the retry, once its countdown is over
+    later(time_machine, retry_delay(2) - timedelta(seconds=1))
+    assert deliver_pending_emails() == 0
+    later(time_machine, timedelta(seconds=1))
+    assert deliver_pending_emails() == 1
 
     notice.refresh_from_db()
     assert notice.email_state == Notice.EmailState.SENT
-    assert notice.email_attempts == 2
+    assert notice.email_attempts == 3
     assert notice.email_error == ""
     later(time_machine, timedelta(days=1))
     assert deliver_pending_emails() == 0
@@ -172,13 +223,44 @@ def test_retry_after_an_smtp_failure_sends_exactly_once(notice, smtp, time_machi
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("retries", [0, 1, 3, 6])
-def test_smtp_failure_is_retried_with_growing_back_off(notice, smtp, retries):
-    smtp.fail()
-    with pytest.raises(Retry) as retry:
-        send_notice_email.apply(args=[notice.pk], retries=retries)
-    assert 0 <= retry.value.when <= retry_delay_ceiling(retries + 1).total_seconds()
-    assert retry.value.sig.args == (notice.pk,)
+def test_a_server_failing_mid_batch_fails_the_rest_and_sends_nothing_twice(smtp, time_machine):
+    ids = pending(4)
+    real = smtp.send_count
+
+    def fail_third(backend, messages):
+        if real() == 2:
+            raise SMTPException("421 closing")
+        smtp.deliver(backend, messages)
+
+    smtp.replace(fail_third)
+
+    assert deliver_emails(ids) == 2
+
+    assert [state_of(pk) for pk in ids] == ["sent", "sent", "failed", "failed"]
+    smtp.restore()
+    later(time_machine, retry_delay(1))
+    assert deliver_pending_emails() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        Notice.objects.filter(pk__in=ids).values_list("email", flat=True)
+    )
+    assert {state_of(pk) for pk in ids} == {"sent"}
+
+
+@pytest.mark.django_db
+def test_one_refused_address_does_not_stop_the_batch(smtp):
+    ids = pending(3)
+    bad = Notice.objects.get(pk=ids[1]).email
+
+    def refuse_one(backend, messages):
+        if messages[0].to == [bad]:
+            raise SMTPRecipientsRefused({bad: (550, b"no such user")})
+        smtp.deliver(backend, messages)
+
+    smtp.replace(refuse_one)
+
+    assert deliver_emails(ids) == 2
+
+    assert [state_of(pk) for pk in ids] == ["sent", "failed", "sent"]
 
 
 @pytest.mark.django_db
@@ -186,8 +268,7 @@ def test_gives_up_after_the_last_attempt(notice, smtp, time_machine):
     Notice.objects.filter(pk=notice.pk).update(email_attempts=MAX_EMAIL_ATTEMPTS - 1)
     smtp.fail()
 
-    with pytest.raises(SMTPException):  # no retry left
-        send_notice_email.apply(args=[notice.pk], retries=send_notice_email.max_retries)
+    assert send_notice_emails.apply(args=[[notice.pk]]).get() == 0
 
     notice.refresh_from_db()
     assert notice.email_state == Notice.EmailState.GAVE_UP
@@ -195,27 +276,31 @@ def test_gives_up_after_the_last_attempt(notice, smtp, time_machine):
     assert notice.email_due_at is None
     later(time_machine, timedelta(days=1))
     assert deliver_pending_emails() == 0
-    assert deliver_email(notice.pk) is False
+    assert deliver_emails([notice.pk]) == 0
     assert mail.outbox == []
 
 
 @pytest.mark.django_db
-def test_an_error_other_than_smtp_marks_failed_and_waits_for_the_sweep(notice, monkeypatch):
-    def broken(notice):
-        raise ValueError("template error")
+def test_an_error_of_one_notice_marks_it_failed_and_the_others_go_on(monkeypatch):
+    first, broken_one, last = pending(3)
+    real = services.build_email
 
-    monkeypatch.setattr(services, "build_email", broken)
+    def build_email(notice, **kwargs):
+        if notice.pk == broken_one:
+            raise ValueError("template error")
+        return real(notice, **kwargs)
 
-    with pytest.raises(ValueError):
-        send_notice_email.delay(notice.pk)
+    monkeypatch.setattr(services, "build_email", build_email)
 
-    notice.refresh_from_db()
-    assert notice.email_state == Notice.EmailState.FAILED
-    assert notice.email_attempts == 1  # not retried by the task: retrying will not help soon
-    assert notice.email_error == "ValueError: template error"
+    assert deliver_emails([first, broken_one, last]) == 2
+
+    failed = Notice.objects.get(pk=broken_one)
+    assert failed.email_state == Notice.EmailState.FAILED
+    assert failed.email_error == "ValueError: template error"
+    assert [state_of(first), state_of(last)] == ["sent", "sent"]
 
 
-# --- The sweep ------------------------------------------------------------------------------
+# --- The sweep --------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -242,63 +327,52 @@ def test_sweep_catches_up_days_later(notice, time_machine):
 
 
 @pytest.mark.django_db
-def test_sweep_waits_for_the_tasks_own_back_off_after_a_failure(notice, smtp, time_machine):
-    smtp.fail(times=2)
-    with pytest.raises(SMTPException):
-        deliver_email(notice.pk)
-    with pytest.raises(SMTPException):
-        deliver_email(notice.pk)  # second failure: the task's retry may wait up to 60 s
-
-    later(time_machine, retry_delay_ceiling(2))
-    assert deliver_pending_emails() == 0
+def test_sweep_queues_in_batches(time_machine, monkeypatch):
+    ids = pending(EMAIL_BATCH + 1)
     later(time_machine, SWEEP_GRACE)
-    assert deliver_pending_emails() == 1
+    queued = []
+    monkeypatch.setattr(
+        send_notice_emails, "apply_async", lambda args, priority: queued.append((args[0], priority))
+    )
 
-    notice.refresh_from_db()
-    assert notice.email_state == Notice.EmailState.SENT
-    assert notice.email_attempts == 3
-    assert len(mail.outbox) == 1
+    assert deliver_pending_emails() == EMAIL_BATCH + 1
 
-
-@pytest.mark.django_db
-def test_sweep_catches_up_failed_email_and_sends_it_once(notice, smtp, time_machine):
-    smtp.fail()
-    with pytest.raises(SMTPException):
-        deliver_email(notice.pk)
-
-    later(time_machine, timedelta(hours=2))  # the task's retry was lost with its message
-    assert deliver_pending_emails() == 1
-    assert deliver_pending_emails() == 0
-
-    notice.refresh_from_db()
-    assert notice.email_state == Notice.EmailState.SENT
-    assert notice.email_attempts == 2
-    assert len(mail.outbox) == 1
+    # Never claimed: behind other tasks, as a fan-out's first tasks are.
+    low = services.FAN_OUT_PRIORITY
+    assert queued == [(ids[:EMAIL_BATCH], low), (ids[EMAIL_BATCH:], low)]
 
 
 class WorkerLost(BaseException):
     """The worker process dies: no exception handler of ours runs."""
 
 
-def claim_and_lose_the_worker(notice):
-    """A worker claims the e-mail and dies before it is sent (or before it records it)."""
+def claim_and_lose_the_worker(notice, *, after_sending=False):
+    """A worker claims the e-mail and dies before it is sent, or after sending it and before
+    recording that it did (the message on the wire at the instant of the crash)."""
+    real = services.build_email
+
+    def build_email(notice, **kwargs):
+        if after_sending:
+            real(notice, **kwargs).send()
+        raise WorkerLost
+
     with (
-        mock.patch.object(services, "build_email", side_effect=WorkerLost),
+        mock.patch.object(services, "build_email", build_email),
         pytest.raises(WorkerLost),
     ):
-        deliver_email(notice.pk)
+        deliver_emails([notice.pk])
     assert Notice.objects.get(pk=notice.pk).email_state == Notice.EmailState.SENDING
 
 
 @pytest.mark.django_db
-def test_stale_sending_is_retried_by_the_sweep(notice, time_machine):
+def test_a_lost_claim_is_resumed_within_two_minutes(notice, time_machine):
     claim_and_lose_the_worker(notice)
 
     later(time_machine, STALE_SENDING_AFTER - timedelta(seconds=1))
     assert deliver_pending_emails() == 0  # the worker may still be at it
-    assert deliver_email(notice.pk) is False  # e.g. the message redelivered meanwhile
+    assert deliver_emails([notice.pk]) == 0  # e.g. the message redelivered meanwhile
     later(time_machine, timedelta(seconds=1))
-    assert deliver_pending_emails() == 1
+    assert deliver_pending_emails() == 1  # the sweep runs every SWEEP_EVERY: within 90 s
 
     notice.refresh_from_db()
     assert notice.email_state == Notice.EmailState.SENT
@@ -307,15 +381,29 @@ def test_stale_sending_is_retried_by_the_sweep(notice, time_machine):
 
 
 @pytest.mark.django_db
+def test_the_message_on_the_wire_at_a_crash_is_repeated_with_the_same_message_id(
+    notice, time_machine
+):
+    claim_and_lose_the_worker(notice, after_sending=True)
+    later(time_machine, STALE_SENDING_AFTER)
+
+    assert deliver_pending_emails() == 1
+
+    first, repeat = mail.outbox
+    assert first.message()["Message-ID"] == repeat.message()["Message-ID"]
+    assert first.message()["Message-ID"] == message_id(notice.key)
+    assert state_of(notice.pk) == Notice.EmailState.SENT
+
+
+@pytest.mark.django_db
 def test_fresh_claim_of_an_old_notice_is_left_to_its_worker(notice, smtp, time_machine):
     smtp.fail()
-    with pytest.raises(SMTPException):
-        deliver_email(notice.pk)
+    deliver_emails([notice.pk])
     later(time_machine, timedelta(hours=1))  # the notice is old, its retry comes late
     claim_and_lose_the_worker(notice)  # ...and is being sent right now
 
     assert deliver_pending_emails() == 0
-    assert deliver_email(notice.pk) is False
+    assert deliver_emails([notice.pk]) == 0
     assert mail.outbox == []
 
 
@@ -340,3 +428,22 @@ def test_sweep_queues_the_longest_waiting_first_and_at_most_the_limit(user_a, ti
 
     assert services.due_email_ids(limit=1) == [old.pk]
     assert services.due_email_ids() == [old.pk, new.pk]
+
+
+@pytest.mark.django_db
+def test_sweep_queues_lost_claims_and_failures_before_emails_never_claimed(
+    notice, time_machine, monkeypatch
+):
+    waiting = pending(2)  # a fan-out's backlog, past its grace behind a crash
+    Notice.objects.filter(pk__in=waiting).update(email_due_at=timezone.now() - timedelta(hours=1))
+    claim_and_lose_the_worker(notice)
+    later(time_machine, STALE_SENDING_AFTER)
+
+    assert services.due_email_ids() == [notice.pk, *waiting]
+    queued = []
+    monkeypatch.setattr(
+        send_notice_emails, "apply_async", lambda args, priority: queued.append((args[0], priority))
+    )
+    assert deliver_pending_emails() == 3
+    # The lost claim ahead of everything; the backlog behind, where its first tasks are.
+    assert queued == [([notice.pk], None), (waiting, services.FAN_OUT_PRIORITY)]

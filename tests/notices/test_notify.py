@@ -5,7 +5,8 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext
 from kombu.exceptions import OperationalError
@@ -13,7 +14,7 @@ from kombu.exceptions import OperationalError
 from notices import services
 from notices.models import EmailOptOut, Notice, NoticeQuerySet
 from notices.services import notify
-from notices.tasks import send_notice_email
+from notices.tasks import send_notice_emails
 from tests.factories import UserFactory
 from tests.notices.factories import APPLICATION, NoticeFactory
 
@@ -152,15 +153,15 @@ def test_rolled_back_notify_leaves_no_notice_and_sends_nothing(
 
 
 def test_task_is_given_the_notice_id_not_the_notice(send, user_a):
-    with mock.patch.object(send_notice_email, "apply_async") as apply_async:
+    with mock.patch.object(send_notice_emails, "apply_async") as apply_async:
         notice = send(user_a)
     apply_async.assert_called_once()
-    assert apply_async.call_args.args[0] == (notice.pk,)
+    assert apply_async.call_args.args[0] == ([notice.pk],)
 
 
 def test_broker_down_does_not_fail_the_caller_and_leaves_the_email_pending(send, user_a):
     down = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
-    with mock.patch.object(send_notice_email, "apply_async", side_effect=down):
+    with mock.patch.object(send_notice_emails, "apply_async", side_effect=down):
         notice = send(user_a)
 
     notice.refresh_from_db()
@@ -230,3 +231,132 @@ def test_notice_and_email_are_rendered_in_the_recipients_language(send, language
     [message] = mail.outbox
     assert message.subject == subject
     assert footer in message.body
+
+
+# --- notify_each: many recipients at once ------------------------------------------------------
+
+
+def notify_staff(recipients, key="application_new:1"):
+    return services.notify_each(
+        recipients, kind="application_new", key=key, context={"application": APPLICATION}
+    )
+
+
+def test_notify_each_records_one_notice_per_recipient_and_emails_each_once(
+    user_a, user_b, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notices = notify_staff([user_a, user_b])
+
+    assert [n.recipient for n in notices] == [user_a, user_b]
+    assert [n.key for n in notices] == [
+        f"application_new:1:{user_a.pk}",
+        f"application_new:1:{user_b.pk}",
+    ]
+    assert all(n.pk for n in notices)
+    assert Notice.objects.count() == 2
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([user_a.email, user_b.email])
+    assert set(Notice.objects.values_list("email_state", flat=True)) == {"sent"}
+
+
+def test_notify_each_again_records_and_sends_nothing(
+    user_a, user_b, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_staff([user_a])
+        again = notify_staff([user_a, user_b, user_b])
+
+    assert again[0] is None  # user_a had it already
+    assert again[1].recipient == user_b
+    assert again[2] is None  # the same recipient twice in one call: one notice
+    assert Notice.objects.count() == 2
+    assert len(mail.outbox) == 2
+
+
+def test_notify_each_skips_a_key_a_concurrent_run_recorded(user_a, user_b, monkeypatch):
+    real_filter = Notice.objects.filter
+    NoticeFactory(recipient=user_a, key=f"application_new:1:{user_a.pk}")
+
+    def blind_filter(*args, **kwargs):  # the other run committed after our check
+        if "key__in" in kwargs and not args:
+            monkeypatch.undo()
+            return real_filter(key__in=[])
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(Notice.objects, "filter", blind_filter)
+    notices = notify_staff([user_a, user_b])
+
+    assert notices[0] is None
+    assert notices[1].recipient == user_b and notices[1].pk
+    assert Notice.objects.count() == 2
+
+
+def test_notify_each_leaves_opted_out_and_address_less_recipients_to_their_inbox(
+    user_a, user_b, django_capture_on_commit_callbacks
+):
+    EmailOptOut.objects.create(user=user_a, kind="application_new")
+    nobody = UserFactory(email="")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_staff([user_a, user_b, nobody])
+
+    states = dict(Notice.objects.values_list("recipient", "email_state"))
+    assert states == {user_a.pk: "skipped", user_b.pk: "sent", nobody.pk: "skipped"}
+    assert [m.to for m in mail.outbox] == [[user_b.email]]
+
+
+def test_notify_each_renders_once_per_language_unless_the_text_names_the_recipient(monkeypatch):
+    rendered = []
+    real_render = services.render_to_string
+
+    def render_to_string(template_name, context=None, *args, **kwargs):
+        rendered.append((template_name, translation.get_language()))
+        return real_render(template_name, context, *args, **kwargs)
+
+    monkeypatch.setattr(services, "render_to_string", render_to_string)
+    people = [UserFactory(language="zh-hans") for _ in range(3)] + [UserFactory(language="en")]
+
+    notify_staff(people)  # "X has applied for membership": the same for everyone
+    assert sorted(rendered) == sorted(
+        [
+            (f"emails/application_new/{part}.txt", lang)
+            for part in ("subject", "body")
+            for lang in ("zh-hans", "en")
+        ]
+    )
+    rendered.clear()
+    services.notify_each(
+        people, kind="application_received", key="r", context={"application": APPLICATION}
+    )  # "Dear <name>": once per recipient
+    assert len(rendered) == 2 * len(people)
+    english = Notice.objects.get(key=f"r:{people[3].pk}")
+    assert english.body.startswith(f"Dear {people[3].real_name},")
+    assert english.language == "en"
+
+
+def test_notify_each_takes_the_same_queries_for_ten_or_a_hundred(
+    django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    few, many = UserFactory.create_batch(10), UserFactory.create_batch(100)
+    with CaptureQueriesContext(connection) as baseline:
+        notify_staff(few, key="few")
+    with django_assert_max_num_queries(len(baseline.captured_queries)):
+        notify_staff(many, key="many")
+    assert Notice.objects.count() == 110
+
+
+def test_notify_each_queues_the_emails_in_batches(monkeypatch, django_capture_on_commit_callbacks):
+    people = UserFactory.create_batch(services.EMAIL_BATCH + 1)
+    queued = []
+    monkeypatch.setattr(
+        send_notice_emails, "apply_async", lambda args, priority: queued.append((args[0], priority))
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notices = notify_staff(people)
+
+    # Behind every other task: the sweep's retries and resumed claims go first.
+    assert queued == [
+        ([n.pk for n in notices[: services.EMAIL_BATCH]], services.FAN_OUT_PRIORITY),
+        ([notices[-1].pk], services.FAN_OUT_PRIORITY),
+    ]

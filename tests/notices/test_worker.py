@@ -19,7 +19,7 @@ from kombu.exceptions import OperationalError
 
 from notices.models import Notice
 from notices.services import notify
-from notices.tasks import deliver_pending_emails, send_notice_email
+from notices.tasks import deliver_pending_emails, send_notice_emails
 from tests.factories import UserFactory
 from tests.notices.factories import APPLICATION
 from ylqgsl.celery import app
@@ -133,14 +133,14 @@ def test_worker_delivers_a_new_notices_email_once(worker, recipient):
         context={"application": APPLICATION},
         link="/members/profile/",
     )  # autocommit: queued at once
-    send_notice_email.delay(notice.pk)  # the same message again, as a redelivery would
+    send_notice_emails.delay([notice.pk])  # the same message again, as a redelivery would
 
     runs = worker.wait_for(2)
 
-    assert sorted(retval for _, _, retval, _ in runs) == [False, True]
-    assert {(name, args) for name, args, _, _ in runs} == {
-        ("notices.tasks.send_notice_email", (notice.pk,))
-    }
+    assert sorted(retval for _, _, retval, _ in runs) == [0, 1]
+    assert [(name, args) for name, args, _, _ in runs] == [
+        ("notices.tasks.send_notice_emails", ([notice.pk],))
+    ] * 2
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [recipient.email]
     assert mail.outbox[0].subject == notice.subject
@@ -154,7 +154,7 @@ def test_worker_sweep_sends_what_the_broker_missed_once(worker, recipient, monke
         raise OperationalError("Connection refused")
 
     with monkeypatch.context() as patch:
-        patch.setattr(send_notice_email, "apply_async", broker_down)
+        patch.setattr(send_notice_emails, "apply_async", broker_down)
         notice = notify(
             recipient=recipient,
             kind="application_received",
@@ -171,7 +171,7 @@ def test_worker_sweep_sends_what_the_broker_missed_once(worker, recipient, monke
 
     assert [(name, retval) for name, _, retval, _ in runs] == [
         ("notices.tasks.deliver_pending_emails", 1),
-        ("notices.tasks.send_notice_email", True),
+        ("notices.tasks.send_notice_emails", 1),
         ("notices.tasks.deliver_pending_emails", 0),
     ]
     assert len(mail.outbox) == 1
@@ -189,11 +189,11 @@ def test_worker_sweep_sends_what_the_broker_missed_once(worker, recipient, monke
 )
 def test_worker_reuses_its_database_connection_between_tasks(worker, recipient):
     for n in range(3):
-        send_notice_email.delay(10_000 + n)  # no such notice: a cheap query each
+        send_notice_emails.delay([10_000 + n])  # no such notice: a cheap query each
 
     runs = worker.wait_for(3)
 
-    assert [retval for _, _, retval, _ in runs] == [False, False, False]
+    assert [retval for _, _, retval, _ in runs] == [0, 0, 0]
     sessions = [session for _, _, _, session in runs]
     assert None not in sessions
     assert len(set(sessions)) == 1, f"a new database connection for each task: {sessions}"
