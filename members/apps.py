@@ -8,6 +8,7 @@ class MembersConfig(AppConfig):
 
     def ready(self):
         from . import (
+            jobs,  # noqa: F401  (registers the import and the export as background jobs)
             notice_kinds,  # noqa: F401  (registers this app's notice kinds)
             pagecache,  # noqa: F401  (renews stamps after each write, from the start)
         )

@@ -38,6 +38,7 @@ from members.resources import EnterpriseResource
 from notices.models import Notice
 from petitions.forms import SuggestionForm, VersionedForm
 from petitions.models import Petition, Suggestion
+from tests.core.jobs import post_for_job
 from tests.chambers.conftest import make_leader
 from tests.conftest import client_for
 from tests.events.factories import EventFactory
@@ -379,7 +380,8 @@ def test_the_same_roster_import_four_times_keeps_one_enterprise_per_code(staff_c
     assert openpyxl.load_workbook(io.BytesIO(workbook)).active.max_row == 2
 
     for _ in range(TIMES):
-        staff_client.post(
+        post_for_job(
+            staff_client,
             reverse("members:import"),
             {"file": SimpleUploadedFile("roster.xlsx", workbook), "dry_run": ""},
         )

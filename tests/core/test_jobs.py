@@ -1,0 +1,195 @@
+"""Background jobs: the roster import and large exports run off the request, their owner
+follows the progress and is told of the result, which is theirs alone and kept for a while."""
+
+import datetime
+import io
+import time
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from core import jobs
+from core.models import Job
+from members.models import Enterprise
+from notices.models import Notice
+from tests.conftest import client_for
+from tests.core.jobs import post_for_job, problem_rows
+from tests.core.workbooks import tiny_rows
+from tests.factories import EnterpriseFactory
+from tests.members.test_directory import roster_row, workbook
+
+IMPORT = reverse("members:import")
+EXPORT = reverse("members:export")
+
+
+@pytest.fixture(autouse=True)
+def _english(settings, staff):
+    """Assertions read the English source strings: a job runs in its owner's language."""
+    settings.LANGUAGE_CODE = "en"
+    staff.language = "en"
+    staff.save(update_fields=["language"])
+
+
+def test_an_import_runs_as_a_job_with_progress_and_a_notice(staff_client, staff):
+    rows = [roster_row(i) for i in range(5)]
+    job = post_for_job(staff_client, IMPORT, {"file": workbook(rows)})
+    assert job.owner == staff and job.kind == "members_import"
+    assert job.state == Job.State.DONE
+    assert (job.done, job.total, job.percent) == (5, 5, 100)
+    assert job.result["figures"]["new"] == 5
+    assert "The roster was imported." in job.result["summary"]
+    assert Enterprise.objects.count() == 5
+    assert not job.upload  # the uploaded workbook is not kept once read
+    notice = Notice.objects.get(recipient=staff, kind="job_finished")
+    assert notice.link == job.get_absolute_url()
+    assert "Member roster import" in notice.subject
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert 'id="job-summary"' in page and "New: 5" in page
+    assert "js/jobs.js" not in page  # over: nothing left to poll
+
+
+def test_the_import_report_lists_each_bad_row_and_imports_nothing(staff_client, staff):
+    rows = [roster_row(1), roster_row(2, township="不存在镇"), roster_row(3, size="巨型")]
+    job = post_for_job(staff_client, IMPORT, {"file": workbook(rows), "dry_run": "on"})
+    assert job.state == Job.State.DONE
+    assert problem_rows(job) == [2, 3]
+    assert "Nothing was imported" in job.result["summary"]
+    assert Enterprise.objects.count() == 0
+    notice = Notice.objects.get(recipient=staff, kind="job_finished")
+    assert "Nothing was imported" in notice.body
+
+
+def test_the_import_page_says_imports_run_in_the_background_and_nothing_is_done_in_it(
+    staff_client,
+):
+    page = staff_client.get(IMPORT).content.decode()
+    assert "read in the background" in page
+    assert "50,000" in page
+
+
+def test_a_workbook_declaring_a_million_rows_is_refused_at_once(staff_client):
+    upload = SimpleUploadedFile("roster.xlsx", tiny_rows(1_000_000))
+    started = time.monotonic()
+    response = staff_client.post(IMPORT, {"file": upload, "dry_run": "on"})
+    assert time.monotonic() - started < 5
+    assert response.status_code == 200
+    [error] = response.context["form"].errors.as_data()["file"]
+    assert error.code == "rows"
+    assert "more than 50,000 rows" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_a_million_rows_not_declared_are_refused_by_the_job_after_the_limit(staff_client):
+    upload = SimpleUploadedFile("roster.xlsx", tiny_rows(1_000_000, dimension=False))
+    started = time.monotonic()
+    job = post_for_job(staff_client, IMPORT, {"file": upload, "dry_run": "on"})
+    assert time.monotonic() - started < 10
+    assert job.state == Job.State.FAILED
+    assert "more than 50,000 rows" in job.error
+    assert not Enterprise.objects.exists()
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert 'id="job-error"' in page
+
+
+def test_the_row_limit_is_a_setting(staff_client, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    rows = [roster_row(i) for i in range(3)]  # and the header: four rows
+    response = staff_client.post(IMPORT, {"file": workbook(rows)})
+    assert response.context["form"].errors.as_data()["file"][0].code == "rows"
+    assert not Enterprise.objects.exists()
+
+
+def test_a_zip_that_is_no_workbook_fails_the_job_with_a_clear_message(staff_client):
+    out = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    upload = SimpleUploadedFile("roster.xlsx", out.getvalue())
+    job = post_for_job(staff_client, IMPORT, {"file": upload})
+    assert job.state == Job.State.FAILED
+    assert job.error == "The workbook could not be read."
+
+
+def test_a_small_export_is_answered_at_once(staff_client, settings):
+    settings.EXPORT_IMMEDIATE_ROWS = 3
+    EnterpriseFactory.create_batch(3)
+    response = staff_client.get(EXPORT)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert not Job.objects.exists()
+
+
+def test_a_larger_export_is_a_job_whose_file_only_its_owner_downloads(
+    staff_client, staff, staff2, settings
+):
+    settings.EXPORT_IMMEDIATE_ROWS = 3
+    EnterpriseFactory.create_batch(4)
+    job = post_for_job(staff_client, EXPORT, {"private": "1"}, method="get")
+    assert job.kind == "members_export" and job.state == Job.State.DONE
+    assert (job.done, job.total) == (4, 4)
+    assert job.file_name == f"Member directory-{timezone.localdate():%Y-%m-%d}.xlsx"
+    notice = Notice.objects.get(recipient=staff, kind="job_finished")
+    assert notice.link == job.get_absolute_url()
+    download = staff_client.get(reverse("jobs:download", args=[job.public_id]))
+    assert download.status_code == 200
+    book = load_workbook(io.BytesIO(download.getvalue()))
+    assert book.worksheets[0].max_row == 5  # the header and four members
+    assert "contact mobile" in [c.value for c in book.worksheets[0][1]]  # private=1 kept
+    other = client_for(staff2)
+    for name in ("detail", "progress", "download"):
+        assert other.get(reverse(f"jobs:{name}", args=[job.public_id])).status_code == 404
+
+
+def test_progress_is_read_by_the_page(staff, staff_client):
+    job = Job.objects.create(
+        owner=staff, kind="members_import", state=Job.State.RUNNING, done=250, total=1000
+    )
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert 'id="job-progress"' in page and 'value="25"' in page
+    assert "js/jobs.js" in page
+    progress = staff_client.get(reverse("jobs:progress", args=[job.public_id])).json()
+    assert progress == {
+        "state": "running", "done": 250, "total": 1000, "percent": 25, "finished": False
+    }  # fmt: skip
+
+
+def test_progress_is_written_as_the_runner_counts(staff):
+    job = Job.objects.create(owner=staff, kind="members_export", state=Job.State.RUNNING)
+    progress = jobs.Progress(job)
+    assert list(progress.counted(range(1200), 1200)) == list(range(1200))
+    job.refresh_from_db()
+    assert (job.done, job.total) == (1200, 1200)
+
+
+def test_a_job_is_run_once(staff):
+    job = Job.objects.create(owner=staff, kind="members_export", state=Job.State.DONE)
+    assert jobs.run(job.pk) is None
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and not Notice.objects.exists()
+
+
+def test_the_sweep_deletes_old_jobs_and_their_files(staff, settings):
+    settings.JOB_KEEP_SECONDS = 3600
+    old = Job.objects.create(owner=staff, kind="members_export", state=Job.State.DONE)
+    old.file.save("old.xlsx", ContentFile(b"PK"))
+    path = old.file.path
+    Job.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(seconds=3601)
+    )
+    recent = Job.objects.create(owner=staff, kind="members_export", state=Job.State.DONE)
+    from core.tasks import sweep_jobs
+
+    assert sweep_jobs() == 1
+    assert list(Job.objects.all()) == [recent]
+    import os
+
+    assert not os.path.exists(path)
+
+
+def test_the_sweep_runs_on_a_schedule(settings):
+    assert settings.CELERY_BEAT_SCHEDULE["jobs-sweep"]["task"] == "core.tasks.sweep_jobs"
