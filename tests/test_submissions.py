@@ -38,9 +38,9 @@ from members.resources import EnterpriseResource
 from notices.models import Notice
 from petitions.forms import SuggestionForm, VersionedForm
 from petitions.models import Petition, Suggestion
-from tests.core.jobs import post_for_job
 from tests.chambers.conftest import make_leader
 from tests.conftest import client_for
+from tests.core.jobs import post_for_job
 from tests.events.factories import EventFactory
 from tests.factories import EnterpriseFactory, UserFactory, make_credit_code
 from tests.members.test_registration import form_data

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from members.forms import StaffEnterpriseForm
 from members.models import Application, Enterprise
-from tests.core.jobs import post_for_job
 from tests.conftest import directory_names
+from tests.core.jobs import post_for_job
 from tests.factories import EnterpriseFactory, UserFactory, make_credit_code
 from tests.members.test_directory import roster_row, workbook
 from tests.members.test_registration import form_data, post

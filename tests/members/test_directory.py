@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from members.models import Enterprise
 from members.paginator import MirroredPaginator
-from tests.core.jobs import post_for_job, problem_rows
 from tests.conftest import directory_count, directory_names, empty_caches
+from tests.core.jobs import post_for_job, problem_rows
 from tests.factories import EnterpriseFactory, make_credit_code, township
 
 pytestmark = pytest.mark.django_db
