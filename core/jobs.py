@@ -180,12 +180,14 @@ def sweep(now=None) -> int:
     return count
 
 
-def export(request, *, kind: str, params: dict, count: int, write: Callable[[], Outcome]):
-    """An export: written now when it has at most EXPORT_IMMEDIATE_ROWS rows, else a job.
+def export(request, *, kind: str, params: dict, rows, write: Callable[[], Outcome]):
+    """An export: written now when `rows` (a queryset) holds at most EXPORT_IMMEDIATE_ROWS,
+    else a job of kind `kind`, which writes it from `params`. `write()` writes it now.
 
-    `write()` writes it in the request; the job of kind `kind` writes it from `params`.
+    Only as many rows as the line are counted (a ledger of a million petitions is not).
     """
-    if count <= settings.EXPORT_IMMEDIATE_ROWS:
+    limit = settings.EXPORT_IMMEDIATE_ROWS
+    if rows[: limit + 1].count() <= limit:
         outcome = write()
         return excel.response(outcome.file, outcome.title)
     job = start(owner=request.user, kind=kind, params=params)

@@ -278,7 +278,7 @@ def export_directory(request):
         request,
         kind=member_jobs.EXPORT,
         params={"query": query},
-        count=member_jobs.directory_rows(query, request.user).count(),
+        rows=member_jobs.directory_rows(query, request.user),
         write=lambda: member_jobs.write_directory(query, request.user),
     )
 

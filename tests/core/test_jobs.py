@@ -12,13 +12,18 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from core import jobs
+from core import excel, jobs
 from core.models import Job
+from events import services as event_services
+from events.models import Event
 from members.models import Enterprise
 from notices.models import Notice
+from petitions import services as petition_services
+from reports.ledgers.registry import LEDGERS
 from tests.conftest import client_for
 from tests.core.jobs import post_for_job, problem_rows
 from tests.core.workbooks import tiny_rows
+from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import EnterpriseFactory
 from tests.members.test_directory import roster_row, workbook
 
@@ -193,3 +198,69 @@ def test_the_sweep_deletes_old_jobs_and_their_files(staff, settings):
 
 def test_the_sweep_runs_on_a_schedule(settings):
     assert settings.CELERY_BEAT_SCHEDULE["jobs-sweep"]["task"] == "core.tasks.sweep_jobs"
+
+
+def test_sending_invitations_now_is_a_job_the_page_follows(staff_client, staff, enterprise_a):
+    meeting = EventFactory(audience=Event.Audience.INVITATION)
+    event_services.invite(event=meeting, actor=staff, enterprises=[enterprise_a])
+    url = reverse("events:send_invitations", args=[meeting.public_id])
+    job = post_for_job(staff_client, url)
+    assert job.kind == "event_invitations" and job.state == Job.State.DONE
+    assert job.result["summary"] == "1 invitations sent."
+    assert meeting.invitations.filter(sent_at__isnull=True).count() == 0
+    assert Notice.objects.filter(recipient=staff, kind="job_finished").exists()
+
+
+def test_a_draft_starts_no_invitation_job(staff_client, staff, enterprise_a):
+    draft = EventFactory(status=Event.Status.DRAFT, audience=Event.Audience.INVITATION)
+    event_services.invite(event=draft, actor=staff, enterprises=[enterprise_a])
+    response = staff_client.post(reverse("events:send_invitations", args=[draft.public_id]))
+    assert response.status_code == 302 and "dashboard" in response.url
+    assert not Job.objects.exists()
+    assert draft.invitations.filter(sent_at__isnull=False).count() == 0
+
+
+def test_attendees_over_the_line_are_exported_by_a_job(staff_client, settings):
+    settings.EXPORT_IMMEDIATE_ROWS = 2
+    event = EventFactory()
+    RegistrationFactory.create_batch(2, event=event)
+    url = reverse("events:export", args=[event.public_id])
+    assert staff_client.get(url)["Content-Type"] == excel.XLSX  # two: at once
+    RegistrationFactory(event=event)
+    job = post_for_job(staff_client, url, method="get")
+    assert job.kind == "attendees_export" and (job.done, job.total) == (3, 3)
+    download = staff_client.get(reverse("jobs:download", args=[job.public_id]))
+    rows = list(load_workbook(io.BytesIO(download.getvalue())).worksheets[0].values)
+    assert len(rows) == 5  # the event's line, the header, three people
+
+
+@pytest.mark.parametrize("name", sorted(LEDGERS))
+def test_every_ledger_over_the_line_is_exported_by_a_job(staff_client, staff, settings, name):
+    settings.EXPORT_IMMEDIATE_ROWS = -1  # every export, even an empty one
+    job = post_for_job(staff_client, reverse(f"ledgers:{name}_export"), method="get")
+    assert job.kind == "ledger_export" and job.state == Job.State.DONE, job.error
+    assert job.file_name.startswith(str(LEDGERS[name].title))
+
+
+def test_a_ledger_export_keeps_its_filters_in_the_job(staff_client, settings):
+    settings.EXPORT_IMMEDIATE_ROWS = 1
+    EnterpriseFactory.create_batch(2, industry="A")
+    EnterpriseFactory.create_batch(3, industry="C")
+    url = reverse("ledgers:members_export")
+    assert staff_client.get(url, {"industry": "A"}).status_code == 302
+    job = post_for_job(staff_client, url, {"industry": "C"}, method="get")
+    assert (job.done, job.total) == (3, 3)
+
+
+def test_the_petition_ledger_over_the_line_is_exported_by_a_job(staff_client, settings, user_a):
+    settings.EXPORT_IMMEDIATE_ROWS = 1
+    for title in ("一", "二"):
+        petition_services.file_petition(
+            actor=user_a, enterprise=user_a.enterprise, category="financing", title=title,
+            description="说明",
+        )  # fmt: skip
+    job = post_for_job(staff_client, reverse("petitions:ledger_export"), method="get")
+    assert job.kind == "petition_ledger_export" and (job.done, job.total) == (2, 2)
+    settings.EXPORT_IMMEDIATE_ROWS = 2
+    response = staff_client.get(reverse("petitions:ledger_export"))
+    assert response["Content-Type"] == excel.XLSX
