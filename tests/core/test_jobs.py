@@ -264,3 +264,13 @@ def test_the_petition_ledger_over_the_line_is_exported_by_a_job(staff_client, se
     settings.EXPORT_IMMEDIATE_ROWS = 2
     response = staff_client.get(reverse("petitions:ledger_export"))
     assert response["Content-Type"] == excel.XLSX
+
+
+def test_a_job_and_its_notice_speak_the_owners_language(staff_client, staff):
+    staff.language = "zh-hans"
+    staff.save(update_fields=["language"])
+    job = post_for_job(staff_client, IMPORT, {"file": workbook([roster_row(1)]), "dry_run": "on"})
+    assert job.result["summary"].startswith("文件已检查，未导入任何数据。")
+    notice = Notice.objects.get(recipient=staff, kind="job_finished")
+    assert notice.subject == "已完成：会员台账导入"
+    assert job.get_absolute_url() in notice.body
