@@ -274,3 +274,20 @@ def test_a_job_and_its_notice_speak_the_owners_language(staff_client, staff):
     notice = Notice.objects.get(recipient=staff, kind="job_finished")
     assert notice.subject == "已完成：会员台账导入"
     assert job.get_absolute_url() in notice.body
+
+
+def test_the_roster_and_the_report_always_download_at_once(staff_client, settings):
+    settings.EXPORT_IMMEDIATE_ROWS = -1  # any export through jobs.export would be a job
+    year = timezone.localdate().year
+    for url in (reverse("roster:export"), f"/dashboard/report/export.xlsx?year={year}"):
+        assert staff_client.get(url)["Content-Type"] == excel.XLSX, url
+    assert not Job.objects.exists()
+
+
+def test_gunicorn_keeps_its_default_timeout():
+    from django.conf import settings as django_settings
+
+    readme = (django_settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    procfile = (django_settings.BASE_DIR / "Procfile").read_text(encoding="utf-8")
+    assert "gunicorn ylqgsl.wsgi" in readme
+    assert "--timeout" not in readme and "--timeout" not in procfile
