@@ -175,7 +175,9 @@ class EnterpriseResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         from .services import next_member_number
 
-        if getattr(instance, "_needs_member_number", False):
+        # A dry run keeps the placeholder: nothing it saves is kept, and taking real numbers
+        # would lock the year's counter (and so every approval) for the whole check.
+        if getattr(instance, "_needs_member_number", False) and not self._is_dry_run(kwargs):
             instance.member_number = next_member_number(instance.joined_on.year)
 
     def import_instance(self, instance, row, **kwargs):

@@ -291,3 +291,19 @@ def test_gunicorn_keeps_its_default_timeout():
     procfile = (django_settings.BASE_DIR / "Procfile").read_text(encoding="utf-8")
     assert "gunicorn ylqgsl.wsgi" in readme
     assert "--timeout" not in readme and "--timeout" not in procfile
+
+
+def test_a_dry_run_takes_no_member_numbers(staff):
+    """Nothing a dry run saves is kept: it never locks the year's member-number counter."""
+    import tablib
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from members import services
+
+    rows = [roster_row(1), roster_row(2)]
+    dataset = tablib.Dataset().load(workbook(rows).read(), format="xlsx")
+    with CaptureQueriesContext(connection) as queries:
+        result = services.import_roster(dataset=dataset, dry_run=True)
+    assert result.totals["new"] == 2 and not result.has_validation_errors()
+    assert not [q for q in queries.captured_queries if "membernumbercounter" in q["sql"]]
