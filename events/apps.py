@@ -7,4 +7,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self):
-        from . import notice_kinds  # noqa: F401  (registers this app's notice kinds)
+        from . import (
+            jobs,  # noqa: F401  (registers the invitations' send and the attendees' export)
+            notice_kinds,  # noqa: F401  (registers this app's notice kinds)
+        )

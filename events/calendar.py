@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 import segno
 from django.conf import settings
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from icalendar import Calendar
 from icalendar import Event as ICalEvent
 
 from core import excel
+from core.jobs import Outcome
 from core.months import add_months
 
 from .models import Event, Registration
@@ -97,8 +97,9 @@ def qr_svg(text: str) -> bytes:
     return out.getvalue()
 
 
-def attendees_workbook(event: Event, registrations) -> FileResponse:
-    """The attendee list as Excel (台账), in the reader's language, written row by row."""
+def attendees_workbook(event: Event, registrations, progress=None) -> Outcome:
+    """The attendee list as Excel (台账), in the reader's language, written row by row
+    (`progress`, a background job's, counts them)."""
     header = [
         _("Name"),
         _("Enterprise or organisation"),
@@ -122,7 +123,11 @@ def attendees_workbook(event: Event, registrations) -> FileResponse:
             r.created_at,
             r.checked_in_at,
         ]
-        for r in registrations.iterator(chunk_size=2000)
+        for r in (
+            progress.counted(registrations.iterator(chunk_size=2000), registrations.count())
+            if progress is not None
+            else registrations.iterator(chunk_size=2000)
+        )
     )
     book = excel.Workbook()
     sheet = book.sheet(
@@ -134,4 +139,7 @@ def attendees_workbook(event: Event, registrations) -> FileResponse:
     for row in rows:
         sheet.append(row)
     title = _("Attendees of %(event)s") % {"event": event.title}
-    return excel.response(book.save(), title)
+    done = progress.job.done if progress is not None else None
+    return Outcome(
+        summary=_("%(count)s rows exported.") % {"count": done}, file=book.save(), title=title
+    )

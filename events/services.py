@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import jobs
 from members.models import Enterprise
 from members.services import TransitionError
 from notices.services import email_only, notify
@@ -349,19 +350,23 @@ def invite(*, event: Event, actor, enterprises=(), users=(), guests=()) -> list[
     return made
 
 
-def send_invitations_now(*, event: Event, actor) -> int:
-    """Staff send the invitations not sent yet now instead of at the planned time."""
+def send_invitations_now(*, event: Event, actor):
+    """Staff send the invitations not sent yet now instead of at the planned time: the send
+    is a background job of `actor`'s (events/jobs.py), never work in the request."""
+    from .jobs import SEND_INVITATIONS
+
     if event.status != Event.Status.PUBLISHED:
         raise TransitionError(_("Publish the event before sending its invitations."))
     now = timezone.now()
     if event.invitations_send_at is None or event.invitations_send_at > now:
         event.invitations_send_at = now
         _save(event, actor=actor, fields=["invitations_send_at"])
-    return send_due_invitations(now)
+    return jobs.start(owner=actor, kind=SEND_INVITATIONS, params={"event": event.pk})
 
 
-def send_due_invitations(now: datetime) -> int:
-    """Every invitation whose event's planned time has come and that was not sent, once.
+def send_due_invitations(now: datetime, *, event: Event | None = None, progress=None) -> int:
+    """Every invitation whose event's planned time has come and that was not sent, once
+    (only `event`'s when given; `progress` is a background job's).
 
     Each row is claimed (sent_at set where it is empty) in the same transaction that records
     its notice or sends its e-mail; a failed e-mail rolls the claim back, so the next scan
@@ -372,9 +377,14 @@ def send_due_invitations(now: datetime) -> int:
         event__status=Event.Status.PUBLISHED,
         event__invitations_send_at__lte=now,
         event__starts_at__gt=now,
-    ).values_list("pk", flat=True)
+    )
+    if event is not None:
+        due = due.filter(event=event)
+    due = list(due.values_list("pk", flat=True))
+    if progress is not None:
+        due = progress.counted(due, len(due))
     sent = 0
-    for pk in list(due):
+    for pk in due:
         sent += deliver_to_invitee(pk, "sent_at", kind="event_invitation", now=now)
     return sent
 

@@ -13,10 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import jobs
 from core.access import staff_required
 from core.submissions import create_once
 
 from . import access, calendar, services
+from . import jobs as event_jobs
 from .forms import (
     CancelForm,
     EventForm,
@@ -309,12 +311,14 @@ def invite(request, public_id):
 @staff_required
 @require_POST
 def send_invitations(request, public_id):
-    return _staff_action(
-        request,
-        public_id,
-        lambda event: services.send_invitations_now(event=event, actor=request.user),
-        lambda n: _("%(count)d invitations sent.") % {"count": n},
-    )
+    """The invitations are sent by a background job: its page shows how far it got."""
+    event = access.get_event_to_manage(request.user, public_id)
+    try:
+        job = services.send_invitations_now(event=event, actor=request.user)
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("events:dashboard", event.public_id)
+    return redirect(job)
 
 
 @staff_required
@@ -346,8 +350,13 @@ def registration_decide(request, public_id):
 @staff_required
 def export(request, public_id):
     event = access.get_event_to_manage(request.user, public_id)
-    registrations = event.registrations.exclude(status=Registration.Status.CANCELLED)
-    return calendar.attendees_workbook(event, registrations.select_related("enterprise"))
+    return jobs.export(
+        request,
+        kind=event_jobs.ATTENDEES_EXPORT,
+        params={"event": event.pk},
+        rows=event_jobs.attendees(event),
+        write=lambda: calendar.attendees_workbook(event, event_jobs.attendees(event)),
+    )
 
 
 # --- Invitation links (no login: the token is the credential) ---------------------------------

@@ -7,4 +7,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from . import notice_kinds  # noqa: F401  (registers this app's notice kinds)
+        from . import (
+            jobs,  # noqa: F401  (registers the import and the export as background jobs)
+            notice_kinds,  # noqa: F401  (registers this app's notice kinds)
+        )

@@ -1,13 +1,14 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from core import held_uploads
+from core import excel, held_uploads
 from core.submissions import OncePerForm
 from core.uploads import (
     PDF_AND_IMAGES,
@@ -346,4 +347,15 @@ class ImportForm(forms.Form):
             )
         if problem:
             raise ValidationError(_("This file is not an Excel workbook."), code=problem)
+        # The declared size only (instant); the background job counts the rows themselves.
+        limit = settings.IMPORT_MAX_ROWS
+        if excel.row_count(upload, limit, declared_only=True) > limit:
+            raise ValidationError(too_many_rows(), code="rows")
         return upload
+
+
+def too_many_rows() -> str:
+    return _(
+        "The workbook has more than %(limit)s rows: split it into files of at most "
+        "%(limit)s rows and import them one after another."
+    ) % {"limit": f"{settings.IMPORT_MAX_ROWS:,}"}

@@ -125,8 +125,9 @@ class EnterpriseResource(resources.ModelResource):
             "party_members", "party_instructor",
         ]  # fmt: skip
 
-    def __init__(self, *, include_private: bool = False, **kwargs):
+    def __init__(self, *, include_private: bool = False, progress=None, total=None, **kwargs):
         super().__init__(**kwargs)
+        self.progress, self.total, self.rows_done = progress, total, 0
         if not include_private:
             for name in self.PRIVATE_FIELDS:
                 self.fields.pop(name, None)
@@ -135,14 +136,22 @@ class EnterpriseResource(resources.ModelResource):
             for field in self.fields.values():
                 field.column_name = str(field.column_name)
 
-    def export_workbook(self, queryset):
+    def export_workbook(self, queryset, progress=None):
         """The roster as a workbook in a rewound temporary file, streamed a chunk of rows at a
-        time: dates, numbers and text as such, through the portal's one Excel writer."""
+        time: dates, numbers and text as such, through the portal's one Excel writer.
+        `progress` (a background job's) counts the rows written."""
+        enterprises = self.iter_queryset(queryset)
+        if progress is not None:
+            enterprises = progress.counted(enterprises, queryset.count())
         rows = (
-            self.export_resource(enterprise, force_native_type=True)
-            for enterprise in self.iter_queryset(queryset)
+            self.export_resource(enterprise, force_native_type=True) for enterprise in enterprises
         )
         return excel.write(SHEET_TITLE, self.get_export_headers(), rows)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        self.rows_done += 1
+        if self.progress is not None:
+            self.progress(self.rows_done, self.total)
 
     def before_import_row(self, row, **kwargs):
         header = {name: field.column_name for name, field in self.fields.items()}
@@ -166,7 +175,9 @@ class EnterpriseResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         from .services import next_member_number
 
-        if getattr(instance, "_needs_member_number", False):
+        # A dry run keeps the placeholder: nothing it saves is kept, and taking real numbers
+        # would lock the year's counter (and so every approval) for the whole check.
+        if getattr(instance, "_needs_member_number", False) and not self._is_dry_run(kwargs):
             instance.member_number = next_member_number(instance.joined_on.year)
 
     def import_instance(self, instance, row, **kwargs):

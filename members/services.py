@@ -250,15 +250,16 @@ def update_enterprise(*, enterprise, actor, form):
     return enterprise
 
 
-def import_roster(*, dataset, dry_run: bool):
+def import_roster(*, dataset, dry_run: bool, progress=None):
     """Import a roster sheet: every row or none.
 
     A row that fails validation rolls back the whole import (django-import-export itself
     rolls back only on exceptions). Returns the import result with its row-by-row report.
+    `progress(done, total)` is told of each row (a background job's progress).
     """
     from .resources import EnterpriseResource
 
-    resource = EnterpriseResource(include_private=True)
+    resource = EnterpriseResource(include_private=True, progress=progress, total=len(dataset))
     with transaction.atomic():
         result = resource.import_data(
             dataset, dry_run=dry_run, raise_errors=False, use_transactions=True

@@ -1,6 +1,5 @@
 from html import escape as escape_text
 
-import tablib
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,13 +15,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core import excel, pagecache
+from core import jobs, pagecache
 from core.access import staff_required
 from core.counts import cached_count
 from core.paginator import MirroredPaginator
 from core.submissions import create_once
 
 from . import access, services, tables
+from . import jobs as member_jobs
 from .filters import DirectoryFilter
 from .forms import (
     AccountForm,
@@ -45,7 +45,6 @@ from .models import (
     Township,
     User,
 )
-from .resources import SHEET_TITLE, EnterpriseResource
 
 
 @never_cache  # a form sent back shows the typed passwords (masked)
@@ -209,41 +208,37 @@ def directory_form(request, filterset, user):
 
 @staff_required
 def export_directory(request):
-    filterset = DirectoryFilter(request.GET, queryset=Enterprise.objects.all(), user=request.user)
-    rows = (
-        filterset.qs.select_related("township")
-        if filterset.is_valid()
-        else Enterprise.objects.none()
+    """The filtered directory in Excel: at once when small, else as a background job."""
+    query = request.GET.urlencode()
+    return jobs.export(
+        request,
+        kind=member_jobs.EXPORT,
+        params={"query": query},
+        rows=member_jobs.directory_rows(query, request.user),
+        write=lambda: member_jobs.write_directory(query, request.user),
     )
-    include_private = request.GET.get("private") == "1"
-    resource = EnterpriseResource(include_private=include_private)
-    return excel.response(resource.export_workbook(rows), SHEET_TITLE)
 
 
 @staff_required
 def import_roster(request):
+    """The roster import runs as a background job: the page shows its progress and report."""
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        try:
-            dataset = tablib.Dataset().load(form.cleaned_data["file"].read(), format="xlsx")
-        except Exception:  # noqa: BLE001 — any unreadable workbook gets the same answer
-            form.add_error("file", _("The workbook could not be read."))
-        else:
-            dry_run = form.cleaned_data["dry_run"]
-            result = services.import_roster(dataset=dataset, dry_run=dry_run)
-            failed = result.has_errors() or result.has_validation_errors()
-            if not failed and not dry_run:
-                messages.success(request, _("The roster was imported."))
-            elif failed:
-                messages.error(
-                    request,
-                    _("Nothing was imported: correct the rows below and upload the file again."),
-                )
+        job = jobs.start(
+            owner=request.user,
+            kind=member_jobs.IMPORT,
+            params={"dry_run": form.cleaned_data["dry_run"]},
+            upload=form.cleaned_data["file"],
+        )
+        return redirect(job)
     return render(
         request,
         "members/import.html",
-        {"form": form, "result": result, "helper": form_helper(form_tag=False)},
+        {
+            "form": form,
+            "helper": form_helper(form_tag=False),
+            "limit": f"{settings.IMPORT_MAX_ROWS:,}",
+        },
     )
 
 

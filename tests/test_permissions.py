@@ -14,6 +14,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -25,6 +26,7 @@ from chambers.models import (
     Organization,
     SwapRequest,
 )
+from core.models import Job
 from events import services as event_services
 from events.models import Event
 from notices.models import Notice
@@ -54,9 +56,14 @@ LOGGED_IN_ACTION = row(302, 405, 405, 405, 405, 405)
 OWN = row(302, 404, 200, 404, 404, 200)  # enterprise A's own
 INVITEE_LINK = row(200, 404, 200, 404, 404, 200)
 ROSTER_ACTION = row(302, 403, 403, 403, 405, 405)
+# A background job of enterprise A's user: its owner's alone, staff included get 404.
+JOB_OF_A = row(302, 404, 200, 404, 404, 404)
 
 MATRIX = {
     "home": EVERYONE,
+    "jobs:detail": JOB_OF_A,
+    "jobs:progress": JOB_OF_A,
+    "jobs:download": JOB_OF_A,
     "healthz": EVERYONE,
     "login": EVERYONE,
     "logout": row(405, 405, 405, 405, 405, 405),
@@ -310,7 +317,10 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
     on_petition = [petition.public_id]
     by_token = [meeting.public_id, invitation.token]
     staff_token = CalendarToken.objects.create(user=staff)
+    job = Job.objects.create(owner=user_a, kind="members_export", state=Job.State.DONE)
+    job.file.save("matrix.xlsx", ContentFile(b"PK"))
     args = {
+        **{f"jobs:{name}": [job.public_id] for name in ("detail", "progress", "download")},
         "members:application_detail": [pending_application.public_id],
         "members:application_approve": [pending_application.public_id],
         "members:application_reject": [pending_application.public_id],

@@ -38,6 +38,7 @@ from notices.models import Notice
 from petitions.forms import SuggestionForm, VersionedForm
 from petitions.models import Petition, Suggestion
 from tests.conftest import client_for
+from tests.core.jobs import post_for_job
 from tests.events.factories import EventFactory
 from tests.factories import EnterpriseFactory, UserFactory, make_credit_code
 from tests.members.test_registration import form_data
@@ -367,7 +368,8 @@ def test_the_same_roster_import_four_times_keeps_one_enterprise_per_code(staff_c
     assert openpyxl.load_workbook(io.BytesIO(workbook)).active.max_row == 2
 
     for _ in range(TIMES):
-        staff_client.post(
+        post_for_job(
+            staff_client,
             reverse("members:import"),
             {"file": SimpleUploadedFile("roster.xlsx", workbook), "dry_run": ""},
         )

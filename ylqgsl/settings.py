@@ -304,6 +304,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "events-scan": {"task": "events.tasks.event_scan", "schedule": 900.0},
     "petitions-scan": {"task": "petitions.tasks.petition_scan", "schedule": 3600.0},
+    "jobs-sweep": {"task": "core.tasks.sweep_jobs", "schedule": 3600.0},
 }
 
 # --- Security -------------------------------------------------------------------------------
@@ -373,6 +374,12 @@ PETITION_RATING_REMINDER_WORKING_DAYS = env.int("PETITION_RATING_REMINDER_WORKIN
 # Seconds the dashboard keeps its computed figures (per year and language); 0 computes them
 # on every request.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# Background jobs (core/jobs.py): how long a job and its result (an import's report, an
+# export's file) are kept; exports of more rows than this run as jobs; imports of more rows
+# than this are refused.
+JOB_KEEP_SECONDS = env.int("JOB_KEEP_SECONDS", default=7 * 24 * 3600)
+EXPORT_IMMEDIATE_ROWS = env.int("EXPORT_IMMEDIATE_ROWS", default=2000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
 if DASHBOARD_CACHE_SECONDS:
     CELERY_BEAT_SCHEDULE["dashboard-refresh"] = {
         "task": "ylqgsl.tasks.refresh_dashboard",

@@ -35,5 +35,6 @@ urlpatterns = [
     ),
     path("ledgers/", include("reports.ledgers.urls")),
     path("dashboard/", include("reports.dashboard.urls")),
+    path("jobs/", include("core.urls")),
     path("admin/", admin.site.urls),
 ]

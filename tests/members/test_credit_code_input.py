@@ -10,6 +10,7 @@ from django.urls import reverse
 from members.forms import StaffEnterpriseForm
 from members.models import Application, Enterprise
 from tests.conftest import directory_names
+from tests.core.jobs import post_for_job
 from tests.factories import EnterpriseFactory, make_credit_code
 from tests.members.test_directory import roster_row, workbook
 from tests.members.test_registration import form_data, post
@@ -105,8 +106,8 @@ def test_admin_input_does_not_cut_a_paste(admin_client, enterprise_a):
 
 def test_import_normalises_pasted_codes(staff_client):
     rows = [roster_row(1, credit_code=spaced(CODE.lower(), "-"))]
-    response = staff_client.post(reverse("members:import"), {"file": workbook(rows)})
-    assert not response.context["result"].has_validation_errors()
+    job = post_for_job(staff_client, reverse("members:import"), {"file": workbook(rows)})
+    assert job.result["problems"] == []
     assert Enterprise.objects.get().credit_code == CODE
 
 

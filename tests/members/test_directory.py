@@ -9,6 +9,7 @@ from django.urls import reverse
 from core.paginator import MirroredPaginator
 from members.models import Enterprise
 from tests.conftest import directory_count, directory_names, empty_caches
+from tests.core.jobs import post_for_job, problem_rows
 from tests.factories import EnterpriseFactory, make_credit_code, township
 
 pytestmark = pytest.mark.django_db
@@ -231,35 +232,32 @@ def roster_row(seq, **values):
 def test_export_then_import_round_trip(staff_client, federation):
     exported = staff_client.get(reverse("members:export"), {"private": "1"}).getvalue()
     upload = SimpleUploadedFile("roster.xlsx", exported)
-    response = staff_client.post(reverse("members:import"), {"file": upload, "dry_run": ""})
-    result = response.context["result"]
-    assert not result.has_errors() and not result.has_validation_errors()
+    job = post_for_job(staff_client, reverse("members:import"), {"file": upload, "dry_run": ""})
+    assert job.state == "done" and job.result["problems"] == []
     assert Enterprise.objects.count() == 4
 
 
 def test_import_with_a_bad_row_imports_nothing(staff_client):
     rows = [roster_row(1), roster_row(2, credit_code="91110119MAO1K7Q36E"), roster_row(3)]
-    response = staff_client.post(reverse("members:import"), {"file": workbook(rows)})
-    result = response.context["result"]
-    assert result.has_validation_errors()
-    assert [row.number for row in result.invalid_rows] == [2]
+    job = post_for_job(staff_client, reverse("members:import"), {"file": workbook(rows)})
+    assert problem_rows(job) == [2]
+    assert job.result["figures"]["invalid"] == 1
     assert Enterprise.objects.count() == 0
-    assert 'id="import-errors"' in response.content.decode()
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert 'id="job-problems"' in page
 
 
 def test_import_reports_unknown_values_by_row(staff_client):
     rows = [roster_row(1, township="不存在镇"), roster_row(2, size="巨型")]
-    response = staff_client.post(reverse("members:import"), {"file": workbook(rows)})
-    result = response.context["result"]
-    assert [row.number for row in result.invalid_rows] == [1, 2]
+    job = post_for_job(staff_client, reverse("members:import"), {"file": workbook(rows)})
+    assert problem_rows(job) == [1, 2]
     assert Enterprise.objects.count() == 0
 
 
 def test_import_adds_members_with_numbers(staff_client):
     rows = [roster_row(i) for i in range(3)]
-    response = staff_client.post(reverse("members:import"), {"file": workbook(rows)})
-    result = response.context["result"]
-    assert not result.has_validation_errors() and not result.has_errors()
+    job = post_for_job(staff_client, reverse("members:import"), {"file": workbook(rows)})
+    assert job.result["problems"] == [] and job.result["figures"]["new"] == 3
     assert Enterprise.objects.count() == 3
     numbers = sorted(Enterprise.objects.values_list("member_number", flat=True))
     assert numbers == ["2020-0001", "2020-0002", "2020-0003"]
@@ -270,17 +268,19 @@ def test_import_adds_members_with_numbers(staff_client):
 def test_import_updates_a_known_code(staff_client, enterprise_a):
     row = roster_row(1, credit_code=enterprise_a.credit_code, name=enterprise_a.name,
                      member_number=enterprise_a.member_number, address="新地址")  # fmt: skip
-    staff_client.post(reverse("members:import"), {"file": workbook([row])})
+    post_for_job(staff_client, reverse("members:import"), {"file": workbook([row])})
     enterprise_a.refresh_from_db()
     assert enterprise_a.address == "新地址"
     assert Enterprise.objects.count() == 1
 
 
 def test_dry_run_checks_without_importing(staff_client):
-    response = staff_client.post(
-        reverse("members:import"), {"file": workbook([roster_row(1)]), "dry_run": "on"}
+    job = post_for_job(
+        staff_client,
+        reverse("members:import"),
+        {"file": workbook([roster_row(1)]), "dry_run": "on"},
     )
-    assert response.context["result"].totals["new"] == 1
+    assert job.result["figures"]["new"] == 1
     assert Enterprise.objects.count() == 0
 
 

@@ -1,0 +1,86 @@
+"""The members' background jobs: the roster import and the directory's large exports."""
+
+import tablib
+from django.conf import settings
+from django.http import QueryDict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core import excel
+from core.jobs import JobError, Outcome, register
+
+from . import services
+from .filters import DirectoryFilter
+from .forms import too_many_rows
+from .models import Enterprise
+from .resources import SHEET_TITLE, EnterpriseResource
+
+IMPORT = "members_import"
+EXPORT = "members_export"
+
+
+@register(IMPORT, gettext_lazy("Member roster import"))
+def import_roster(job, progress) -> Outcome:
+    """Read the uploaded workbook (its rows counted first, no further than the limit) and
+    import it, or only check it; the report lists every row with a problem."""
+    limit = settings.IMPORT_MAX_ROWS
+    with job.upload.open("rb") as upload:
+        if excel.row_count(upload, limit) > limit:
+            raise JobError(too_many_rows())
+        try:
+            dataset = tablib.Dataset().load(upload.read(), format="xlsx")
+        except Exception as error:  # any unreadable workbook gets the same answer
+            raise JobError(_("The workbook could not be read.")) from error
+    dry_run = job.params.get("dry_run", True)
+    result = services.import_roster(dataset=dataset, dry_run=dry_run, progress=progress)
+    progress(len(dataset), len(dataset), force=True)
+    failed = result.has_errors() or result.has_validation_errors()
+    if failed:
+        verdict = _("Nothing was imported: correct the rows below and upload the file again.")
+    elif dry_run:
+        verdict = _("The file was checked; nothing was imported.")
+    else:
+        verdict = _("The roster was imported.")
+    totals = result.totals
+    figures = _(
+        "New: %(new)s · updated: %(update)s · unchanged: %(skip)s · invalid rows: "
+        "%(invalid)s · errors: %(error)s"
+    ) % {name: totals[name] for name in ("new", "update", "skip", "invalid", "error")}
+    return Outcome(
+        summary=f"{verdict} {figures}",
+        figures={name: totals[name] for name in ("new", "update", "skip", "invalid", "error")},
+        problems=import_problems(result),
+    )
+
+
+def import_problems(result) -> list[tuple[int, str]]:
+    problems = []
+    for row in result.invalid_rows:
+        for field, errors in row.error_dict.items():
+            text = " ".join(str(error) for error in errors)
+            problems.append((row.number, text if field == "__all__" else f"{field}: {text}"))
+    for number, errors in result.row_errors():
+        problems.extend((number, str(error.error)) for error in errors)
+    return problems
+
+
+def directory_rows(query: str, user):
+    filterset = DirectoryFilter(QueryDict(query), queryset=Enterprise.objects.all(), user=user)
+    if not filterset.is_valid():
+        return Enterprise.objects.none()
+    return filterset.qs.select_related("township")
+
+
+def write_directory(query: str, user, progress=None) -> Outcome:
+    include_private = QueryDict(query).get("private") == "1"
+    resource = EnterpriseResource(include_private=include_private)
+    file = resource.export_workbook(directory_rows(query, user), progress)
+    count = progress.job.done if progress is not None else None
+    return Outcome(
+        summary=_("%(count)s members exported.") % {"count": count}, file=file, title=SHEET_TITLE
+    )
+
+
+@register(EXPORT, gettext_lazy("Member directory export"))
+def export_directory(job, progress) -> Outcome:
+    return write_directory(job.params["query"], job.owner, progress)

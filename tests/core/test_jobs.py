@@ -1,0 +1,309 @@
+"""Background jobs: the roster import and large exports run off the request, their owner
+follows the progress and is told of the result, which is theirs alone and kept for a while."""
+
+import datetime
+import io
+import time
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from core import excel, jobs
+from core.models import Job
+from events import services as event_services
+from events.models import Event
+from members.models import Enterprise
+from notices.models import Notice
+from petitions import services as petition_services
+from reports.ledgers.registry import LEDGERS
+from tests.conftest import client_for
+from tests.core.jobs import post_for_job, problem_rows
+from tests.core.workbooks import tiny_rows
+from tests.events.factories import EventFactory, RegistrationFactory
+from tests.factories import EnterpriseFactory
+from tests.members.test_directory import roster_row, workbook
+
+IMPORT = reverse("members:import")
+EXPORT = reverse("members:export")
+
+
+@pytest.fixture(autouse=True)
+def _english(settings, staff):
+    """Assertions read the English source strings: a job runs in its owner's language."""
+    settings.LANGUAGE_CODE = "en"
+    staff.language = "en"
+    staff.save(update_fields=["language"])
+
+
+def test_an_import_runs_as_a_job_with_progress_and_a_notice(staff_client, staff):
+    rows = [roster_row(i) for i in range(5)]
+    job = post_for_job(staff_client, IMPORT, {"file": workbook(rows)})
+    assert job.owner == staff and job.kind == "members_import"
+    assert job.state == Job.State.DONE
+    assert (job.done, job.total, job.percent) == (5, 5, 100)
+    assert job.result["figures"]["new"] == 5
+    assert "The roster was imported." in job.result["summary"]
+    assert Enterprise.objects.count() == 5
+    assert not job.upload  # the uploaded workbook is not kept once read
+    notice = Notice.objects.get(recipient=staff, kind="job_finished")
+    assert notice.link == job.get_absolute_url()
+    assert "Member roster import" in notice.subject
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert 'id="job-summary"' in page and "New: 5" in page
+    assert "js/jobs.js" not in page  # over: nothing left to poll
+
+
+def test_the_import_report_lists_each_bad_row_and_imports_nothing(staff_client, staff):
+    rows = [roster_row(1), roster_row(2, township="不存在镇"), roster_row(3, size="巨型")]
+    job = post_for_job(staff_client, IMPORT, {"file": workbook(rows), "dry_run": "on"})
+    assert job.state == Job.State.DONE
+    assert problem_rows(job) == [2, 3]
+    assert "Nothing was imported" in job.result["summary"]
+    assert Enterprise.objects.count() == 0
+    notice = Notice.objects.get(recipient=staff, kind="job_finished")
+    assert "Nothing was imported" in notice.body
+
+
+def test_the_import_page_says_imports_run_in_the_background_and_nothing_is_done_in_it(
+    staff_client,
+):
+    page = staff_client.get(IMPORT).content.decode()
+    assert "read in the background" in page
+    assert "50,000" in page
+
+
+def test_a_workbook_declaring_a_million_rows_is_refused_at_once(staff_client):
+    upload = SimpleUploadedFile("roster.xlsx", tiny_rows(1_000_000))
+    started = time.monotonic()
+    response = staff_client.post(IMPORT, {"file": upload, "dry_run": "on"})
+    assert time.monotonic() - started < 5
+    assert response.status_code == 200
+    [error] = response.context["form"].errors.as_data()["file"]
+    assert error.code == "rows"
+    assert "more than 50,000 rows" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_a_million_rows_not_declared_are_refused_by_the_job_after_the_limit(staff_client):
+    upload = SimpleUploadedFile("roster.xlsx", tiny_rows(1_000_000, dimension=False))
+    started = time.monotonic()
+    job = post_for_job(staff_client, IMPORT, {"file": upload, "dry_run": "on"})
+    assert time.monotonic() - started < 10
+    assert job.state == Job.State.FAILED
+    assert "more than 50,000 rows" in job.error
+    assert not Enterprise.objects.exists()
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert 'id="job-error"' in page
+
+
+def test_the_row_limit_is_a_setting(staff_client, settings):
+    settings.IMPORT_MAX_ROWS = 2
+    rows = [roster_row(i) for i in range(3)]  # and the header: four rows
+    response = staff_client.post(IMPORT, {"file": workbook(rows)})
+    assert response.context["form"].errors.as_data()["file"][0].code == "rows"
+    assert not Enterprise.objects.exists()
+
+
+def test_a_zip_that_is_no_workbook_fails_the_job_with_a_clear_message(staff_client):
+    out = io.BytesIO()
+    import zipfile
+
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    upload = SimpleUploadedFile("roster.xlsx", out.getvalue())
+    job = post_for_job(staff_client, IMPORT, {"file": upload})
+    assert job.state == Job.State.FAILED
+    assert job.error == "The workbook could not be read."
+
+
+def test_a_small_export_is_answered_at_once(staff_client, settings):
+    settings.EXPORT_IMMEDIATE_ROWS = 3
+    EnterpriseFactory.create_batch(3)
+    response = staff_client.get(EXPORT)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert not Job.objects.exists()
+
+
+def test_a_larger_export_is_a_job_whose_file_only_its_owner_downloads(
+    staff_client, staff, staff2, settings
+):
+    settings.EXPORT_IMMEDIATE_ROWS = 3
+    EnterpriseFactory.create_batch(4)
+    job = post_for_job(staff_client, EXPORT, {"private": "1"}, method="get")
+    assert job.kind == "members_export" and job.state == Job.State.DONE
+    assert (job.done, job.total) == (4, 4)
+    assert job.file_name == f"Member directory-{timezone.localdate():%Y-%m-%d}.xlsx"
+    notice = Notice.objects.get(recipient=staff, kind="job_finished")
+    assert notice.link == job.get_absolute_url()
+    download = staff_client.get(reverse("jobs:download", args=[job.public_id]))
+    assert download.status_code == 200
+    book = load_workbook(io.BytesIO(download.getvalue()))
+    assert book.worksheets[0].max_row == 5  # the header and four members
+    assert "contact mobile" in [c.value for c in book.worksheets[0][1]]  # private=1 kept
+    other = client_for(staff2)
+    for name in ("detail", "progress", "download"):
+        assert other.get(reverse(f"jobs:{name}", args=[job.public_id])).status_code == 404
+
+
+def test_progress_is_read_by_the_page(staff, staff_client):
+    job = Job.objects.create(
+        owner=staff, kind="members_import", state=Job.State.RUNNING, done=250, total=1000
+    )
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert 'id="job-progress"' in page and 'value="25"' in page
+    assert "js/jobs.js" in page
+    progress = staff_client.get(reverse("jobs:progress", args=[job.public_id])).json()
+    assert progress == {
+        "state": "running", "done": 250, "total": 1000, "percent": 25, "finished": False
+    }  # fmt: skip
+
+
+def test_progress_is_written_as_the_runner_counts(staff):
+    job = Job.objects.create(owner=staff, kind="members_export", state=Job.State.RUNNING)
+    progress = jobs.Progress(job)
+    assert list(progress.counted(range(1200), 1200)) == list(range(1200))
+    job.refresh_from_db()
+    assert (job.done, job.total) == (1200, 1200)
+
+
+def test_a_job_is_run_once(staff):
+    job = Job.objects.create(owner=staff, kind="members_export", state=Job.State.DONE)
+    assert jobs.run(job.pk) is None
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE and not Notice.objects.exists()
+
+
+def test_the_sweep_deletes_old_jobs_and_their_files(staff, settings):
+    settings.JOB_KEEP_SECONDS = 3600
+    old = Job.objects.create(owner=staff, kind="members_export", state=Job.State.DONE)
+    old.file.save("old.xlsx", ContentFile(b"PK"))
+    path = old.file.path
+    Job.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(seconds=3601)
+    )
+    recent = Job.objects.create(owner=staff, kind="members_export", state=Job.State.DONE)
+    from core.tasks import sweep_jobs
+
+    assert sweep_jobs() == 1
+    assert list(Job.objects.all()) == [recent]
+    import os
+
+    assert not os.path.exists(path)
+
+
+def test_the_sweep_runs_on_a_schedule(settings):
+    assert settings.CELERY_BEAT_SCHEDULE["jobs-sweep"]["task"] == "core.tasks.sweep_jobs"
+
+
+def test_sending_invitations_now_is_a_job_the_page_follows(staff_client, staff, enterprise_a):
+    meeting = EventFactory(audience=Event.Audience.INVITATION)
+    event_services.invite(event=meeting, actor=staff, enterprises=[enterprise_a])
+    url = reverse("events:send_invitations", args=[meeting.public_id])
+    job = post_for_job(staff_client, url)
+    assert job.kind == "event_invitations" and job.state == Job.State.DONE
+    assert job.result["summary"] == "1 invitations sent."
+    assert meeting.invitations.filter(sent_at__isnull=True).count() == 0
+    assert Notice.objects.filter(recipient=staff, kind="job_finished").exists()
+
+
+def test_a_draft_starts_no_invitation_job(staff_client, staff, enterprise_a):
+    draft = EventFactory(status=Event.Status.DRAFT, audience=Event.Audience.INVITATION)
+    event_services.invite(event=draft, actor=staff, enterprises=[enterprise_a])
+    response = staff_client.post(reverse("events:send_invitations", args=[draft.public_id]))
+    assert response.status_code == 302 and "dashboard" in response.url
+    assert not Job.objects.exists()
+    assert draft.invitations.filter(sent_at__isnull=False).count() == 0
+
+
+def test_attendees_over_the_line_are_exported_by_a_job(staff_client, settings):
+    settings.EXPORT_IMMEDIATE_ROWS = 2
+    event = EventFactory()
+    RegistrationFactory.create_batch(2, event=event)
+    url = reverse("events:export", args=[event.public_id])
+    assert staff_client.get(url)["Content-Type"] == excel.XLSX  # two: at once
+    RegistrationFactory(event=event)
+    job = post_for_job(staff_client, url, method="get")
+    assert job.kind == "attendees_export" and (job.done, job.total) == (3, 3)
+    download = staff_client.get(reverse("jobs:download", args=[job.public_id]))
+    rows = list(load_workbook(io.BytesIO(download.getvalue())).worksheets[0].values)
+    assert len(rows) == 5  # the event's line, the header, three people
+
+
+@pytest.mark.parametrize("name", sorted(LEDGERS))
+def test_every_ledger_over_the_line_is_exported_by_a_job(staff_client, staff, settings, name):
+    settings.EXPORT_IMMEDIATE_ROWS = -1  # every export, even an empty one
+    job = post_for_job(staff_client, reverse(f"ledgers:{name}_export"), method="get")
+    assert job.kind == "ledger_export" and job.state == Job.State.DONE, job.error
+    assert job.file_name.startswith(str(LEDGERS[name].title))
+
+
+def test_a_ledger_export_keeps_its_filters_in_the_job(staff_client, settings):
+    settings.EXPORT_IMMEDIATE_ROWS = 1
+    EnterpriseFactory.create_batch(2, industry="A")
+    EnterpriseFactory.create_batch(3, industry="C")
+    url = reverse("ledgers:members_export")
+    assert staff_client.get(url, {"industry": "A"}).status_code == 302
+    job = post_for_job(staff_client, url, {"industry": "C"}, method="get")
+    assert (job.done, job.total) == (3, 3)
+
+
+def test_the_petition_ledger_over_the_line_is_exported_by_a_job(staff_client, settings, user_a):
+    settings.EXPORT_IMMEDIATE_ROWS = 1
+    for title in ("一", "二"):
+        petition_services.file_petition(
+            actor=user_a, enterprise=user_a.enterprise, category="financing", title=title,
+            description="说明",
+        )  # fmt: skip
+    job = post_for_job(staff_client, reverse("petitions:ledger_export"), method="get")
+    assert job.kind == "petition_ledger_export" and (job.done, job.total) == (2, 2)
+    settings.EXPORT_IMMEDIATE_ROWS = 2
+    response = staff_client.get(reverse("petitions:ledger_export"))
+    assert response["Content-Type"] == excel.XLSX
+
+
+def test_a_job_and_its_notice_speak_the_owners_language(staff_client, staff):
+    staff.language = "zh-hans"
+    staff.save(update_fields=["language"])
+    job = post_for_job(staff_client, IMPORT, {"file": workbook([roster_row(1)]), "dry_run": "on"})
+    assert job.result["summary"].startswith("文件已检查，未导入任何数据。")
+    notice = Notice.objects.get(recipient=staff, kind="job_finished")
+    assert notice.subject == "已完成：会员台账导入"
+    assert job.get_absolute_url() in notice.body
+
+
+def test_the_roster_and_the_report_always_download_at_once(staff_client, settings):
+    settings.EXPORT_IMMEDIATE_ROWS = -1  # any export through jobs.export would be a job
+    year = timezone.localdate().year
+    for url in (reverse("roster:export"), f"/dashboard/report/export.xlsx?year={year}"):
+        assert staff_client.get(url)["Content-Type"] == excel.XLSX, url
+    assert not Job.objects.exists()
+
+
+def test_gunicorn_keeps_its_default_timeout():
+    from django.conf import settings as django_settings
+
+    readme = (django_settings.BASE_DIR / "README.md").read_text(encoding="utf-8")
+    procfile = (django_settings.BASE_DIR / "Procfile").read_text(encoding="utf-8")
+    assert "gunicorn ylqgsl.wsgi" in readme
+    assert "--timeout" not in readme and "--timeout" not in procfile
+
+
+def test_a_dry_run_takes_no_member_numbers(staff):
+    """Nothing a dry run saves is kept: it never locks the year's member-number counter."""
+    import tablib
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from members import services
+
+    rows = [roster_row(1), roster_row(2)]
+    dataset = tablib.Dataset().load(workbook(rows).read(), format="xlsx")
+    with CaptureQueriesContext(connection) as queries:
+        result = services.import_roster(dataset=dataset, dry_run=True)
+    assert result.totals["new"] == 2 and not result.has_validation_errors()
+    assert not [q for q in queries.captured_queries if "membernumbercounter" in q["sql"]]
