@@ -526,7 +526,7 @@ class PublicPost(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     title = models.CharField(_("title"), max_length=100, blank=True)
-    term = models.CharField(_("term"), max_length=30, blank=True, help_text=_("Such as 第十届"))
+    term = models.CharField(_("term"), max_length=30, blank=True, help_text=_("Such as “the 10th”"))
     started_on = models.DateField(_("from"), null=True, blank=True, validators=[TERMS])
     ended_on = models.DateField(_("until"), null=True, blank=True, validators=[TERMS])
 

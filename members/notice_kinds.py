@@ -16,3 +16,4 @@ ACCOUNT_EXISTS = register(
     "account_exists", _("Someone tried to register with your e-mail address"), optional=False
 )
 MEMBERSHIP_CHANGED = register("membership_changed", _("Your membership status changed"))
+FEDERATION_MESSAGE = register("federation_message", _("A message from the federation"))
