@@ -22,6 +22,7 @@ from notices.services import (
 )
 from notices.tasks import deliver_pending_emails, send_notice_email
 from tests.notices.factories import APPLICATION, NoticeFactory
+from ylqgsl.schedules import default_schedules
 
 
 @pytest.fixture
@@ -62,12 +63,8 @@ def test_tasks_are_json_and_time_limited():
 
 
 def test_sweep_runs_on_a_schedule():
-    [entry] = [
-        e
-        for e in settings.CELERY_BEAT_SCHEDULE.values()
-        if e["task"] == "notices.tasks.deliver_pending_emails"
-    ]
-    assert entry["schedule"] <= 600
+    [entry] = [e for e in default_schedules() if e.task == "notices.tasks.deliver_pending_emails"]
+    assert entry.seconds <= 600
 
 
 def test_tasks_reuse_database_connections_on_postgresql():
