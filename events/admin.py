@@ -66,5 +66,6 @@ class RaisedProblemAdmin(KeptForLedgers, HistoryAdmin):
 @admin.register(Donation)
 class DonationAdmin(KeptForLedgers, HistoryAdmin):
     list_display = ["__str__", "event", "cash_yuan", "goods_value_yuan", "received_on"]
+    date_hierarchy = "received_on"
     list_select_related = ["event", "enterprise", "organization"]
     autocomplete_fields = ["event", "enterprise", "organization", "recorded_by"]

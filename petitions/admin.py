@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import HistoryAdmin
+from core.admin import HistoryAdmin, KeptForLedgers
 
 from .models import (
     Attachment,
@@ -64,7 +64,7 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Petition)
-class PetitionAdmin(HistoryAdmin):
+class PetitionAdmin(KeptForLedgers, HistoryAdmin):
     """Read-only: petitions change only through the handling actions, which keep the
     timeline; the admin is for looking things up."""
 
@@ -81,12 +81,9 @@ class PetitionAdmin(HistoryAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PetitionEvent)
-class PetitionEventAdmin(admin.ModelAdmin):
+class PetitionEventAdmin(KeptForLedgers, admin.ModelAdmin):
     """The timeline: never changed, never deleted."""
 
     list_display = ["petition", "at", "actor", "action", "to_status", "visible_to_enterprise"]
@@ -100,12 +97,10 @@ class PetitionEventAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Suggestion)
 class SuggestionAdmin(HistoryAdmin):
     list_display = ["title", "kind", "author", "sent_to", "forwarded_to", "adopted_level"]
     list_filter = ["kind", "sent_to", "forwarded_to", "adopted_level"]
     search_fields = ["title"]
+    autocomplete_fields = ["author", "enterprise"]
