@@ -7,6 +7,7 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -351,6 +352,10 @@ class Enterprise(EnterpriseDetails):
         if update_fields is not None and "status" in update_fields:
             kwargs["update_fields"] = {*kwargs["update_fields"], "left_on"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """The enterprise's page in the portal (the admin's "view on site")."""
+        return reverse("members:enterprise_detail", args=[self.public_id])
 
     @property
     def has_party_organisation(self) -> bool:
