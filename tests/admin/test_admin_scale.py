@@ -98,3 +98,20 @@ def test_the_enterprise_changelist_asks_the_same_queries_for_3_or_30_rows(admin_
             assert admin_client.get(url, query).status_code == 200
         counts.append(len(asked.captured_queries))
     assert counts[0] == counts[1] <= 6, counts
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["yqbx", "yanqingbingxue", "冰雪文旅", "credit code"])
+def test_enterprises_are_searched_as_the_directory_searches(admin_client, enterprise_a, term):
+    other = EnterpriseFactory(name="康庄农业科技有限公司")
+    term = enterprise_a.credit_code if term == "credit code" else term
+    url = reverse("admin:members_enterprise_changelist")
+    shown = list(admin_client.get(url, {"q": term}).context["cl"].result_list)
+    assert shown == [enterprise_a]
+    assert other not in shown
+    # and as the autocomplete of every key to an enterprise searches
+    found = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "members", "model_name": "user", "field_name": "enterprise", "term": term},
+    ).json()["results"]
+    assert [r["text"] for r in found] == [enterprise_a.name]

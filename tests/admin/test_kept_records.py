@@ -2,6 +2,7 @@
 selected" action nor the delete page is offered, and trying either deletes nothing."""
 
 import pytest
+from django.apps import apps
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
@@ -10,8 +11,13 @@ from events.models import Donation, Event
 from members.models import Application, Enterprise
 from notices.models import Notice
 from petitions.models import Petition
+from tests.test_permissions import ADMIN_NO_DELETE
 
-KEPT = [Enterprise, Application, Petition, DutyMonth, Event, Donation, Notice]
+KEPT = [apps.get_model(label) for label in sorted(ADMIN_NO_DELETE)]
+
+
+def test_the_ledgers_records_are_among_the_kept():
+    assert {Enterprise, Application, Petition, DutyMonth, Event, Donation, Notice} <= set(KEPT)
 
 
 @pytest.mark.django_db
