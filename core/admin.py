@@ -43,7 +43,10 @@ class KeptForLedgers:
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea)
+    # Not required here: the service refuses a missing reason, with its own message.
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea, required=False
+    )
 
 
 def ask_then_act(model_admin, request, queryset, *, title, form_class, act):

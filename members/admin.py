@@ -70,8 +70,9 @@ class TownshipAdmin(admin.ModelAdmin):
 
 
 class MessageForm(forms.Form):
-    subject = forms.CharField(label=_("subject"), max_length=200)
-    text = forms.CharField(label=_("text"), widget=forms.Textarea)
+    # Not required here: the service refuses an empty notice, with its own message.
+    subject = forms.CharField(label=_("subject"), max_length=200, required=False)
+    text = forms.CharField(label=_("text"), widget=forms.Textarea, required=False)
     # Drawn when the page is shown: the same page sent twice sends once.
     sending = forms.CharField(widget=forms.HiddenInput, initial=uuid.uuid4)
 

@@ -15,6 +15,7 @@ from members.services import (
     approve_application,
     change_membership_status,
     reject_application,
+    send_message,
 )
 from notices.models import Notice
 from tests.factories import ApplicationFactory, EnterpriseFactory, UserFactory
@@ -91,10 +92,11 @@ def test_reject_asks_for_the_reason_first(admin_client, superuser):
 
 
 @pytest.mark.django_db
-def test_reject_without_a_reason_changes_nothing(admin_client):
+def test_reject_without_a_reason_is_refused_with_the_services_message(admin_client):
     application = ApplicationFactory()
-    page = act(admin_client, APPLICATIONS, "reject", [application], confirm="yes", reason="  ")
-    assert page.templates[0].name == "admin/ask_then_act.html"
+    response = act(admin_client, APPLICATIONS, "reject", [application], confirm="yes", reason="  ")
+    refused = refusal(reject_application, application=application, reason="  ")
+    assert shown_messages(response) == [f"{application}：{refused}"]
     application.refresh_from_db()
     assert application.status == Application.Status.PENDING
     assert not Notice.objects.filter(kind="application_rejected").exists()
@@ -179,9 +181,15 @@ def test_send_a_notice_reaches_each_active_user_once(
 
 
 @pytest.mark.django_db
-def test_a_notice_without_text_is_not_sent(admin_client, enterprise_a, user_a):
-    act(
+def test_a_notice_without_text_is_refused_with_the_services_message(
+    admin_client, enterprise_a, user_a
+):
+    response = act(
         admin_client, ENTERPRISES, "send_notice", [enterprise_a],
         confirm="yes", subject="年检通知", text="", sending="x",
     )  # fmt: skip
+    refused = refusal(
+        send_message, enterprises=[enterprise_a], subject="年检通知", text="", sending="x"
+    )
+    assert shown_messages(response) == [f"{enterprise_a}：{refused}"]
     assert not Notice.objects.filter(kind="federation_message").exists()
