@@ -1,8 +1,10 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Max, Min
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -96,6 +98,28 @@ def status_action(status, title):
     return admin.action(description=title, permissions=["change"])(action)
 
 
+class JoinYearFilter(admin.SimpleListFilter):
+    """The year joined, as the directory filters it: the years from the first join date to
+    the last (two lookups on the join-date index). A date hierarchy lists them with a DISTINCT
+    over every row: 54 of the 150 ms of the page at 100,000 enterprises (bench/admin.py)."""
+
+    title = _("Year joined")
+    parameter_name = "joined_year"
+
+    def lookups(self, request, model_admin):
+        span = Enterprise.objects.aggregate(first=Min("joined_on"), last=Max("joined_on"))
+        if span["first"] is None:
+            return []
+        years = range(span["last"].year, span["first"].year - 1, -1)
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset  # no year, or not a year: every row
+        year = int(self.value())
+        return queryset.filter(joined_on__year=year)
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(KeptForLedgers, HistoryAdmin):
     list_display = [
@@ -109,14 +133,14 @@ class EnterpriseAdmin(KeptForLedgers, HistoryAdmin):
         "joined_on",
     ]
     # Each filter is a column the directory filters on, indexed for it.
-    list_filter = ["status", "industry", "size", "township", "party_organisation"]
+    list_filter = ["status", "industry", "size", "township", "party_organisation", JoinYearFilter]
     # Searched as the directory searches (members.filters.search_enterprises): name, pinyin
     # or credit code on the directory's indexes; the stock search's OR of icontains over
     # five columns scans the table.
     search_fields = ["name"]
     search_help_text = _("Name, pinyin (full or initials) or credit code")
     list_select_related = ["township"]
-    date_hierarchy = "joined_on"
+    list_per_page = settings.DIRECTORY_PAGE_SIZE
     show_full_result_count = False
     readonly_fields = ["created_at", "updated_at"]
     refusals = (TransitionError,)

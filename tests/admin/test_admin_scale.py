@@ -2,6 +2,8 @@
 an autocomplete, dated ledgers have a date hierarchy, and the enterprises' changelist asks
 the same few queries however many rows there are."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -18,7 +20,8 @@ from petitions.models import Petition
 from tests.factories import EnterpriseFactory
 
 LARGE = (Enterprise, get_user_model(), Organization)
-DATED_LEDGERS = [Enterprise, Application, Event, Donation, DutyMonth, DutyLogEntry, Notice]
+# The enterprises have the directory's join-year filter instead (members/admin.py).
+DATED_LEDGERS = [Application, Event, Donation, DutyMonth, DutyLogEntry, Notice]
 
 
 def editing_admins(superuser):
@@ -115,3 +118,18 @@ def test_enterprises_are_searched_as_the_directory_searches(admin_client, enterp
         {"app_label": "members", "model_name": "user", "field_name": "enterprise", "term": term},
     ).json()["results"]
     assert [r["text"] for r in found] == [enterprise_a.name]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("year", "shown"), [("2020", ["甲"]), ("2021", ["乙"]), ("二〇二〇", None)]
+)
+def test_enterprises_filter_by_the_year_joined(admin_client, year, shown):
+    EnterpriseFactory(name="甲", joined_on=datetime.date(2020, 5, 1))
+    EnterpriseFactory(name="乙", joined_on=datetime.date(2021, 5, 1))
+    url = reverse("admin:members_enterprise_changelist")
+    response = admin_client.get(url, {"joined_year": year})
+    assert response.status_code == 200
+    names = sorted(e.name for e in response.context["cl"].result_list)
+    assert names == (shown or ["乙", "甲"])  # not a year: every row, no error
+    assert "?joined_year=2020" in response.content.decode()
