@@ -19,6 +19,7 @@ from members.services import (
 )
 from notices.models import Notice
 from tests.factories import ApplicationFactory, EnterpriseFactory, UserFactory
+from tests.test_languages import foreign_words, stored_texts
 
 APPLICATIONS = reverse("admin:members_application_changelist")
 ENTERPRISES = reverse("admin:members_enterprise_changelist")
@@ -193,3 +194,22 @@ def test_a_notice_without_text_is_refused_with_the_services_message(
     )
     assert shown_messages(response) == [f"{enterprise_a}：{refused}"]
     assert not Notice.objects.filter(kind="federation_message").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    ("url", "action", "factory"),
+    [
+        (APPLICATIONS, "reject", ApplicationFactory),
+        (ENTERPRISES, "make_suspended", EnterpriseFactory),
+        (ENTERPRISES, "send_notice", EnterpriseFactory),
+    ],
+)
+def test_the_intermediate_pages_are_in_the_pages_language(
+    admin_client, language, url, action, factory
+):
+    admin_client.cookies["django_language"] = language
+    page = act(admin_client, url, action, [factory()])
+    assert page.templates[0].name == "admin/ask_then_act.html"
+    assert not foreign_words(page.content.decode(), language, stored_texts())
