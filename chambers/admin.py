@@ -5,7 +5,8 @@ status), they are never deleted.
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import HistoryAdmin, KeptForLedgers
 
 from .models import (
     Affiliation,
@@ -22,11 +23,6 @@ from .models import (
 )
 
 
-class NoDeleteMixin:
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class TermInline(admin.TabularInline):
     model = Term
     extra = 0
@@ -40,7 +36,7 @@ class FourGoodEvaluationInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(KeptForLedgers, HistoryAdmin):
     list_display = [
         "name", "kind", "parent", "township", "home_region", "tie_signed_on",
         "group_member_since", "is_active",
@@ -53,7 +49,7 @@ class OrganizationAdmin(NoDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class AffiliationAdmin(KeptForLedgers, HistoryAdmin):
     list_display = ["enterprise", "organization", "role", "joined_on", "left_on"]
     list_filter = ["role", "organization__kind", "organization"]
     search_fields = ["enterprise__name", "enterprise__credit_code", "organization__name"]
@@ -80,7 +76,7 @@ class TermAdmin(admin.ModelAdmin):
 
 
 @admin.register(Post)
-class PostAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class PostAdmin(KeptForLedgers, HistoryAdmin):
     list_display = [
         "holder", "position", "organization_name", "term", "enterprise", "full_time",
         "in_rotation", "started_on", "ended_on",
@@ -119,7 +115,7 @@ class SecondmentInline(admin.TabularInline):
 
 
 @admin.register(DutyMonth)
-class DutyMonthAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class DutyMonthAdmin(KeptForLedgers, HistoryAdmin):
     list_display = ["month", "chair", "post", "status", "summary_written_at"]
     list_filter = ["status"]
     search_fields = ["chair__real_name", "chair__email"]
@@ -150,7 +146,7 @@ class UnavailabilityAdmin(admin.ModelAdmin):
 
 
 @admin.register(SwapRequest)
-class SwapRequestAdmin(SimpleHistoryAdmin):
+class SwapRequestAdmin(HistoryAdmin):
     """Swaps are asked, answered and decided on the roster pages, which send the notices."""
 
     list_display = [
@@ -164,7 +160,7 @@ class SwapRequestAdmin(SimpleHistoryAdmin):
     ]  # fmt: skip
     list_select_related = ["month", "other_month", "requested_by", "counterpart", "decided_by"]
     readonly_fields = [
-        "public_id", "status", "created_at", "responded_at", "decided_at", "decided_by", "note",
+        "status", "created_at", "responded_at", "decided_at", "decided_by", "note",
     ]  # fmt: skip
     autocomplete_fields = ["requested_by", "counterpart"]
 

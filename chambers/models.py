@@ -261,7 +261,7 @@ class Post(models.Model):
     full_time = models.BooleanField(
         _("full-time"),
         default=False,
-        help_text=_("A full-time (专职) vice-chair is federation staff, not an entrepreneur."),
+        help_text=_("A full-time vice-chair is federation staff, not an entrepreneur."),
     )
     in_rotation = models.BooleanField(
         _("takes turns as executive chair"),
@@ -503,14 +503,17 @@ class DutyLogEntry(models.Model):
         ordering = ["day", "id"]
 
     def __str__(self):
-        return f"{self.day} {self.get_kind_display()}"
+        return f"{date_format(self.day)} {self.get_kind_display()}"
 
 
 class Unavailability(models.Model):
     """A month a leader cannot serve as executive chair."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unavailable_months"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leader"),
+        on_delete=models.CASCADE,
+        related_name="unavailable_months",
     )
     month = models.DateField(_("month"), validators=[CALENDAR])
     reason = models.CharField(_("reason"), max_length=200, blank=True)
@@ -616,11 +619,14 @@ class CalendarToken(models.Model):
     """The secret in a leader's personal iCal link; revoking it stops the link at once."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_tokens",
     )
     token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True, validators=[PAST])
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, validators=[PAST])
 
     class Meta:
         verbose_name = _("calendar link")
@@ -632,4 +638,6 @@ class CalendarToken(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} ({'revoked' if self.revoked_at else 'active'})"
+        if self.revoked_at:
+            return _("%(user)s (revoked)") % {"user": self.user}
+        return _("%(user)s (active)") % {"user": self.user}

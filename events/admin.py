@@ -5,14 +5,10 @@ Registrations, donations and problems raised are history: the admin never delete
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import HistoryAdmin, KeptForLedgers
 
 from .models import Donation, Event, EventPhoto, Invitation, RaisedProblem, Registration
-
-
-class NoDeleteMixin:
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class EventPhotoInline(admin.TabularInline):
@@ -21,47 +17,55 @@ class EventPhotoInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(KeptForLedgers, HistoryAdmin):
     list_display = ["title", "kind", "starts_at", "audience", "status", "organizer"]
     list_filter = ["status", "kind", "audience"]
     search_fields = ["title", "venue"]
     date_hierarchy = "starts_at"
     list_select_related = ["organizer"]
     autocomplete_fields = ["organizer"]
-    readonly_fields = ["public_id", "created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at"]
     inlines = [EventPhotoInline]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(SimpleHistoryAdmin):
+class InvitationAdmin(HistoryAdmin):
     list_display = ["__str__", "event", "response", "attendees", "sent_at", "reminded_at"]
     list_filter = ["response"]
     search_fields = ["guest_name", "enterprise__name", "user__real_name", "event__title"]
     list_select_related = ["event", "enterprise", "user"]
-    raw_id_fields = ["event", "enterprise", "user"]
+    autocomplete_fields = ["event", "enterprise", "user"]
     readonly_fields = ["responded_at", "sent_at", "reminded_at"]
 
 
 @admin.register(Registration)
-class RegistrationAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class RegistrationAdmin(KeptForLedgers, HistoryAdmin):
     list_display = ["person_name", "event", "enterprise", "seats", "status", "checked_in_at"]
     list_filter = ["status", "walk_in"]
     search_fields = ["person_name", "enterprise__name", "event__title"]
     list_select_related = ["event", "enterprise"]
-    raw_id_fields = ["event", "user", "enterprise", "invitation", "checked_in_by", "decided_by"]
-    readonly_fields = ["public_id", "created_at", "promoted_at", "cancelled_at"]
+    autocomplete_fields = [
+        "event",
+        "user",
+        "enterprise",
+        "invitation",
+        "checked_in_by",
+        "decided_by",
+    ]
+    readonly_fields = ["created_at", "promoted_at", "cancelled_at"]
 
 
 @admin.register(RaisedProblem)
-class RaisedProblemAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class RaisedProblemAdmin(KeptForLedgers, HistoryAdmin):
     list_display = ["__str__", "event", "enterprise", "created_at"]
     search_fields = ["text", "enterprise__name", "event__title"]
     list_select_related = ["event", "enterprise"]
-    raw_id_fields = ["event", "enterprise", "recorded_by"]
+    autocomplete_fields = ["event", "enterprise", "recorded_by"]
 
 
 @admin.register(Donation)
-class DonationAdmin(NoDeleteMixin, SimpleHistoryAdmin):
+class DonationAdmin(KeptForLedgers, HistoryAdmin):
     list_display = ["__str__", "event", "cash_yuan", "goods_value_yuan", "received_on"]
+    date_hierarchy = "received_on"
     list_select_related = ["event", "enterprise", "organization"]
-    raw_id_fields = ["event", "enterprise", "organization", "recorded_by"]
+    autocomplete_fields = ["event", "enterprise", "organization", "recorded_by"]

@@ -1,9 +1,26 @@
+import uuid
+
+from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Max, Min
+from django.http import FileResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import (
+    HistoryAdmin,
+    KeptForLedgers,
+    PermissionsOfAdminPages,
+    ReasonForm,
+    act_on_each,
+    ask_then_act,
+)
+
+from .filters import search_enterprises
 from .models import (
     Application,
     Enterprise,
@@ -14,11 +31,18 @@ from .models import (
     TrainingRecord,
     User,
 )
-from .resources import EnterpriseResource, ExcelFormat
+from .resources import SHEET_TITLE, EnterpriseResource
+from .services import (
+    TransitionError,
+    approve_application,
+    change_membership_status,
+    reject_application,
+    send_message,
+)
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PermissionsOfAdminPages, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "real_name", "enterprise", "is_staff", "is_active", "last_login"]
     list_filter = ["is_staff", "is_superuser", "is_active"]
@@ -47,10 +71,57 @@ class TownshipAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
+class MessageForm(forms.Form):
+    # Not required here: the service refuses an empty notice, with its own message.
+    subject = forms.CharField(label=_("subject"), max_length=200, required=False)
+    text = forms.CharField(label=_("text"), widget=forms.Textarea, required=False)
+    # Drawn when the page is shown: the same page sent twice sends once.
+    sending = forms.CharField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+
+def status_action(status, title):
+    """Suspend, withdraw or reinstate the selection through the members service, asking for
+    the reason first."""
+
+    def action(model_admin, request, queryset):
+        def act(enterprise, reason):
+            change_membership_status(
+                enterprise=enterprise, actor=request.user, status=status, reason=reason
+            )
+            model_admin.log_change(request, enterprise, str(title))
+
+        return ask_then_act(
+            model_admin, request, queryset, title=title, form_class=ReasonForm, act=act
+        )
+
+    action.__name__ = f"make_{status}"
+    return admin.action(description=title, permissions=["change"])(action)
+
+
+class JoinYearFilter(admin.SimpleListFilter):
+    """The year joined, as the directory filters it: the years from the first join date to
+    the last (two lookups on the join-date index). A date hierarchy lists them with a DISTINCT
+    over every row: 54 of the 150 ms of the page at 100,000 enterprises (bench/admin.py)."""
+
+    title = _("Year joined")
+    parameter_name = "joined_year"
+
+    def lookups(self, request, model_admin):
+        span = Enterprise.objects.aggregate(first=Min("joined_on"), last=Max("joined_on"))
+        if span["first"] is None:
+            return []
+        years = range(span["last"].year, span["first"].year - 1, -1)
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if not (self.value() or "").isdigit():
+            return queryset  # no year, or not a year: every row
+        year = int(self.value())
+        return queryset.filter(joined_on__year=year)
+
+
 @admin.register(Enterprise)
-class EnterpriseAdmin(ExportMixin, SimpleHistoryAdmin):
-    resource_classes = [EnterpriseResource]
-    export_formats = [ExcelFormat]  # no CSV: a spreadsheet would run the formulas in it
+class EnterpriseAdmin(KeptForLedgers, HistoryAdmin):
     list_display = [
         "name",
         "member_number",
@@ -61,38 +132,96 @@ class EnterpriseAdmin(ExportMixin, SimpleHistoryAdmin):
         "status",
         "joined_on",
     ]
-    list_filter = ["status", "industry", "size", "township", "party_organisation"]
-    search_fields = ["name", "credit_code", "member_number", "name_initials", "name_pinyin"]
+    # Each filter is a column the directory filters on, indexed for it.
+    list_filter = ["status", "industry", "size", "township", "party_organisation", JoinYearFilter]
+    # Searched as the directory searches (members.filters.search_enterprises): name, pinyin
+    # or credit code on the directory's indexes; the stock search's OR of icontains over
+    # five columns scans the table.
+    search_fields = ["name"]
+    search_help_text = _("Name, pinyin (full or initials) or credit code")
     list_select_related = ["township"]
-    date_hierarchy = "joined_on"
-    readonly_fields = ["public_id", "created_at", "updated_at"]
+    list_per_page = settings.DIRECTORY_PAGE_SIZE
+    show_full_result_count = False
+    readonly_fields = ["created_at", "updated_at"]
+    refusals = (TransitionError,)
+    actions = [
+        status_action(Enterprise.Status.SUSPENDED, _("Suspend the selected members")),
+        status_action(Enterprise.Status.WITHDRAWN, _("Withdraw the selected members")),
+        status_action(Enterprise.Status.MEMBER, _("Reinstate the selected members")),
+        "export_to_excel",
+        "send_notice",
+    ]
 
-    def has_delete_permission(self, request, obj=None):
-        return False  # members are suspended or withdrawn, never deleted
+    def get_search_results(self, request, queryset, search_term):
+        return search_enterprises(queryset, search_term), False
 
-    def get_data_for_export(self, request, queryset, **kwargs):
-        # Dates and numbers as such: the one format writes them by their type.
-        kwargs["force_native_type"] = True
-        return super().get_data_for_export(request, queryset, **kwargs)
+    @admin.action(description=_("Export the selected enterprises to Excel"), permissions=["view"])
+    def export_to_excel(self, request, queryset):
+        """The directory's columns, without phone numbers, through the one Excel writer."""
+        workbook = EnterpriseResource().export_workbook(queryset.order_by("name"))
+        name = f"{SHEET_TITLE}-{timezone.localdate():%Y-%m-%d}.xlsx"
+        return FileResponse(workbook, as_attachment=True, filename=name)
+
+    @admin.action(description=_("Send the selected enterprises a notice"), permissions=["view"])
+    def send_notice(self, request, queryset):
+        def act(enterprise, subject, text, sending):
+            send_message(
+                enterprises=[enterprise],
+                actor=request.user,
+                subject=subject,
+                text=text,
+                sending=sending,
+            )
+            self.log_change(request, enterprise, _("Sent a notice: %s") % subject)
+
+        return ask_then_act(
+            self, request, queryset, title=_("Send a notice"), form_class=MessageForm, act=act
+        )
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(KeptForLedgers, HistoryAdmin):
     list_display = ["name", "credit_code", "status", "submitted_at", "decided_by", "decided_at"]
     list_filter = ["status", "industry", "township"]
     search_fields = ["name", "credit_code"]
     list_select_related = ["decided_by"]
+    autocomplete_fields = ["applicant"]
+    date_hierarchy = "submitted_at"
     readonly_fields = [
-        "public_id", "applicant", "status", "submitted_at", "decided_at", "decided_by",
-        "rejection_reason", "enterprise", "consent_version", "consent_at",
-        "credit_code_checksum_ok",
+        "applicant", "status", "submitted_at", "decided_at", "decided_by", "rejection_reason",
+        "enterprise", "consent_version", "consent_at", "credit_code_checksum_ok",
         # The applicant's own scan, checked on upload (core/uploads.py): the admin's file
         # field would take any file past those checks.
-        "licence",
+        "licence_link",
     ]  # fmt: skip
+    exclude = ["licence"]
+    refusals = (TransitionError,)
+    actions = ["approve", "reject"]
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    @admin.display(description=_("business licence"))
+    def licence_link(self, application):
+        if not application.pk:
+            return "—"
+        url = reverse("members:application_licence", args=[application.public_id])
+        return format_html('<a href="{}">{}</a>', url, _("Open the scan"))
+
+    @admin.action(description=_("Approve the selected applications"), permissions=["change"])
+    def approve(self, request, queryset):
+        def act(application):
+            approve_application(application=application, actor=request.user)
+            self.log_change(request, application, str(_("Approve")))
+
+        act_on_each(self, request, queryset, title=_("Approve"), act=act)
+
+    @admin.action(description=_("Reject the selected applications"), permissions=["change"])
+    def reject(self, request, queryset):
+        def act(application, reason):
+            reject_application(application=application, actor=request.user, reason=reason)
+            self.log_change(request, application, str(_("Reject")))
+
+        return ask_then_act(
+            self, request, queryset, title=_("Reject"), form_class=ReasonForm, act=act
+        )
 
 
 class PublicPostInline(admin.TabularInline):
@@ -106,13 +235,12 @@ class TrainingRecordInline(admin.TabularInline):
 
 
 @admin.register(RepresentativePerson)
-class RepresentativePersonAdmin(SimpleHistoryAdmin):
+class RepresentativePersonAdmin(HistoryAdmin):
     list_display = ["name", "gender", "birth_year", "enterprise", "position"]
     list_filter = ["gender", "tags", "posts__kind", "posts__level"]
     search_fields = ["name", "enterprise__name"]
     list_select_related = ["enterprise"]
-    autocomplete_fields = ["enterprise"]
-    filter_horizontal = ["tags"]
+    autocomplete_fields = ["enterprise", "tags"]
     inlines = [PublicPostInline, TrainingRecordInline]
 
 

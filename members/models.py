@@ -7,6 +7,7 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -352,6 +353,10 @@ class Enterprise(EnterpriseDetails):
             kwargs["update_fields"] = {*kwargs["update_fields"], "left_on"}
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        """The enterprise's page in the portal (the admin's "view on site")."""
+        return reverse("members:enterprise_detail", args=[self.public_id])
+
     @property
     def has_party_organisation(self) -> bool:
         return self.party_organisation in (
@@ -524,7 +529,7 @@ class PublicPost(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     title = models.CharField(_("title"), max_length=100, blank=True)
-    term = models.CharField(_("term"), max_length=30, blank=True, help_text=_("Such as 第十届"))
+    term = models.CharField(_("term"), max_length=30, blank=True, help_text=_("Such as “the 10th”"))
     started_on = models.DateField(_("from"), null=True, blank=True, validators=[TERMS])
     ended_on = models.DateField(_("until"), null=True, blank=True, validators=[TERMS])
 

@@ -5,7 +5,6 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
-from import_export.formats import base_formats
 
 from core import excel
 
@@ -60,15 +59,6 @@ class TownshipWidget(widgets.ForeignKeyWidget):
 
 
 SHEET_TITLE = _("Member directory")
-
-
-class ExcelFormat(base_formats.XLSX):
-    """The admin's Excel export, written by `core.excel` like every other export (the stock
-    format would write text starting with "=" as a live formula)."""
-
-    def export_data(self, dataset, **kwargs):
-        with excel.write(SHEET_TITLE, dataset.headers, dataset) as out:
-            return out.read()
 
 
 def column(attribute, label, widget=None):

@@ -109,7 +109,10 @@ class EmailOptOut(models.Model):
     """A user does not want e-mail for one kind of notice (the inbox still gets it)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_opt_outs"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="email_opt_outs",
     )
     kind = models.CharField(_("kind"), max_length=60)
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.admin import HistoryAdmin, KeptForLedgers
 
 from .models import (
     Attachment,
@@ -29,7 +30,7 @@ class HolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeadlineRule)
-class DeadlineRuleAdmin(SimpleHistoryAdmin):
+class DeadlineRuleAdmin(HistoryAdmin):
     list_display = [
         "__str__",
         "first_response_hours",
@@ -63,7 +64,7 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Petition)
-class PetitionAdmin(SimpleHistoryAdmin):
+class PetitionAdmin(KeptForLedgers, HistoryAdmin):
     """Read-only: petitions change only through the handling actions, which keep the
     timeline; the admin is for looking things up."""
 
@@ -80,12 +81,9 @@ class PetitionAdmin(SimpleHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PetitionEvent)
-class PetitionEventAdmin(admin.ModelAdmin):
+class PetitionEventAdmin(KeptForLedgers, admin.ModelAdmin):
     """The timeline: never changed, never deleted."""
 
     list_display = ["petition", "at", "actor", "action", "to_status", "visible_to_enterprise"]
@@ -99,12 +97,10 @@ class PetitionEventAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Suggestion)
-class SuggestionAdmin(SimpleHistoryAdmin):
+class SuggestionAdmin(HistoryAdmin):
     list_display = ["title", "kind", "author", "sent_to", "forwarded_to", "adopted_level"]
     list_filter = ["kind", "sent_to", "forwarded_to", "adopted_level"]
     search_fields = ["title"]
+    autocomplete_fields = ["author", "enterprise"]

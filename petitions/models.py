@@ -14,6 +14,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -94,7 +95,7 @@ class Holiday(models.Model):
     is_workday = models.BooleanField(
         _("working day"),
         default=False,
-        help_text=_("Tick for a make-up working day (调休) on a weekend; leave for a holiday."),
+        help_text=_("Tick for a make-up working day on a weekend; leave for a holiday."),
     )
     name = models.CharField(_("name"), max_length=50, blank=True)
 
@@ -104,7 +105,7 @@ class Holiday(models.Model):
         ordering = ["day"]
 
     def __str__(self):
-        return f"{self.day} {self.name}"
+        return f"{date_format(self.day)} {self.name}".strip()
 
 
 class DeadlineRule(models.Model):
@@ -377,7 +378,8 @@ class PetitionEvent(models.Model):
         indexes = [models.Index(fields=["petition", "at", "id"], name="petition_event_timeline")]
 
     def __str__(self):
-        return f"{self.petition_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+        at = date_format(timezone.localtime(self.at), "DATETIME_FORMAT")
+        return f"{self.get_action_display()} {at}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -413,6 +413,10 @@ def test_a_second_enterprise_signing_up_is_not_affected(client):
 # The forms that carry no token, and why a second sending of one creates nothing twice. A new
 # form fails the test below until it carries the token (`OncePerForm`) or is listed here.
 WITHOUT_TOKEN = {
+    "core.admin.ReasonForm": "a state change (the admin's actions)",
+    "members.admin.MessageForm": (
+        "one notice per user and sending, drawn with the page (tests/admin/test_admin_actions.py)"
+    ),
     "chambers.roster.forms.AssignForm": "edits a duty month",
     "chambers.roster.forms.GenerateForm": "one duty month per month (tested above)",
     "chambers.roster.forms.SummaryForm": "edits a duty month",

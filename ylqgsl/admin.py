@@ -5,6 +5,8 @@ from axes.admin import AccessAttemptAdmin as BaseAccessAttemptAdmin
 from axes.models import AccessAttempt
 from cron_descriptor import Options, get_description
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
+from django.contrib.auth.models import Group
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.admin import CrontabScheduleAdmin as BaseCrontabScheduleAdmin
@@ -17,6 +19,8 @@ from django_celery_beat.models import (
     PeriodicTask,
     SolarSchedule,
 )
+
+from core.admin import PermissionsOfAdminPages
 
 
 def in_words(crontab) -> str:
@@ -91,3 +95,11 @@ for model in (ClockedSchedule, IntervalSchedule, SolarSchedule):
     admin.site.register(
         model, type(model_admin.__name__, (model_admin,), {"inlines": [PeriodicTaskInline]})
     )
+
+
+class GroupAdmin(PermissionsOfAdminPages, BaseGroupAdmin):
+    pass
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, GroupAdmin)

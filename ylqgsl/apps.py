@@ -1,4 +1,5 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 
 
 class PortalConfig(AppConfig):
@@ -9,3 +10,8 @@ class PortalConfig(AppConfig):
             checks,  # noqa: F401 — registers the portal's system checks
             jobs,  # noqa: F401 — a job's owner is told when it is over
         )
+        from .schedules import install_schedules
+
+        # Sent once per app with models after `migrate`; this package has none, so the
+        # schedules are installed with the app whose tables hold them.
+        post_migrate.connect(install_schedules, sender=apps.get_app_config("django_celery_beat"))

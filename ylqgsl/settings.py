@@ -291,21 +291,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Default schedules; django-celery-beat copies them into the database, where staff can change
-# them in the admin.
-CELERY_BEAT_SCHEDULE = {
-    "notices-deliver-pending-emails": {
-        "task": "notices.tasks.deliver_pending_emails",
-        "schedule": 30.0,  # notices.services.SWEEP_EVERY: a lost claim resumes within 90 s
-    },
-    "chambers-duty-scan": {
-        "task": "chambers.tasks.duty_scan",
-        "schedule": 3600.0,  # hourly: a scan is cheap, and a missed day is made up at once
-    },
-    "events-scan": {"task": "events.tasks.event_scan", "schedule": 900.0},
-    "petitions-scan": {"task": "petitions.tasks.petition_scan", "schedule": 3600.0},
-    "jobs-sweep": {"task": "core.tasks.sweep_jobs", "schedule": 3600.0},
-}
+# Beat reads its schedules from the database only: ylqgsl/schedules.py puts them there after
+# `migrate`, and staff change them in the admin (a schedule here would be written over theirs
+# each time beat starts).
+CELERY_BEAT_SCHEDULE = {}
+# No result backend keeps results (CELERY_TASK_IGNORE_RESULT), so beat has none to clean up.
+CELERY_RESULT_EXPIRES = None
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)
@@ -380,8 +371,3 @@ DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 JOB_KEEP_SECONDS = env.int("JOB_KEEP_SECONDS", default=7 * 24 * 3600)
 EXPORT_IMMEDIATE_ROWS = env.int("EXPORT_IMMEDIATE_ROWS", default=2000)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
-if DASHBOARD_CACHE_SECONDS:
-    CELERY_BEAT_SCHEDULE["dashboard-refresh"] = {
-        "task": "ylqgsl.tasks.refresh_dashboard",
-        "schedule": float(DASHBOARD_CACHE_SECONDS),
-    }

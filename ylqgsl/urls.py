@@ -10,6 +10,7 @@ from . import views
 
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
+admin.site.site_url = None  # the header's "back to the portal" (templates/admin/base_site.html)
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,0 +1,130 @@
+"""What every admin page of the portal shares: history shown in the page's language, records
+kept for the ledgers that the admin never deletes, and the one page that asks for a reason
+(or a message) before an action calls its service."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import display_for_field
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+
+class ReadableChanges(HistoricalRecordContextHelper):
+    """A change in history as the admin shows the field: a choice by its label, a date in the
+    one date format, yes or no (simple-history shows the stored codes and ISO times)."""
+
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if isinstance(field, models.ManyToManyField):
+            return super().prepare_delta_change_value(change, value)
+        if isinstance(field, models.BooleanField):
+            return _gettext("Yes") if value else _gettext("No")
+        return display_for_field(value, field, "—")
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
+
+
+class KeptForLedgers:
+    """Records the ledgers count: never deleted, neither by the action nor the delete page
+    (members are withdrawn, events cancelled, petitions closed)."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReasonForm(forms.Form):
+    # Not required here: the service refuses a missing reason, with its own message.
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea, required=False
+    )
+
+
+def ask_then_act(model_admin, request, queryset, *, title, form_class, act):
+    """The intermediate page of an action: show the selection and `form_class`; once it is
+    sent back valid, call `act(obj, **form.cleaned_data)` for each selected object. `act`
+    calls the service; what the service refuses (the model admin's `refusals`, exception
+    classes) is shown with the service's own message, object by object, and the rest go
+    through."""
+    form = form_class(request.POST if "confirm" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        done = 0
+        for obj in queryset:
+            try:
+                act(obj, **form.cleaned_data)
+            except model_admin.refusals as refusal:
+                model_admin.message_user(request, f"{obj}：{refusal}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            model_admin.message_user(
+                request, _("%(title)s: %(count)d done.") % {"title": title, "count": done}
+            )
+        return None
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "queryset": queryset,
+        "opts": model_admin.model._meta,
+        "action": request.POST.get("action"),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "select_across": request.POST.get("select_across", "0"),
+    }
+    return TemplateResponse(request, "admin/ask_then_act.html", context)
+
+
+def act_on_each(model_admin, request, queryset, *, title, act):
+    """An action without a question: `act(obj)` for each selected object, refusals shown."""
+    done = 0
+    for obj in queryset:
+        try:
+            act(obj)
+        except model_admin.refusals as refusal:
+            model_admin.message_user(request, f"{obj}：{refusal}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        model_admin.message_user(
+            request, _("%(title)s: %(count)d done.") % {"title": title, "count": done}
+        )
+
+
+PERMISSION_VERBS = {
+    "add": _("Add"),
+    "change": _("Change"),
+    "delete": _("Delete"),
+    "view": _("View"),
+}
+
+
+def permission_label(permission) -> str:
+    """A permission in the page's language (Django stores its name in English)."""
+    verb, _sep, _model = permission.codename.partition("_")
+    return f"{permission.content_type} | {PERMISSION_VERBS.get(verb, permission.name)}"
+
+
+class PermissionsOfAdminPages:
+    """Offers the permissions of the models that have an admin page (the internal tables,
+    history rows and counters have none to grant), named in the page's language."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["queryset"] = Permission.objects.filter(
+                content_type__in=ContentType.objects.get_for_models(
+                    *self.admin_site._registry
+                ).values()
+            ).select_related("content_type")
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("permissions", "user_permissions"):
+            field.label_from_instance = permission_label
+        return field

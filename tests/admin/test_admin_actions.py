@@ -1,0 +1,215 @@
+"""The admin's actions call the services: what they do, who is recorded, what they refuse
+(with the service's own message, and nothing changed)."""
+
+from io import BytesIO
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from members.models import Application, Enterprise
+from members.services import (
+    TransitionError,
+    approve_application,
+    change_membership_status,
+    reject_application,
+    send_message,
+)
+from notices.models import Notice
+from tests.factories import ApplicationFactory, EnterpriseFactory, UserFactory
+from tests.test_languages import foreign_words, stored_texts
+
+APPLICATIONS = reverse("admin:members_application_changelist")
+ENTERPRISES = reverse("admin:members_enterprise_changelist")
+
+
+def act(client, url, action, objects, **data):
+    post = {"action": action, ACTION_CHECKBOX_NAME: [o.pk for o in objects], **data}
+    return client.post(url, post, follow=True)
+
+
+def shown_messages(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def refusal(service, **kwargs) -> str:
+    """The message with which the service itself refuses, in Chinese."""
+    with translation.override("zh-hans"), pytest.raises(TransitionError) as refused:
+        service(actor=None, **kwargs)
+    with translation.override("zh-hans"):
+        return str(refused.value)
+
+
+@pytest.mark.django_db
+def test_staff_approve_two_applications_with_one_action(admin_client, superuser):
+    first, second = ApplicationFactory(), ApplicationFactory()
+    response = act(admin_client, APPLICATIONS, "approve", [first, second])
+    assert response.status_code == 200
+    for application in (first, second):
+        application.refresh_from_db()
+        assert application.status == Application.Status.APPROVED
+        assert application.decided_by == superuser
+        assert application.enterprise.status == Enterprise.Status.MEMBER
+        assert application.enterprise.history.first().history_user == superuser
+        assert Notice.objects.filter(
+            recipient=application.applicant, kind="application_approved"
+        ).exists()
+
+
+@pytest.mark.django_db
+def test_approving_a_decided_application_is_refused_with_the_services_message(admin_client, staff2):
+    application = reject_application(
+        application=ApplicationFactory(), actor=staff2, reason="材料不全"
+    )
+    response = act(admin_client, APPLICATIONS, "approve", [application])
+    assert f"{application}：{refusal(approve_application, application=application)}" in (
+        shown_messages(response)
+    )
+    application.refresh_from_db()
+    assert application.status == Application.Status.REJECTED
+    assert application.decided_by == staff2
+    assert application.enterprise is None
+
+
+@pytest.mark.django_db
+def test_reject_asks_for_the_reason_first(admin_client, superuser):
+    application = ApplicationFactory()
+    page = act(admin_client, APPLICATIONS, "reject", [application])
+    assert page.templates[0].name == "admin/ask_then_act.html"
+    assert 'name="reason"' in page.content.decode()
+    application.refresh_from_db()
+    assert application.status == Application.Status.PENDING
+
+    act(admin_client, APPLICATIONS, "reject", [application], confirm="yes", reason="非本区企业")
+    application.refresh_from_db()
+    assert application.status == Application.Status.REJECTED
+    assert application.rejection_reason == "非本区企业"
+    assert application.history.first().history_user == superuser
+    assert Notice.objects.filter(
+        recipient=application.applicant, kind="application_rejected"
+    ).exists()
+
+
+@pytest.mark.django_db
+def test_reject_without_a_reason_is_refused_with_the_services_message(admin_client):
+    application = ApplicationFactory()
+    response = act(admin_client, APPLICATIONS, "reject", [application], confirm="yes", reason="  ")
+    refused = refusal(reject_application, application=application, reason="  ")
+    assert shown_messages(response) == [f"{application}：{refused}"]
+    application.refresh_from_db()
+    assert application.status == Application.Status.PENDING
+    assert not Notice.objects.filter(kind="application_rejected").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("action", "before", "after"),
+    [
+        ("make_suspended", Enterprise.Status.MEMBER, Enterprise.Status.SUSPENDED),
+        ("make_withdrawn", Enterprise.Status.SUSPENDED, Enterprise.Status.WITHDRAWN),
+        ("make_member", Enterprise.Status.WITHDRAWN, Enterprise.Status.MEMBER),
+    ],
+)
+def test_suspend_withdraw_and_reinstate_go_through_the_service(
+    admin_client, superuser, action, before, after
+):
+    enterprise = EnterpriseFactory(status=before)
+    user = UserFactory(enterprise=enterprise)
+    act(admin_client, ENTERPRISES, action, [enterprise], confirm="yes", reason="理事会决定")
+    enterprise.refresh_from_db()
+    assert enterprise.status == after
+    assert enterprise.status_reason == "理事会决定"
+    latest = enterprise.history.first()
+    assert latest.history_user == superuser
+    assert latest.history_change_reason == "理事会决定"
+    assert Notice.objects.filter(recipient=user, kind="membership_changed").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_status_change_the_service_refuses_changes_nothing(admin_client, client):
+    member = EnterpriseFactory(status=Enterprise.Status.MEMBER)
+    withdrawn = EnterpriseFactory(status=Enterprise.Status.WITHDRAWN)
+    response = act(
+        admin_client, ENTERPRISES, "make_member", [member, withdrawn], confirm="yes", reason="复会"
+    )
+    refused = refusal(
+        change_membership_status, enterprise=member, status=Enterprise.Status.MEMBER, reason="复会"
+    )
+    assert f"{member}：{refused}" in shown_messages(response)
+    member.refresh_from_db()
+    withdrawn.refresh_from_db()
+    assert member.history.count() == 1  # created, nothing since
+    assert withdrawn.status == Enterprise.Status.MEMBER  # the other one went through
+
+
+@pytest.mark.django_db
+def test_the_export_writes_the_selection_through_the_one_writer(admin_client, enterprise_a):
+    other = EnterpriseFactory(name="=HYPERLINK(1)")
+    EnterpriseFactory(name="未选中的企业")
+    response = act(admin_client, ENTERPRISES, "export_to_excel", [enterprise_a, other])
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    names = sorted(row[1] for row in rows[1:])
+    assert names == sorted([enterprise_a.name, "=HYPERLINK(1)"])
+    assert sheet.cell(row=2, column=2).data_type == "s"  # written as text, not a formula
+    assert "13800138000" not in str(rows)  # no phone numbers
+
+
+@pytest.mark.django_db
+def test_send_a_notice_reaches_each_active_user_once(
+    admin_client, enterprise_a, user_a, colleague_a
+):
+    UserFactory(enterprise=enterprise_a, is_active=False)
+    page = act(admin_client, ENTERPRISES, "send_notice", [enterprise_a])
+    sending = page.context["form"]["sending"].value()
+    data = {
+        "confirm": "yes",
+        "subject": "年检通知",
+        "text": "请于月底前提交年报。",
+        "sending": sending,
+    }
+    act(admin_client, ENTERPRISES, "send_notice", [enterprise_a], **data)
+    act(admin_client, ENTERPRISES, "send_notice", [enterprise_a], **data)  # sent twice
+    notices = Notice.objects.filter(kind="federation_message")
+    assert sorted(n.recipient_id for n in notices) == sorted([user_a.pk, colleague_a.pk])
+    assert {n.subject for n in notices} == {"年检通知"}
+    assert {n.body for n in notices} == {"请于月底前提交年报。"}
+
+
+@pytest.mark.django_db
+def test_a_notice_without_text_is_refused_with_the_services_message(
+    admin_client, enterprise_a, user_a
+):
+    response = act(
+        admin_client, ENTERPRISES, "send_notice", [enterprise_a],
+        confirm="yes", subject="年检通知", text="", sending="x",
+    )  # fmt: skip
+    refused = refusal(
+        send_message, enterprises=[enterprise_a], subject="年检通知", text="", sending="x"
+    )
+    assert shown_messages(response) == [f"{enterprise_a}：{refused}"]
+    assert not Notice.objects.filter(kind="federation_message").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    ("url", "action", "factory"),
+    [
+        (APPLICATIONS, "reject", ApplicationFactory),
+        (ENTERPRISES, "make_suspended", EnterpriseFactory),
+        (ENTERPRISES, "send_notice", EnterpriseFactory),
+    ],
+)
+def test_the_intermediate_pages_are_in_the_pages_language(
+    admin_client, language, url, action, factory
+):
+    admin_client.cookies["django_language"] = language
+    page = act(admin_client, url, action, [factory()])
+    assert page.templates[0].name == "admin/ask_then_act.html"
+    assert not foreign_words(page.content.decode(), language, stored_texts())

@@ -1,0 +1,135 @@
+"""Made for 700 to 100,000 rows: every foreign key to enterprises, users and organisations is
+an autocomplete, dated ledgers have a date hierarchy, and the enterprises' changelist asks
+the same few queries however many rows there are."""
+
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db import connection, models
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from chambers.models import DutyLogEntry, DutyMonth, Organization
+from events.models import Donation, Event
+from members.models import Application, Enterprise
+from notices.models import Notice
+from petitions.models import Petition
+from tests.factories import EnterpriseFactory
+
+LARGE = (Enterprise, get_user_model(), Organization)
+# The enterprises have the directory's join-year filter instead (members/admin.py).
+DATED_LEDGERS = [Application, Event, Donation, DutyMonth, DutyLogEntry, Notice]
+
+
+def editing_admins(superuser):
+    """Each model admin and each of its inlines, with the fields its forms edit."""
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    for model, model_admin in admin.site._registry.items():
+        for each in [model_admin, *model_admin.get_inline_instances(request)]:
+            if not (
+                each.has_add_permission(request, None)
+                if each is not model_admin
+                else each.has_add_permission(request)
+            ) and not each.has_change_permission(request):
+                continue  # read only: nothing is chosen here
+            readonly = set(each.get_readonly_fields(request))
+            parent = getattr(each, "fk_name", None) or next(
+                (
+                    f.name
+                    for f in each.model._meta.fields
+                    if each is not model_admin and f.related_model is model
+                ),
+                None,
+            )
+            yield (
+                each,
+                [
+                    f
+                    for f in each.model._meta.get_fields()
+                    if f.is_relation
+                    and f.concrete
+                    and f.editable
+                    and f.name not in readonly
+                    and f.name != parent
+                    and f.related_model in LARGE
+                    and not f.auto_created
+                ],
+            )
+
+
+@pytest.mark.django_db
+def test_every_key_to_enterprises_users_and_organisations_is_an_autocomplete(superuser):
+    missing = [
+        f"{each.model._meta.label}.{field.name}"
+        for each, fields in editing_admins(superuser)
+        for field in fields
+        if field.name not in each.autocomplete_fields
+        and not (each.fields is not None and field.name not in each.fields)
+        and field.name not in (each.exclude or ())
+    ]
+    assert not missing, f"select boxes of every row: {missing}"
+
+
+@pytest.mark.parametrize("model", DATED_LEDGERS, ids=lambda m: m._meta.label)
+def test_dated_ledgers_have_a_date_hierarchy(model):
+    field = admin.site._registry[model].date_hierarchy
+    assert field and isinstance(
+        model._meta.get_field(field), models.DateField | models.DateTimeField
+    )
+
+
+@pytest.mark.parametrize("model", [Petition], ids=lambda m: m._meta.label)
+def test_the_largest_tables_skip_the_full_count(model):
+    assert admin.site._registry[model].show_full_result_count is False
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query", [{}, {"q": "yqcs"}, {"status__exact": "member", "industry__exact": "C"}]
+)
+def test_the_enterprise_changelist_asks_the_same_queries_for_3_or_30_rows(admin_client, query):
+    url = reverse("admin:members_enterprise_changelist")
+    counts = []
+    for rows in (3, 27):
+        EnterpriseFactory.create_batch(rows)
+        admin_client.get(url, query)  # the signed-in user cached again after the writes
+        with CaptureQueriesContext(connection) as asked:
+            assert admin_client.get(url, query).status_code == 200
+        counts.append(len(asked.captured_queries))
+    assert counts[0] == counts[1] <= 6, counts
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["yqbx", "yanqingbingxue", "冰雪文旅", "credit code"])
+def test_enterprises_are_searched_as_the_directory_searches(admin_client, enterprise_a, term):
+    other = EnterpriseFactory(name="康庄农业科技有限公司")
+    term = enterprise_a.credit_code if term == "credit code" else term
+    url = reverse("admin:members_enterprise_changelist")
+    shown = list(admin_client.get(url, {"q": term}).context["cl"].result_list)
+    assert shown == [enterprise_a]
+    assert other not in shown
+    # and as the autocomplete of every key to an enterprise searches
+    found = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "members", "model_name": "user", "field_name": "enterprise", "term": term},
+    ).json()["results"]
+    assert [r["text"] for r in found] == [enterprise_a.name]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("year", "shown"), [("2020", ["甲"]), ("2021", ["乙"]), ("二〇二〇", None)]
+)
+def test_enterprises_filter_by_the_year_joined(admin_client, year, shown):
+    EnterpriseFactory(name="甲", joined_on=datetime.date(2020, 5, 1))
+    EnterpriseFactory(name="乙", joined_on=datetime.date(2021, 5, 1))
+    url = reverse("admin:members_enterprise_changelist")
+    response = admin_client.get(url, {"joined_year": year})
+    assert response.status_code == 200
+    names = sorted(e.name for e in response.context["cl"].result_list)
+    assert names == (shown or ["乙", "甲"])  # not a year: every row, no error
+    assert "?joined_year=2020" in response.content.decode()
