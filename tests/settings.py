@@ -28,5 +28,5 @@ AXES_ENABLED = True
 DASHBOARD_CACHE_SECONDS = 0
 # The page cache (PAGE_CACHE_SECONDS) is left as production has it: on wherever the cache is
 # shared, as in CI (CACHE_URL=redis://...). tests/conftest.py empties it around every test;
-# tests/members/test_page_cache.py and the browser stories turn it on even without Redis
+# tests/core/test_page_cache.py and the browser stories turn it on even without Redis
 # (tests/conftest.py: page_cache).
