@@ -62,7 +62,7 @@ def main():
     cookie = bench.session_cookie(staff)
 
     client = Client()
-    client.force_login(staff, backend="members.backends.CachedModelBackend")
+    client.force_login(staff, backend="core.auth.CachedModelBackend")
     queries = {}
     for label, path in PAGES[1:]:
         client.get(path)

@@ -135,13 +135,11 @@ def fill_csrf(request, html: str) -> SafeString:
 # A page whose content is a cached part spends a third of its time rendering base.html
 # around it. Its frame (the page with placeholders for the parts, the navigation and the
 # language menu) depends on nothing but the template, the language and the release, so it is
-# rendered once a process and filled in per request. A part that changes with each request
-# (a search's results) has a frame of its own the same way: its headings, labels and links
-# rendered once, its rows and counts put in.
+# rendered once a process and filled in per request.
 
 FRAME = "pagecache_frame"  # in a frame's context: the slot tags put their placeholders
 _slots: dict[str, object] = {}  # placeholder: fill(request) -> html
-# (template, language, parts, variant): (frame, pattern, holes)
+# (template, language, parts): (frame, pattern, holes)
 _frames: dict[tuple, tuple] = {}
 
 
@@ -153,27 +151,21 @@ def frame_slot(name: str, fill) -> str:
     return marker
 
 
-def render_frame(request, template_name: str, parts: dict, variant: dict | None = None) -> str:
-    """The template rendered with `parts` and `variant` as its context, from its frame.
+def render_frame(request, template_name: str, parts: dict) -> str:
+    """The template rendered with `parts` as its context, from its frame.
 
     `parts` are strings the template shows as `{{ name }}` and nothing else (no filters, no
-    conditions): safe ones as they are, others escaped. `variant` holds the few hashable
-    values the template decides on ({% if staff %}): each set of them has a frame of its
-    own. The frame is rendered without the request, so that nothing of one visitor's (user,
+    conditions): safe ones as they are, others escaped. The frame is rendered without the
+    request, so that nothing of one visitor's (user,
     messages, CSRF token, path) can be in it: base.html shows those through its slots.
     """
-    variant = variant or {}
     if not enabled():
-        return render_part(template_name, {**variant, **parts})
-    key = (
-        template_name, translation.get_language(), tuple(sorted(parts)),
-        tuple(sorted(variant.items())),
-    )  # fmt: skip
+        return render_part(template_name, parts)
+    key = (template_name, translation.get_language(), tuple(sorted(parts)))
     entry = _frames.get(key)
     if entry is None:
         holes = {placeholder(f"frame-part-{name}"): name for name in parts}
         context = {name: mark_safe(marker) for marker, name in holes.items()}
-        context.update(variant)
         context.update({FRAME: True, "PORTAL_NAME": settings.PORTAL_NAME})
         frame = render_to_string(template_name, context)
         pattern = re.compile("|".join(re.escape(m) for m in [*holes, *_slots]))

@@ -369,8 +369,8 @@ def send_due_invitations(now: datetime, *, event: Event | None = None, progress=
     (only `event`'s when given; `progress` is a background job's).
 
     Each row is claimed (sent_at set where it is empty) in the same transaction that records
-    its notice or sends its e-mail; a failed e-mail rolls the claim back, so the next scan
-    tries again.
+    its notice (an account's, or the e-mail-only notice of a guest), so a run repeated sends
+    nothing twice; the e-mails are queued when it commits and retried by the notices' sweep.
     """
     due = Invitation.objects.filter(
         sent_at__isnull=True,

@@ -8,6 +8,7 @@ from functools import cache
 from smtplib import SMTPRecipientsRefused
 from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
@@ -29,7 +30,8 @@ RETRY_BACKOFF_MAX = 3600
 SWEEP_GRACE = timedelta(minutes=1)
 # E-mails per sending task, sent over one SMTP connection. Measured in bench/notices.py: a
 # connection per message drained 83 e-mails/s; batches of 100 keep the queue short and lose at
-# most one batch's claims to a crash, each claim resumed within STALE_SENDING_AFTER + a sweep.
+# most one batch's claims per worker process to a crash, each claim resumed within
+# STALE_SENDING_AFTER + a sweep.
 EMAIL_BATCH = 100
 # The sending task's hard time limit: a worker alive holds a claim no longer than this.
 SEND_TIME_LIMIT = 45
@@ -264,11 +266,22 @@ def deliver_emails(notice_ids) -> int:
     if not claimed:
         return 0
     notices = list(Notice.objects.filter(pk__in=claimed).order_by("pk"))
+    connection = get_connection()
+    try:
+        connection.open()
+    except OSError as exc:  # the server cannot be reached: the batch waits for its back-off
+        record_email_failure(notices, exc)
+        return 0
     sent = 0
-    with get_connection() as connection:
+    try:
         for index, notice in enumerate(notices):
             try:
                 build_email(notice, connection=connection).send()
+            except SoftTimeLimitExceeded:
+                # Out of time: the rest go back, due now (the one on the wire may go again,
+                # with the same Message-ID, as after a crash).
+                release_claims(notices[index:])
+                raise
             except SMTPRecipientsRefused as exc:  # this address only: the others go on
                 record_email_failure([notice], exc)
                 continue
@@ -280,7 +293,20 @@ def deliver_emails(notice_ids) -> int:
                 continue
             record_sent(notice)
             sent += 1
+    finally:
+        connection.close()
     return sent
+
+
+def release_claims(notices: list[Notice]) -> None:
+    """Give claims back unused: pending and due now, the attempt not counted."""
+    Notice.objects.filter(
+        pk__in=[n.pk for n in notices], email_state=Notice.EmailState.SENDING
+    ).update(
+        email_state=Notice.EmailState.PENDING,
+        email_attempts=F("email_attempts") - 1,
+        email_due_at=timezone.now(),
+    )
 
 
 def record_sent(notice: Notice) -> None:
@@ -306,12 +332,15 @@ def record_email_failure(notices: list[Notice], exc: Exception) -> None:
     now = timezone.now()
     error = f"{type(exc).__name__}: {exc}"[:300]
     for notice in notices:
+        done = {}
         if notice.email_attempts >= MAX_EMAIL_ATTEMPTS:
             state, due = Notice.EmailState.GAVE_UP, None
+            if notice.recipient_id is None:
+                done["link"] = ""  # never sent now; it may be a password reset's secret
         else:
             state, due = Notice.EmailState.FAILED, now + retry_delay(notice.email_attempts)
         Notice.objects.filter(pk=notice.pk).update(
-            email_state=state, email_due_at=due, email_error=error
+            email_state=state, email_due_at=due, email_error=error, **done
         )
     logger.warning("E-mail for %s notice(s) failed: %s", len(notices), error)
 

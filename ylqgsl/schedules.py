@@ -83,10 +83,23 @@ def default_schedules() -> list[Schedule]:
     return schedules
 
 
+# The names these tasks had when the settings held the schedules. Beat wrote those rows from
+# the settings each time it started, so they hold nothing staff set: they give way to the
+# list above (an old e-mail sweep every 5 minutes would break the 2-minute promise).
+FORMER_NAMES = [
+    "notices-deliver-pending-emails",
+    "chambers-duty-scan",
+    "events-scan",
+    "petitions-scan",
+    "dashboard-refresh",
+]
+
+
 def install_schedules(**kwargs) -> None:
     """Create each periodic task that is not in the database yet (a post_migrate receiver)."""
     from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+    PeriodicTask.objects.filter(name__in=FORMER_NAMES).delete()
     existing = set(PeriodicTask.objects.values_list("task", flat=True))
     with translation.override(settings.LANGUAGE_CODE):
         for schedule in default_schedules():

@@ -70,7 +70,7 @@ def ledger_page(request, name):
 
 @staff_required
 def ledger_export(request, name):
-    """The whole filtered ledger as an Excel workbook, streamed from a temporary file."""
+    """The whole filtered ledger as an Excel workbook: at once when small, else a background job."""
     ledger = get_ledger(name)
     filterset = ledger.filterset(request.GET)
     if not filterset.is_valid():

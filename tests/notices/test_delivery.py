@@ -6,8 +6,10 @@ from smtplib import SMTPException, SMTPRecipientsRefused
 from unittest import mock
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from notices import services
@@ -444,3 +446,53 @@ def test_sweep_queues_lost_claims_and_failures_before_emails_never_claimed(
     assert deliver_pending_emails() == 3
     # The lost claim ahead of everything; the backlog behind, where its first tasks are.
     assert queued == [([notice.pk], None), (waiting, services.FAN_OUT_PRIORITY)]
+
+
+@pytest.mark.django_db
+def test_a_server_that_cannot_be_reached_fails_the_batch_for_its_back_off(
+    monkeypatch, time_machine
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    ids = pending(3)
+
+    def refuse(backend):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    monkeypatch.setattr(locmem.EmailBackend, "open", refuse, raising=False)
+
+    assert deliver_emails(ids) == 0
+
+    for notice in Notice.objects.filter(pk__in=ids):
+        assert notice.email_state == Notice.EmailState.FAILED
+        assert notice.email_attempts == 1
+        assert notice.email_due_at == timezone.now() + retry_delay(1)
+        assert notice.email_error.startswith("ConnectionRefusedError")
+    assert mail.outbox == []
+    monkeypatch.undo()
+    later(time_machine, retry_delay(1))
+    assert deliver_pending_emails() == 3
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.django_db
+def test_a_batch_out_of_time_gives_the_rest_back_due_now(smtp, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    ids = pending(4)
+
+    def out_of_time_at_the_third(backend, messages):
+        if smtp.send_count() == 2:
+            raise SoftTimeLimitExceeded()
+        smtp.deliver(backend, messages)
+
+    smtp.replace(out_of_time_at_the_third)
+
+    with pytest.raises(SoftTimeLimitExceeded):
+        deliver_emails(ids)
+
+    assert [state_of(pk) for pk in ids] == ["sent", "sent", "pending", "pending"]
+    rest = Notice.objects.filter(pk__in=ids[2:])
+    assert {(n.email_attempts, n.email_due_at) for n in rest} == {(0, timezone.now())}
+    smtp.restore()
+    assert deliver_pending_emails() == 2
+    assert len(mail.outbox) == 4
+    assert {state_of(pk) for pk in ids} == {"sent"}
