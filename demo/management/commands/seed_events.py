@@ -152,7 +152,6 @@ class Command(BaseCommand):
             ends_at=starts_at + datetime.timedelta(hours=hours), venue=venue, audience=audience,
             status=Status.DRAFT, **fields,
         )  # fmt: skip
-        event._change_reason = data.CHANGE_REASON
         with clock.at(min(planned) - DAY):
             save_event(event=event, actor=self.staff)
             publish_event(event=event, actor=self.staff)
