@@ -13,7 +13,6 @@ from decimal import Decimal
 
 SEED = 1101193
 HISTORY_MONTHS = 17  # months of history before the month the demo is loaded in
-CHANGE_REASON = "演示数据（seed_events）"
 
 # (name, title) of district officials who sit with the entrepreneurs at breakfast meetings.
 OFFICIALS = [

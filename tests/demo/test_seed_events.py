@@ -8,9 +8,11 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import models
 
 from events.models import Donation, Event, Invitation, RaisedProblem, Registration
 from members.models import User
+from notices.models import Notice
 from tests.conftest import TZ
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +110,63 @@ def test_a_run_after_the_coming_events_finishes_them_and_adds_no_meeting(seeded)
     breakfasts = Event.objects.filter(kind=Event.Kind.BREAKFAST)
     months = [e.starts_at.strftime("%Y-%m") for e in breakfasts]
     assert len(months) == len(set(months))  # never two breakfast meetings in a month
+
+
+def test_the_records_are_what_the_services_leave_each_at_its_moment(seeded):
+    staff = User.objects.get(email="staff@ylqgsl.demo")
+    now = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=TZ)
+
+    # Staff created and published each event ahead of it; the hourly scan finished the past ones.
+    for event in Event.objects.all():
+        created, published = event.history.order_by("history_id")[:2]
+        assert (created.history_type, created.status, created.history_user) == ("+", "draft", staff)
+        assert (published.status, published.history_user) == ("published", staff)
+        assert created.history_date == event.created_at < event.starts_at
+        if event.status == Event.Status.FINISHED:
+            ended = event.history.filter(status="finished").earliest("history_id")
+            assert ended.history_change_reason == "ended" and ended.history_user is None
+            assert ended.history_date == event.ends_at
+
+    # Invitations went out at the planned time, were answered through their link, and an
+    # accepted one holds the registration the answer made.
+    invitations = Invitation.objects.select_related("event")
+    assert all(i.sent_at == i.event.invitations_send_at for i in invitations)
+    assert all(i.history.earliest("history_id").history_user == staff for i in invitations)
+    answered = invitations.exclude(response="pending")
+    assert answered.count() > 200
+    assert all(i.sent_at < i.responded_at < i.event.starts_at for i in answered)
+    for invitation in answered.filter(response="accepted"):
+        registration = Registration.objects.get(invitation=invitation)
+        assert registration.created_at == invitation.responded_at
+        assert registration.status == Registration.Status.CONFIRMED
+    assert not Registration.objects.filter(invitation__response="declined").exists()
+
+    # Enterprises with an account registered themselves; those without came as walk-ins.
+    by_account = Registration.objects.filter(user__isnull=False, invitation__isnull=True)
+    assert by_account.exists()
+    for registration in by_account.select_related("event"):
+        assert registration.history.earliest("history_id").history_user == registration.user
+        assert registration.created_at < registration.event.starts_at
+    walk_ins = Registration.objects.filter(walk_in=True)
+    assert walk_ins.count() > 1000
+    assert not walk_ins.exclude(checked_in_at=models.F("created_at")).exists()
+    assert not walk_ins.filter(user__isnull=False).exists()
+
+    # Staff checked people in at the door, before the start and after they registered.
+    checked = Registration.objects.filter(checked_in_at__isnull=False).select_related("event")
+    assert not checked.exclude(checked_in_by=staff).exists()
+    assert all(r.created_at <= r.checked_in_at < r.event.starts_at for r in checked)
+    assert not Registration.objects.filter(checked_in_at__gt=now).exists()
+
+    # Problems were recorded as the meeting ended; gifts the day they came in.
+    for problem in RaisedProblem.objects.select_related("event"):
+        assert (problem.recorded_by, problem.created_at) == (staff, problem.event.ends_at)
+        assert problem.history.get().history_user == staff
+    for donation in Donation.objects.all():
+        record = donation.history.get()
+        assert (record.history_user, record.history_date.date()) == (staff, donation.received_on)
+
+    # The invitations' notices are the past's: in the inboxes, none e-mailed now.
+    notices = Notice.objects.filter(kind="event_invitation")
+    assert notices.filter(recipient__isnull=False).exists()
+    assert not notices.exclude(email_state=Notice.EmailState.SKIPPED).exists()
