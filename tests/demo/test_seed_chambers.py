@@ -42,7 +42,7 @@ WORKING_GROUPS = {
 }
 FRIENDLY = {"雄安新区工商联", "张家口市工商联", "赤峰市工商联", "宣化区工商联", "兴和县工商联"}
 # The roster is counted from the day the demo is loaded: these tests load it on this day (see
-# tests/test_demo.py for other days).
+# tests/demo/test_demo.py for other days).
 TODAY = datetime.date(2026, 11, 20)
 THIS_MONTH = datetime.date(2026, 11, 1)
 BEIJING = TZ

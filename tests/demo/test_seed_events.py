@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _loaded_on_a_fixed_day():
-    """Events are dated from the day the demo is loaded; tests/test_demo.py tries other days."""
+    """Events are dated from the day the demo is loaded (tests/demo/test_demo.py: other days)."""
     moment = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=TZ)
     with time_machine.travel(moment, tick=False):
         yield

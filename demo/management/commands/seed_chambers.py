@@ -21,7 +21,6 @@ import itertools
 import random
 from dataclasses import dataclass, field
 
-from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -50,7 +49,8 @@ from chambers.services import (
     write_summary,
 )
 from core.months import add_months, month_end, month_start
-from demo import clock
+from demo import accounts, clock
+from demo.accounts import aware
 from demo.data import chambers as data
 from demo.data import members as members_data
 from demo.guard import refuse_real_data
@@ -97,10 +97,6 @@ def workdays(month: datetime.date, last: datetime.date | None = None) -> list[da
             days.append(day)
         day += DAY
     return days
-
-
-def aware(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
 # --- The plan: plain data, the same on every run -----------------------------------------------
@@ -287,13 +283,8 @@ class Planner:
                 serial += 1
                 spec.email = f"leader{serial:02d}@{DOMAIN}"
             if not spec.person.mobile:
-                spec.person.mobile = self.mobile(9100 + serial)
+                spec.person.mobile = accounts.mobile(9100 + serial)
         return specs
-
-    @staticmethod
-    def mobile(n: int) -> str:
-        prefixes = members_data.MOBILE_PREFIXES
-        return f"{prefixes[n % len(prefixes)]}0119{n:04d}"
 
     # Members of each organisation ----------------------------------------------------------
 
@@ -399,7 +390,6 @@ class Command(BaseCommand):
         memberships = planner.affiliations(leaders)
 
         self.staff = staff
-        self._password = None
         self.created = dict.fromkeys(
             ("organizations", "affiliations", "posts", "users", "months", "swaps"), 0
         )
@@ -416,22 +406,11 @@ class Command(BaseCommand):
 
     # Accounts ----------------------------------------------------------------------------
 
-    def password_hash(self) -> str:
-        # One hash for every demo account, as in seed_members: they share a published password.
-        if self._password is None:
-            self._password = make_password(members_data.DEMO_PASSWORD)
-        return self._password
-
     def user(self, email: str, real_name: str, mobile: str, enterprise=None) -> User:
-        existing = User.objects.filter(email__iexact=email).first()
-        if existing is not None:
-            return existing  # left as it is: no password reset on a second run
-        user = User.objects.create_user(
-            email=email, password=None, real_name=real_name, mobile=mobile, enterprise=enterprise
+        user, made = accounts.account(
+            email=email, real_name=real_name, mobile=mobile, enterprise=enterprise
         )
-        user.password = self.password_hash()
-        user.save(update_fields=["password"])
-        self.created["users"] += 1
+        self.created["users"] += made
         return user
 
     def record(self, obj, user=None, reason=CHANGE_REASON):
@@ -659,7 +638,7 @@ class Command(BaseCommand):
             user = None
             if account and n == 0:
                 n_account = 9201 if account == "secondee" else 9202
-                user = self.user(f"{account}@{DOMAIN}", name, Planner.mobile(n_account))
+                user = self.user(f"{account}@{DOMAIN}", name, accounts.mobile(n_account))
                 name = user.real_name
             secondment = Secondment(
                 duty_month=duty_month,

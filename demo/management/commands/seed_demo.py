@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = (
         "Build a demo federation like Yanqing's: members, applications, chambers, leaders and "
-        "the duty roster. Safe to run again: a second run changes nothing."
+        "the duty roster. Safe to run again: a second run adds nothing of what is there."
     )
 
     def add_arguments(self, parser):

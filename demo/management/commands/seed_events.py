@@ -20,8 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from chambers.models import Organization
-from core.months import add_months, month_start
+from core.months import add_months, month_range, month_start
 from demo import clock
+from demo.accounts import aware
 from demo.data import events as data
 from demo.data import members as members_data
 from demo.guard import refuse_real_data
@@ -44,17 +45,6 @@ from members.models import Enterprise, User
 
 DAY, HOUR = datetime.timedelta(days=1), datetime.timedelta(hours=1)
 Kind, Audience, Status = Event.Kind, Event.Audience, Event.Status
-
-
-def aware(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
-
-
-def months(first: datetime.date, last: datetime.date):
-    month = first
-    while month <= last:
-        yield month
-        month = add_months(month, 1)
 
 
 def weekday_on_or_after(day: datetime.date, weekday: int) -> datetime.date:
@@ -242,7 +232,7 @@ class Command(BaseCommand):
 
     def breakfasts(self):
         """One a month, 7:30 on the second Wednesday, invitation only, officials as guests."""
-        for n, month in enumerate(months(self.first_month, month_start(self.today))):
+        for n, month in enumerate(month_range(self.first_month, self.today)):
             rng = random.Random(f"{data.SEED}:breakfast:{month:%Y-%m}")
             day = weekday_on_or_after(month + 7 * DAY, 2)
             if aware(day, 9) > self.now:  # this month's is still to come

@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from demo import clock
+from demo import accounts, clock
 from demo.data import members as data
 from demo.guard import refuse_real_data
 from demo.models import Load
@@ -39,7 +38,6 @@ from members.models import (
     RepresentativeTag,
     Township,
     TrainingRecord,
-    User,
     name_pinyin,
 )
 from members.services import reject_application, submit_application
@@ -150,11 +148,6 @@ class Planner:
             )
         given = rng.choice(single) if rng.random() < 0.3 else rng.choice(first) + rng.choice(second)
         return PersonName(surname + given, female)
-
-    @staticmethod
-    def mobile(n: int) -> str:
-        """An obviously patterned number: prefix, the district code 0119, a serial number."""
-        return f"{data.MOBILE_PREFIXES[n % len(data.MOBILE_PREFIXES)]}0119{n:04d}"
 
     # Codes and names -----------------------------------------------------------------------
 
@@ -329,7 +322,7 @@ class Planner:
                 "registered_capital": capital,
                 "business_scope": scope,
                 "contact_name": contact.name,
-                "contact_mobile": self.mobile(serial),
+                "contact_mobile": accounts.mobile(serial),
                 "contact_phone": phone,
                 "email": email,
             },
@@ -560,7 +553,7 @@ class Planner:
                     birth_year=birth_year,
                     enterprise_code=f["credit_code"],
                     position=position,
-                    mobile=self.mobile(9000 + len(people) + 1),
+                    mobile=accounts.mobile(9000 + len(people) + 1),
                     notes="".join([f"{f['name']}{position}。", *notes]),
                     tags=tags,
                 )
@@ -628,7 +621,6 @@ class Command(BaseCommand):
             {code[6:]: t.name for code, t in self.townships.items()}, timezone.localdate()
         ).build()
 
-        self._password = None
         self.created = dict.fromkeys(("users", "enterprises", "applications", "people"), 0)
         with transaction.atomic(), clock.past_notices():
             Load.objects.create()
@@ -646,28 +638,15 @@ class Command(BaseCommand):
 
     # Accounts ----------------------------------------------------------------------------
 
-    def password_hash(self) -> str:
-        # One hash for every demo account: they share a published password anyway, and each
-        # hash costs a third of a second.
-        if self._password is None:
-            self._password = make_password(data.DEMO_PASSWORD)
-        return self._password
-
     def user(self, spec: AccountSpec, enterprise=None):
-        existing = User.objects.filter(email__iexact=spec.email).first()
-        if existing is not None:
-            return existing  # left as it is: no password reset on a second run
-        create = User.objects.create_superuser if spec.superuser else User.objects.create_user
-        user = create(
+        user, made = accounts.account(
             email=spec.email,
-            password=None,
             real_name=spec.real_name,
             mobile=spec.mobile,
             enterprise=enterprise,
+            superuser=spec.superuser,
         )
-        user.password = self.password_hash()
-        user.save(update_fields=["password"])
-        self.created["users"] += 1
+        self.created["users"] += made
         return user
 
     # Enterprises -------------------------------------------------------------------------

@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from demo import clock
+from demo import accounts, clock
 from demo.data import members as members_data
 from demo.guard import refuse_real_data
 from members.models import Enterprise
@@ -219,15 +218,12 @@ class Command(BaseCommand):
         return result
 
     def handlers(self) -> list:
-        password = make_password(members_data.DEMO_PASSWORD)
-        people = []
-        for i, name in enumerate(["秘书处张晓", "秘书处王磊", "秘书处李婷"], start=1):
-            user, _ = User.objects.get_or_create(
-                email=f"handler{i}@{members_data.DEMO_DOMAIN}",
-                defaults={"real_name": name, "is_staff": True, "password": password},
-            )
-            people.append(user)
-        return people
+        return [
+            accounts.account(
+                email=f"handler{i}@{members_data.DEMO_DOMAIN}", real_name=name, staff=True
+            )[0]
+            for i, name in enumerate(["秘书处张晓", "秘书处王磊", "秘书处李婷"], start=1)
+        ]
 
     # The plan ----------------------------------------------------------------------------
 
