@@ -228,13 +228,14 @@ def lost(now: datetime) -> datetime:
 
 
 def sweep(now=None) -> dict[str, int]:
-    """The periodic sweep (every SWEEP_EVERY): fail the jobs no worker is at any more, queue
-    again those still waiting, delete the old ones. How many of each."""
+    """The periodic sweep (every SWEEP_EVERY): fail the jobs no worker is at any more, delete
+    the old ones, queue again those still waiting (last: a broker failing then stops only
+    that, until the next sweep). How many of each."""
     now = now or timezone.now()
     return {
         "failed": fail_lost(now),
-        "queued": queue_waiting(now),
         "deleted": delete_old(now),
+        "queued": queue_waiting(now),
     }
 
 

@@ -10,6 +10,6 @@ def run_job(job_id: int) -> None:
 
 @shared_task
 def sweep_jobs() -> dict[str, int]:
-    """Fail the jobs no worker is at any more, queue again those still waiting, delete the
-    old ones (core.jobs.sweep)."""
+    """Fail the jobs no worker is at any more, delete the old ones, queue again those still
+    waiting (core.jobs.sweep)."""
     return jobs.sweep()
