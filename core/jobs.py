@@ -21,12 +21,14 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files import File
 from django.db import transaction
+from django.db.models import F, Q
 from django.dispatch import Signal
 from django.shortcuts import redirect
 from django.utils import timezone, translation
@@ -42,6 +44,18 @@ job_finished = Signal()
 
 # Progress is written at most this often (seconds): the page polls about once a second.
 PROGRESS_INTERVAL = 0.5
+# The task's hard time limit (core.tasks.run_job): a job may take minutes (a 50,000-row
+# import), the project's default limit is two. A job RUNNING longer has no worker any more.
+JOB_TIME_LIMIT = 30 * 60
+# A job is taken up at most this many times: one whose worker dies each time then fails.
+MAX_ATTEMPTS = 3
+# How often the sweep runs (ylqgsl/schedules.py), and how long it leaves a new job to the
+# task queued on commit before queueing it again: a job a broker outage held starts within
+# about four minutes.
+SWEEP_EVERY = timedelta(minutes=2)
+QUEUE_GRACE = timedelta(minutes=2)
+# The most problems a job keeps and its page shows (the first ones), with how many in all.
+MAX_PROBLEMS = 1000
 
 
 class JobError(Exception):
@@ -50,7 +64,7 @@ class JobError(Exception):
 
 @dataclass
 class Outcome:
-    summary: str
+    summary: str = ""  # what the job did, for its page and its notice
     figures: dict = field(default_factory=dict)  # counts, for whoever reads the result
     problems: list[tuple[Any, str]] = field(default_factory=list)  # (row, what is wrong)
     file: IO[bytes] | None = None
@@ -82,14 +96,18 @@ def kind(code: str) -> JobKind:
 
 
 def start(*, owner, kind: str, params: dict | None = None, upload=None) -> Job:
-    """Record a job for `owner` and queue it once the transaction commits."""
+    """Record a job for `owner` and queue it once the transaction commits.
+
+    Robust: if the broker cannot be reached then, the job is still recorded and the request
+    still succeeds; the sweep queues it again (`queue_waiting`).
+    """
     _KINDS[kind]  # an unregistered kind is a programming error
     job = Job(owner=owner, kind=kind, params=params or {})
     if upload is not None:
         upload.seek(0)
         job.upload.save(f"{job.public_id}.xlsx", File(upload), save=False)
     job.save()
-    transaction.on_commit(lambda: queue(job.pk))
+    transaction.on_commit(lambda: queue(job.pk), robust=True)
     return job
 
 
@@ -99,8 +117,19 @@ def queue(job_id: int) -> None:
     run_job.delay(job_id)
 
 
+def progress_key(job_id: int) -> str:
+    return f"job-progress:{job_id}"
+
+
 class Progress:
-    """`progress(done, total)` as a runner calls it: written at most every half second."""
+    """`progress(done, total)` as a runner calls it: written at most every half second.
+
+    To the cache, not the job's row: a runner reports from inside its transaction (an import
+    is one, rolled back when it is only a check), where the page's poll, in another
+    connection, would not see the row change. The row gets the final figures when the job
+    ends. Only a shared cache (Redis) lets the web processes see the worker's figures: with
+    `make run`'s per-process cache the page shows the row's, which move when the job ends.
+    """
 
     def __init__(self, job: Job):
         self.job = job
@@ -113,7 +142,7 @@ class Progress:
         now = time.monotonic()
         if force or now - self.written_at >= PROGRESS_INTERVAL:
             self.written_at = now
-            Job.objects.filter(pk=self.job.pk).update(done=done, total=self.job.total)
+            cache.set(progress_key(self.job.pk), (done, self.job.total), JOB_TIME_LIMIT)
 
     def counted(self, items: Iterable, total: int) -> Iterator:
         """Yield `items`, counting them as done out of `total`."""
@@ -126,20 +155,34 @@ class Progress:
         self(done, force=True)
 
 
-def run(job_id: int) -> Job | None:
-    """Run one job in its owner's language; a job already over is left alone.
+def with_progress(job: Job) -> Job:
+    """`job` with the progress its runner last reported, while it runs (else its row's)."""
+    if job.state == Job.State.RUNNING:
+        job.done, job.total = cache.get(progress_key(job.pk), (job.done, job.total))
+    return job
 
-    A job whose worker died is run again from the start when its task is delivered again
-    (acknowledged late): every runner is safe to repeat (an import is one transaction, an
-    export writes a new file, a send claims each invitation once).
+
+def run(job_id: int) -> Job | None:
+    """Run one job in its owner's language; a job over, or running elsewhere, is left alone.
+
+    A task delivered again (acknowledged late, or queued again by the sweep) takes up a job
+    still waiting, or a RUNNING one only once it has run longer than the task's hard time
+    limit: its first worker is then surely gone, and two never run it at once. A job is taken
+    up at most MAX_ATTEMPTS times (one that kills its worker is not tried for ever); the
+    sweep fails a job left RUNNING past the limit. Every runner is safe to repeat (an import
+    is one transaction, an export writes a new file, a send claims each invitation once).
     """
-    claimed = Job.objects.filter(pk=job_id, state__in=[Job.State.QUEUED, Job.State.RUNNING]).update(
-        state=Job.State.RUNNING, started_at=timezone.now(), done=0
+    now = timezone.now()
+    claimed = (
+        Job.objects.filter(pk=job_id, attempts__lt=MAX_ATTEMPTS)
+        .filter(Q(state=Job.State.QUEUED) | Q(state=Job.State.RUNNING, started_at__lt=lost(now)))
+        .update(state=Job.State.RUNNING, started_at=now, done=0, attempts=F("attempts") + 1)
     )
     if not claimed:
         return None
+    cache.delete(progress_key(job_id))  # a previous attempt's
     job = Job.objects.select_related("owner").get(pk=job_id)
-    with translation.override(getattr(job.owner, "language", "") or settings.LANGUAGE_CODE):
+    with owners_language(job):
         try:
             outcome = _KINDS[job.kind].run(job, Progress(job))
         except JobError as error:
@@ -152,23 +195,84 @@ def run(job_id: int) -> Job | None:
             job.result = {
                 "summary": str(outcome.summary),
                 "figures": outcome.figures,
-                "problems": [[row, str(text)] for row, text in outcome.problems],
+                # A report of 50,000 bad rows is not shown whole: the first ones and a count.
+                "problems": [[row, str(text)] for row, text in outcome.problems[:MAX_PROBLEMS]],
+                "problem_count": len(outcome.problems),
             }
             if outcome.file is not None:
                 with outcome.file:
                     job.file.save(f"{job.public_id}.xlsx", File(outcome.file), save=False)
                 job.file_name = excel.filename(outcome.title)
-        job.finished_at = timezone.now()
-        if job.upload:
-            job.upload.delete(save=False)  # read: no longer needed
-        job.save()
-        job_finished.send(sender=Job, job=job)
+        end(job)
     return job
 
 
-def sweep(now=None) -> int:
-    """Delete the jobs made more than JOB_KEEP_SECONDS ago, with their files."""
+def owners_language(job: Job):
+    return translation.override(getattr(job.owner, "language", "") or settings.LANGUAGE_CODE)
+
+
+def end(job: Job) -> None:
+    """Save a job that is over (done or failed) and tell its owner."""
+    job.finished_at = timezone.now()
+    if job.upload:
+        job.upload.delete(save=False)  # read: no longer needed
+    job.save()
+    cache.delete(progress_key(job.pk))
+    job_finished.send(sender=Job, job=job)
+
+
+def lost(now: datetime) -> datetime:
+    """A job RUNNING since before this was stopped by the task's hard time limit, or its
+    worker died: no worker is at it any more."""
+    return now - timedelta(seconds=JOB_TIME_LIMIT)
+
+
+def sweep(now=None) -> dict[str, int]:
+    """The periodic sweep (every SWEEP_EVERY): fail the jobs no worker is at any more, delete
+    the old ones, queue again those still waiting (last: a broker failing then stops only
+    that, until the next sweep). How many of each."""
     now = now or timezone.now()
+    return {
+        "failed": fail_lost(now),
+        "deleted": delete_old(now),
+        "queued": queue_waiting(now),
+    }
+
+
+def fail_lost(now) -> int:
+    """Fail every job RUNNING longer than the task's time limit, and tell its owner."""
+    with transaction.atomic():
+        jobs = list(
+            Job.objects.filter(state=Job.State.RUNNING, started_at__lt=lost(now))
+            .select_related("owner")
+            .select_for_update(of=("self",), skip_locked=True)  # a worker taking it up again
+        )
+        for job in jobs:
+            with owners_language(job):
+                job.state = Job.State.FAILED
+                job.error = _(
+                    "The job was stopped: it took longer than %(minutes)s minutes, or the "
+                    "server running it stopped. Try again; if it stops again, split the work."
+                ) % {"minutes": JOB_TIME_LIMIT // 60}
+                end(job)
+    return len(jobs)
+
+
+def queue_waiting(now) -> int:
+    """Queue again each job still waiting QUEUE_GRACE after it was made: its task was not
+    queued (a broker that was down) or was lost. A task delivered twice runs the job once."""
+    waiting = list(
+        Job.objects.filter(state=Job.State.QUEUED, created_at__lt=now - QUEUE_GRACE)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for job_id in waiting:
+        queue(job_id)
+    return len(waiting)
+
+
+def delete_old(now) -> int:
+    """Delete the jobs made more than JOB_KEEP_SECONDS ago, with their files."""
     old = Job.objects.filter(created_at__lt=now - timedelta(seconds=settings.JOB_KEEP_SECONDS))
     count = 0
     for job in old.iterator():

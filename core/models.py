@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .storage import private_storage
+
 
 class Submission(models.Model):
     """A create form that was sent: its per-render token and what it made (core.submissions).
@@ -35,14 +37,6 @@ class Submission(models.Model):
         return f"{self.form} {self.token}"
 
 
-def job_storage():
-    """Job files (an uploaded workbook, an export) are private: served only to their owner
-    through `core.views.job_download`, never as static files."""
-    from django.core.files.storage import FileSystemStorage
-
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT / "jobs")
-
-
 class JobQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A job is its owner's alone: anyone else is told it does not exist."""
@@ -57,6 +51,8 @@ class Job(models.Model):
     The person who started it follows its progress (`done` of `total`) and finds its result
     here (`result`, and `file` to download); a notice tells them when it is over. It is
     deleted with its files `JOB_KEEP_SECONDS` after it was made (`core.tasks.sweep_jobs`).
+    Its files (an uploaded workbook, an export) are in the private storage, under jobs/:
+    served only to their owner through `core.views.job_download`.
     """
 
     class State(models.TextChoices):
@@ -77,13 +73,17 @@ class Job(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.QUEUED)
     done = models.PositiveIntegerField(_("done"), default=0)
     total = models.PositiveIntegerField(_("total"), null=True, blank=True)
-    upload = models.FileField(_("uploaded file"), storage=job_storage, blank=True)
+    upload = models.FileField(
+        _("uploaded file"), storage=private_storage, upload_to="jobs", blank=True
+    )
     result = models.JSONField(_("result"), default=dict, blank=True)
-    file = models.FileField(_("file"), storage=job_storage, blank=True)
+    file = models.FileField(_("file"), storage=private_storage, upload_to="jobs", blank=True)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("started"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("begun"), null=True, blank=True)
+    # How often a worker took it up (core.jobs.run): one that keeps killing its worker stops.
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()

@@ -17,14 +17,25 @@ def get_job(user, public_id) -> Job:
 @login_required
 @never_cache
 def job_detail(request, public_id):
-    job = get_job(request.user, public_id)
-    return render(request, "core/job.html", {"job": job, "label": jobs.kind(job.kind).label})
+    job = jobs.with_progress(get_job(request.user, public_id))
+    problems = job.result.get("problems", [])
+    hidden = job.result.get("problem_count", len(problems)) - len(problems)
+    return render(
+        request,
+        "core/job.html",
+        {
+            "job": job,
+            "label": jobs.kind(job.kind).label,
+            "problems": problems,
+            "hidden_problems": hidden,
+        },
+    )
 
 
 @login_required
 @never_cache
 def job_progress(request, public_id):
-    job = get_job(request.user, public_id)
+    job = jobs.with_progress(get_job(request.user, public_id))
     return JsonResponse(
         {
             "state": job.state,
@@ -37,6 +48,7 @@ def job_progress(request, public_id):
 
 
 @login_required
+@never_cache
 def job_download(request, public_id):
     job = get_job(request.user, public_id)
     if not job.file:

@@ -139,7 +139,4 @@ def attendees_workbook(event: Event, registrations, progress=None) -> Outcome:
     for row in rows:
         sheet.append(row)
     title = _("Attendees of %(event)s") % {"event": event.title}
-    done = progress.job.done if progress is not None else None
-    return Outcome(
-        summary=_("%(count)s rows exported.") % {"count": done}, file=book.save(), title=title
-    )
+    return Outcome(file=book.save(), title=title)

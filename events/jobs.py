@@ -31,4 +31,6 @@ def attendees(event: Event):
 @register(ATTENDEES_EXPORT, gettext_lazy("Attendee list export"))
 def export_attendees(job, progress) -> Outcome:
     event = Event.objects.get(pk=job.params["event"])
-    return calendar.attendees_workbook(event, attendees(event), progress)
+    outcome = calendar.attendees_workbook(event, attendees(event), progress)
+    outcome.summary = _("%(count)s rows exported.") % {"count": job.done}
+    return outcome

@@ -72,15 +72,15 @@ def directory_rows(query: str, user):
 
 
 def write_directory(query: str, user, progress=None) -> Outcome:
+    """The directory's workbook, in the request or in a job (`progress`)."""
     include_private = QueryDict(query).get("private") == "1"
     resource = EnterpriseResource(include_private=include_private)
     file = resource.export_workbook(directory_rows(query, user), progress)
-    count = progress.job.done if progress is not None else None
-    return Outcome(
-        summary=_("%(count)s members exported.") % {"count": count}, file=file, title=SHEET_TITLE
-    )
+    return Outcome(file=file, title=SHEET_TITLE)
 
 
 @register(EXPORT, gettext_lazy("Member directory export"))
 def export_directory(job, progress) -> Outcome:
-    return write_directory(job.params["query"], job.owner, progress)
+    outcome = write_directory(job.params["query"], job.owner, progress)
+    outcome.summary = _("%(count)s members exported.") % {"count": job.done}
+    return outcome

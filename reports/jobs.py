@@ -18,10 +18,9 @@ def exported(count) -> str:
 
 
 def write_ledger(name: str, queryset, progress=None) -> Outcome:
+    """A ledger's workbook, in the request or in a job (`progress`)."""
     ledger = LEDGERS[name]
-    file = ledger.export(queryset, progress)
-    done = progress.job.done if progress is not None else None
-    return Outcome(summary=exported(done), file=file, title=ledger.title)
+    return Outcome(file=ledger.export(queryset, progress), title=ledger.title)
 
 
 @register(LEDGER_EXPORT, gettext_lazy("Ledger export"))
@@ -30,7 +29,9 @@ def export_ledger(job, progress) -> Outcome:
     filterset = ledger.filterset(QueryDict(job.params["query"]))
     if not filterset.is_valid():
         raise JobError(_("Correct the filters, then export again."))
-    return write_ledger(ledger.name, filterset.qs, progress)
+    outcome = write_ledger(ledger.name, filterset.qs, progress)
+    outcome.summary = exported(job.done)
+    return outcome
 
 
 def petition_rows(query: str):
@@ -38,11 +39,12 @@ def petition_rows(query: str):
 
 
 def write_petitions(query: str, progress=None) -> Outcome:
-    file = PETITIONS.export(petition_rows(query), progress)
-    done = progress.job.done if progress is not None else None
-    return Outcome(summary=exported(done), file=file, title=PETITIONS.title)
+    """The petition ledger's workbook, in the request or in a job (`progress`)."""
+    return Outcome(file=PETITIONS.export(petition_rows(query), progress), title=PETITIONS.title)
 
 
 @register(PETITION_LEDGER_EXPORT, gettext_lazy("Petition ledger export"))
 def export_petition_ledger(job, progress) -> Outcome:
-    return write_petitions(job.params["query"], progress)
+    outcome = write_petitions(job.params["query"], progress)
+    outcome.summary = exported(job.done)
+    return outcome

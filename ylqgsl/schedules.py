@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core import jobs
 from notices.services import SWEEP_EVERY
 
 
@@ -66,9 +67,14 @@ def default_schedules() -> list[Schedule]:
         ),
         Schedule(
             "core.tasks.sweep_jobs",
-            3600,
-            _("Old background jobs"),
-            _("Deletes background jobs and their files once they are older than the kept time."),
+            # core.jobs.SWEEP_EVERY: a job a broker outage held starts within about 4 minutes.
+            int(jobs.SWEEP_EVERY.total_seconds()),
+            _("Background jobs"),
+            _(
+                "Queues again the background jobs still waiting (held back by a broker "
+                "outage), fails those stopped by the time limit or a worker that died and "
+                "tells their owners, and deletes jobs and their files older than the kept time."
+            ),
         ),
     ]
     if settings.DASHBOARD_CACHE_SECONDS:

@@ -169,6 +169,8 @@ CACHALOT_UNCACHABLE_TABLES = (
     "django_celery_beat_periodictasks",
     # Written with every object a form creates (core.submissions); no cached part shows it.
     "core_submission",
+    # Written as each background job starts and ends; no cached part shows it.
+    "core_job",
 )
 
 # --- Authentication -------------------------------------------------------------------------

@@ -3,19 +3,25 @@ follows the progress and is told of the result, which is theirs alone and kept f
 
 import datetime
 import io
+import threading
 import time
+from pathlib import Path
 
+import kombu.exceptions
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from core import excel, jobs
+from core import excel, jobs, stamps
 from core.models import Job
+from core.tasks import run_job
 from events import services as event_services
-from events.models import Event
+from events.models import Event, Registration
 from members.models import Enterprise
 from notices.models import Notice
 from petitions import services as petition_services
@@ -62,6 +68,7 @@ def test_the_import_report_lists_each_bad_row_and_imports_nothing(staff_client, 
     job = post_for_job(staff_client, IMPORT, {"file": workbook(rows), "dry_run": "on"})
     assert job.state == Job.State.DONE
     assert problem_rows(job) == [2, 3]
+    assert (job.done, job.total) == (3, 3)  # the check's transaction rolled back, not these
     assert "Nothing was imported" in job.result["summary"]
     assert Enterprise.objects.count() == 0
     notice = Notice.objects.get(recipient=staff, kind="job_finished")
@@ -142,6 +149,9 @@ def test_a_larger_export_is_a_job_whose_file_only_its_owner_downloads(
     assert notice.link == job.get_absolute_url()
     download = staff_client.get(reverse("jobs:download", args=[job.public_id]))
     assert download.status_code == 200
+    assert "no-store" in download["Cache-Control"] and "private" in download["Cache-Control"]
+    assert job.result["summary"] == "4 members exported."
+    assert Path(job.file.path).parent == settings.PRIVATE_MEDIA_ROOT / "jobs"
     book = load_workbook(io.BytesIO(download.getvalue()))
     assert book.worksheets[0].max_row == 5  # the header and four members
     assert "contact mobile" in [c.value for c in book.worksheets[0][1]]  # private=1 kept
@@ -163,12 +173,197 @@ def test_progress_is_read_by_the_page(staff, staff_client):
     }  # fmt: skip
 
 
-def test_progress_is_written_as_the_runner_counts(staff):
+def test_progress_is_written_as_the_runner_counts(staff, staff_client):
     job = Job.objects.create(owner=staff, kind="members_export", state=Job.State.RUNNING)
     progress = jobs.Progress(job)
     assert list(progress.counted(range(1200), 1200)) == list(range(1200))
+    seen = staff_client.get(reverse("jobs:progress", args=[job.public_id])).json()
+    assert (seen["done"], seen["total"], seen["percent"]) == (1200, 1200, 100)
     job.refresh_from_db()
-    assert (job.done, job.total) == (1200, 1200)
+    assert (job.done, job.total) == (0, None)  # the row gets the figures when the job ends
+
+
+def in_another_connection(action):
+    """Run `action` in a thread of its own, with its own database connection: what another
+    request sees."""
+    found = {}
+
+    def target():
+        try:
+            found["value"] = action()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(timeout=60)
+    return found["value"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_reported_inside_the_runners_transaction_is_seen_by_the_page(staff, monkeypatch):
+    """An import reports its rows from inside its one transaction (rolled back when it only
+    checks the file): the page's poll, another connection, sees the progress all the same."""
+    client = client_for(staff)
+    seen = {}
+
+    def check_in_a_transaction(job, progress):
+        url = reverse("jobs:progress", args=[job.public_id])
+        with transaction.atomic():
+            progress(0, 100, force=True)
+            progress(40, force=True)
+            seen["row"] = in_another_connection(lambda: Job.objects.get(pk=job.pk).done)
+            seen["poll"] = in_another_connection(lambda: client.get(url).json())
+            transaction.set_rollback(True)
+        return jobs.Outcome(summary="checked")
+
+    monkeypatch.setitem(
+        jobs._KINDS, "check", jobs.JobKind("check", "Check", check_in_a_transaction)
+    )
+    job = Job.objects.create(owner=staff, kind="check")
+    jobs.run(job.pk)
+    assert seen["row"] == 0  # the row, as another connection sees it, has not moved
+    assert seen["poll"] == {
+        "state": "running", "done": 40, "total": 100, "percent": 40, "finished": False
+    }  # fmt: skip
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total) == (Job.State.DONE, 40, 100)  # the final value
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_outage_loses_no_job_the_sweep_queues_it_again(staff, monkeypatch, settings):
+    client = client_for(staff)
+
+    def broker_down(*args, **kwargs):
+        raise kombu.exceptions.OperationalError("Error 111 connecting to redis: refused")
+
+    monkeypatch.setattr(run_job, "delay", broker_down)
+    response = client.post(IMPORT, {"file": workbook([roster_row(1)])})
+    assert response.status_code == 302  # not a 500: the job waits
+    job = Job.objects.get()
+    assert response.url == job.get_absolute_url()
+    assert (job.state, job.attempts) == (Job.State.QUEUED, 0)
+    # Kept in the one private storage, where the settings say.
+    assert Path(job.upload.path).parent == settings.PRIVATE_MEDIA_ROOT / "jobs"
+    assert Path(job.upload.path).exists()
+    monkeypatch.undo()  # the broker is back
+    # Within the grace the sweep leaves the job to the task queued for it; after it, it queues
+    # it again (and the eager test worker runs it).
+    assert jobs.sweep(job.created_at + datetime.timedelta(minutes=1))["queued"] == 0
+    job.refresh_from_db()
+    assert job.state == Job.State.QUEUED
+    assert jobs.sweep(job.created_at + jobs.QUEUE_GRACE + datetime.timedelta(seconds=1)) == {
+        "failed": 0, "queued": 1, "deleted": 0
+    }  # fmt: skip
+    job.refresh_from_db()
+    assert (job.state, job.attempts) == (Job.State.DONE, 1)
+    assert Enterprise.objects.count() == 1
+    assert Notice.objects.filter(recipient=staff, kind="job_finished").count() == 1
+
+
+def running_since(owner, seconds_ago, *, attempts=1, **fields) -> Job:
+    return Job.objects.create(
+        owner=owner,
+        kind="members_export",
+        params={"query": ""},
+        state=Job.State.RUNNING,
+        started_at=timezone.now() - datetime.timedelta(seconds=seconds_ago),
+        attempts=attempts,
+        **fields,
+    )
+
+
+def test_a_task_delivered_again_leaves_a_running_job_to_its_worker(staff):
+    job = running_since(staff, 300, done=10)
+    started_at = job.started_at
+    assert jobs.run(job.pk) is None
+    job.refresh_from_db()
+    assert (job.state, job.started_at, job.attempts) == (Job.State.RUNNING, started_at, 1)
+    assert not Notice.objects.exists()
+
+
+def test_a_job_running_past_the_time_limit_is_taken_up_again(staff):
+    EnterpriseFactory.create_batch(2)
+    job = running_since(staff, jobs.JOB_TIME_LIMIT + 1)
+    assert jobs.run(job.pk).state == Job.State.DONE
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.done) == (Job.State.DONE, 2, 2)
+
+
+def test_a_job_is_taken_up_three_times_at_most_then_the_sweep_fails_it(staff):
+    job = Job.objects.create(owner=staff, kind="members_export", params={"query": ""})
+    jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.attempts == 1
+    killer = running_since(staff, jobs.JOB_TIME_LIMIT + 1, attempts=jobs.MAX_ATTEMPTS)
+    started_at = killer.started_at
+    assert jobs.run(killer.pk) is None  # its third worker died too: not taken up again
+    killer.refresh_from_db()
+    assert (killer.state, killer.started_at, killer.attempts) == (
+        Job.State.RUNNING, started_at, jobs.MAX_ATTEMPTS
+    )  # fmt: skip
+    assert jobs.sweep()["failed"] == 1
+    killer.refresh_from_db()
+    assert killer.state == Job.State.FAILED
+
+
+def test_the_sweep_fails_a_job_the_time_limit_stopped_and_tells_its_owner(staff):
+    stopped = running_since(staff, jobs.JOB_TIME_LIMIT + 1)
+    stopped.upload.save("roster.xlsx", ContentFile(b"PK"))
+    upload = Path(stopped.upload.path)
+    working = running_since(staff, jobs.JOB_TIME_LIMIT - 60)
+    assert jobs.sweep() == {"failed": 1, "queued": 0, "deleted": 0}
+    stopped.refresh_from_db()
+    assert stopped.state == Job.State.FAILED and stopped.finished_at
+    assert "longer than 30 minutes" in stopped.error
+    assert not stopped.upload and not upload.exists()
+    notice = Notice.objects.get(recipient=staff, kind="job_finished")
+    assert notice.link == stopped.get_absolute_url()
+    working.refresh_from_db()
+    assert working.state == Job.State.RUNNING and not working.finished_at
+    page = client_for(staff).get(stopped.get_absolute_url()).content.decode()
+    assert 'id="job-error"' in page and "longer than 30 minutes" in page
+
+
+def test_the_page_shows_the_first_thousand_problems_and_how_many_more(
+    staff_client, staff, monkeypatch
+):
+    def many_problems(job, progress):
+        return jobs.Outcome(summary="checked", problems=[(row, "bad") for row in range(1005)])
+
+    monkeypatch.setitem(jobs._KINDS, "check", jobs.JobKind("check", "Check", many_problems))
+    job = jobs.run(Job.objects.create(owner=staff, kind="check").pk)
+    job.refresh_from_db()
+    assert len(job.result["problems"]) == jobs.MAX_PROBLEMS == 1000
+    assert job.result["problems"][-1] == [999, "bad"]
+    assert job.result["problem_count"] == 1005
+    page = staff_client.get(job.get_absolute_url()).content.decode()
+    assert page.count("<td>bad</td>") == 1000
+    assert "5 more problems are not shown" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_job_writes_renew_no_table_stamp(staff):
+    """No cached part shows a job: its progress and state writes renew no stamp."""
+    job = Job.objects.create(owner=staff, kind="members_export")
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING, done=5)
+    assert cache.get(stamps.stamp_key(Job._meta.db_table)) is None
+    EnterpriseFactory()  # a table a cached part shows is stamped
+    assert cache.get(stamps.stamp_key(Enterprise._meta.db_table)) is not None
+
+
+def test_an_immediate_export_makes_no_summary(staff, enterprise_a):
+    from events import calendar
+    from members import jobs as member_jobs
+    from reports import jobs as report_jobs
+
+    outcomes = [
+        member_jobs.write_directory("", staff),
+        report_jobs.write_ledger("members", Enterprise.objects.all()),
+        report_jobs.write_petitions(""),
+        calendar.attendees_workbook(EventFactory(), Registration.objects.none()),
+    ]
+    assert [outcome.summary for outcome in outcomes] == ["", "", "", ""]
 
 
 def test_a_job_is_run_once(staff):
@@ -189,7 +384,7 @@ def test_the_sweep_deletes_old_jobs_and_their_files(staff, settings):
     recent = Job.objects.create(owner=staff, kind="members_export", state=Job.State.DONE)
     from core.tasks import sweep_jobs
 
-    assert sweep_jobs() == 1
+    assert sweep_jobs() == {"failed": 0, "queued": 0, "deleted": 1}
     assert list(Job.objects.all()) == [recent]
     import os
 
@@ -200,7 +395,7 @@ def test_the_sweep_runs_on_a_schedule():
     from django_celery_beat.models import PeriodicTask
 
     task = PeriodicTask.objects.get(task="core.tasks.sweep_jobs")
-    assert task.enabled and task.interval.every == 3600
+    assert task.enabled and task.interval.every == jobs.SWEEP_EVERY.total_seconds() == 120
 
 
 def test_sending_invitations_now_is_a_job_the_page_follows(staff_client, staff, enterprise_a):
@@ -232,6 +427,7 @@ def test_attendees_over_the_line_are_exported_by_a_job(staff_client, settings):
     RegistrationFactory(event=event)
     job = post_for_job(staff_client, url, method="get")
     assert job.kind == "attendees_export" and (job.done, job.total) == (3, 3)
+    assert job.result["summary"] == "3 rows exported."
     download = staff_client.get(reverse("jobs:download", args=[job.public_id]))
     rows = list(load_workbook(io.BytesIO(download.getvalue())).worksheets[0].values)
     assert len(rows) == 5  # the event's line, the header, three people
