@@ -10,7 +10,6 @@ from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core import jobs
 from core.admin import (
@@ -207,15 +206,11 @@ class EnterpriseAdmin(KeptForLedgers, HistoryAdmin):
             missed = nobody.count()
             if missed:
                 names = "、".join(str(e) for e in nobody.order_by("name")[:10])
+                names += "…" if missed > 10 else ""
                 self.message_user(
                     request,
-                    ngettext(
-                        "%(count)d enterprise has no active user and was sent nothing: %(names)s",
-                        "%(count)d enterprises have no active user and were sent nothing: "
-                        "%(names)s",
-                        missed,
-                    )
-                    % {"count": missed, "names": names + ("…" if missed > 10 else "")},
+                    _("Enterprises with no active user, sent nothing (%(count)d): %(names)s")
+                    % {"count": missed, "names": names},
                     messages.WARNING,
                 )
 

@@ -211,7 +211,7 @@ def test_a_notice_to_an_enterprise_without_active_users_is_not_counted_as_done(
     )  # fmt: skip
     assert shown_messages(response) == [
         "发送通知：已完成1条。",
-        "1家企业没有在用的账号，未收到通知：无人企业有限公司",
+        "没有在用账号、未收到通知的企业（1家）：无人企业有限公司",
     ]
     assert [n.recipient for n in Notice.objects.filter(kind="federation_message")] == [user_a]
     logged = LogEntry.objects.filter(content_type__model="enterprise")
