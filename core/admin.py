@@ -49,32 +49,29 @@ class ReasonForm(forms.Form):
     )
 
 
-def ask_then_act(model_admin, request, queryset, *, title, form_class, act):
+def ask_then_act(model_admin, request, queryset, *, title, form_class, act=None, act_on_all=None):
     """The intermediate page of an action: show the selection and `form_class`; once it is
-    sent back valid, call `act(obj, **form.cleaned_data)` for each selected object. `act`
-    calls the service; what the service refuses (the model admin's `refusals`, exception
-    classes) is shown with the service's own message, object by object, and the rest go
-    through."""
+    sent back valid, call `act(obj, **form.cleaned_data)` for each selected object (through
+    `act_on_each`), or `act_on_all(queryset, **form.cleaned_data)` once for the whole
+    selection (a bulk service, which reports to staff itself).
+
+    With "select all" the selection is the whole filtered list: the page counts it and sends
+    back only the ids the list page posted (Django's changelist runs no action without them),
+    not one per row."""
     form = form_class(request.POST if "confirm" in request.POST else None)
     if form.is_bound and form.is_valid():
-        done = 0
-        for obj in queryset:
-            try:
-                act(obj, **form.cleaned_data)
-            except model_admin.refusals as refusal:
-                model_admin.message_user(request, f"{obj}：{refusal}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            model_admin.message_user(
-                request, _("%(title)s: %(count)d done.") % {"title": title, "count": done}
-            )
+        if act_on_all is not None:
+            act_on_all(queryset, **form.cleaned_data)
+        else:
+            act_on_each(model_admin, request, queryset, title=title, act=act, **form.cleaned_data)
         return None
     context = {
         **model_admin.admin_site.each_context(request),
         "title": title,
         "form": form,
         "queryset": queryset,
+        "count": queryset.count(),
+        "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
         "opts": model_admin.model._meta,
         "action": request.POST.get("action"),
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
@@ -83,12 +80,14 @@ def ask_then_act(model_admin, request, queryset, *, title, form_class, act):
     return TemplateResponse(request, "admin/ask_then_act.html", context)
 
 
-def act_on_each(model_admin, request, queryset, *, title, act):
-    """An action without a question: `act(obj)` for each selected object, refusals shown."""
+def act_on_each(model_admin, request, queryset, *, title, act, **data):
+    """`act(obj, **data)` for each selected object: what the service refuses (the model
+    admin's `refusals`, exception classes) is shown with the service's own message, object by
+    object, and the rest go through."""
     done = 0
     for obj in queryset:
         try:
-            act(obj)
+            act(obj, **data)
         except model_admin.refusals as refusal:
             model_admin.message_user(request, f"{obj}：{refusal}", messages.ERROR)
         else:

@@ -2,15 +2,16 @@ import uuid
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Max, Min
-from django.http import FileResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core import jobs
 from core.admin import (
     HistoryAdmin,
     KeptForLedgers,
@@ -20,6 +21,7 @@ from core.admin import (
     ask_then_act,
 )
 
+from . import jobs as member_jobs
 from .filters import search_enterprises
 from .models import (
     Application,
@@ -31,7 +33,6 @@ from .models import (
     TrainingRecord,
     User,
 )
-from .resources import SHEET_TITLE, EnterpriseResource
 from .services import (
     TransitionError,
     approve_application,
@@ -114,10 +115,9 @@ class JoinYearFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in years]
 
     def queryset(self, request, queryset):
-        if not (self.value() or "").isdigit():
-            return queryset  # no year, or not a year: every row
-        year = int(self.value())
-        return queryset.filter(joined_on__year=year)
+        if self.value() not in dict(self.lookup_choices):
+            return queryset  # no year, or not one of the years listed: every row
+        return queryset.filter(joined_on__year=int(self.value()))
 
 
 @admin.register(Enterprise)
@@ -142,7 +142,9 @@ class EnterpriseAdmin(KeptForLedgers, HistoryAdmin):
     list_select_related = ["township"]
     list_per_page = settings.DIRECTORY_PAGE_SIZE
     show_full_result_count = False
-    readonly_fields = ["created_at", "updated_at"]
+    # The status changes through the actions above the list, which call the members service
+    # (history with the reason, the members told); the form only shows it.
+    readonly_fields = ["status", "status_reason", "created_at", "updated_at"]
     refusals = (TransitionError,)
     actions = [
         status_action(Enterprise.Status.SUSPENDED, _("Suspend the selected members")),
@@ -157,25 +159,68 @@ class EnterpriseAdmin(KeptForLedgers, HistoryAdmin):
 
     @admin.action(description=_("Export the selected enterprises to Excel"), permissions=["view"])
     def export_to_excel(self, request, queryset):
-        """The directory's columns, without phone numbers, through the one Excel writer."""
-        workbook = EnterpriseResource().export_workbook(queryset.order_by("name"))
-        name = f"{SHEET_TITLE}-{timezone.localdate():%Y-%m-%d}.xlsx"
-        return FileResponse(workbook, as_attachment=True, filename=name)
+        """The directory's columns, without phone numbers, through the one Excel writer: at
+        once when small, else as a background job. The job finds the selection again from the
+        list's query (filters, search, order) and the ids ticked, or all rows for "select
+        all"."""
+        select_across = request.POST.get("select_across") == "1"
+        params = {
+            "query": request.GET.urlencode(),
+            "selected": None if select_across else request.POST.getlist(ACTION_CHECKBOX_NAME),
+        }
+        return jobs.export(
+            request,
+            kind=member_jobs.ADMIN_EXPORT,
+            params=params,
+            rows=queryset,
+            write=lambda: member_jobs.write_selection(queryset),
+        )
 
-    @admin.action(description=_("Send the selected enterprises a notice"), permissions=["view"])
+    @admin.action(description=_("Send the selected enterprises a notice"), permissions=["change"])
     def send_notice(self, request, queryset):
-        def act(enterprise, subject, text, sending):
-            send_message(
-                enterprises=[enterprise],
-                actor=request.user,
-                subject=subject,
-                text=text,
-                sending=sending,
+        def act_on_all(enterprises, subject, text, sending):
+            try:
+                reached = send_message(
+                    enterprises=enterprises,
+                    actor=request.user,
+                    subject=subject,
+                    text=text,
+                    sending=sending,
+                )
+            except TransitionError as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+                return
+            LogEntry.objects.log_actions(
+                request.user.pk,
+                enterprises.filter(pk__in=reached),
+                CHANGE,
+                change_message=_("Sent a notice: %s") % subject,
             )
-            self.log_change(request, enterprise, _("Sent a notice: %s") % subject)
+            if reached:
+                self.message_user(
+                    request,
+                    _("%(title)s: %(count)d done.")
+                    % {"title": _("Send a notice"), "count": len(reached)},
+                )
+            nobody = enterprises.exclude(pk__in=reached)
+            missed = nobody.count()
+            if missed:
+                names = "、".join(str(e) for e in nobody.order_by("name")[:10])
+                names += "…" if missed > 10 else ""
+                self.message_user(
+                    request,
+                    _("Enterprises with no active user, sent nothing (%(count)d): %(names)s")
+                    % {"count": missed, "names": names},
+                    messages.WARNING,
+                )
 
         return ask_then_act(
-            self, request, queryset, title=_("Send a notice"), form_class=MessageForm, act=act
+            self,
+            request,
+            queryset,
+            title=_("Send a notice"),
+            form_class=MessageForm,
+            act_on_all=act_on_all,
         )
 
 

@@ -269,21 +269,21 @@ def import_roster(*, dataset, dry_run: bool, progress=None):
     return result
 
 
-def send_message(*, enterprises, actor, subject: str, text: str, sending: str) -> int:
-    """Send staff's message to every active user of each enterprise, in the inbox and by
-    e-mail. `sending` names this sending (drawn when the form was shown): sent again, nobody
-    gets it twice. Returns how many users it reached."""
+def send_message(*, enterprises, actor, subject: str, text: str, sending: str) -> set[int]:
+    """Send staff's message to every active user of `enterprises` (a queryset or a list), in
+    the inbox and by e-mail, in bulk. `sending` names this sending (drawn when the form was
+    shown): sent again, nobody gets it twice. Returns the ids of the enterprises it reached
+    (those with at least one active user)."""
     subject, text = (subject or "").strip(), (text or "").strip()
     if not subject or not text:
         raise TransitionError(_("Write a subject and a text."))
-    users = User.objects.filter(enterprise__in=enterprises, is_active=True).order_by("pk")
+    users = list(User.objects.filter(enterprise__in=enterprises, is_active=True).order_by("pk"))
     with transaction.atomic():
-        for user in users:
-            notify(
-                recipient=user,
-                kind="federation_message",
-                key=f"federation_message:{sending}:{user.pk}",
-                context={"subject": subject, "text": text, "sender": actor},
-                link=reverse("notices:inbox"),
-            )
-    return len(users)
+        notify_each(
+            users,
+            kind="federation_message",
+            key=f"federation_message:{sending}",
+            context={"subject": subject, "text": text, "sender": actor},
+            link=reverse("notices:inbox"),
+        )
+    return {user.enterprise_id for user in users}

@@ -1,18 +1,38 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import KeptForLedgers
 
+from . import kinds
 from .models import EmailOptOut, Notice
+
+
+class KindFilter(admin.SimpleListFilter):
+    """The kinds as registered (notices/kinds.py), by their labels: the stock filter of a
+    field without choices lists its values with a DISTINCT over every row."""
+
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return kinds.choices()
+
+    def queryset(self, request, queryset):
+        if self.value() not in dict(self.lookup_choices):
+            return queryset
+        return queryset.filter(kind=self.value())
 
 
 @admin.register(Notice)
 class NoticeAdmin(KeptForLedgers, admin.ModelAdmin):
     list_display = ["subject", "recipient", "kind", "created_at", "read_at", "email_state"]
-    list_filter = ["kind", "email_state"]
+    # The fastest-growing table: a date hierarchy lists its dates with a DISTINCT over every
+    # row, and the full count is another pass; the date filter's ranges need neither.
+    list_filter = [KindFilter, "email_state", "created_at"]
+    show_full_result_count = False
     search_fields = ["subject", "key", "recipient__email", "recipient__real_name"]
     list_select_related = ["recipient"]
     readonly_fields = [f.name for f in Notice._meta.fields if f.name != "public_id"]
-    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False

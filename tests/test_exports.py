@@ -20,6 +20,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from chambers.models import DutyLogEntry, DutyMonth, Post, Secondment, Term
+from core.models import Job
 from events import services as event_services
 from events.models import Donation, Event, Invitation
 from members.choices import PartyOrganisation
@@ -36,7 +37,7 @@ from tests.chambers.factories import (
 from tests.conftest import TZ, client_for
 from tests.core.jobs import post_for_job
 from tests.events.factories import EventFactory, RegistrationFactory
-from tests.factories import UserFactory
+from tests.factories import EnterpriseFactory, UserFactory
 
 HYPERLINK = '=HYPERLINK("http://evil.example","点此")'
 HOSTILE = [HYPERLINK, "=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"]
@@ -307,19 +308,53 @@ def test_a_neutralised_value_imports_back_as_the_original_text(staff, hostile, e
 
 
 def test_the_admin_export_goes_through_the_same_writer(admin_client, hostile, enterprise_a):
-    client = admin_client
+    """The selection (not the rest of the list), in Excel only: the list offers no other
+    export format."""
+    unselected = EnterpriseFactory(name="未选中的企业")
     url = reverse("admin:members_enterprise_changelist")
-    response = client.post(
+    actions = admin_client.get(url).context["action_form"].fields["action"].choices
+    assert [name for name, _label in actions if "export" in name] == ["export_to_excel"]
+    response = admin_client.post(
         url, {"action": "export_to_excel", ACTION_CHECKBOX_NAME: [enterprise_a.pk]}
     )
     assert response.status_code == 200
-    assert response["Content-Disposition"].endswith('.xlsx"')  # Excel only, no CSV
+    assert response["Content-Disposition"].endswith('.xlsx"')
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     values = set()
     for cell in cells(book):
         assert cell.data_type != "f"
         values.add(cell.value)
     assert HYPERLINK in values
+    assert unselected.name not in values
     assert datetime.datetime(2010, 5, 1) in values  # the founding date, a date cell
     assert 120 in values  # employees, a number
     assert "13800138000" not in values  # phone numbers left out
+
+
+@pytest.mark.parametrize("select_across", ["0", "1"])
+def test_a_large_admin_selection_is_exported_by_a_job(
+    admin_client, superuser, settings, select_across
+):
+    """Over EXPORT_IMMEDIATE_ROWS the export is a job; it finds the selection again from the
+    list's query (here a filter) and the ids ticked, or every row of the filtered list."""
+    settings.EXPORT_IMMEDIATE_ROWS = 2
+    chosen = EnterpriseFactory.create_batch(3, industry="C")
+    EnterpriseFactory(industry="C", name="另一家制造企业")  # in the list, not ticked
+    EnterpriseFactory(industry="A", name="不在筛选中的企业")
+    expected = [e.name for e in chosen]
+    if select_across == "1":
+        expected.append("另一家制造企业")
+    url = reverse("admin:members_enterprise_changelist") + "?industry__exact=C"
+    data = {
+        "action": "export_to_excel",
+        ACTION_CHECKBOX_NAME: [e.pk for e in chosen],
+        "select_across": select_across,
+    }
+    job = post_for_job(admin_client, url, data)
+    assert job.kind == "members_admin_export" and job.owner == superuser
+    assert job.state == Job.State.DONE, job.error
+    assert (job.done, job.total) == (len(expected), len(expected))
+    download = admin_client.get(reverse("jobs:download", args=[job.public_id]))
+    sheet = load_workbook(io.BytesIO(download.getvalue())).worksheets[0]
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == sorted(expected)

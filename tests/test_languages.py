@@ -22,7 +22,7 @@ from django.utils import translation
 from chambers.models import DutyChange, DutyMonth
 from chambers.services import save_month
 from tests.conftest import client_for
-from tests.test_permissions import MATRIX, ROLES, cast  # noqa: F401 (a fixture)
+from tests.test_permissions import MATRIX, ROLES
 
 # Names that are written in Latin letters in Chinese too (with the technical words in
 # django-celery-beat's own Chinese help texts).
@@ -152,7 +152,7 @@ def pages_by_role(args) -> dict[str, list[str]]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_every_page_of_every_role_is_in_one_language(cast, language):  # noqa: F811
+def test_every_page_of_every_role_is_in_one_language(cast, language):
     args, users = cast
     user_data = stored_texts()
     findings = {}

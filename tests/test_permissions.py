@@ -8,33 +8,14 @@ sends what a permitted user would send, and `test_the_refused_posts_would_change
 shows that the same POST, sent by a permitted user, does change the database.
 """
 
-from datetime import date
-
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from chambers.models import (
-    Affiliation,
-    CalendarToken,
-    DutyMonth,
-    Organization,
-    SwapRequest,
-)
-from core.models import Job
-from events import services as event_services
-from events.models import Event
-from notices.models import Notice
-from petitions import services as petition_services
-from petitions.models import Suggestion
 from tests.conftest import client_for
-from tests.events.factories import EventFactory
-from tests.uploads import PDF
 
 ROLES = ["anonymous", "applicant", "enterprise_a", "enterprise_b", "leader", "staff"]
 # The admin's URLs are many per model: ADMIN_MATRIX below gives each kind its row.
@@ -346,105 +327,6 @@ def test_every_admin_url_is_in_the_matrix():
 
 def admin_resolver():
     return next(p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "admin")
-
-
-@pytest.fixture
-def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
-    notice = Notice.objects.create(
-        recipient=user_a, kind="application_received", key="matrix", subject="s", body="b"
-    )
-    duty_month = DutyMonth.objects.create(month=date(2030, 1, 1), chair=leader)
-    swap = SwapRequest.objects.create(
-        month=duty_month, requested_by=leader, counterpart=staff, reason="x"
-    )
-    chamber = Organization.objects.create(slug="ice", name="冰雪产业商会", kind="industry")
-    affiliation = Affiliation.objects.create(organization=chamber, enterprise=enterprise_a)
-    leader_token = CalendarToken.objects.create(user=leader)
-    event = EventFactory(audience=Event.Audience.MEMBERS)
-    registration = event_services.register_for_event(event=event, actor=user_a)
-    meeting = EventFactory(audience=Event.Audience.INVITATION, kind=Event.Kind.BREAKFAST)
-    invitation = event_services.invite(event=meeting, actor=staff, enterprises=[enterprise_a])[0]
-    event_services.respond_to_invitation(invitation=invitation, accept=True, attendees=2)
-    problem = event_services.record_problem(
-        event=meeting, actor=staff, text="用地审批慢。", enterprise=enterprise_a
-    )
-    petition = petition_services.file_petition(
-        actor=user_a,
-        enterprise=enterprise_a,
-        category="financing",
-        title="贷款续贷困难",
-        description="银行要求追加抵押。",
-        files=[SimpleUploadedFile("a.pdf", PDF)],
-    )
-    suggestion = Suggestion.objects.create(
-        kind="suggestion", title="建议", text="内容", author=user_a
-    )
-    on_event = [event.public_id]
-    on_petition = [petition.public_id]
-    by_token = [meeting.public_id, invitation.token]
-    staff_token = CalendarToken.objects.create(user=staff)
-    job = Job.objects.create(owner=user_a, kind="members_export", state=Job.State.DONE)
-    job.file.save("matrix.xlsx", ContentFile(b"PK"))
-    args = {
-        **{f"jobs:{name}": [job.public_id] for name in ("detail", "progress", "download")},
-        "members:application_detail": [pending_application.public_id],
-        "members:application_approve": [pending_application.public_id],
-        "members:application_reject": [pending_application.public_id],
-        "members:application_licence": [pending_application.public_id],
-        "members:enterprise_detail": [enterprise_a.public_id],
-        "members:enterprise_edit": [enterprise_a.public_id],
-        "members:enterprise_status": [enterprise_a.public_id],
-        "notices:open": [notice.public_id],
-        "chambers:detail": [chamber.slug],
-        "chambers:members": [chamber.slug],
-        "chambers:member_end": [chamber.slug, affiliation.pk],
-        "events:month": [2030, 1],
-        "events:checkin_scan": [registration.checkin_token],
-        "events:registration_cancel": [registration.public_id],
-        "events:registration_decide": [registration.public_id],
-        "events:registration_qr": [registration.public_id],
-        "events:check_in": [registration.public_id],
-        "events:invitation": by_token,
-        "events:invitation_card": by_token,
-        "events:invitation_qr": by_token,
-        **{
-            f"events:{name}": on_event
-            for name in (
-                "detail",
-                "register",
-                "edit",
-                "publish",
-                "cancel",
-                "dashboard",
-                "invite",
-                "send_invitations",
-                "remind",
-                "export",
-                "checkin",
-                "walk_in",
-                "record",
-            )
-        },
-        "petitions:suggestion_detail": [suggestion.public_id],
-        **{
-            f"petitions:{name}": on_petition
-            for name in ("detail", "timeline", "record", "provide_info", "rate")
-        },
-        "petitions:act": [petition.public_id, "accept"],
-        "petitions:from_problem": [meeting.public_id, problem.pk],
-        "petitions:attachment": [petition.public_id, petition.attachments.get().public_id],
-        "roster:ical": [leader_token.token],
-        "roster:ical_all": [staff_token.token],
-        "roster:swap_answer": [swap.public_id],
-        "roster:swap_withdraw": [swap.public_id],
-        "roster:swap_decide": [swap.public_id],
-        "roster:month": ["2030-01"],
-        "roster:month_edit": ["2030-01"],
-        "roster:log_add": ["2030-01"],
-        "roster:summary": ["2030-01"],
-        "password_reset_confirm": ["MQ", "set-password"],
-    }
-    return args, viewers
 
 
 @pytest.mark.django_db

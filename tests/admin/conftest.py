@@ -22,25 +22,10 @@ from events.models import Donation, Event
 from members.models import PublicPost, RepresentativePerson, RepresentativeTag, TrainingRecord
 from notices.models import EmailOptOut
 from petitions.models import Department, Holiday
-from tests.conftest import client_for
-from tests.test_permissions import cast  # noqa: F401 (a fixture)
 
 
 @pytest.fixture
-def superuser(staff):
-    """The cast's staff member as the federation's admin users are: a superuser."""
-    staff.is_superuser = True
-    staff.save(update_fields=["is_superuser"])
-    return staff
-
-
-@pytest.fixture
-def admin_client(superuser):
-    return client_for(superuser)
-
-
-@pytest.fixture
-def every_kind_of_row(cast):  # noqa: F811
+def every_kind_of_row(cast):
     """The permission matrix's cast, and a row of each model it leaves empty."""
     every_day = CrontabSchedule.objects.create(minute="0", hour="8")
     PeriodicTask.objects.create(

@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from tests.conftest import client_for
 from tests.test_languages import stored_texts, walk
-from tests.test_permissions import cast  # noqa: F401 (a fixture)
 
 
 def admin_pages(superuser, site=admin.site):
@@ -37,11 +36,7 @@ def admin_pages(superuser, site=admin.site):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_every_admin_page_is_in_the_pages_language(every_kind_of_row, language):
-    _args, users = every_kind_of_row
-    superuser = users["staff"]
-    superuser.is_superuser = True
-    superuser.save(update_fields=["is_superuser"])
+def test_every_admin_page_is_in_the_pages_language(every_kind_of_row, superuser, language):
     pages, empty = admin_pages(superuser)
     client = client_for(superuser)
     failed = [p for p in pages if client.get(p).status_code != 200]

@@ -66,12 +66,9 @@ def expected(kind, model, role):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ADMIN_ROLES)
-def test_admin_permission_matrix(every_kind_of_row, staff2, role):
+def test_admin_permission_matrix(every_kind_of_row, superuser, role):
     _args, users = every_kind_of_row
-    if role == "superuser":
-        staff2.is_superuser = True
-        staff2.save(update_fields=["is_superuser"])
-    client = client_for(staff2 if role == "superuser" else users[role])
+    client = client_for(superuser if role == "superuser" else users[role])
     failures = []
     for name in named_urls(namespace="admin:", resolver=admin_resolver()):
         kind = admin_url_kind(name)

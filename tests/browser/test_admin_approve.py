@@ -5,16 +5,15 @@ import pytest
 
 from members.models import Application, Enterprise
 from notices.models import Notice
-from tests.factories import ApplicationFactory, UserFactory
+from tests.conftest import PASSWORD
+from tests.factories import ApplicationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_staff_approve_two_applications_with_one_admin_action(new_page, settings):
+def test_staff_approve_two_applications_with_one_admin_action(new_page, settings, superuser):
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    staff = UserFactory(
-        email="staff@ylqgsl.test", real_name="秘书处", is_staff=True, is_superuser=True
-    )
+    staff = superuser
     first = ApplicationFactory(name="延庆冰雪装备有限公司")
     second = ApplicationFactory(name="延庆长城葡萄酒有限公司")
     waiting = ApplicationFactory(name="未选中的申请企业有限公司")
@@ -22,7 +21,7 @@ def test_staff_approve_two_applications_with_one_admin_action(new_page, settings
     page = new_page()
     page.goto("/admin/login/")
     page.fill("#id_username", staff.email)
-    page.fill("#id_password", "correct horse battery")
+    page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.goto("/admin/members/application/")
     for application in (first, second):
