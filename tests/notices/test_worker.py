@@ -179,14 +179,8 @@ def test_worker_sweep_sends_what_the_broker_missed_once(worker, recipient, monke
     assert notice.email_state == Notice.EmailState.SENT
 
 
-@pytest.mark.xfail(
-    # Celery >= 5.6's Django fix-up closes every connection before and after every task,
-    # whatever CONN_MAX_AGE says (celery/celery#9824), unless CELERY_DB_REUSE_MAX is set.
-    ON_POSTGRESQL and not app.conf.get("CELERY_DB_REUSE_MAX"),
-    strict=True,
-    reason="tasks open a new database connection each: set CELERY_DB_REUSE_MAX and close "
-    "obsolete connections on task_prerun/task_postrun in ylqgsl (see the notices report)",
-)
+# Celery >= 5.6's Django fix-up closes every connection around every task unless
+# CELERY_DB_REUSE_MAX is set (celery/celery#9824): the settings set it on PostgreSQL.
 def test_worker_reuses_its_database_connection_between_tasks(worker, recipient):
     for n in range(3):
         send_notice_emails.delay([10_000 + n])  # no such notice: a cheap query each
