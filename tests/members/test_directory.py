@@ -314,9 +314,13 @@ def test_each_filter_set_has_filters_of_its_own(staff, user_a):
         assert filterset.filters["q"].filter.f is filterset.filters["q"]
     assert "status" in first.filters and "status" not in second.filters  # staff's only
     assert "status" in DirectoryFilter.base_filters
-    # Plain django-filter: each form has fields of its own.
+    # The form class is made once a process (members.filters.form_class); each form still
+    # has fields and widgets of its own, and a member's form has no status field.
     third = DirectoryFilter(QueryDict("q=badaling"), user=staff)
+    assert type(first.form) is type(third.form) is not type(second.form)
     assert first.form.fields["q"] is not third.form.fields["q"]
+    assert first.form.fields["township"].widget is not third.form.fields["township"].widget
+    assert "status" in first.form.fields and "status" not in second.form.fields
     assert third.is_valid() and third.form.cleaned_data["q"] == "badaling"
     assert first.is_valid() and second.is_valid()
     assert first.form.cleaned_data["q"] == "yanqing"
