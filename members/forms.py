@@ -4,11 +4,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from core import excel, held_uploads
+from core import excel
+from core.held_uploads import KeepsUploads
 from core.submissions import OncePerForm
 from core.uploads import (
     PDF_AND_IMAGES,
@@ -88,7 +87,7 @@ class EnterpriseDetailsMixin:
         return cleaned
 
 
-class ApplicationForm(OncePerForm, EnterpriseDetailsMixin, forms.ModelForm):
+class ApplicationForm(OncePerForm, KeepsUploads, EnterpriseDetailsMixin, forms.ModelForm):
     confirm_credit_code = forms.BooleanField(
         label=_("I confirm the code is exactly as printed on our business licence"),
         required=False,
@@ -103,7 +102,6 @@ class ApplicationForm(OncePerForm, EnterpriseDetailsMixin, forms.ModelForm):
         ),
         error_messages={"required": _("Registration needs your consent.")},
     )
-    held_licence = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Application
@@ -119,41 +117,9 @@ class ApplicationForm(OncePerForm, EnterpriseDetailsMixin, forms.ModelForm):
             "licence": forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
         }
 
-    def __init__(self, *args, session=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.checksum_ok = True
-        # The licence chosen on an earlier round of this form (core/held_uploads.py): it
-        # stands in for the file input, which a browser cannot fill in again.
-        self.session = session
-        token = self.data.get("held_licence", "") if self.is_bound else ""
-        held = held_uploads.claim(token, session) if token and session is not None else None
-        if held is not None:
-            self.initial["licence"] = held
-            self._say_licence_is_kept(held.name)
-
-    def _say_licence_is_kept(self, name):
-        text = _("Kept from your last attempt: %(name)s. Choose a file only to replace it.")
-        text = escape(text % {"name": name})  # crispy shows help text unescaped
-        # The bound field copies its help text once made (the form was cleaned already).
-        self.fields["licence"].help_text = self["licence"].help_text = text
-
-    def keep_licence(self):
-        """Before the form is shown again: hold a newly chosen licence that passed its checks."""
-        licence = getattr(self, "cleaned_data", {}).get("licence")
-        if isinstance(licence, UploadedFile) and self.session is not None:
-            token = held_uploads.hold(licence, self.session)
-            if token is not None:
-                self.data = self.data.copy()
-                self.data["held_licence"] = token
-                self._say_licence_is_kept(licence.name)
-
-    def release_licence(self):
-        """After the application took its copy: the held file is no longer needed."""
-        if self.session is not None and self.data.get("held_licence"):
-            # A repeat of an accepted form (its token already used) has no licence left.
-            if licence := self.cleaned_data.get("licence"):
-                licence.close()
-            held_uploads.release(self.data["held_licence"], self.session)
 
     def clean_credit_code(self):
         code = self.cleaned_data["credit_code"]  # normalised and 18 valid characters
@@ -252,7 +218,7 @@ def application_layout() -> Layout:
             "address", "founded_on", "employees", "registered_capital", "business_scope",
         ),
         Fieldset(_("Contact"), "contact_name", "contact_mobile", "contact_phone", "email"),
-        Fieldset(_("Documents and consent"), "licence", "held_licence", "consent", "submission"),
+        Fieldset(_("Documents and consent"), "licence", "held_uploads", "consent", "submission"),
         Submit("submit", _("Submit application"), css_class="btn-primary"),
     )  # fmt: skip
 

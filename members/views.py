@@ -71,13 +71,13 @@ def register(request):
                 "credit_code", _("An application for this credit code is already under review.")
             )
         else:
-            form.release_licence()
+            form.release_uploads()
             if application is not None and not with_account:
                 return redirect("members:application_detail", application.public_id)
             request.session["registered_email"] = account.cleaned_data["email"] if account else ""
             return redirect("members:register_done")
     if data is not None:
-        form.keep_licence()
+        form.keep_uploads()
     context = {
         "form": form,
         "account": account,

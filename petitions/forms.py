@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.held_uploads import KeepsUploads
 from core.submissions import OncePerForm
 from core.uploads import (
     max_megabytes,
@@ -72,7 +73,7 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         single = super().clean
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        files = [single(f, initial) for f in files if f]
+        files = [single(f) for f in files if f] or list(initial or [])  # held ones, if none new
         if len(files) > MAX_FILES:
             raise ValidationError(_("Attach at most %(n)d files.") % {"n": MAX_FILES})
         errors = []
@@ -111,7 +112,7 @@ def form_helper(form_tag=False):
     return helper
 
 
-class PetitionForm(OncePerForm, forms.ModelForm):
+class PetitionForm(OncePerForm, KeepsUploads, forms.ModelForm):
     attachments = attachments_field()
 
     class Meta:
@@ -255,7 +256,7 @@ class UpdateForm(VersionedForm):
     visible = forms.BooleanField(label=_("The enterprise may see this update"), required=False)
 
 
-class ReplyForm(VersionedForm):
+class ReplyForm(KeepsUploads, VersionedForm):
     title = _("Reply")
     text = note_field(_("Reply to the enterprise"), required=True, rows=6)
     attachments = attachments_field()
@@ -279,7 +280,7 @@ class EscalateForm(VersionedForm):
     note = note_field(_("Why it is escalated"), required=True)
 
 
-class ProvideInfoForm(VersionedForm):
+class ProvideInfoForm(KeepsUploads, VersionedForm):
     text = note_field(_("Information you add"), required=True, rows=5)
     attachments = attachments_field()
 

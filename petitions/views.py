@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import staff_required
+from core.held_uploads import KeepsUploads
 from core.submissions import create_once
 from events.models import Event
 from members.models import Enterprise
@@ -29,11 +30,6 @@ from .forms import (
 from .models import Petition, Suggestion
 from .states import allowed_actions
 from .suggestions import yearly_figures
-
-
-def _refused(request, petition, error):
-    messages.error(request, str(error.args[0] if error.args else error))
-    return redirect("petitions:detail", petition.public_id)
 
 
 @login_required
@@ -57,7 +53,7 @@ def petition_new(request):
         return redirect("petitions:record_new")
     if not access.can_file(request.user):
         raise PermissionDenied
-    form = PetitionForm(request.POST or None, request.FILES or None)
+    form = PetitionForm(request.POST or None, request.FILES or None, session=request.session)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         petition = create_once(
@@ -69,19 +65,22 @@ def petition_new(request):
                 **data,
             ),
         )
+        form.release_uploads()
         messages.success(
             request,
             _("Your petition was filed. Its tracking number is %(number)s.")
             % {"number": petition.tracking_number},
         )
         return redirect("petitions:detail", petition.public_id)
+    if request.method == "POST":
+        form.keep_uploads()
     return render(request, "petitions/new.html", {"form": form, "helper": form_helper()})
 
 
 @staff_required
 def petition_record_new(request):
     """Staff record a petition raised at a visit, a meeting, by phone or by letter."""
-    form = StaffPetitionForm(request.POST or None, request.FILES or None)
+    form = StaffPetitionForm(request.POST or None, request.FILES or None, session=request.session)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         petition = create_once(
@@ -90,10 +89,13 @@ def petition_record_new(request):
                 actor=request.user, files=data.pop("attachments"), **data
             ),
         )
+        form.release_uploads()
         messages.success(
             request, _("Recorded as %(number)s.") % {"number": petition.tracking_number}
         )
         return redirect("petitions:detail", petition.public_id)
+    if request.method == "POST":
+        form.keep_uploads()
     return render(
         request, "petitions/new.html", {"form": form, "helper": form_helper(), "staff": True}
     )
@@ -130,7 +132,13 @@ def _timeline(petition, user):
 
 @login_required
 def petition_detail(request, public_id):
-    petition = access.get_petition(request.user, public_id)
+    return _detail_page(request, access.get_petition(request.user, public_id))
+
+
+def _detail_page(request, petition, *, sent=None):
+    """The petition's page. `sent`: (action, bound form) of an action that was refused or
+    invalid, shown open with what the person typed (and the files they chose, held) instead
+    of a blank form."""
     user = request.user
     initial = {"version": petition.version}
     context = {
@@ -143,18 +151,38 @@ def petition_detail(request, public_id):
         # The meeting it was raised at, linked for whoever may open the event's page.
         "source_event_link": petition.source_event_id is not None
         and Event.objects.visible_to(user).filter(pk=petition.source_event_id).exists(),
+        "open_action": sent[0] if sent else None,
     }
+    forms = {}
     if user.is_staff:
-        context["action_forms"] = [
-            (action, STAFF_ACTION_FORMS[action](initial=initial, prefix=action))
-            for action in allowed_actions(petition.status, by_enterprise=False)
-        ]
+        for action in allowed_actions(petition.status, by_enterprise=False):
+            forms[action] = STAFF_ACTION_FORMS[action](initial=initial, prefix=action)
     enterprise_actions = allowed_actions(petition.status, by_enterprise=True)
     if "provide_info" in enterprise_actions:
-        context["provide_form"] = ProvideInfoForm(initial=initial)
+        forms["provide_info"] = ProvideInfoForm(initial=initial)
     if "rate" in enterprise_actions:
-        context["rate_form"] = RateForm(initial=initial)
+        forms["rate"] = RateForm(initial=initial)
+    if sent and sent[0] in forms:
+        forms[sent[0]] = sent[1]
+    context["provide_form"] = forms.pop("provide_info", None)
+    context["rate_form"] = forms.pop("rate", None)
+    context["action_forms"] = list(forms.items())
     return render(request, "petitions/detail.html", context)
+
+
+def _sent_again(request, petition, action, form, error=None):
+    """The page again with the form as it was sent: its errors, or `error` (the petition
+    changed meanwhile, or the action is no longer possible) above it. What was typed is
+    kept, and the files chosen are held; after a change the form carries the new version,
+    so that it can be sent again once the change has been read."""
+    if error is not None:
+        messages.error(request, str(error.args[0] if error.args else error))
+        petition.refresh_from_db()
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = petition.version
+    if isinstance(form, KeepsUploads):
+        form.keep_uploads()
+    return _detail_page(request, petition, sent=(action, form))
 
 
 @login_required
@@ -165,6 +193,12 @@ def petition_timeline(request, public_id):
         "petitions/timeline.html",
         {"petition": petition, "timeline": _timeline(petition, request.user)},
     )
+
+
+def _bound(form_class, request, **kwargs):
+    if issubclass(form_class, KeepsUploads):  # a form with files keeps them if sent back
+        kwargs["session"] = request.session
+    return form_class(request.POST, request.FILES, **kwargs)
 
 
 def _staff_action_kwargs(data):
@@ -195,11 +229,9 @@ def petition_act(request, public_id, action):
     petition = access.get_petition(request.user, public_id)
     if action not in STAFF_SERVICES:
         raise Http404
-    form = STAFF_ACTION_FORMS[action](request.POST, request.FILES, prefix=action)
+    form = _bound(STAFF_ACTION_FORMS[action], request, prefix=action)
     if not form.is_valid():
-        errors = "; ".join(str(m) for field in form.errors.values() for m in field)
-        messages.error(request, errors)
-        return redirect("petitions:detail", petition.public_id)
+        return _sent_again(request, petition, action, form)
     data = dict(form.cleaned_data)
     version = data.pop("version")
     try:
@@ -210,7 +242,9 @@ def petition_act(request, public_id, action):
             **_staff_action_kwargs(data),
         )
     except (services.ConflictError, services.TransitionRefused) as error:
-        return _refused(request, petition, error)
+        return _sent_again(request, petition, action, form, error)
+    if isinstance(form, KeepsUploads):
+        form.release_uploads()
     messages.success(request, _("Saved."))
     return redirect("petitions:detail", petition.public_id)
 
@@ -219,10 +253,9 @@ def petition_act(request, public_id, action):
 @require_POST
 def petition_provide_info(request, public_id):
     petition = access.get_petition(request.user, public_id)
-    form = ProvideInfoForm(request.POST, request.FILES)
+    form = _bound(ProvideInfoForm, request)
     if not form.is_valid():
-        messages.error(request, "; ".join(m for f in form.errors.values() for m in f))
-        return redirect("petitions:detail", petition.public_id)
+        return _sent_again(request, petition, "provide_info", form)
     try:
         services.provide_information(
             petition=petition,
@@ -232,7 +265,8 @@ def petition_provide_info(request, public_id):
             files=form.cleaned_data["attachments"],
         )
     except (services.ConflictError, services.TransitionRefused) as error:
-        return _refused(request, petition, error)
+        return _sent_again(request, petition, "provide_info", form, error)
+    form.release_uploads()
     messages.success(request, _("Thank you: the information was added."))
     return redirect("petitions:detail", petition.public_id)
 
@@ -243,8 +277,7 @@ def petition_rate(request, public_id):
     petition = access.get_petition(request.user, public_id)
     form = RateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a rating."))
-        return redirect("petitions:detail", petition.public_id)
+        return _sent_again(request, petition, "rate", form)
     try:
         services.rate_petition(
             petition=petition,
@@ -254,7 +287,7 @@ def petition_rate(request, public_id):
             comment=form.cleaned_data["comment"],
         )
     except (services.ConflictError, services.TransitionRefused) as error:
-        return _refused(request, petition, error)
+        return _sent_again(request, petition, "rate", form, error)
     messages.success(request, _("Thank you for your rating."))
     return redirect("petitions:detail", petition.public_id)
 

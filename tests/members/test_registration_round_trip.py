@@ -25,7 +25,7 @@ PASSWORD = "Yanqing-Snow-2026"
 
 
 def held_token(response) -> str:
-    tag = re.search(r'<input[^>]*name="held_licence"[^>]*>', response.content.decode()).group(0)
+    tag = re.search(r'<input[^>]*name="held_uploads"[^>]*>', response.content.decode()).group(0)
     return re.search(r'value="([^"]+)"', tag).group(1)
 
 
@@ -54,7 +54,7 @@ def test_the_licence_is_kept_and_attached_on_confirmation(client):
     assert "licence.pdf" in response.content.decode()  # says which file is kept
     assert len(held_files()) == 1
 
-    confirm = form_data(credit_code=BAD_CHECK, confirm_credit_code="on", held_licence=token)
+    confirm = form_data(credit_code=BAD_CHECK, confirm_credit_code="on", held_uploads=token)
     response = post(client, confirm, licence=None)
     assert response.status_code == 302
     application = Application.objects.get()
@@ -70,7 +70,7 @@ def test_the_typed_passwords_come_back(client):
     assert "no-store" in response["Cache-Control"]
 
     confirm = form_data(credit_code=BAD_CHECK, confirm_credit_code="on",
-                        held_licence=held_token(response))  # fmt: skip
+                        held_uploads=held_token(response))  # fmt: skip
     post(client, confirm, licence=None)
     assert User.objects.get(email="liu@example.com").check_password(PASSWORD)
 
@@ -83,7 +83,7 @@ def test_passwords_that_failed_are_not_shown_again(client):
 def test_a_new_file_replaces_the_kept_one(client):
     token = held_token(first_round(client))
     other = PDF.replace(b"1.4", b"1.7")
-    confirm = form_data(credit_code=BAD_CHECK, confirm_credit_code="on", held_licence=token)
+    confirm = form_data(credit_code=BAD_CHECK, confirm_credit_code="on", held_uploads=token)
     post(client, confirm, licence=other)
     assert Application.objects.get().licence.read() == other
     assert held_files() == []
@@ -92,7 +92,7 @@ def test_a_new_file_replaces_the_kept_one(client):
 def test_a_token_does_not_work_in_another_applicants_session(client):
     token = held_token(first_round(client))
     stranger = Client()
-    data = form_data(credit_code=BAD_CHECK, confirm_credit_code="on", held_licence=token,
+    data = form_data(credit_code=BAD_CHECK, confirm_credit_code="on", held_uploads=token,
                      **{"account-email": "stranger@example.com"})  # fmt: skip
     response = post(stranger, data, licence=None)
     assert "licence" in response.context["form"].errors
@@ -102,9 +102,9 @@ def test_a_token_does_not_work_in_another_applicants_session(client):
 def test_a_forged_token_names_no_file(client):
     first_round(client)
     session = client.session
-    key = next(iter(session["held_licences"]))
+    key = next(iter(session["held_uploads"]))
     for token in (key, "x" + held_token(first_round(client))[1:], "../licences/x.pdf"):
-        confirm = form_data(credit_code=BAD_CHECK, confirm_credit_code="on", held_licence=token)
+        confirm = form_data(credit_code=BAD_CHECK, confirm_credit_code="on", held_uploads=token)
         response = post(client, confirm, licence=None)
         assert "licence" in response.context["form"].errors
     assert not Application.objects.exists()
@@ -114,7 +114,7 @@ def test_a_token_expires(client):
     token = held_token(first_round(client))
     later = datetime.datetime.now(tz=datetime.UTC) + datetime.timedelta(hours=2)
     with time_machine.travel(later):
-        confirm = form_data(credit_code=BAD_CHECK, confirm_credit_code="on", held_licence=token)
+        confirm = form_data(credit_code=BAD_CHECK, confirm_credit_code="on", held_uploads=token)
         response = post(client, confirm, licence=None)
     assert "licence" in response.context["form"].errors
     assert not Application.objects.exists()
@@ -124,7 +124,7 @@ def test_a_file_that_failed_its_checks_is_not_kept(client):
     response = post(client, form_data(credit_code=BAD_CHECK), licence=b"MZ", filename="x.exe")
     assert "licence" in response.context["form"].errors
     assert held_files() == []
-    assert not re.search(r'name="held_licence" value=', response.content.decode())
+    assert not re.search(r'name="held_uploads" value=', response.content.decode())
 
 
 def test_files_nobody_came_back_for_are_removed(client):
@@ -138,7 +138,7 @@ def test_files_nobody_came_back_for_are_removed(client):
 def test_any_correction_keeps_the_licence(client):
     response = post(client, form_data(contact_mobile="12345"))
     assert "contact_mobile" in response.context["form"].errors
-    fixed = form_data(held_licence=held_token(response))
+    fixed = form_data(held_uploads=held_token(response))
     assert post(client, fixed, licence=None).status_code == 302
     assert Application.objects.get().licence.read() == PDF
 
@@ -154,7 +154,7 @@ def test_the_confirmation_sent_again_answers_like_the_first(client):
     confirm = form_data(
         credit_code=BAD_CHECK,
         confirm_credit_code="on",
-        held_licence=held_token(response),
+        held_uploads=held_token(response),
         submission=token,
     )
     first = post(client, confirm, licence=None)
@@ -168,12 +168,12 @@ def test_a_session_keeps_one_file_however_often_the_form_fails(client):
     for _ in range(4):
         first_round(client)
     assert len(held_files()) == 1
-    assert len(client.session["held_licences"]) == 1
+    assert len(client.session["held_uploads"]) == 1
 
 
 def test_nothing_more_is_held_once_the_folder_is_full(client, monkeypatch):
     first_round(Client())
     monkeypatch.setattr("core.held_uploads.HELD_MAX_BYTES", len(PDF) + 1)
     response = first_round(client)
-    assert not re.search(r'name="held_licence" value=', response.content.decode())
+    assert not re.search(r'name="held_uploads" value=', response.content.decode())
     assert len(held_files()) == 1  # the applicant picks the file again; the disk is spared
