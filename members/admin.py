@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core import jobs
+from core import jobs, secretariat
 from core.admin import (
     HistoryAdmin,
     KeptForLedgers,
@@ -63,6 +63,34 @@ class UserAdmin(PermissionsOfAdminPages, DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "real_name", "password1", "password2"]})
     ]
+    # Who is staff or superuser, and who holds which permissions, is the administrators'
+    # (superusers') to decide: the secretariat sees these fields but cannot change them.
+    administrators_fields = ["is_staff", "is_superuser", "groups", "user_permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            fields = [*fields, *self.administrators_fields]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        """Only a superuser changes a staff account or a superuser's (its password
+        included): the secretariat changes the enterprises' accounts."""
+        administrators = obj is not None and (obj.is_staff or obj.is_superuser)
+        if administrators and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        """Ticking *staff status* puts the account in the secretariat; unticking it takes
+        the account out (after the form's groups are saved, which would undo it)."""
+        super().save_related(request, form, formsets, change)
+        if "is_staff" in form.changed_data:
+            user = form.instance
+            if user.is_staff:
+                secretariat.join(user)
+            else:
+                secretariat.leave(user)
 
 
 @admin.register(Township)
