@@ -370,6 +370,8 @@ def test_a_notice_to_a_selection_over_the_line_is_sent_by_a_job_once_per_enterpr
 
     told = Notice.objects.get(recipient=secretary, kind="job_finished")
     assert told.link == job.get_absolute_url()
+    page = client.get(job.get_absolute_url())
+    assert "无人企业有限公司" in page.content.decode()  # named on the job's page
     for name in ("detail", "progress"):
         page = reverse(f"jobs:{name}", args=[job.public_id])
         assert client.get(page).status_code == 200
