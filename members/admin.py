@@ -83,13 +83,14 @@ class UserAdmin(PermissionsOfAdminPages, DjangoUserAdmin):
         return super().has_change_permission(request, obj)
 
     def save_related(self, request, form, formsets, change):
-        """Ticking *staff status* puts the account in the secretariat; unticking it takes
-        the account out (after the form's groups are saved, which would undo it)."""
+        """Ticking *staff status* puts the account in the secretariat (a superuser made staff
+        only, too); unticking it takes the account out. After the form's groups are saved,
+        which would undo it."""
         super().save_related(request, form, formsets, change)
-        if "is_staff" in form.changed_data:
+        if {"is_staff", "is_superuser"} & set(form.changed_data):
             user = form.instance
             if user.is_staff:
-                secretariat.join(user)
+                secretariat.join(user)  # a superuser needs no group
             else:
                 secretariat.leave(user)
 

@@ -4,6 +4,7 @@ daily work in the admin needs, there after every `migrate` (core/secretariat.py)
 import importlib
 
 import pytest
+from axes.models import AccessAttempt
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.core.management.sql import emit_post_migrate_signal
@@ -117,6 +118,27 @@ def test_ticking_staff_status_puts_the_account_in_the_secretariat_and_unticking_
     user.refresh_from_db()
     assert not user.is_staff
     assert not user.groups.exists()
+
+
+@pytest.mark.django_db
+def test_a_superuser_made_staff_only_joins_the_secretariat(admin_client):
+    user = UserFactory(email="former-admin@ylqgsl.test", is_staff=True, is_superuser=True)
+    url = reverse("admin:members_user_change", args=[user.pk])
+    response = admin_client.post(url, change_form(user, is_superuser=""))
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.is_superuser
+    assert list(user.groups.values_list("name", flat=True)) == [GROUP_NAME]
+
+
+@pytest.mark.django_db
+def test_the_secretariat_unlocks_a_locked_out_account(secretary):
+    attempt = AccessAttempt.objects.create(
+        username="member@ylqgsl.test", ip_address="10.0.0.1", failures_since_start=5
+    )
+    url = reverse("admin:axes_accessattempt_delete", args=[attempt.pk])
+    assert client_for(secretary).post(url, {"post": "yes"}).status_code == 302
+    assert not AccessAttempt.objects.exists()
 
 
 @pytest.mark.django_db
