@@ -53,7 +53,8 @@ def ask_then_act(model_admin, request, queryset, *, title, form_class, act=None,
     """The intermediate page of an action: show the selection and `form_class`; once it is
     sent back valid, call `act(obj, **form.cleaned_data)` for each selected object (through
     `act_on_each`), or `act_on_all(queryset, **form.cleaned_data)` once for the whole
-    selection (a bulk service, which reports to staff itself).
+    selection (a bulk service, which reports to staff itself, or answers with the page of a
+    background job doing it).
 
     With "select all" the selection is the whole filtered list: the page counts it and sends
     back only the ids the list page posted (Django's changelist runs no action without them),
@@ -61,9 +62,8 @@ def ask_then_act(model_admin, request, queryset, *, title, form_class, act=None,
     form = form_class(request.POST if "confirm" in request.POST else None)
     if form.is_bound and form.is_valid():
         if act_on_all is not None:
-            act_on_all(queryset, **form.cleaned_data)
-        else:
-            act_on_each(model_admin, request, queryset, title=title, act=act, **form.cleaned_data)
+            return act_on_all(queryset, **form.cleaned_data)  # a page to go to, or None
+        act_on_each(model_admin, request, queryset, title=title, act=act, **form.cleaned_data)
         return None
     context = {
         **model_admin.admin_site.each_context(request),

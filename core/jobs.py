@@ -12,7 +12,8 @@ When a job is over, `job_finished` is sent; the project package turns it into a 
 (`ylqgsl/jobs.py`), as `core` imports no app.
 
 Exports go through `export`: up to `EXPORT_IMMEDIATE_ROWS` rows the workbook is written in the
-request (a second or less), above it the export is a job.
+request (a second or less), above it the export is a job. Other work over a selection of rows
+draws the same line (`in_request`): the admin's notice to the selected enterprises.
 """
 
 from __future__ import annotations
@@ -284,14 +285,22 @@ def delete_old(now) -> int:
     return count
 
 
+def in_request(rows) -> bool:
+    """Whether work on `rows` (a queryset) is done in the request: at most
+    EXPORT_IMMEDIATE_ROWS of them, the one line between the request and a job for work over
+    a selection (an export, a notice sent to the enterprises selected in the admin). Only as
+    many rows as the line are counted."""
+    limit = settings.EXPORT_IMMEDIATE_ROWS
+    return rows[: limit + 1].count() <= limit
+
+
 def export(request, *, kind: str, params: dict, rows, write: Callable[[], Outcome]):
     """An export: written now when `rows` (a queryset) holds at most EXPORT_IMMEDIATE_ROWS,
     else a job of kind `kind`, which writes it from `params`. `write()` writes it now.
 
     Only as many rows as the line are counted (a ledger of a million petitions is not).
     """
-    limit = settings.EXPORT_IMMEDIATE_ROWS
-    if rows[: limit + 1].count() <= limit:
+    if in_request(rows):
         outcome = write()
         return excel.response(outcome.file, outcome.title)
     job = start(owner=request.user, kind=kind, params=params)

@@ -6,6 +6,7 @@ import functools
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from core import secretariat
 from members.models import User
 
 from .data.members import DEMO_PASSWORD, MOBILE_PREFIXES
@@ -43,6 +44,7 @@ def account(
     )
     user.password = password_hash()
     user.save(update_fields=["password"])
+    secretariat.join(user)  # as an administrator ticking "staff status" in the admin
     return user, True
 
 

@@ -4,14 +4,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Max, Min
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core import jobs
+from core import jobs, secretariat
 from core.admin import (
     HistoryAdmin,
     KeptForLedgers,
@@ -39,6 +39,7 @@ from .services import (
     change_membership_status,
     reject_application,
     send_message,
+    send_message_later,
 )
 
 
@@ -63,6 +64,35 @@ class UserAdmin(PermissionsOfAdminPages, DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "real_name", "password1", "password2"]})
     ]
+    # Who is staff or superuser, and who holds which permissions, is the administrators'
+    # (superusers') to decide: the secretariat sees these fields but cannot change them.
+    administrators_fields = ["is_staff", "is_superuser", "groups", "user_permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if not request.user.is_superuser:
+            fields = [*fields, *self.administrators_fields]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        """Only a superuser changes a staff account or a superuser's (its password
+        included): the secretariat changes the enterprises' accounts."""
+        administrators = obj is not None and (obj.is_staff or obj.is_superuser)
+        if administrators and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        """Ticking *staff status* puts the account in the secretariat (a superuser made staff
+        only, too); unticking it takes the account out. After the form's groups are saved,
+        which would undo it."""
+        super().save_related(request, form, formsets, change)
+        if {"is_staff", "is_superuser"} & set(form.changed_data):
+            user = form.instance
+            if user.is_staff:
+                secretariat.join(user)  # a superuser needs no group
+            else:
+                secretariat.leave(user)
 
 
 @admin.register(Township)
@@ -154,6 +184,16 @@ class EnterpriseAdmin(KeptForLedgers, HistoryAdmin):
         "send_notice",
     ]
 
+    @staticmethod
+    def selection(request) -> dict:
+        """How a job finds the selection again (member_jobs.admin_selection): the list's query
+        (filters, search, order) and the ids ticked, or None for "select all"."""
+        select_across = request.POST.get("select_across") == "1"
+        return {
+            "query": request.GET.urlencode(),
+            "selected": None if select_across else request.POST.getlist(ACTION_CHECKBOX_NAME),
+        }
+
     def get_search_results(self, request, queryset, search_term):
         return search_enterprises(queryset, search_term), False
 
@@ -163,23 +203,31 @@ class EnterpriseAdmin(KeptForLedgers, HistoryAdmin):
         once when small, else as a background job. The job finds the selection again from the
         list's query (filters, search, order) and the ids ticked, or all rows for "select
         all"."""
-        select_across = request.POST.get("select_across") == "1"
-        params = {
-            "query": request.GET.urlencode(),
-            "selected": None if select_across else request.POST.getlist(ACTION_CHECKBOX_NAME),
-        }
         return jobs.export(
             request,
             kind=member_jobs.ADMIN_EXPORT,
-            params=params,
+            params=self.selection(request),
             rows=queryset,
             write=lambda: member_jobs.write_selection(queryset),
         )
 
     @admin.action(description=_("Send the selected enterprises a notice"), permissions=["change"])
     def send_notice(self, request, queryset):
+        """Sent in the request to a selection as small as an export written there
+        (EXPORT_IMMEDIATE_ROWS), else by a background job, which finds the selection again as
+        the export's does."""
+
         def act_on_all(enterprises, subject, text, sending):
             try:
+                if not jobs.in_request(enterprises):
+                    job = send_message_later(
+                        actor=request.user,
+                        subject=subject,
+                        text=text,
+                        sending=sending,
+                        selection=self.selection(request),
+                    )
+                    return redirect(job)
                 reached = send_message(
                     enterprises=enterprises,
                     actor=request.user,
@@ -189,13 +237,8 @@ class EnterpriseAdmin(KeptForLedgers, HistoryAdmin):
                 )
             except TransitionError as refusal:
                 self.message_user(request, str(refusal), messages.ERROR)
-                return
-            LogEntry.objects.log_actions(
-                request.user.pk,
-                enterprises.filter(pk__in=reached),
-                CHANGE,
-                change_message=_("Sent a notice: %s") % subject,
-            )
+                return None
+            member_jobs.log_notice_sent(request.user, enterprises.filter(pk__in=reached), subject)
             if reached:
                 self.message_user(
                     request,

@@ -1,7 +1,9 @@
-"""The members' background jobs: the roster import and the directory's large exports."""
+"""The members' background jobs: the roster import, the directory's large exports and the
+admin's notice to a large selection of enterprises."""
 
 import tablib
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from .resources import SHEET_TITLE, EnterpriseResource
 IMPORT = "members_import"
 EXPORT = "members_export"
 ADMIN_EXPORT = "members_admin_export"
+ADMIN_NOTICE = "members_admin_notice"
 
 
 @register(IMPORT, gettext_lazy("Member roster import"))
@@ -117,3 +120,37 @@ def export_admin_selection(job, progress) -> Outcome:
     outcome = write_selection(rows, progress)
     outcome.summary = _("%(count)s members exported.") % {"count": job.done}
     return outcome
+
+
+def log_notice_sent(actor, enterprises, subject: str) -> None:
+    """The admin's history of each enterprise a notice reached: who sent which."""
+    LogEntry.objects.log_actions(
+        actor.pk, enterprises, CHANGE, change_message=_("Sent a notice: %s") % subject
+    )
+
+
+@register(ADMIN_NOTICE, gettext_lazy("Notice to the enterprises selected in the admin"))
+def send_admin_notice(job, progress) -> Outcome:
+    """The message to every active user of the selection, each once (safe to run again: the
+    sending's key); the enterprises without an active user are listed, not counted."""
+    params = job.params
+    enterprises = admin_selection(params["query"], params["selected"], job.owner)
+    total = enterprises.count()
+    progress(0, total, force=True)
+    reached = services.send_message(
+        enterprises=enterprises,
+        actor=job.owner,
+        subject=params["subject"],
+        text=params["text"],
+        sending=params["sending"],
+    )
+    log_notice_sent(job.owner, enterprises.filter(pk__in=reached), params["subject"])
+    progress(total, total, force=True)
+    missed = enterprises.exclude(pk__in=reached).order_by("name").values_list("name", flat=True)
+    problem = _("No active user: sent nothing.")
+    return Outcome(
+        summary=_("Notice sent to %(reached)d enterprises; %(missed)d have no active user.")
+        % {"reached": len(reached), "missed": total - len(reached)},
+        figures={"reached": len(reached), "missed": total - len(reached)},
+        problems=[(name, problem) for name in missed.iterator()],
+    )

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import jobs
 from notices.services import notify, notify_each
 
 from .models import (
@@ -269,14 +270,32 @@ def import_roster(*, dataset, dry_run: bool, progress=None):
     return result
 
 
+def message_text(subject: str, text: str) -> tuple[str, str]:
+    """A message's subject and text as sent, or the refusal of an empty one."""
+    subject, text = (subject or "").strip(), (text or "").strip()
+    if not subject or not text:
+        raise TransitionError(_("Write a subject and a text."))
+    return subject, text
+
+
+def send_message_later(*, actor, subject: str, text: str, sending: str, selection: dict):
+    """Staff's message to a large selection, sent by a background job of `actor`'s
+    (members/jobs.py) through `send_message`, never in the request. `selection` is how the
+    job finds the enterprises again (the admin list's query and the ids ticked). Refused at
+    once, with `send_message`'s message, when the subject or the text is empty."""
+    from .jobs import ADMIN_NOTICE
+
+    subject, text = message_text(subject, text)
+    params = {**selection, "subject": subject, "text": text, "sending": sending}
+    return jobs.start(owner=actor, kind=ADMIN_NOTICE, params=params)
+
+
 def send_message(*, enterprises, actor, subject: str, text: str, sending: str) -> set[int]:
     """Send staff's message to every active user of `enterprises` (a queryset or a list), in
     the inbox and by e-mail, in bulk. `sending` names this sending (drawn when the form was
     shown): sent again, nobody gets it twice. Returns the ids of the enterprises it reached
     (those with at least one active user)."""
-    subject, text = (subject or "").strip(), (text or "").strip()
-    if not subject or not text:
-        raise TransitionError(_("Write a subject and a text."))
+    subject, text = message_text(subject, text)
     users = list(User.objects.filter(enterprise__in=enterprises, is_active=True).order_by("pk"))
     with transaction.atomic():
         notify_each(

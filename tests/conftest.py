@@ -25,6 +25,7 @@ from chambers.models import (
     SwapRequest,
     Term,
 )
+from core import secretariat
 from core.models import Job
 from events import services as event_services
 from events.models import Event
@@ -57,6 +58,14 @@ def _private_media(settings, tmp_path):
 @pytest.fixture
 def staff(db):
     return UserFactory(email="staff@ylqgsl.test", real_name="秘书处小王", is_staff=True)
+
+
+@pytest.fixture
+def secretary(db):
+    """Staff in the secretariat group, as ticking "staff status" in the admin makes them."""
+    user = UserFactory(email="secretary@ylqgsl.test", real_name="秘书处小张", is_staff=True)
+    secretariat.join(user)
+    return user
 
 
 @pytest.fixture

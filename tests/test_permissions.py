@@ -245,21 +245,31 @@ def changed(before, after):
 
 # The admin's URLs by kind (admin_url_kind), walked by tests/admin/test_admin_permissions.py
 # with a row of every model. The admin sends whoever is not staff to its log-in page. The
-# cast's staff hold no model permission (the federation's admin users are superusers), so
-# model pages answer them 403. A superuser opens them all, but for the records the admin
-# never adds (ADMIN_NO_ADD) or deletes (ADMIN_NO_DELETE).
-ADMIN_ROLES = [*ROLES, "superuser"]
-ADMIN_REDIRECT = row(302, 302, 302, 302, 302, 403) | {"superuser": 200}
+# cast's staff is staff outside the secretariat group (core/secretariat.py), holding no
+# model permission, so model pages answer them 403. The secretariat (staff in the group, as
+# ticking "staff status" in the admin makes them) open every model page but the groups' and
+# those SECRETARIAT_NO_ADD / SECRETARIAT_NO_DELETE name; a superuser opens them all, but for
+# the records the admin never adds (ADMIN_NO_ADD) or deletes (ADMIN_NO_DELETE).
+ADMIN_ROLES = [*ROLES, "secretariat", "superuser"]
+
+
+def admin_row(outsiders, staff, others):
+    """Anonymous users to the enterprises' users and leaders get `outsiders`; the cast's
+    staff `staff`; the secretariat and superusers `others`."""
+    return row(*[outsiders] * 5, staff) | {"secretariat": others, "superuser": others}
+
+
+ADMIN_REDIRECT = admin_row(302, 403, 200)
 ADMIN_MATRIX = {
-    "index": row(302, 302, 302, 302, 302, 200) | {"superuser": 200},
-    "login": row(200, 200, 200, 200, 200, 302) | {"superuser": 302},
-    "logout": row(302, 302, 302, 302, 302, 405) | {"superuser": 405},
-    "password_change": row(302, 302, 302, 302, 302, 200) | {"superuser": 200},
-    "password_change_done": row(302, 302, 302, 302, 302, 200) | {"superuser": 200},
-    "jsi18n": row(302, 302, 302, 302, 302, 200) | {"superuser": 200},
-    "autocomplete": row(302, 302, 302, 302, 302, 403) | {"superuser": 200},
-    "view_on_site": row(302, 302, 302, 302, 302, 302) | {"superuser": 302},
-    "app_list": row(302, 302, 302, 302, 302, 404) | {"superuser": 200},
+    "index": admin_row(302, 200, 200),
+    "login": admin_row(200, 302, 302),
+    "logout": admin_row(302, 405, 405),
+    "password_change": admin_row(302, 200, 200),
+    "password_change_done": admin_row(302, 200, 200),
+    "jsi18n": admin_row(302, 200, 200),
+    "autocomplete": admin_row(302, 403, 200),
+    "view_on_site": admin_row(302, 302, 302),
+    "app_list": admin_row(302, 404, 200),
     "changelist": ADMIN_REDIRECT,
     "add": ADMIN_REDIRECT,
     "change": ADMIN_REDIRECT,
@@ -278,6 +288,17 @@ ADMIN_NO_DELETE = {
     "chambers.DutyMonth", "chambers.Organization", "chambers.Affiliation", "chambers.Post",
     "events.Event", "events.Registration", "events.RaisedProblem", "events.Donation",
     "notices.Notice",
+}  # fmt: skip
+# The secretariat: who holds which permissions is the administrators' (no page of groups);
+# townships (a code list) and the portal's periodic tasks are not added there; accounts,
+# townships, the sign-in logs and the schedules are not deleted.
+SECRETARIAT_NOTHING = {"auth.Group"}
+SECRETARIAT_NO_ADD = ADMIN_NO_ADD | {"members.Township", "django_celery_beat.PeriodicTask"}
+SECRETARIAT_NO_DELETE = ADMIN_NO_DELETE | {
+    "members.User", "members.Township", "axes.AccessFailureLog", "axes.AccessLog",
+    "django_celery_beat.PeriodicTask", "django_celery_beat.IntervalSchedule",
+    "django_celery_beat.CrontabSchedule", "django_celery_beat.SolarSchedule",
+    "django_celery_beat.ClockedSchedule",
 }  # fmt: skip
 
 

@@ -42,7 +42,7 @@ def every_kind_of_row(cast):
     _args, users = cast
     user_a, leader = users["enterprise_a"], users["leader"]
     enterprise = user_a.enterprise
-    Group.objects.create(name="秘书处")
+    Group.objects.create(name="理事会")
     person = RepresentativePerson.objects.create(name="刘强", gender="m", enterprise=enterprise)
     person.tags.add(RepresentativeTag.objects.create(name="新生代"))
     PublicPost.objects.create(person=person, kind="npc", level="district", term="第十届")

@@ -8,6 +8,8 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 
+from core import jobs
+from core.models import Job
 from members.models import Application, Enterprise
 from members.services import (
     TransitionError,
@@ -315,3 +317,78 @@ def test_the_change_form_shows_the_status_but_leaves_it_to_the_actions(admin_cli
     assert enterprise_a.name == "改名后的企业有限公司"  # the form was saved
     assert enterprise_a.status == Enterprise.Status.MEMBER
     assert enterprise_a.status_reason == ""
+
+
+NOTICE = {"confirm": "yes", "subject": "年检通知", "text": "请于月底前提交年报。"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("select_across", ["0", "1"])
+def test_a_notice_to_a_selection_over_the_line_is_sent_by_a_job_once_per_enterprise(
+    secretary, staff2, settings, select_across
+):
+    """Over EXPORT_IMMEDIATE_ROWS (the one line between the request and a job) the request
+    records a job and sends nothing; the job sends to each enterprise once, even run again,
+    names those without an active user, and tells its owner, the only one who sees it."""
+    settings.EXPORT_IMMEDIATE_ROWS = 2
+    chosen = EnterpriseFactory.create_batch(3, industry="C")
+    users = [UserFactory(enterprise=enterprise) for enterprise in chosen]
+    nobody = EnterpriseFactory(industry="C", name="无人企业有限公司")  # ticked or all
+    EnterpriseFactory(industry="A", name="不在筛选中的企业")  # filtered out
+    client = client_for(secretary)
+    url = ENTERPRISES + "?industry__exact=C"
+    # Every row ticked, or one ticked and "select all" chosen: the same four.
+    ticked = [*chosen, nobody] if select_across == "0" else chosen[:1]
+    post = {
+        "action": "send_notice",
+        ACTION_CHECKBOX_NAME: [e.pk for e in ticked],
+        "select_across": select_across,
+    }
+    response = client.post(url, {**post, **NOTICE, "sending": "many"})
+
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    assert job.kind == "members_admin_notice" and job.owner == secretary
+    assert job.state == Job.State.QUEUED
+    assert not Notice.objects.filter(kind="federation_message").exists()  # nothing in the request
+
+    jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE, job.error
+    sent = Notice.objects.filter(kind="federation_message")
+    assert sorted(n.recipient_id for n in sent) == sorted(u.pk for u in users)
+    assert {(n.subject, n.body) for n in sent} == {("年检通知", "请于月底前提交年报。")}
+    assert job.result["figures"] == {"reached": 3, "missed": 1}
+    assert job.result["problems"] == [["无人企业有限公司", "没有在用账号，未发送。"]]
+    logged = LogEntry.objects.filter(content_type__model="enterprise", user=secretary)
+    assert sorted(int(entry.object_id) for entry in logged) == sorted(e.pk for e in chosen)
+
+    # Run again (a task delivered twice, or the runner called anew): nothing more is sent.
+    assert jobs.run(job.pk) is None
+    jobs.kind(job.kind).run(job, lambda *args, **kwargs: None)
+    assert Notice.objects.filter(kind="federation_message").count() == len(users)
+
+    told = Notice.objects.get(recipient=secretary, kind="job_finished")
+    assert told.link == job.get_absolute_url()
+    page = client.get(job.get_absolute_url())
+    assert "无人企业有限公司" in page.content.decode()  # named on the job's page
+    for name in ("detail", "progress"):
+        page = reverse(f"jobs:{name}", args=[job.public_id])
+        assert client.get(page).status_code == 200
+        assert client_for(staff2).get(page).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_notice_without_text_to_a_large_selection_is_refused_and_starts_no_job(
+    secretary, settings
+):
+    settings.EXPORT_IMMEDIATE_ROWS = 1
+    chosen = EnterpriseFactory.create_batch(2)
+    response = act(
+        client_for(secretary), ENTERPRISES, "send_notice", chosen,
+        confirm="yes", subject="年检通知", text=" ", sending="x",
+    )  # fmt: skip
+    refused = refusal(send_message, enterprises=chosen, subject="年检通知", text="", sending="x")
+    assert shown_messages(response) == [refused]
+    assert not Job.objects.exists()
+    assert not Notice.objects.filter(kind="federation_message").exists()

@@ -14,6 +14,9 @@ from tests.test_permissions import (
     ADMIN_NO_ADD,
     ADMIN_NO_DELETE,
     ADMIN_ROLES,
+    SECRETARIAT_NO_ADD,
+    SECRETARIAT_NO_DELETE,
+    SECRETARIAT_NOTHING,
     admin_resolver,
     admin_url_kind,
     named_urls,
@@ -53,27 +56,39 @@ def url_for(name, kind):
     return reverse(name, args=[obj.pk]), model
 
 
-def expected(kind, model, role):
+def expected(kind, model, role, obj=None):
     status = ADMIN_MATRIX[kind][role]
-    if role == "superuser" and model is not None:
-        label = model._meta.label
-        if (kind == "add" and label in ADMIN_NO_ADD) or (
-            kind == "delete" and label in ADMIN_NO_DELETE
-        ):
+    if role not in ("superuser", "secretariat") or model is None:
+        return status
+    no_add, no_delete = (ADMIN_NO_ADD, ADMIN_NO_DELETE)
+    label = model._meta.label
+    if role == "secretariat":
+        if label in SECRETARIAT_NOTHING:
             return 403
+        # Only a superuser sets a staff account's password.
+        if kind == "user_password" and (obj.is_staff or obj.is_superuser):
+            return 403
+        no_add, no_delete = (SECRETARIAT_NO_ADD, SECRETARIAT_NO_DELETE)
+    if (kind == "add" and label in no_add) or (kind == "delete" and label in no_delete):
+        return 403
     return status
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ADMIN_ROLES)
-def test_admin_permission_matrix(every_kind_of_row, superuser, role):
+def test_admin_permission_matrix(every_kind_of_row, superuser, secretary, role):
     _args, users = every_kind_of_row
-    client = client_for(superuser if role == "superuser" else users[role])
+    client = client_for(
+        {"superuser": superuser, "secretariat": secretary}.get(role) or users.get(role)
+    )
     failures = []
     for name in named_urls(namespace="admin:", resolver=admin_resolver()):
         kind = admin_url_kind(name)
         url, model = url_for(name, kind)
+        obj = get_user_model().objects.first() if kind == "user_password" else None
         status = client.get(url).status_code
-        if status != expected(kind, model, role):
-            failures.append(f"{name} ({url}): expected {expected(kind, model, role)}, got {status}")
+        if status != expected(kind, model, role, obj):
+            failures.append(
+                f"{name} ({url}): expected {expected(kind, model, role, obj)}, got {status}"
+            )
     assert not failures, "\n".join(failures)

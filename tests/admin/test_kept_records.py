@@ -11,6 +11,7 @@ from events.models import Donation, Event
 from members.models import Application, Enterprise
 from notices.models import Notice
 from petitions.models import Petition
+from tests.conftest import client_for
 from tests.test_permissions import ADMIN_NO_DELETE
 
 KEPT = [apps.get_model(label) for label in sorted(ADMIN_NO_DELETE)]
@@ -22,7 +23,9 @@ def test_the_ledgers_records_are_among_the_kept():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", KEPT, ids=lambda m: m._meta.label)
-def test_kept_records_cannot_be_deleted_in_the_admin(every_kind_of_row, admin_client, model):
+@pytest.mark.parametrize("who", ["superuser", "secretary"])
+def test_kept_records_cannot_be_deleted_in_the_admin(every_kind_of_row, request, who, model):
+    admin_client = client_for(request.getfixturevalue(who))
     obj = model.objects.first()
     info = (model._meta.app_label, model._meta.model_name)
     changelist = reverse("admin:{}_{}_changelist".format(*info))

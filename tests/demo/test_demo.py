@@ -19,10 +19,12 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from chambers.models import Affiliation, DutyLogEntry, DutyMonth, Secondment, SwapRequest
 from core.months import month_start
+from core.secretariat import GROUP_NAME
 from events.models import Donation, Event, Invitation, Registration
 from members.models import Application, Enterprise, User
 from notices.models import Notice
@@ -101,6 +103,17 @@ def test_the_staffs_home_page_has_work_waiting_and_the_dashboard_opens(now):
     assert queues["petitions_new"] > 0
     assert queues["invitations"] > 0
     assert client.get("/dashboard/").status_code == 200
+
+
+def test_the_demos_staff_who_are_not_superusers_use_the_admin_as_the_secretariat(now):
+    staff = User.objects.filter(is_staff=True, is_superuser=False)
+    assert sorted(staff.values_list("email", flat=True)) == [
+        f"handler{i}@{DOMAIN}" for i in (1, 2, 3)
+    ]
+    assert not staff.exclude(groups__name=GROUP_NAME).exists()
+    client = login("handler1")
+    assert client.get(reverse("admin:members_enterprise_changelist")).status_code == 200
+    assert client.get(reverse("admin:petitions_petition_changelist")).status_code == 200
 
 
 def test_the_applicants_home_page_shows_the_application_under_review(now):
