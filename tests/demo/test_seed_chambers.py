@@ -154,9 +154,9 @@ def test_the_structure_is_yanqings(seeded):
     assert not Post.objects.current(TODAY).filter(term=past).exists()
 
 
-def test_the_structure_is_made_through_the_services_by_staff_at_its_moments(seeded):
+def test_the_structure_and_members_are_made_through_the_services_by_staff_at_their_moments(seeded):
     staff = User.objects.get(email="staff@ylqgsl.demo")
-    for model in (Organization, Term, Post):
+    for model in (Organization, Term, Post, Affiliation):
         records = model.history.all()
         assert records.exists(), model
         assert set(records.values_list("history_user", flat=True)) == {staff.pk}, model
@@ -169,6 +169,9 @@ def test_the_structure_is_made_through_the_services_by_staff_at_its_moments(seed
         first = post.history.earliest("history_date")
         assert first.history_date.astimezone(BEIJING).date() == post.started_on
         assert post.history.count() == 1
+    for affiliation in Affiliation.objects.all()[:50]:
+        first = affiliation.history.get()
+        assert first.history_date.astimezone(BEIJING).date() == affiliation.joined_on
 
 
 def test_chambers_have_member_enterprises(seeded):

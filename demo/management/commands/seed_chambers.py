@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from chambers.models import (
     Affiliation,
@@ -39,6 +38,7 @@ from chambers.models import (
     Term,
 )
 from chambers.services import (
+    add_affiliation,
     add_log_entry,
     advance_duty_months,
     appoint,
@@ -504,24 +504,18 @@ class Command(BaseCommand):
         return users
 
     def affiliations(self, orgs, memberships):
-        objs = []
+        """Each member enterprise added to its organisations by staff on the day it joined."""
         for slug, rows in memberships.items():
             org = orgs[slug]
             if org.affiliations.exists():
                 continue  # this organisation's members are kept by staff now
-            objs += [
-                Affiliation(organization=org, enterprise=e, role=role, joined_on=joined)
-                for e, role, joined in rows
-            ]
-        if objs:
-            bulk_create_with_history(
-                objs,
-                Affiliation,
-                batch_size=500,
-                default_user=self.staff,
-                default_change_reason=CHANGE_REASON,
-            )
-            self.created["affiliations"] = len(objs)
+            for enterprise, role, joined in rows:
+                with clock.at(aware(joined, 9)):
+                    add_affiliation(
+                        organization=org, enterprise=enterprise, role=role, joined_on=joined,
+                        actor=self.staff,
+                    )  # fmt: skip
+                self.created["affiliations"] += 1
 
     def evaluations(self, orgs):
         for slug, year, level, ratings, awarded, notes in data.EVALUATIONS:
