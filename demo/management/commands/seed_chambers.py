@@ -7,6 +7,13 @@ leaders with demo accounts, four-good evaluations, and the rotating executive ch
 twelve completed months with their logs and summaries, the month now serving, twelve planned
 months (the next two confirmed) and a pending swap.
 
+The organisations, their terms, the leaders' posts and the chambers' member enterprises are
+made through chambers.services (create_organisation, start_term, appoint, add_affiliation) by
+the demo staff account, each at its moment: an organisation once its dated facts are known, a
+term on its first day, a post on the day its holder took it, a membership on the day the firm
+joined. Those dates are the plan's (demo/data/chambers.py); the members' own dates follow the
+day the demo is loaded (seed_members).
+
 The roster is counted from the day the demo is loaded (the executive chair of that month is
 serving, its log under way up to that day). The months are confirmed, begun, ended, logged and
 summed up through chambers.services, each step at its moment (demo.clock), so their history is
