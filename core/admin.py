@@ -68,6 +68,11 @@ class CheckedForm(forms.ModelForm):
                 self.add_error(field if field in self.fields else NON_FIELD_ERRORS, errors)
         return cleaned_data
 
+    def validate_unique(self):
+        # After a refusal, not Django's generic "constraint violated" for the same fault.
+        if not self.errors:
+            super().validate_unique()
+
 
 class SavedThroughServices:
     """A model admin whose add and change pages save by calling the app's services:

@@ -348,6 +348,13 @@ def test_admin_changes_a_term_through_the_service(admin_client, superuser, chamb
     second_term.refresh_from_db()
     assert second_term.ends_on is None
 
+    # One message for one fault (not Django's generic one for the dates' constraint as well).
+    response = admin_client.post(change, data | {"ends_on": "2020-12-31"})
+    assert response.status_code == 200
+    assert form_errors(response) == "届期的结束日期不能早于开始日期。"
+    second_term.refresh_from_db()
+    assert second_term.ends_on is None
+
     data["ends_on"] = "2026-04-30"
     response = admin_client.post(change, data)
     assert response.status_code == 302, form_errors(response)
