@@ -1,13 +1,15 @@
 """Staff keep the federation's structure, leadership and roster here.
 
-Organisations, posts, memberships and duty months are history: they end (an end date, a
-status), they are never deleted.
+Organisations, terms, posts, memberships and duty months are history: they end (an end date,
+a status), they are never deleted. Organisations, terms and posts are added and changed through
+chambers.services (create_organisation, start_term, appoint...), whose rules the forms show.
 """
 
 from django.contrib import admin
 
-from core.admin import HistoryAdmin, KeptForLedgers
+from core.admin import CheckedForm, HistoryAdmin, KeptForLedgers, SavedThroughServices
 
+from . import services
 from .models import (
     Affiliation,
     CalendarToken,
@@ -23,11 +25,23 @@ from .models import (
 )
 
 
-class TermInline(admin.TabularInline):
-    model = Term
+class ReadOnlyInline(admin.TabularInline):
+    """Listed on the page above; added and changed on their own page, through the services."""
+
     extra = 0
     show_change_link = True
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TermInline(ReadOnlyInline):
+    model = Term
+    fields = ["number", "starts_on", "ends_on"]
 
 
 class FourGoodEvaluationInline(admin.TabularInline):
@@ -35,8 +49,14 @@ class FourGoodEvaluationInline(admin.TabularInline):
     extra = 0
 
 
+class OrganizationForm(CheckedForm):
+    def check(self, candidate):
+        services.check_organisation(candidate)
+
+
 @admin.register(Organization)
-class OrganizationAdmin(KeptForLedgers, HistoryAdmin):
+class OrganizationAdmin(SavedThroughServices, KeptForLedgers, HistoryAdmin):
+    form = OrganizationForm
     list_display = [
         "name", "kind", "parent", "township", "home_region", "tie_signed_on",
         "group_member_since", "is_active",
@@ -46,6 +66,12 @@ class OrganizationAdmin(KeptForLedgers, HistoryAdmin):
     list_select_related = ["parent", "township"]
     autocomplete_fields = ["parent"]
     inlines = [TermInline, FourGoodEvaluationInline]
+
+    def create(self, request, values):
+        return services.create_organisation(actor=request.user, **values)
+
+    def change(self, request, organization, values):
+        return services.change_organisation(organization=organization, actor=request.user, **values)
 
 
 @admin.register(Affiliation)
@@ -58,15 +84,25 @@ class AffiliationAdmin(KeptForLedgers, HistoryAdmin):
     date_hierarchy = "joined_on"
 
 
-class PostInline(admin.TabularInline):
+class PostInline(ReadOnlyInline):
     model = Post
-    extra = 0
-    can_delete = False
-    autocomplete_fields = ["holder", "enterprise"]
+    fields = ["holder", "position", "enterprise", "full_time", "in_rotation", "started_on",
+              "ended_on"]  # fmt: skip
+
+
+class TermForm(CheckedForm):
+    def check(self, candidate):
+        if candidate._state.adding:
+            services.check_new_term(candidate)
+        else:
+            services.check_term(candidate)
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(SavedThroughServices, KeptForLedgers, HistoryAdmin):
+    """A new term follows the last one (which ends the day before, if it still runs)."""
+
+    form = TermForm
     list_display = ["__str__", "organization", "number", "starts_on", "ends_on"]
     list_filter = ["organization__kind"]
     search_fields = ["organization__name"]
@@ -74,9 +110,29 @@ class TermAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organization"]
     inlines = [PostInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["organization", "number"] if obj else []
+
+    def create(self, request, values):
+        return services.start_term(actor=request.user, **values)
+
+    def change(self, request, term, values):
+        return services.change_term(
+            term=term,
+            actor=request.user,
+            starts_on=values.get("starts_on", term.starts_on),
+            ends_on=values.get("ends_on", term.ends_on),
+        )
+
+
+class PostForm(CheckedForm):
+    def check(self, candidate):
+        services.check_post(candidate)
+
 
 @admin.register(Post)
-class PostAdmin(KeptForLedgers, HistoryAdmin):
+class PostAdmin(SavedThroughServices, KeptForLedgers, HistoryAdmin):
+    form = PostForm
     list_display = [
         "holder", "position", "organization_name", "term", "enterprise", "full_time",
         "in_rotation", "started_on", "ended_on",
@@ -91,6 +147,15 @@ class PostAdmin(KeptForLedgers, HistoryAdmin):
     @admin.display(description=Organization._meta.verbose_name, ordering="term__organization")
     def organization_name(self, post):
         return post.term.organization
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["term", "holder"] if obj else []
+
+    def create(self, request, values):
+        return services.appoint(actor=request.user, **values)
+
+    def change(self, request, post, values):
+        return services.change_post(post=post, actor=request.user, **values)
 
 
 @admin.register(FourGoodEvaluation)

@@ -173,6 +173,8 @@ class Term(models.Model):
     starts_on = models.DateField(_("starts"), validators=[TERMS])
     ends_on = models.DateField(_("ends"), null=True, blank=True, validators=[TERMS])
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("term")
         verbose_name_plural = _("terms")

@@ -1,12 +1,17 @@
-"""Use cases of the chambers app: the roster, swaps, the duty log, chamber membership."""
+"""Use cases of the chambers app: organisations, their terms and leadership posts, the roster,
+swaps, the duty log, chamber membership."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.months import add_months, month_end, month_range, month_start
 from members.models import Enterprise
@@ -21,13 +26,14 @@ from .models import (
     Organization,
     Post,
     SwapRequest,
+    Term,
     Unavailability,
 )
 from .roster.planner import plan_roster
 
 User = get_user_model()
 
-__all__ = ["TransitionError"]
+__all__ = ["TransitionError", "ValidationError"]
 
 POSITION_ORDER = {position: i for i, position in enumerate(Post.Position.values)}
 KIND_ORDER = {kind: i for i, kind in enumerate(Organization.Kind.values)}
@@ -355,3 +361,250 @@ def end_affiliation(*, affiliation, actor, left_on=None):
         affiliation._history_user = actor
         affiliation.save(update_fields=["left_on"])
     return affiliation
+
+
+# --- Organisations, terms and leadership posts ------------------------------------------------
+#
+# Staff keep these in the admin, whose add and change pages call these services; the demo
+# builds its structure through them too. Each `check_*` holds the rules of one kind of record
+# and raises a ValidationError keyed by field, which the admin shows on its form; the service
+# checks again, under a lock on the organisation, before it writes and records who did it.
+
+ORGANIZATION_FIELDS = [
+    "slug", "name", "short_name", "kind", "parent", "township", "home_region", "founded_on",
+    "tie_signed_on", "group_member_since", "description", "is_active",
+]  # fmt: skip
+POST_FIELDS = ["position", "enterprise", "full_time", "in_rotation", "started_on", "ended_on"]
+
+
+def _only(fields: dict, allowed: list[str]) -> dict:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    return fields
+
+
+def _record(obj, actor):
+    obj._history_user = actor
+    obj.save()
+    return obj
+
+
+def _lock(organization: Organization) -> Organization:
+    """Serialise the changes to one organisation's terms and posts."""
+    return Organization.objects.select_for_update().get(pk=organization.pk)
+
+
+def check_organisation(organization: Organization) -> None:
+    """Its fields, and no organisation under itself, directly or through others."""
+    parent_id, seen = organization.parent_id, set()
+    while parent_id is not None and parent_id not in seen:
+        if parent_id == organization.pk:
+            raise ValidationError(
+                {"parent": _("An organisation cannot be under itself or under one of its own.")}
+            )
+        seen.add(parent_id)
+        parent_id = (
+            Organization.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+        )
+
+
+def create_organisation(*, actor, **fields) -> Organization:
+    organization = Organization(**_only(fields, ORGANIZATION_FIELDS))
+    organization.full_clean()
+    check_organisation(organization)
+    return _record(organization, actor)
+
+
+def change_organisation(*, organization: Organization, actor, **changes) -> Organization:
+    with transaction.atomic():
+        organization = _lock(organization)
+        for name, value in _only(changes, ORGANIZATION_FIELDS).items():
+            setattr(organization, name, value)
+        organization.full_clean()
+        check_organisation(organization)
+        return _record(organization, actor)
+
+
+def _dates_ordered(first: date | None, last: date | None, field: str, message) -> None:
+    if first is not None and last is not None and last < first:
+        raise ValidationError({field: message})
+
+
+def _term_dates(term: Term) -> None:
+    _dates_ordered(
+        term.starts_on, term.ends_on, "ends_on", _("A term cannot end before it starts.")
+    )
+    # (the number's uniqueness is the new term's rule below; a change keeps the number)
+    term.full_clean(validate_unique=False, validate_constraints=False)
+
+
+def _other_terms(term: Term):
+    return Term.objects.filter(organization_id=term.organization_id).exclude(pk=term.pk)
+
+
+def check_new_term(term: Term) -> None:
+    """A new term comes after every term the organisation has had: a later start and a higher
+    number. (It may begin while the last one runs: start_term then closes that one.)"""
+    _term_dates(term)
+    later = _other_terms(term).filter(starts_on__gte=term.starts_on).order_by("number").first()
+    if later is not None:
+        raise ValidationError(
+            {"starts_on": _("A new term must start after %(term)s began (%(day)s).")
+                % {"term": later, "day": date_format(later.starts_on)}}
+        )  # fmt: skip
+    higher = _other_terms(term).filter(number__gte=term.number).order_by("number").first()
+    if higher is not None:
+        raise ValidationError(
+            {"number": _("The new term's number must be higher than %(number)d.")
+                % {"number": higher.number}}
+        )  # fmt: skip
+    previous = _closed_by(term)
+    if previous is not None:
+        late = previous.posts.filter(started_on__gte=term.starts_on).first()
+        if late is not None:
+            raise ValidationError(
+                {"starts_on": _("%(post)s starts on %(day)s in %(term)s; the new term must "
+                                "start after it.")
+                    % {"post": late, "day": date_format(late.started_on), "term": previous}}
+            )  # fmt: skip
+
+
+def _closed_by(term: Term) -> Term | None:
+    """The previous term when it still runs on the day `term` starts."""
+    previous = _other_terms(term).order_by("-starts_on").first()
+    if previous is None or (previous.ends_on is not None and previous.ends_on < term.starts_on):
+        return None
+    return previous
+
+
+def check_term(term: Term) -> None:
+    """A term changed: it overlaps no other term, and its posts stay within its dates."""
+    _term_dates(term)
+    for other in _other_terms(term):
+        if other.starts_on <= (term.ends_on or date.max) and term.starts_on <= (
+            other.ends_on or date.max
+        ):
+            raise ValidationError(
+                _("These dates overlap %(term)s.") % {"term": other}, code="overlap"
+            )
+    outside = Q(started_on__lt=term.starts_on)
+    if term.ends_on is not None:
+        outside |= Q(started_on__gt=term.ends_on) | Q(ended_on__gt=term.ends_on)
+    count = term.posts.filter(outside).count() if term.pk else 0
+    if count:
+        raise ValidationError(
+            ngettext(
+                "%(count)d leadership post of this term falls outside these dates; "
+                "change it first.",
+                "%(count)d leadership posts of this term fall outside these dates; "
+                "change them first.",
+                count,
+            )
+            % {"count": count}
+        )
+
+
+def start_term(
+    *, organization: Organization, actor, starts_on: date, ends_on: date | None = None,
+    number: int | None = None,
+) -> Term:  # fmt: skip
+    """A new term of the organisation's leadership. The term it follows, if that one still
+    runs, ends the day before, and so do that term's posts that had not ended by then."""
+    with transaction.atomic():
+        organization = _lock(organization)
+        if number is None:
+            last = organization.terms.order_by("-number").values_list("number", flat=True)
+            number = (last.first() or 0) + 1
+        term = Term(organization=organization, number=number, starts_on=starts_on, ends_on=ends_on)
+        check_new_term(term)
+        previous = _closed_by(term)
+        if previous is not None:
+            day_before = starts_on - timedelta(days=1)
+            for post in previous.posts.exclude(ended_on__lte=day_before):
+                post.ended_on = day_before
+                _record(post, actor)
+            previous.ends_on = day_before
+            _record(previous, actor)
+        return _record(term, actor)
+
+
+def change_term(*, term: Term, actor, starts_on: date, ends_on: date | None) -> Term:
+    with transaction.atomic():
+        _lock(term.organization)
+        term = Term.objects.select_related("organization").get(pk=term.pk)
+        term.starts_on, term.ends_on = starts_on, ends_on
+        check_term(term)
+        return _record(term, actor)
+
+
+def check_post(post: Post) -> None:
+    """A post lies within its term, is held once at a time by its holder, and is full-time
+    only for a vice-chair, who is then federation staff, without an enterprise."""
+    term = post.term
+    _dates_ordered(
+        post.started_on, post.ended_on, "ended_on", _("A post cannot end before it starts.")
+    )
+    post.full_clean(validate_constraints=False)
+    if post.started_on < term.starts_on or (term.ends_on and post.started_on > term.ends_on):
+        raise ValidationError({"started_on": _("The post must start within %(term)s.")
+                               % {"term": term}})  # fmt: skip
+    if term.ends_on and post.ended_on and post.ended_on > term.ends_on:
+        raise ValidationError({"ended_on": _("The post cannot end after %(term)s ends (%(day)s).")
+                               % {"term": term, "day": date_format(term.ends_on)}})  # fmt: skip
+    if post.full_time and post.position != Post.Position.VICE_CHAIR:
+        raise ValidationError({"full_time": _("Only a vice-chair can be full-time.")})
+    if post.full_time and post.enterprise_id:
+        raise ValidationError(
+            {"enterprise": _("A full-time vice-chair is federation staff: leave the enterprise "
+                             "empty.")}
+        )  # fmt: skip
+    if post._state.adding and not post.holder.is_active:
+        raise ValidationError({"holder": _("%(name)s's account is deactivated.")
+                               % {"name": post.holder}})  # fmt: skip
+    same = Post.objects.filter(term=term, holder=post.holder_id, position=post.position).exclude(
+        pk=post.pk
+    )
+    if post.ended_on is not None:
+        same = same.filter(started_on__lte=post.ended_on)
+    same = same.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=post.started_on)).first()
+    if same is not None:
+        raise ValidationError(
+            _("%(name)s already holds this post in %(term)s from %(day)s.")
+            % {"name": post.holder, "term": term, "day": date_format(same.started_on)},
+            code="duplicate",
+        )
+
+
+def appoint(
+    *, term: Term, holder, position: str, actor, started_on: date | None = None,
+    ended_on: date | None = None, enterprise: Enterprise | None = None, full_time: bool = False,
+    in_rotation: bool = True,
+) -> Post:  # fmt: skip
+    """A person takes a post in a term, from the term's start unless told otherwise."""
+    with transaction.atomic():
+        _lock(term.organization)
+        term = Term.objects.select_related("organization").get(pk=term.pk)
+        post = Post(
+            term=term,
+            holder=holder,
+            position=position,
+            enterprise=enterprise,
+            full_time=full_time,
+            in_rotation=in_rotation,
+            started_on=started_on or term.starts_on,
+            ended_on=ended_on,
+        )
+        check_post(post)
+        return _record(post, actor)
+
+
+def change_post(*, post: Post, actor, **changes) -> Post:
+    """Correct a post or end it (an end date): the post's record is kept."""
+    with transaction.atomic():
+        _lock(post.term.organization)
+        post = Post.objects.select_related("term__organization", "holder").get(pk=post.pk)
+        for name, value in _only(changes, POST_FIELDS).items():
+            setattr(post, name, value)
+        check_post(post)
+        return _record(post, actor)

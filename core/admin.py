@@ -1,6 +1,9 @@
 """What every admin page of the portal shares: history shown in the page's language, records
-kept for the ledgers that the admin never deletes, and the one page that asks for a reason
-(or a message) before an action calls its service."""
+kept for the ledgers that the admin never deletes, the one page that asks for a reason
+(or a message) before an action calls its service, and add and change pages that save
+through their app's services."""
+
+import copy
 
 from django import forms
 from django.contrib import messages
@@ -8,7 +11,10 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import display_for_field
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.forms.models import construct_instance
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +46,61 @@ class KeptForLedgers:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class CheckedForm(forms.ModelForm):
+    """An add or change form checked by its service's rules: `check(candidate)` gets the object
+    as the form would leave it (not saved) and raises the service's ValidationError, which the
+    form shows by the field it names (or above the form, for a field the page does not edit)."""
+
+    def check(self, candidate):
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.errors:
+            return cleaned_data  # the fields' own messages first
+        candidate = construct_instance(self, copy.copy(self.instance))
+        try:
+            self.check(candidate)
+        except ValidationError as refusal:
+            for field, errors in refusal.update_error_dict({}).items():
+                self.add_error(field if field in self.fields else NON_FIELD_ERRORS, errors)
+        return cleaned_data
+
+    def validate_unique(self):
+        # After a refusal, not Django's generic "constraint violated" for the same fault.
+        if not self.errors:
+            super().validate_unique()
+
+
+class SavedThroughServices:
+    """A model admin whose add and change pages save by calling the app's services:
+    `create(request, values)` returns the new object, `change(request, obj, values)` changes
+    one (`values`: the form's fields, the changed ones only for a change). Its form is a
+    CheckedForm, so a refusal shows on the form; should the service still refuse when it saves
+    (someone changed the organisation meanwhile), nothing is saved and the page says why."""
+
+    def create(self, request, values):
+        raise NotImplementedError
+
+    def change(self, request, obj, values):
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        names = form.changed_data if change else list(form.fields)
+        values = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+        saved = self.change(request, obj, values) if change else self.create(request, values)
+        # The admin goes on with `obj` (inlines, its log, the redirect): it becomes the saved one.
+        obj.__dict__.update(saved.__dict__)
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except ValidationError as refusal:  # the page's transaction was rolled back
+            for message in refusal.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class ReasonForm(forms.Form):

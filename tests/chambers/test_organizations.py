@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from chambers.models import Affiliation, Organization, Post
+from chambers.models import Affiliation, Organization, Post, Term
 from members.models import Enterprise
 from tests.chambers.factories import (
     AffiliationFactory,
@@ -486,10 +486,13 @@ def test_every_chambers_model_has_a_working_admin(admin_client, chamber_x):
 def test_history_cannot_be_deleted_in_the_admin(admin_client, chamber_x):
     client = admin_client
     affiliation = AffiliationFactory(organization=chamber_x)
-    post = PostFactory(term=TermFactory(organization=chamber_x))
-    for obj in [chamber_x, affiliation, post]:
+    term = TermFactory(organization=chamber_x, number=1)
+    empty_term = TermFactory(organization=chamber_x, number=2, starts_on=datetime.date(2028, 1, 1))
+    post = PostFactory(term=term)
+    for obj in [chamber_x, affiliation, term, empty_term, post]:
         delete = reverse(f"admin:chambers_{obj._meta.model_name}_delete", args=[obj.pk])
         assert client.post(delete, {"post": "yes"}).status_code == 403, obj
+    assert Term.objects.filter(pk__in=[term.pk, empty_term.pk]).count() == 2
     assert Organization.objects.filter(pk=chamber_x.pk).exists()
     assert Affiliation.objects.filter(pk=affiliation.pk).exists()
     assert Post.objects.filter(pk=post.pk).exists()

@@ -56,6 +56,7 @@ MODELS = [
     Affiliation,
     Affiliation.history.model,
     Term,
+    Term.history.model,
     Post,
     Post.history.model,
     FourGoodEvaluation,
@@ -151,6 +152,26 @@ def test_the_structure_is_yanqings(seeded):
     assert past.posts.filter(position=Post.Position.CHAIR).count() == 1
     assert past.posts.count() >= 3
     assert not Post.objects.current(TODAY).filter(term=past).exists()
+
+
+def test_the_structure_and_members_are_made_through_the_services_by_staff_at_their_moments(seeded):
+    staff = User.objects.get(email="staff@ylqgsl.demo")
+    for model in (Organization, Term, Post, Affiliation):
+        records = model.history.all()
+        assert records.exists(), model
+        assert set(records.values_list("history_user", flat=True)) == {staff.pk}, model
+    # A term is recorded once it began; a post on the day its holder took it (the previous
+    # term's posts were recorded with their end dates, so nothing else changed them).
+    for term in Term.objects.all():
+        first = term.history.earliest("history_date")
+        assert first.history_date.astimezone(BEIJING).date() >= term.starts_on
+    for post in Post.objects.select_related("term"):
+        first = post.history.earliest("history_date")
+        assert first.history_date.astimezone(BEIJING).date() == post.started_on
+        assert post.history.count() == 1
+    for affiliation in Affiliation.objects.all()[:50]:
+        first = affiliation.history.get()
+        assert first.history_date.astimezone(BEIJING).date() == affiliation.joined_on
 
 
 def test_chambers_have_member_enterprises(seeded):

@@ -7,6 +7,13 @@ leaders with demo accounts, four-good evaluations, and the rotating executive ch
 twelve completed months with their logs and summaries, the month now serving, twelve planned
 months (the next two confirmed) and a pending swap.
 
+The organisations, their terms, the leaders' posts and the chambers' member enterprises are
+made through chambers.services (create_organisation, start_term, appoint, add_affiliation) by
+the demo staff account, each at its moment: an organisation once its dated facts are known, a
+term on its first day, a post on the day its holder took it, a membership on the day the firm
+joined. Those dates are the plan's (demo/data/chambers.py); the members' own dates follow the
+day the demo is loaded (seed_members).
+
 The roster is counted from the day the demo is loaded (the executive chair of that month is
 serving, its log under way up to that day). The months are confirmed, begun, ended, logged and
 summed up through chambers.services, each step at its moment (demo.clock), so their history is
@@ -24,7 +31,6 @@ from dataclasses import dataclass, field
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from chambers.models import (
     Affiliation,
@@ -39,13 +45,17 @@ from chambers.models import (
     Term,
 )
 from chambers.services import (
+    add_affiliation,
     add_log_entry,
     advance_duty_months,
+    appoint,
+    create_organisation,
     eligible_posts,
     generate_roster,
     request_swap,
     save_month,
     set_unavailable,
+    start_term,
     write_summary,
 )
 from core.months import add_months, month_end, month_start
@@ -422,6 +432,7 @@ class Command(BaseCommand):
     # Structure -----------------------------------------------------------------------------
 
     def organizations(self) -> dict[str, Organization]:
+        """Each organisation as staff entered it, once its dated facts were known."""
         townships = {
             t.code[6:]: t for t in Township.objects.filter(district_code=members_data.DISTRICT_CODE)
         }
@@ -434,37 +445,48 @@ class Command(BaseCommand):
             if existing is not None:
                 orgs[spec.slug] = existing
                 continue
-            org = Organization(
-                slug=spec.slug,
-                name=spec.name,
-                short_name=spec.short_name,
-                kind=spec.kind,
-                parent=orgs[data.FEDERATION_SLUG] if spec.under_federation else None,
-                township=townships.get(spec.township) if spec.township else None,
-                home_region=spec.home_region,
-                founded_on=spec.founded_on,
-                tie_signed_on=spec.tie_signed_on,
-                group_member_since=spec.group_member_since,
-                description=spec.description,
-            )
-            orgs[spec.slug] = self.record(org)
+            known = [spec.founded_on, spec.tie_signed_on, spec.group_member_since]
+            with clock.at(self.moment(*known)):
+                orgs[spec.slug] = create_organisation(
+                    actor=self.staff,
+                    slug=spec.slug,
+                    name=spec.name,
+                    short_name=spec.short_name,
+                    kind=spec.kind,
+                    parent=orgs[data.FEDERATION_SLUG] if spec.under_federation else None,
+                    township=townships.get(spec.township) if spec.township else None,
+                    home_region=spec.home_region,
+                    founded_on=spec.founded_on,
+                    tie_signed_on=spec.tie_signed_on,
+                    group_member_since=spec.group_member_since,
+                    description=spec.description,
+                )
             self.created["organizations"] += 1
         return orgs
 
+    def moment(self, *days: datetime.date | None) -> datetime.datetime:
+        """Nine in the morning of the latest of `days` (the clock never passes now)."""
+        return aware(max((day for day in days if day), default=self.today), 9)
+
     def terms(self, orgs) -> dict[tuple[str, int], Term]:
+        """Each term started on its first day, the earlier ones first."""
         wanted = [(data.FEDERATION_SLUG, n, s, e) for n, s, e in data.FEDERATION_TERMS]
         wanted += [(spec.slug, *spec.term, None) for spec in data.ORGANIZATIONS if spec.term]
         terms = {}
         for slug, number, starts, ends in wanted:
-            term, _created = Term.objects.get_or_create(
-                organization=orgs[slug],
-                number=number,
-                defaults={"starts_on": starts, "ends_on": ends},
-            )
+            org = orgs[slug]
+            term = org.terms.filter(number=number).first()
+            if term is None:
+                with clock.at(self.moment(starts, org.founded_on, org.group_member_since)):
+                    term = start_term(
+                        organization=org, number=number, starts_on=starts, ends_on=ends,
+                        actor=self.staff,
+                    )  # fmt: skip
             terms[slug, number] = term
         return terms
 
     def leaders(self, leaders: list[LeaderSpec], terms) -> dict[str, User]:
+        """The leaders' accounts, and their posts, each appointed on its first day."""
         users = {}
         for spec in leaders:
             person = spec.person
@@ -474,8 +496,8 @@ class Command(BaseCommand):
                 term = terms[post.slug, post.term]
                 if Post.objects.filter(term=term, holder=user, position=post.position).exists():
                     continue
-                self.record(
-                    Post(
+                with clock.at(self.moment(post.started_on, term.starts_on)):
+                    appoint(
                         term=term,
                         holder=user,
                         enterprise=person.enterprise,
@@ -483,30 +505,24 @@ class Command(BaseCommand):
                         full_time=post.full_time,
                         started_on=post.started_on,
                         ended_on=post.ended_on,
+                        actor=self.staff,
                     )
-                )
                 self.created["posts"] += 1
         return users
 
     def affiliations(self, orgs, memberships):
-        objs = []
+        """Each member enterprise added to its organisations by staff on the day it joined."""
         for slug, rows in memberships.items():
             org = orgs[slug]
             if org.affiliations.exists():
                 continue  # this organisation's members are kept by staff now
-            objs += [
-                Affiliation(organization=org, enterprise=e, role=role, joined_on=joined)
-                for e, role, joined in rows
-            ]
-        if objs:
-            bulk_create_with_history(
-                objs,
-                Affiliation,
-                batch_size=500,
-                default_user=self.staff,
-                default_change_reason=CHANGE_REASON,
-            )
-            self.created["affiliations"] = len(objs)
+            for enterprise, role, joined in rows:
+                with clock.at(aware(joined, 9)):
+                    add_affiliation(
+                        organization=org, enterprise=enterprise, role=role, joined_on=joined,
+                        actor=self.staff,
+                    )  # fmt: skip
+                self.created["affiliations"] += 1
 
     def evaluations(self, orgs):
         for slug, year, level, ratings, awarded, notes in data.EVALUATIONS:
