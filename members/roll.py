@@ -59,7 +59,7 @@ class CellError(str):
 
 
 @dataclass
-class Outcome:
+class RollResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -86,13 +86,13 @@ def put_on_roll(
     reason: str = EnterpriseChange.IMPORTED,
     dry_run: bool = False,
     progress=None,
-) -> Outcome:
+) -> RollResult:
     """Put `rows` (each an enterprise's field values, numbered from 1 in their order) on the
     roll: a new credit code becomes a member, a known one is updated with the values its row
     gives (a row that changes nothing is left alone). Nothing is written if any row has a
     problem, or on a `dry_run`. History records `actor` and `reason`. `progress(done, total)`
     is told as chunks are checked (a background job's progress)."""
-    outcome = Outcome()
+    outcome = RollResult()
     check = Check()
     changes: list[tuple[Enterprise, set[str]]] = []
     done = 0
@@ -130,7 +130,7 @@ class Check:
             value = value.code
         return self.townships.get(str(value or "").strip())
 
-    def chunk(self, rows: list[dict], *, first: int, outcome: Outcome):
+    def chunk(self, rows: list[dict], *, first: int, outcome: RollResult):
         rows = [normalised(row) for row in rows]
         codes = {row.get("credit_code") for row in rows} - {None, ""}
         existing = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)}
@@ -195,6 +195,7 @@ class Check:
         if original is None and not given_number:
             # A number that passes validation; the real one is taken when the row is written.
             enterprise.member_number = f"+{code}"
+            enterprise.number_on_write = True
 
         try:
             enterprise.clean_fields(exclude={"township", *skip})
@@ -318,7 +319,7 @@ def lock_counters(changes) -> dict[int, MemberNumberCounter]:
     approval waits), each moved past the highest number the rows give in its year."""
     highest: dict[int, int] = {}
     for enterprise, _names in changes:
-        if enterprise.member_number.startswith("+"):
+        if getattr(enterprise, "number_on_write", False):
             highest.setdefault(enterprise.joined_on.year, 0)
         elif parsed := year_of(enterprise.member_number):
             year, n = parsed
@@ -338,7 +339,7 @@ def number_new(new: list[Enterprise], counters: dict[int, MemberNumberCounter]) 
     """Give each new enterprise without a number the next free one of its join year."""
     wanting: dict[int, list[Enterprise]] = defaultdict(list)
     for enterprise in new:
-        if enterprise.member_number.startswith("+"):
+        if getattr(enterprise, "number_on_write", False):
             wanting[enterprise.joined_on.year].append(enterprise)
     for year, enterprises in wanting.items():
         counter = counters[year]
