@@ -119,7 +119,7 @@ def test_queries_are_per_chunk_not_per_row(staff, dry_run):
     EnterpriseFactory(credit_code=roster_row(0)["credit_code"])  # one update among them
 
     def queries(count: int) -> int:
-        rows = sheet([roster_row(n, member_number="2017-%04d" % (count + n)) for n in range(count)])
+        rows = sheet([roster_row(n, member_number=f"2017-{count + n:04d}") for n in range(count)])
         rows += sheet([roster_row(1000 + n) for n in range(count)])  # numbered by the import
         with CaptureQueriesContext(connection) as captured:
             result = put_on_roll(rows=rows, actor=staff, dry_run=dry_run)
