@@ -5,7 +5,7 @@ import tablib
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from members import services
 from members.models import Enterprise, EnterpriseChange, MemberNumberCounter
@@ -84,7 +84,8 @@ def test_a_number_held_by_another_or_twice_in_the_sheet_is_refused(staff):
         roster_row(3, member_number="2018-0004"),
         roster_row(4, credit_code=roster_row(2)["credit_code"]),
     ]
-    result = put_on_roll(rows=sheet(rows), actor=staff)
+    with translation.override("en"):
+        result = put_on_roll(rows=sheet(rows), actor=staff)
     assert [row for row, _text in result.problems] == [1, 3, 4]
     assert "row 2" in result.problems[1][1] and "row 2" in result.problems[2][1]
     assert list(Enterprise.objects.all()) == [holder]
