@@ -130,3 +130,24 @@ def test_queries_are_per_chunk_not_per_row(staff, dry_run):
     ten = queries(10)
     Enterprise.objects.exclude(credit_code=roster_row(0)["credit_code"]).delete()
     assert queries(100) == ten
+
+
+def test_empty_cells_keep_what_the_roll_needs(staff, enterprise_a):
+    """An empty status, join date, party organisation or number keeps the enterprise's; a new
+    one is a member since today, with no party organisation and a number of its own."""
+    Enterprise.objects.filter(pk=enterprise_a.pk).update(status="suspended")
+    enterprise_a.refresh_from_db()
+    before = (enterprise_a.status, enterprise_a.joined_on, enterprise_a.party_organisation)
+    rows = [
+        roster_row(1, credit_code=enterprise_a.credit_code, joined_on="", address="新址"),
+        roster_row(2, joined_on=""),
+    ]
+    result = put_on_roll(rows=sheet(rows), actor=staff)
+    assert result.figures == {"new": 1, "update": 1, "skip": 0, "invalid": 0}
+    enterprise_a.refresh_from_db()
+    after = (enterprise_a.status, enterprise_a.joined_on, enterprise_a.party_organisation)
+    assert after == before and enterprise_a.address == "新址"
+    new = Enterprise.objects.get(name="延庆导入企业2有限公司")
+    today = timezone.localdate()
+    assert (new.status, new.joined_on, new.party_organisation) == ("member", today, "none")
+    assert new.member_number == f"{today.year}-0001"
