@@ -8,8 +8,9 @@ Uses its own database `ylqgsl_bench_jobs` (or BENCH_JOBS_DATABASE_URL; the name 
 `fill` (reused when the count is already there). Each figure is the wall time of
 `core.jobs.run` for a job made as the view makes it (progress written, the file stored, the
 notice recorded), with the broker left out (the task's body is what is timed). Targets (issue
-15): the ledger export ≤ 5 s, the import dry run ≤ 10 s; the million-row workbook is refused
-in the request in well under a second.
+15): the ledger export ≤ 5 s, the import dry run ≤ 10 s and the same import for real likewise
+(its rows removed afterwards); the million-row workbook is refused in the request in well
+under a second. Each job's CPU time in this process is printed too (the database's is not).
 """
 
 from __future__ import annotations
@@ -71,14 +72,25 @@ def roster_workbook(rows: int) -> bytes:
 
 
 def timed(job) -> float:
+    from django.db import connection
+
     from core import jobs
 
-    started = time.perf_counter()
+    with connection.cursor() as cursor:  # the job's queries run in this same backend
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    started, cpu, db = time.perf_counter(), time.process_time(), d.process_cpu(backend)
     jobs.run(job.pk)
     seconds = time.perf_counter() - started
+    cpu, db = time.process_time() - cpu, d.process_cpu(backend) - db
     job.refresh_from_db()
     if job.state != job.State.DONE:
         sys.exit(f"{job.kind} failed: {job.error}")
+    rows = max(job.total, 1)
+    print(
+        f"  ({job.kind}: CPU {cpu:.2f} s in this process, {db:.2f} s in PostgreSQL; "
+        f"{cpu / rows * 1e3:.3f} + {db / rows * 1e3:.3f} ms a row)"
+    )
     return seconds
 
 
@@ -130,6 +142,20 @@ def main(argv=None) -> int:
         f"{len(job.result['problems'])} problems ({job.result['figures']}; "
         f"target ≤ {IMPORT_TARGET:.0f} s: {verdict})"
     )
+
+    # The same rows imported for real (then removed again, so the next run finds its count).
+    job = Job.objects.create(owner=staff, kind="members_import", params={"dry_run": False})
+    job.upload.save("bench.xlsx", io.BytesIO(workbook))
+    seconds = timed(job)
+    verdict = "ok" if seconds <= IMPORT_TARGET else "OVER"
+    print(
+        f"roster import: {job.total:,} rows in {seconds:.2f} s, "
+        f"{len(job.result['problems'])} problems ({job.result['figures']}; "
+        f"target ≤ {IMPORT_TARGET:.0f} s: {verdict})"
+    )
+    imported = Enterprise.objects.filter(name__startswith="延庆导入基准企业")
+    Enterprise.history.filter(id__in=imported.values("id")).delete()
+    imported.delete()
 
     million = tiny_rows(1_000_000)
     started = time.perf_counter()

@@ -125,11 +125,11 @@ def progress_key(job_id: int) -> str:
 class Progress:
     """`progress(done, total)` as a runner calls it: written at most every half second.
 
-    To the cache, not the job's row: a runner reports from inside its transaction (an import
-    is one, rolled back when it is only a check), where the page's poll, in another
-    connection, would not see the row change. The row gets the final figures when the job
-    ends. Only a shared cache (Redis) lets the web processes see the worker's figures: with
-    `make run`'s per-process cache the page shows the row's, which move when the job ends.
+    To the cache, not the job's row: a runner may report from inside a transaction, where the
+    page's poll, in another connection, would not see the row change. The row gets the final
+    figures when the job ends. Only a shared cache (Redis) lets the web processes see the
+    worker's figures: with `make run`'s per-process cache the page shows the row's, which
+    move when the job ends.
     """
 
     def __init__(self, job: Job):

@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy
 from core import excel
 from core.jobs import JobError, Outcome, register
 
-from . import services
 from .filters import DirectoryFilter
 from .forms import too_many_rows
 from .models import Enterprise
-from .resources import SHEET_TITLE, EnterpriseResource
+from .resources import SHEET_TITLE, EnterpriseResource, read_roster
+from .roll import put_on_roll
 
 IMPORT = "members_import"
 EXPORT = "members_export"
@@ -26,8 +26,10 @@ ADMIN_NOTICE = "members_admin_notice"
 
 @register(IMPORT, gettext_lazy("Member roster import"))
 def import_roster(job, progress) -> Outcome:
-    """Read the uploaded workbook (its rows counted first, no further than the limit) and
-    import it, or only check it; the report lists every row with a problem."""
+    """Read the uploaded workbook (its rows counted first, no further than the limit) and put
+    its rows on the roll, or only check them: in two steps, reading the sheet
+    (resources.read_roster) and putting rows on the roll (roll.put_on_roll, as the demo does
+    too). The report lists every row with a problem; one such row and nothing is imported."""
     limit = settings.IMPORT_MAX_ROWS
     with job.upload.open("rb") as upload:
         if excel.row_count(upload, limit) > limit:
@@ -37,36 +39,21 @@ def import_roster(job, progress) -> Outcome:
         except Exception as error:  # any unreadable workbook gets the same answer
             raise JobError(_("The workbook could not be read.")) from error
     dry_run = job.params.get("dry_run", True)
-    result = services.import_roster(dataset=dataset, dry_run=dry_run, progress=progress)
+    result = put_on_roll(
+        rows=read_roster(dataset), actor=job.owner, dry_run=dry_run, progress=progress
+    )
     progress(len(dataset), len(dataset), force=True)
-    failed = result.has_errors() or result.has_validation_errors()
-    if failed:
+    if result.problems:
         verdict = _("Nothing was imported: correct the rows below and upload the file again.")
     elif dry_run:
         verdict = _("The file was checked; nothing was imported.")
     else:
         verdict = _("The roster was imported.")
-    totals = result.totals
-    figures = _(
-        "New: %(new)s · updated: %(update)s · unchanged: %(skip)s · invalid rows: "
-        "%(invalid)s · errors: %(error)s"
-    ) % {name: totals[name] for name in ("new", "update", "skip", "invalid", "error")}
-    return Outcome(
-        summary=f"{verdict} {figures}",
-        figures={name: totals[name] for name in ("new", "update", "skip", "invalid", "error")},
-        problems=import_problems(result),
+    figures = (
+        _("New: %(new)s · updated: %(update)s · unchanged: %(skip)s · invalid rows: %(invalid)s")
+        % result.figures
     )
-
-
-def import_problems(result) -> list[tuple[int, str]]:
-    problems = []
-    for row in result.invalid_rows:
-        for field, errors in row.error_dict.items():
-            text = " ".join(str(error) for error in errors)
-            problems.append((row.number, text if field == "__all__" else f"{field}: {text}"))
-    for number, errors in result.row_errors():
-        problems.extend((number, str(error.error)) for error in errors)
-    return problems
+    return Outcome(summary=f"{verdict} {figures}", figures=result.figures, problems=result.problems)
 
 
 def directory_rows(query: str, user):

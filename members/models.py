@@ -225,6 +225,7 @@ class EnterpriseChange(models.TextChoices):
     label. Staff changing a membership write their own reason, shown as written."""
 
     APPROVED = "approved application", _("application approved")
+    IMPORTED = "roster import", _("imported from a roster")
 
     @classmethod
     def describe(cls, reason: str | None) -> str:
@@ -336,11 +337,7 @@ class Enterprise(EnterpriseDetails):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name_pinyin, self.name_initials, self.name_pinyin_pairs = name_pinyin(self.name)
-        if self.status == self.Status.WITHDRAWN:
-            self.left_on = self.left_on or timezone.localdate()
-        else:
-            self.left_on = None
+        self.set_derived_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {
@@ -356,6 +353,16 @@ class Enterprise(EnterpriseDetails):
     def get_absolute_url(self):
         """The enterprise's page in the portal (the admin's "view on site")."""
         return reverse("members:enterprise_detail", args=[self.public_id])
+
+    def set_derived_fields(self) -> None:
+        """The fields computed from others: the name's pinyin, and the day a withdrawn member
+        left (kept if given, today if not; none while on the roll). `save` calls it, and so
+        does whatever writes enterprises in bulk (members.roll)."""
+        self.name_pinyin, self.name_initials, self.name_pinyin_pairs = name_pinyin(self.name)
+        if self.status == self.Status.WITHDRAWN:
+            self.left_on = self.left_on or timezone.localdate()
+        else:
+            self.left_on = None
 
     @property
     def has_party_organisation(self) -> bool:

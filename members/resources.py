@@ -1,8 +1,10 @@
 """The member roster as an Excel sheet: one column definition for export and import."""
 
+import functools
+
 from django.conf import settings
-from django.db import models
-from django.utils import timezone, translation
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
@@ -10,7 +12,7 @@ from core import excel
 
 from .choices import Industry, LegalForm, Ownership, PartyOrganisation, SizeClass
 from .models import Enterprise, Township
-from .validators import normalize_credit_code, normalize_landline, normalize_mobile
+from .roll import CellError
 
 
 class ChoiceWidget(widgets.Widget):
@@ -21,20 +23,29 @@ class ChoiceWidget(widgets.Widget):
         self.choices = choices
         self.required = required
 
+    @functools.cached_property
+    def names(self) -> dict[str, str]:
+        """{code or label in any language, lower case: code}, made once per widget."""
+        names = {}
+        for code, label in self.choices.choices:
+            names[code.lower()] = code
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    names.setdefault(str(label).lower(), code)
+        return names
+
     def clean(self, value, row=None, **kwargs):
         text = str(value or "").strip()
         if not text:
             if self.required:
                 raise ValueError(_("This column must not be empty."))
             return ""
-        for code, label in self.choices.choices:
-            names = {code.lower(), str(label).lower()}
-            for language, _name in settings.LANGUAGES:
-                with translation.override(language):
-                    names.add(str(label).lower())
-            if text.lower() in names:
-                return code
-        raise ValueError(_("“%(value)s” is not one of the allowed values.") % {"value": text})
+        try:
+            return self.names[text.lower()]
+        except KeyError:
+            raise ValueError(
+                _("“%(value)s” is not one of the allowed values.") % {"value": text}
+            ) from None
 
     def render(self, value, obj=None, **kwargs):
         if not value:
@@ -43,6 +54,9 @@ class ChoiceWidget(widgets.Widget):
 
 
 class TownshipWidget(widgets.ForeignKeyWidget):
+    """Writes the township's name; reads the name or code as typed, which members.roll looks
+    up among the townships the federation serves (all of them in one query per import)."""
+
     def __init__(self):
         super().__init__(Township, field="name")
 
@@ -50,12 +64,7 @@ class TownshipWidget(widgets.ForeignKeyWidget):
         name = str(value or "").strip()
         if not name:
             raise ValueError(_("This column must not be empty."))
-        township = (
-            Township.objects.filter(name=name).first() or Township.objects.filter(code=name).first()
-        )
-        if township is None:
-            raise ValueError(_("Unknown township or street: %(name)s") % {"name": name})
-        return township
+        return name
 
 
 SHEET_TITLE = _("Member directory")
@@ -115,9 +124,8 @@ class EnterpriseResource(resources.ModelResource):
             "party_members", "party_instructor",
         ]  # fmt: skip
 
-    def __init__(self, *, include_private: bool = False, progress=None, total=None, **kwargs):
+    def __init__(self, *, include_private: bool = False, **kwargs):
         super().__init__(**kwargs)
-        self.progress, self.total, self.rows_done = progress, total, 0
         if not include_private:
             for name in self.PRIVATE_FIELDS:
                 self.fields.pop(name, None)
@@ -138,51 +146,27 @@ class EnterpriseResource(resources.ModelResource):
         )
         return excel.write(SHEET_TITLE, self.get_export_headers(), rows)
 
-    def after_import_row(self, row, row_result, **kwargs):
-        self.rows_done += 1
-        if self.progress is not None:
-            self.progress(self.rows_done, self.total)
 
-    def before_import_row(self, row, **kwargs):
-        header = {name: field.column_name for name, field in self.fields.items()}
-        code = header["credit_code"]
-        row[code] = normalize_credit_code(str(row.get(code) or ""))
-        for name, normalise in (
-            ("contact_mobile", normalize_mobile),
-            ("contact_phone", normalize_landline),
-        ):
-            if name in header and row.get(header[name]) is not None:
-                row[header[name]] = normalise(str(row[header[name]]))
-        if row.get(header["party_members"]) in (None, ""):
-            row[header["party_members"]] = 0
-        # An empty cell of a text column is an empty string, not NULL.
-        for name, column_name in header.items():
-            model_field = Enterprise._meta.get_field(name)
-            text = isinstance(model_field, (models.CharField, models.TextField))
-            if text and row.get(column_name) is None and not model_field.null:
-                row[column_name] = ""
-
-    def before_save_instance(self, instance, row, **kwargs):
-        from .services import next_member_number
-
-        # A dry run keeps the placeholder: nothing it saves is kept, and taking real numbers
-        # would lock the year's counter (and so every approval) for the whole check.
-        if getattr(instance, "_needs_member_number", False) and not self._is_dry_run(kwargs):
-            instance.member_number = next_member_number(instance.joined_on.year)
-
-    def import_instance(self, instance, row, **kwargs):
-        try:
-            super().import_instance(instance, row, **kwargs)
-        finally:
-            # Defaults for new rows before full_clean, so it judges the real values (and a
-            # row with one bad cell reports only that cell).
-            if not instance.joined_on:
-                instance.joined_on = timezone.localdate()
-            if not instance.status:
-                instance.status = Enterprise.Status.MEMBER
-            if not instance.party_organisation:
-                instance.party_organisation = PartyOrganisation.NONE
-            if not instance.member_number:
-                # A placeholder that passes validation; the real number is taken on save.
-                instance._needs_member_number = True
-                instance.member_number = f"+{instance.credit_code}"
+def read_roster(dataset) -> list[dict]:
+    """A roster sheet's rows as the enterprises' field values (members.roll puts them on the
+    roll), one per data row in order; the columns the sheet has, by their headers, each cell
+    read by its column's widget. A cell that cannot be read is a `CellError` saying why."""
+    resource = EnterpriseResource(include_private=True)
+    headers = list(dataset.headers or [])
+    columns = [
+        (name, field, headers.index(field.column_name))
+        for name, field in resource.fields.items()
+        if field.column_name in headers
+    ]
+    rows = []
+    for values in dataset:
+        row = {}
+        for name, field, index in columns:
+            try:
+                row[name] = field.widget.clean(values[index])
+            except ArithmeticError:  # a number column's text that is no number
+                row[name] = CellError(gettext("Enter a number."))
+            except ValueError as error:
+                row[name] = CellError(str(error))
+        rows.append(row)
+    return rows

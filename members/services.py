@@ -251,25 +251,6 @@ def update_enterprise(*, enterprise, actor, form):
     return enterprise
 
 
-def import_roster(*, dataset, dry_run: bool, progress=None):
-    """Import a roster sheet: every row or none.
-
-    A row that fails validation rolls back the whole import (django-import-export itself
-    rolls back only on exceptions). Returns the import result with its row-by-row report.
-    `progress(done, total)` is told of each row (a background job's progress).
-    """
-    from .resources import EnterpriseResource
-
-    resource = EnterpriseResource(include_private=True, progress=progress, total=len(dataset))
-    with transaction.atomic():
-        result = resource.import_data(
-            dataset, dry_run=dry_run, raise_errors=False, use_transactions=True
-        )
-        if dry_run or result.has_errors() or result.has_validation_errors():
-            transaction.set_rollback(True)
-    return result
-
-
 def message_text(subject: str, text: str) -> tuple[str, str]:
     """A message's subject and text as sent, or the refusal of an empty one."""
     subject, text = (subject or "").strip(), (text or "").strip()

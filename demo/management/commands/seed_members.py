@@ -4,6 +4,11 @@
 pending and rejected applications, 30 representative figures, and the demo accounts that
 `make run` prints. The database remembers it was filled by the demo (demo.models.Load).
 
+The members are put on the roll as a federation puts its existing members on it: through the
+roster import's service (members.roll.put_on_roll), which checks them, records their history
+(the demo's staff user, the demo as the reason) and moves each year's member-number counter
+past their numbers. Applications are filed and decided through members.services.
+
 The data comes from a fixed seed and a fixed timeline, so every run plans the same
 federation, its membership dates moved to end on the day it is loaded; what already exists
 (found by credit code, e-mail or name) is left alone. A second run therefore creates and
@@ -22,7 +27,6 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from demo import accounts, clock
 from demo.data import members as data
@@ -32,7 +36,6 @@ from members.choices import LegalForm, Ownership, PartyOrganisation
 from members.models import (
     Application,
     Enterprise,
-    MemberNumberCounter,
     PublicPost,
     RepresentativePerson,
     RepresentativeTag,
@@ -40,6 +43,7 @@ from members.models import (
     TrainingRecord,
     name_pinyin,
 )
+from members.roll import put_on_roll
 from members.services import reject_application, submit_application
 from members.validators import USCC_ALPHABET
 
@@ -626,7 +630,6 @@ class Command(BaseCommand):
             Load.objects.create()
             staff = self.user(plan.accounts[0])
             enterprises = self.enterprises(plan, staff)
-            self.counters()
             for spec in plan.accounts[1:]:
                 if spec.role != "applicant":
                     self.user(spec, enterprises.get(spec.enterprise_code))
@@ -652,56 +655,28 @@ class Command(BaseCommand):
     # Enterprises -------------------------------------------------------------------------
 
     def enterprises(self, plan: Plan, staff) -> dict[str, Enterprise]:
-        """Create the planned enterprises that are not there yet; return all by credit code."""
+        """Put the planned enterprises that are not there yet on the roll, as staff put a
+        federation's existing members on it: through the roster import's service, which
+        records them in history and moves each year's member-number counter past their
+        numbers. Return all of them by credit code."""
         rows = [row["fields"] for row in plan.enterprises]
         codes = [f["credit_code"] for f in rows]
         existing = set(
             Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", flat=True)
         )
-        new_rows = [f for f in rows if f["credit_code"] not in existing]
+        new_rows = [
+            {**f, "township": self.townships[data.DISTRICT_CODE + f["township"]]}
+            for f in rows
+            if f["credit_code"] not in existing
+        ]
         if new_rows:
-            # No member number can be held by another enterprise: the guard lets the demo run
-            # only on a database it filled, and counters() keeps new numbers past its own.
-            objs = []
-            for f in new_rows:
-                values = dict(f)
-                values["township"] = self.townships[data.DISTRICT_CODE + f["township"]]
-                enterprise = Enterprise(**values)
-                (
-                    enterprise.name_pinyin,
-                    enterprise.name_initials,
-                    enterprise.name_pinyin_pairs,
-                ) = name_pinyin(enterprise.name)
-                objs.append(enterprise)
-            bulk_create_with_history(
-                objs,
-                Enterprise,
-                batch_size=500,
-                default_user=staff,
-                default_change_reason=CHANGE_REASON,
-            )
-            self.created["enterprises"] = len(objs)
+            result = put_on_roll(rows=new_rows, actor=staff, reason=CHANGE_REASON)
+            if result.problems:
+                problems = "; ".join(f"{row}: {text}" for row, text in result.problems[:5])
+                raise CommandError(f"The demo's members were refused: {problems}")
+            self.created["enterprises"] = result.figures["new"]
         demo = Enterprise.objects.filter(credit_code__in=codes)
         return {e.credit_code: e for e in demo}
-
-    @staticmethod
-    def counters():
-        """Move each year's member-number counter past the numbers the demo used."""
-        highest: dict[int, int] = {}
-        pattern = re.compile(r"^(\d{4})-(\d{4,})$")
-        for number in Enterprise.objects.values_list("member_number", flat=True):
-            match = pattern.match(number)
-            if match:
-                year, n = int(match[1]), int(match[2])
-                highest[year] = max(highest.get(year, 0), n)
-        counters = MemberNumberCounter.objects.in_bulk(list(highest))
-        for year, n in highest.items():
-            counter = counters.get(year)
-            if counter is None:
-                MemberNumberCounter.objects.create(year=year, last=n)
-            elif counter.last < n:
-                counter.last = n
-                counter.save(update_fields=["last"])
 
     # Applications ------------------------------------------------------------------------
 
