@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from core import excel
 from core.jobs import JobError, Outcome, register
 
+from . import services
 from .filters import DirectoryFilter
 from .forms import too_many_rows
 from .models import Enterprise
