@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -65,6 +65,21 @@ class Column:
                 return [self.choices.get(item, item) for item in value or ()]
             return self.choices.get(value, value) if value not in (None, "") else ""
         return value
+
+    def exporter(self) -> Callable[[dict], Any]:
+        """What a row's cell holds in the sheet (`cell_value`), for one export: the labels of
+        choices translated once rather than once a row, and a plain key read directly."""
+        column = self
+        if self.choices is not None:
+            labels = {code: str(label) for code, label in self.choices.items()}
+            column = replace(self, choices=labels)
+        if self.kind in (DATE, MONTH, BOOL, LIST):
+            kind = self.kind
+            return lambda row: cell_value(column.value(row), kind)
+        if column.get is None and column.choices is None:
+            key = self.key
+            return lambda row: row.get(key)
+        return column.value
 
 
 class Cell(NamedTuple):
@@ -219,12 +234,13 @@ class Ledger:
         """The filtered rows as a workbook in a rewound temporary file; `progress` (a
         background job's) counts the rows written."""
         columns = self.columns
+        cells = [column.exporter() for column in columns]
         rows = self.export_rows(queryset)
         if progress is not None:
             rows = progress.counted(rows, queryset.count())
         return excel.write(
             self.title,
             [column.label for column in columns],
-            ([cell_value(column.value(row), column.kind) for column in columns] for row in rows),
+            ([cell(row) for cell in cells] for row in rows),
             widths=[column.width or WIDTHS.get(column.kind, WIDTHS[TEXT]) for column in columns],
         )
