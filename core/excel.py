@@ -1,8 +1,11 @@
 """The one Excel writer every export goes through: formula-safe, typed and streaming.
 
 Each sheet is written with rvgsrust-xlsxwriter (a binding over the Rust rust_xlsxwriter) in
-its constant-memory mode: a row goes to a temporary file as soon as the next one starts, so an
-export of any length takes constant memory when its rows come from an iterator.
+its constant-memory mode: a row goes to a temporary file as soon as the next one starts, so
+the rows of an export are never held in memory when they come from an iterator. Saving holds
+about the finished (compressed) file once more: measured, the peak RSS grows by 5 MB for
+100,000 rows × 11 cells (a 3.7 MB file), 16 MB for 300,000 rows and 41 MB for 1,000,000 rows
+(a 37 MB file), where XlsxWriter's stayed flat.
 
 Why this writer. Issue 15's target is a 100,000-row ledger export in 5 s. Writing 100,000
 rows × 15 mixed cells (text, numbers, dates, date-times, a formula-like text in a hundred) on
@@ -25,8 +28,9 @@ with the database read on top; with this writer the whole export job takes about
   (first release July 2026, 0.3.x by September), kept by a small team, little used. That is
   why only this module touches it, through a handful of calls that XlsxWriter has too
   (add_worksheet, add_format, write, freeze_panes, a column's width): falling back to
-  XlsxWriter is a change to this file alone, at about three times the CPU. tests/core/test_excel.py and
-  tests/test_exports.py check every guarantee against whichever writer is pinned.
+  XlsxWriter is a change to this file alone, at about three times the CPU.
+  tests/core/test_excel.py and tests/test_exports.py check every guarantee against
+  whichever writer is pinned.
 - One visible difference from XlsxWriter: rust_xlsxwriter spells a whole number as 42.0 in
   the file. Excel shows 42 (it keeps every number as a double); openpyxl reads a float.
 
