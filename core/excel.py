@@ -182,6 +182,10 @@ class Sheet:
         plain = style(font) if font else None
         for column, value in enumerate(values):
             kind = type(value)
+            if kind is str and value and value.isprintable() and len(value) <= MAX_CELL_TEXT:
+                # Most cells: text with nothing to clean (the general path below does the same).
+                write(row, column, value, style(font, QUOTED) if value[0] in TRIGGERS else plain)
+                continue
             if kind is str:
                 value = clean_text(value)
             elif kind is not int and kind is not datetime.date:
