@@ -183,6 +183,17 @@ class Ledger:
             keys += column.needs if column.get is not None else [column.key]
         return [k for k in dict.fromkeys(keys) if k and k not in self.extended]
 
+    @cached_property
+    def export_fields(self) -> list[str]:
+        """The keys an export reads: the columns' own, and the row keys only when `extend`
+        needs them (they serve the page's links otherwise, which a sheet has none of)."""
+        if type(self).extend is not Ledger.extend:
+            return self.fields
+        keys = []
+        for column in self.columns:
+            keys += column.needs if column.get is not None else [column.key]
+        return [k for k in dict.fromkeys(keys) if k and k not in self.extended]
+
     @property
     def page_columns(self) -> list[Column]:
         return [column for column in self.columns if column.on_page]
@@ -220,7 +231,8 @@ class Ledger:
     def export_rows(self, queryset: QuerySet) -> Iterator[dict]:
         """Every filtered row, read in chunks and extended a chunk at a time."""
         batch: list[dict] = []
-        for row in self.rows(queryset).iterator(chunk_size=CHUNK_SIZE):
+        rows = queryset.order_by(*self.ordering).values(*self.export_fields)
+        for row in rows.iterator(chunk_size=CHUNK_SIZE):
             batch.append(row)
             if len(batch) == CHUNK_SIZE:
                 self.extend(batch)
