@@ -10,12 +10,13 @@ about the finished (compressed) file once more: measured, the peak RSS grows by 
 Why this writer. Issue 15's target is a 100,000-row ledger export in 5 s. Writing 100,000
 rows × 15 mixed cells (text, numbers, dates, date-times, a formula-like text in a hundred) on
 this project's 2-core machine (`bench/excel_writers.py`; CPU seconds, which vary less with the
-team's load than wall time; issue 15's quiet wall times in brackets): openpyxl write-only 13.6
-(10.9 with lxml, 22–27 without); XlsxWriter, constant memory, 6.4 (8.5–9.2); pyexcelerate 5.4
-(5.5–6.5), and it holds the whole sheet in memory; rustpy-xlsxwriter 1.0 (0.76–1.5);
-rvgsrust-xlsxwriter, cell by cell with the formats below, 2.0. XlsxWriter alone spent 4.6 s of
+team's load than wall time; wall seconds from issue 15 and an earlier run here in brackets):
+openpyxl write-only 13.6 (10.9 with lxml, 22–27 without); XlsxWriter, constant memory, 6.4
+(8.5–9.2); pyexcelerate 5.4 (5.5–6.5), and it holds the whole sheet in memory;
+rustpy-xlsxwriter 1.0 (0.76–1.5); rvgsrust-xlsxwriter, cell by cell with the formats below,
+2.0. XlsxWriter alone spent 4.6 s of
 CPU on the members ledger's 1.1 million cells, so no export through it could meet the target
-with the database read on top; with this writer the whole export job takes about 2.2 s of CPU.
+with the database read on top; with this writer the whole export job takes about 2.1 s of CPU.
 
 - rustpy-xlsxwriter is faster still but takes rows as dictionaries and formats whole columns
   or rows only: it cannot mark the one formula-like cell of a column as quoted text, which
