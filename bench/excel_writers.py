@@ -2,9 +2,12 @@
 
     python bench/excel_writers.py [ROWS]
 
-Prints seconds and file size for each candidate that is installed (openpyxl write-only with
-lxml, XlsxWriter in constant-memory mode, pyexcelerate, rustpy-xlsxwriter); only XlsxWriter
-and openpyxl are in requirements.txt, install the others in a scratch environment to compare.
+Prints wall and CPU seconds and the file size for each candidate that is installed: openpyxl
+write-only (with lxml if installed), XlsxWriter in constant-memory mode, pyexcelerate,
+rustpy-xlsxwriter, rvgsrust-xlsxwriter (per-cell formats, constant memory: the way
+core/excel.py writes), and core/excel.py itself. Only openpyxl (the import's reader) and
+rvgsrust-xlsxwriter are in requirements.txt; install the others in a scratch environment to
+compare (`pip install --target DIR ...` and PYTHONPATH=DIR).
 """
 
 import datetime
@@ -78,8 +81,33 @@ def rustpy_xlsxwriter():
         return os.path.getsize(path)
 
 
+def rvgsrust_xlsxwriter_cells():
+    """Cell by cell with a format where one is needed, constant memory: as core/excel.py."""
+    import rvgsrust_xlsxwriter
+
+    book = rvgsrust_xlsxwriter.Workbook()
+    sheet = book.add_worksheet("s", constant_memory=True)
+    day = book.add_format().set_num_format("yyyy-mm-dd")
+    moment = book.add_format().set_num_format("yyyy-mm-dd h:mm:ss")
+    quoted = book.add_format().set_quote_prefix()
+    for number, row in enumerate(rows()):
+        for column, value in enumerate(row):
+            if isinstance(value, datetime.datetime):
+                sheet.write(number, column, value, moment)
+            elif isinstance(value, datetime.date):
+                sheet.write(number, column, value, day)
+            elif isinstance(value, str) and value.startswith("="):
+                sheet.write(number, column, value, quoted)
+            else:
+                sheet.write(number, column, value)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "out.xlsx")
+        book.close(path)
+        return os.path.getsize(path)
+
+
 def core_excel():
-    """The portal's own writer (XlsxWriter, with its type dispatch and quoted text)."""
+    """The portal's own writer (rvgsrust-xlsxwriter, with its type dispatch and quoted text)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ylqgsl.settings")
     os.environ.setdefault("SECRET_KEY", "bench")
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -98,16 +126,18 @@ CANDIDATES = [
     ("XlsxWriter constant_memory", xlsxwriter_constant_memory),
     ("pyexcelerate", pyexcelerate_whole_sheet),
     ("rustpy-xlsxwriter", rustpy_xlsxwriter),
-    ("core.excel (XlsxWriter)", core_excel),
+    ("rvgsrust-xlsxwriter, per-cell formats", rvgsrust_xlsxwriter_cells),
+    ("core.excel (rvgsrust-xlsxwriter)", core_excel),
 ]
 
 if __name__ == "__main__":
     print(f"{ROWS:,} rows x 15 cells")
     for name, write in CANDIDATES:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         try:
             size = write()
         except ImportError as error:
             print(f"{name:42s} not installed ({error.name})")
             continue
-        print(f"{name:42s} {time.perf_counter() - started:6.2f} s {size / 1e6:5.1f} MB", flush=True)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        print(f"{name:42s} {seconds:6.2f} s {cpu:6.2f} s CPU {size / 1e6:5.1f} MB", flush=True)

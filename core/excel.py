@@ -1,23 +1,41 @@
 """The one Excel writer every export goes through: formula-safe, typed and streaming.
 
-Each sheet is written with XlsxWriter in its constant-memory mode: a row goes to disk as soon
-as the next one starts, so an export of any length takes constant memory when its rows come
-from an iterator.
+Each sheet is written with rvgsrust-xlsxwriter (a binding over the Rust rust_xlsxwriter) in
+its constant-memory mode: a row goes to a temporary file as soon as the next one starts, so
+the rows of an export are never held in memory when they come from an iterator. Saving holds
+about the finished (compressed) file once more: measured, the peak RSS grows by 5 MB for
+100,000 rows × 11 cells (a 3.7 MB file), 16 MB for 300,000 rows and 41 MB for 1,000,000 rows
+(a 37 MB file), where XlsxWriter's stayed flat.
 
-Why XlsxWriter. Writing 100,000 rows × 15 mixed cells (text, numbers, dates, date-times) on
-this project's 2-core machine (`bench/excel_writers.py`; quiet figures from issue 15, then
-ours under the team's load): openpyxl write-only 22–27 s without lxml, 10.9 s / 12.5 s with
-it; XlsxWriter (constant memory) 9.2 s / 8.5 s; pyexcelerate 5.5 s / 6.5 s;
-rustpy-xlsxwriter 0.76 s / 1.5 s. rustpy-xlsxwriter is by far the fastest but a young
-one-person wrapper (version 0.8) that takes rows as dictionaries keyed by
-header (two columns may not share a label) and formats by whole column or row only, so it
-cannot mark the one hostile cell of a column as quoted text, which the guarantees below need.
-pyexcelerate holds the whole workbook in memory (no streaming) and is little maintained.
-XlsxWriter is BSD-licensed, maintained since 2013 by the author of the Rust writer, streams,
-writes exactly the cell type it is asked for (`write_string` never makes a formula) and has
-per-cell formats (quote prefix, number formats, bold): it is the fastest writer that keeps
-every guarantee, about 1.5× openpyxl with lxml and 3× openpyxl as installed here. Reading
-(the roster import) stays with openpyxl.
+Why this writer. Issue 15's target is a 100,000-row ledger export in 5 s. Writing 100,000
+rows × 15 mixed cells (text, numbers, dates, date-times, a formula-like text in a hundred) on
+this project's 2-core machine (`bench/excel_writers.py`; CPU seconds, which vary less with the
+team's load than wall time; wall seconds from issue 15 and an earlier run here in brackets):
+openpyxl write-only 13.6 (10.9 with lxml, 22–27 without); XlsxWriter, constant memory, 6.4
+(8.5–9.2); pyexcelerate 5.4 (5.5–6.5), and it holds the whole sheet in memory;
+rustpy-xlsxwriter 1.0 (0.76–1.5); rvgsrust-xlsxwriter, cell by cell with the formats below,
+2.0. XlsxWriter alone spent 4.6 s of
+CPU on the members ledger's 1.1 million cells, so no export through it could meet the target
+with the database read on top; with this writer the whole export job takes about 2.1 s of CPU.
+
+- rustpy-xlsxwriter is faster still but takes rows as dictionaries and formats whole columns
+  or rows only: it cannot mark the one formula-like cell of a column as quoted text, which
+  the guarantees below need. Excluded on that.
+- rvgsrust-xlsxwriter (MIT, pinned) exposes rust_xlsxwriter's per-cell formats (quote prefix,
+  number formats, bold), freeze panes, column widths and constant-memory sheets, writes a str
+  as a text cell whatever it starts with, and ships an abi3 wheel (CPython 3.8+, manylinux
+  x86-64): no compiler at install. The XML and zip are written by rust_xlsxwriter, which
+  XlsxWriter's author maintains (MIT/Apache-2.0). The risk is the binding itself: young
+  (first release July 2026, 0.3.x by September), kept by a small team, little used. That is
+  why only this module touches it, through a handful of calls that XlsxWriter has too
+  (add_worksheet, add_format, write, freeze_panes, a column's width): falling back to
+  XlsxWriter is a change to this file alone, at about three times the CPU.
+  tests/core/test_excel.py and tests/test_exports.py check every guarantee against
+  whichever writer is pinned.
+- One visible difference from XlsxWriter: rust_xlsxwriter spells a whole number as 42.0 in
+  the file. Excel shows 42 (it keeps every number as a double); openpyxl reads a float.
+
+Reading (the roster import) stays with openpyxl.
 
 What a cell holds follows its Python type, never its text:
 
@@ -37,6 +55,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import os
 import re
 import tempfile
 import zipfile
@@ -45,7 +64,7 @@ from decimal import Decimal
 from typing import IO, Any
 from xml.parsers import expat
 
-import xlsxwriter
+import rvgsrust_xlsxwriter
 from django.http import FileResponse
 from django.utils import timezone
 
@@ -59,6 +78,7 @@ MONTH_FORMAT = "yyyy-mm"
 # What makes a spreadsheet read text as a formula (OWASP: = + - @, tab, carriage return;
 # a carriage return is written as the line feed a cell keeps, so that too).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+TRIGGERS = frozenset(FORMULA_TRIGGERS)
 MAX_CELL_TEXT = 32767  # Excel's limit; a longer cell makes Excel "repair" the file
 MAX_SHEET_TITLE = 31
 SHEET_TITLE_FORBIDDEN = "[]:*?/\\"
@@ -70,7 +90,11 @@ ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 # Fonts a row may be written in (`Sheet.append(..., font=BOLD)`).
 BOLD = "bold"
 TITLE = "title"
-FONTS = {None: {}, BOLD: {"bold": True}, TITLE: {"bold": True, "font_size": 14}}
+FONTS = {None: (), BOLD: (("set_bold",),), TITLE: (("set_bold",), ("set_font_size", 14))}
+
+# Kinds of cell that carry a format of their own (besides the font).
+QUOTED = "quoted"
+_NUMBER_FORMATS = {"date": DATE_FORMAT, "datetime": DATETIME_FORMAT, "time": TIME_FORMAT}
 
 
 class Month(datetime.date):
@@ -89,8 +113,9 @@ def is_hostile(text: str) -> bool:
 def clean_text(text: str) -> str:
     """The text as a cell can hold it: no characters XML refuses, line breaks as the line
     feed a cell keeps (XML reads a bare carriage return as one), no more than Excel takes."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    return text[:MAX_CELL_TEXT]
+    if not text.isprintable():  # a fast scan: only then can there be a control character
+        text = ILLEGAL_CHARACTERS_RE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    return text[:MAX_CELL_TEXT] if len(text) > MAX_CELL_TEXT else text
 
 
 def cell_value(value: Any):
@@ -109,6 +134,11 @@ def cell_value(value: Any):
     if isinstance(value, (datetime.date, datetime.time)):
         return value
     return clean_text(value if isinstance(value, str) else str(value))
+
+
+def excel_time(value: datetime.time) -> float:
+    """A time of day as Excel holds it: the fraction of a day."""
+    return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
 
 
 def sheet_title(title) -> str:
@@ -138,7 +168,7 @@ class Sheet:
         self._row = 0
         for number, width in enumerate(widths):
             if width:
-                worksheet.set_column(number, number, width)
+                worksheet.set_column_width(number, width)
         if header:
             worksheet.freeze_panes(len(above) + 1, 0)
         for row in above:
@@ -147,68 +177,84 @@ class Sheet:
             self.append(header, font=BOLD)
 
     def append(self, values: Iterable, *, font: str | None = None) -> None:
-        row, sheet, style = self._row, self._sheet, self._book.style
+        """Write one row. The common cells (text, whole numbers, dates) take the short way; the
+        rest go through `cell_value`, which makes anything else text."""
+        row, write, style = self._row, self._sheet.write, self._book.style
+        plain = style(font) if font else None
         for column, value in enumerate(values):
-            value = cell_value(value)
+            kind = type(value)
+            if kind is str and value and value.isprintable() and len(value) <= MAX_CELL_TEXT:
+                # Most cells: text with nothing to clean (the general path below does the same).
+                write(row, column, value, style(font, QUOTED) if value[0] in TRIGGERS else plain)
+                continue
+            if kind is str:
+                value = clean_text(value)
+            elif kind is not int and kind is not datetime.date:
+                value = cell_value(value)
+                kind = type(value)
             if value is None or value == "":
                 if font:
-                    sheet.write_blank(row, column, None, style(font))
-            elif isinstance(value, str):
-                quoted = value.startswith(FORMULA_TRIGGERS)
-                fmt = style(font, "quoted") if quoted else (style(font) if font else None)
-                sheet.write_string(row, column, value, fmt)
-            elif isinstance(value, bool):
-                sheet.write_boolean(row, column, value, style(font) if font else None)
-            elif isinstance(value, (int, float, Decimal)):
-                sheet.write_number(row, column, value, style(font) if font else None)
+                    write(row, column, None, plain)
+            elif kind is str:
+                write(row, column, value, style(font, QUOTED) if value[0] in TRIGGERS else plain)
+            elif isinstance(value, (int, float, Decimal)):  # bool included: a TRUE/FALSE cell
+                write(row, column, value, plain)
+            elif kind is datetime.time:
+                write(row, column, excel_time(value), style(font, "time"))
             else:
-                sheet.write_datetime(row, column, value, style(font, number_format(value)))
+                write(row, column, value, style(font, date_kind(value)))
         self._row += 1
 
 
-def number_format(value) -> str:
+def date_kind(value: datetime.date) -> str:
     if isinstance(value, Month):
-        return MONTH_FORMAT
+        return "month"
     if isinstance(value, datetime.datetime):
-        return DATETIME_FORMAT
-    if isinstance(value, datetime.date):
-        return DATE_FORMAT
-    return TIME_FORMAT
+        return "datetime"
+    return "date"
+
+
+def number_format(kind: str) -> str:
+    return MONTH_FORMAT if kind == "month" else _NUMBER_FORMATS[kind]
 
 
 class Workbook:
     """A streaming workbook of one or more sheets, saved to a temporary file."""
 
     def __init__(self):
-        self._file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — handed on by save
-        self._book = xlsxwriter.Workbook(
-            self._file, {"constant_memory": True, "strings_to_formulas": False}
-        )
+        self._book = rvgsrust_xlsxwriter.Workbook()
         self._styles = {}
 
     def style(self, font: str | None, kind: str = ""):
-        """The cell format for a font and a kind of value (quoted text, a number format)."""
+        """The cell format for a font and a kind of value (quoted text, a date), made once."""
         key = (font, kind)
         if key not in self._styles:
-            properties = dict(FONTS[font])
-            if kind == "quoted":
-                properties["quote_prefix"] = True
+            cell_format = self._book.add_format()
+            for method, *args in FONTS[font]:
+                getattr(cell_format, method)(*args)
+            if kind == QUOTED:
+                cell_format.set_quote_prefix()
             elif kind:
-                properties["num_format"] = kind
-            self._styles[key] = self._book.add_format(properties)
+                cell_format.set_num_format(number_format(kind))
+            self._styles[key] = cell_format
         return self._styles[key]
 
     def sheet(self, title, *, header: Sequence = (), widths: Sequence = (), above=()) -> Sheet:
         """A new sheet; `above` are rows over the header (a title line), `header` is bold and
         stays in view when scrolling."""
-        worksheet = self._book.add_worksheet(sheet_title(title))
+        worksheet = self._book.add_worksheet(sheet_title(title), constant_memory=True)
         return Sheet(self, worksheet, header=header, widths=widths, above=above)
 
     def save(self) -> IO[bytes]:
-        """The workbook in a temporary file, rewound; whoever reads it closes it."""
-        self._book.close()
-        self._file.seek(0)
-        return self._file
+        """The workbook in a temporary file, rewound; whoever reads it closes it (its name is
+        gone from the disk already, so closing it frees the space)."""
+        handle, path = tempfile.mkstemp(suffix=".xlsx")
+        os.close(handle)
+        try:
+            self._book.close(path)
+            return open(path, "rb")  # handed on, closed by its reader
+        finally:
+            os.unlink(path)
 
 
 def write(title, header: Sequence, rows: Iterable[Sequence], *, widths: Sequence = ()):

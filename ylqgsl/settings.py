@@ -340,10 +340,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Django's error e-mails to ADMINS, queued like every other e-mail (sent by the
+        # worker, retried), never sent inside the failing request.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "notices.admin_errors.QueuedAdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Request bodies (which may hold phone numbers) are never logged.
     "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
         "django.request": {"level": "ERROR"},
         # Axes logs the address typed at every attempt; the attempts are kept in its tables
         # (visible in the admin), so personal data stays out of the logs.

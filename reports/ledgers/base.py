@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -65,6 +65,21 @@ class Column:
                 return [self.choices.get(item, item) for item in value or ()]
             return self.choices.get(value, value) if value not in (None, "") else ""
         return value
+
+    def exporter(self) -> Callable[[dict], Any]:
+        """What a row's cell holds in the sheet (`cell_value`), for one export: the labels of
+        choices translated once rather than once a row, and a plain key read directly."""
+        column = self
+        if self.choices is not None:
+            labels = {code: str(label) for code, label in self.choices.items()}
+            column = replace(self, choices=labels)
+        if self.kind in (DATE, MONTH, BOOL, LIST):
+            kind = self.kind
+            return lambda row: cell_value(column.value(row), kind)
+        if column.get is None and column.choices is None:
+            key = self.key
+            return lambda row: row.get(key)
+        return column.value
 
 
 class Cell(NamedTuple):
@@ -168,6 +183,17 @@ class Ledger:
             keys += column.needs if column.get is not None else [column.key]
         return [k for k in dict.fromkeys(keys) if k and k not in self.extended]
 
+    @cached_property
+    def export_fields(self) -> list[str]:
+        """The keys an export reads: the columns' own, and the row keys only when `extend`
+        needs them (they serve the page's links otherwise, which a sheet has none of)."""
+        if type(self).extend is not Ledger.extend:
+            return self.fields
+        keys = []
+        for column in self.columns:
+            keys += column.needs if column.get is not None else [column.key]
+        return [k for k in dict.fromkeys(keys) if k and k not in self.extended]
+
     @property
     def page_columns(self) -> list[Column]:
         return [column for column in self.columns if column.on_page]
@@ -205,7 +231,8 @@ class Ledger:
     def export_rows(self, queryset: QuerySet) -> Iterator[dict]:
         """Every filtered row, read in chunks and extended a chunk at a time."""
         batch: list[dict] = []
-        for row in self.rows(queryset).iterator(chunk_size=CHUNK_SIZE):
+        rows = queryset.order_by(*self.ordering).values(*self.export_fields)
+        for row in rows.iterator(chunk_size=CHUNK_SIZE):
             batch.append(row)
             if len(batch) == CHUNK_SIZE:
                 self.extend(batch)
@@ -219,12 +246,13 @@ class Ledger:
         """The filtered rows as a workbook in a rewound temporary file; `progress` (a
         background job's) counts the rows written."""
         columns = self.columns
+        cells = [column.exporter() for column in columns]
         rows = self.export_rows(queryset)
         if progress is not None:
             rows = progress.counted(rows, queryset.count())
         return excel.write(
             self.title,
             [column.label for column in columns],
-            ([cell_value(column.value(row), column.kind) for column in columns] for row in rows),
+            ([cell(row) for cell in cells] for row in rows),
             widths=[column.width or WIDTHS.get(column.kind, WIDTHS[TEXT]) for column in columns],
         )
