@@ -158,14 +158,13 @@ def file_petition(
         )
         save_attachments(petition=petition, event=event, files=files, actor=actor)
         link = petition_link(petition)
-        for person in enterprise_recipients(petition):
-            notify(
-                recipient=person,
-                kind="petition_received",
-                key=f"petition_received:{petition.pk}:{person.pk}",
-                context={"petition": petition},
-                link=link,
-            )
+        notify_each(
+            enterprise_recipients(petition),
+            kind="petition_received",
+            key=f"petition_received:{petition.pk}",
+            context={"petition": petition},
+            link=link,
+        )
         notify_each(
             User.objects.active_staff().exclude(pk=actor.pk),
             kind="petition_new",
