@@ -5,9 +5,11 @@ The rule: a notice to one person is written at once, in the caller's transaction
 as cheap as recording that it is to be written); a notice to several people because of one
 action — all staff, an enterprise's users, everyone registered for an event, a staff
 message — goes through `notify_each`, which records one fan-out row and leaves the writing
-to a Celery task. The scheduled scans, already in a worker, may `notify` a handful of people
-one at a time (a petition's handler and leads, a month's chair and staff, each reminder with
-its own registration). E-mails are always sent by tasks, never in the caller.
+to a Celery task. What is told person by person, each with their own context, stays
+`notify` in a loop: the scheduled scans, already in a worker (a reminder naming the reader's
+own registration, a petition's handler and leads, a month's chair), the invitations job
+(each invitation claimed once), and the few people a freed seat promotes from a waiting
+list. E-mails are always sent by tasks, never in the caller.
 """
 
 import hashlib
