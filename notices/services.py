@@ -435,7 +435,7 @@ def deliver_emails(notice_ids) -> int:
         record_email_failure(notices, exc)
         return 0
     sent = 0
-    fast_marks = connection_vendor() == "postgresql"
+    fast_marks = db_connection.vendor == "postgresql"
     if fast_marks:
         set_synchronous_commit(False)
     try:
@@ -463,10 +463,6 @@ def deliver_emails(notice_ids) -> int:
         if fast_marks:
             set_synchronous_commit(True)
     return sent
-
-
-def connection_vendor() -> str:
-    return db_connection.vendor
 
 
 def set_synchronous_commit(on: bool) -> None:
