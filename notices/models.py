@@ -137,6 +137,11 @@ class FanOut(models.Model):
     after it was made (its task lost with a broker that was down), or once a worker's claim
     has not been renewed for a while (the worker died). `done_at` is set once every notice
     is written.
+
+    Not a `core.jobs.Job`: a job belongs to a person who follows it and is told its result
+    (a notice of its own), and its sweep runs every two minutes and takes a job for lost after
+    thirty; a fan-out often has nobody behind it (a scan, a petition filed), must not notify
+    anyone about itself, and is resumed by the e-mails' 30-second sweep within about 90 s.
     """
 
     kind = models.CharField(_("kind"), max_length=60)
