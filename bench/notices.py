@@ -61,6 +61,15 @@ def parse_args():
     parser.add_argument("--concurrency", type=int, default=2)
     parser.add_argument("--kill", action="store_true", help="also crash the worker mid-delivery")
     parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument(
+        "--cprofile", action="store_true", help="with --profile: print where the sending's CPU goes"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="no worker: write the fan-out and send its e-mails in this process, printing the "
+        "CPU per notice and per e-mail and where it goes (cProfile)",
+    )
     return parser.parse_args()
 
 
@@ -186,18 +195,22 @@ def ensure_users(count: int):
 def run(sink: Sink, worker: Worker, count: int, key: str, *, kill: str | None = None) -> dict:
     from django.db import transaction
 
-    from notices.models import Notice
+    from notices.models import FanOut, Notice
     from notices.services import message_id, notify_each
 
     users = ensure_users(count)
+    user_ids = list(users[:count].values_list("pk", flat=True))
     cpu_before = worker.cpu_seconds()
     started = time.monotonic()
     with transaction.atomic():
-        notices = notify_each(
-            users[:count], kind=KIND, key=key, context={"application": {"name": "延庆冰雪文旅"}}
-        )
+        notify_each(user_ids, kind=KIND, key=key, context={"application": {"name": "延庆冰雪文旅"}})
+    # The worker's fan-out task writes the notices and queues their e-mails.
+    while not FanOut.objects.filter(key=key, done_at__isnull=False).exists():
+        if time.monotonic() > started + ARGS.timeout:
+            sys.exit("The fan-out was not written in time.")
+        time.sleep(0.02)
     recorded = time.monotonic()
-    ids = {message_id(n.key) for n in notices if n is not None}
+    ids = {message_id(f"{key}:{pk}") for pk in user_ids}
     result = {
         "recipients": count,
         "record_seconds": round(recorded - started, 2),
@@ -259,6 +272,61 @@ def run(sink: Sink, worker: Worker, count: int, key: str, *, kill: str | None = 
     return result
 
 
+def profile(sink: Sink, port: int, count: int, key: str) -> dict:
+    """The fan-out's writing and its e-mails' sending in this process, against the sink: CPU
+    of this thread (the sink's thread not counted) per notice and per e-mail, and cProfile's
+    costliest functions of the sending."""
+    import cProfile
+    import pstats
+
+    from django.test import override_settings
+
+    from notices import services
+    from notices.models import FanOut
+
+    user_ids = list(ensure_users(count)[:count].values_list("pk", flat=True))
+    services.notify_each(
+        user_ids, kind=KIND, key=key, context={"application": {"name": "延庆冰雪文旅"}}
+    )
+    fan_out = FanOut.objects.get(key=key)
+    queued = []
+    real_queue = services.queue_emails
+    services.queue_emails = lambda ids, priority=None: queued.extend(ids)
+    try:
+        cpu, wall = time.thread_time(), time.monotonic()
+        services.write_fan_out(fan_out.pk)
+        record_cpu, record_wall = time.thread_time() - cpu, time.monotonic() - wall
+    finally:
+        services.queue_emails = real_queue
+    profiler = cProfile.Profile()
+    with override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=port,
+    ):
+        cpu, wall = time.thread_time(), time.monotonic()
+        if ARGS.cprofile:
+            profiler.enable()
+        for start in range(0, len(queued), services.EMAIL_BATCH):
+            services.deliver_emails(queued[start : start + services.EMAIL_BATCH])
+        profiler.disable()
+        send_cpu, send_wall = time.thread_time() - cpu, time.monotonic() - wall
+    arrived, _ = sink.count({services.message_id(f"{key}:{pk}") for pk in user_ids})
+    if ARGS.cprofile:
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats("cumulative").print_stats(45)
+    return {
+        "recipients": count,
+        "record_cpu_ms_per_notice": round(record_cpu * 1000 / count, 3),
+        "record_per_second_wall": round(count / record_wall),
+        "send_cpu_ms_per_email": round(send_cpu * 1000 / max(len(queued), 1), 3),
+        "send_per_second_wall": round(len(queued) / send_wall),
+        "arrived": arrived,
+        "load_average": round(os.getloadavg()[0], 1),
+    }
+
+
 def main():
     import django
 
@@ -281,6 +349,13 @@ def main():
         port = probe.getsockname()[1]
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
+    if ARGS.profile:
+        try:
+            result = profile(sink, port, ARGS.recipients, f"bench:profile:{int(time.time())}")
+        finally:
+            controller.stop()
+        print(json.dumps(result, indent=2))
+        return 0
     env = {**os.environ, "EMAIL_URL": f"smtp://127.0.0.1:{port}"}
     worker = Worker(ARGS.concurrency, env)
     results = {}

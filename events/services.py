@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from core import jobs
 from members.models import Enterprise
 from members.services import TransitionError
-from notices.services import email_only, notify
+from notices.services import email_only, notify, notify_each
 
 from .models import Donation, Event, EventPhoto, Invitation, RaisedProblem, Registration
 
@@ -121,30 +121,15 @@ def cancel_event(*, event: Event, actor, reason: str) -> Event:
 def _tell_cancelled(event: Event) -> None:
     context = {"event": event}
     link = event_link(event)
-    told = set()
-    registrations = event.registrations.active().filter(user__isnull=False).select_related("user")
-    for registration in registrations:
-        told.add(registration.user_id)
-        notify(
-            recipient=registration.user,
-            kind="event_cancelled",
-            key=f"event_cancelled:{event.pk}:{registration.user_id}",
-            context=context,
-            link=link,
-        )
+    told = list(
+        event.registrations.active().filter(user__isnull=False).values_list("user_id", flat=True)
+    )
     invitations = event.invitations.exclude(response=Invitation.Response.DECLINED).filter(
         sent_at__isnull=False
     )
-    for invitation in invitations.select_related("user", "enterprise"):
-        if invitation.user_id and invitation.user_id not in told:
-            told.add(invitation.user_id)
-            notify(
-                recipient=invitation.user,
-                kind="event_cancelled",
-                key=f"event_cancelled:{event.pk}:{invitation.user_id}",
-                context=context,
-                link=link,
-            )
+    for invitation in invitations.select_related("enterprise"):
+        if invitation.user_id:
+            told.append(invitation.user_id)
         elif (guest := guest_for(invitation)) is not None:
             email_guest(
                 guest,
@@ -153,6 +138,10 @@ def _tell_cancelled(event: Event) -> None:
                 context=context,
                 link=link,
             )
+    # Everyone with an account, once each, in the background (notices' fan-out).
+    notify_each(
+        told, kind="event_cancelled", key=f"event_cancelled:{event.pk}", context=context, link=link
+    )
 
 
 def finish_ended_events(now: datetime) -> int:

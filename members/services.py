@@ -231,14 +231,13 @@ def change_membership_status(*, enterprise, actor, status: str, reason: str):
         enterprise._history_user = actor
         enterprise._change_reason = reason[:100]
         enterprise.save(update_fields=["status", "status_reason", "updated_at"])
-        for user in enterprise.users.filter(is_active=True):
-            notify(
-                recipient=user,
-                kind="membership_changed",
-                key=f"membership_changed:{enterprise.pk}:{enterprise.history.latest().pk}:{user.pk}",
-                context={"enterprise": enterprise, "reason": reason},
-                link=reverse("members:profile"),
-            )
+        notify_each(
+            enterprise.users.filter(is_active=True),
+            kind="membership_changed",
+            key=f"membership_changed:{enterprise.pk}:{enterprise.history.latest().pk}",
+            context={"enterprise": enterprise, "reason": reason},
+            link=reverse("members:profile"),
+        )
     return enterprise
 
 
@@ -274,16 +273,21 @@ def send_message_later(*, actor, subject: str, text: str, sending: str, selectio
 def send_message(*, enterprises, actor, subject: str, text: str, sending: str) -> set[int]:
     """Send staff's message to every active user of `enterprises` (a queryset or a list), in
     the inbox and by e-mail, in bulk. `sending` names this sending (drawn when the form was
-    shown): sent again, nobody gets it twice. Returns the ids of the enterprises it reached
+    shown): sent again, nobody gets it twice. Only one row is written here (notices'
+    fan-out); a Celery task writes the notices. Returns the ids of the enterprises it reached
     (those with at least one active user)."""
     subject, text = message_text(subject, text)
-    users = list(User.objects.filter(enterprise__in=enterprises, is_active=True).order_by("pk"))
-    with transaction.atomic():
+    users = list(
+        User.objects.filter(enterprise__in=enterprises, is_active=True)
+        .order_by("pk")
+        .values_list("pk", "enterprise_id")
+    )
+    with transaction.atomic():  # the notices themselves are written by notices' fan-out task
         notify_each(
-            users,
+            [pk for pk, enterprise_id in users],
             kind="federation_message",
             key=f"federation_message:{sending}",
             context={"subject": subject, "text": text, "sender": actor},
             link=reverse("notices:inbox"),
         )
-    return {user.enterprise_id for user in users}
+    return {enterprise_id for pk, enterprise_id in users}

@@ -125,3 +125,45 @@ class EmailOptOut(models.Model):
 
     def __str__(self):
         return f"{self.user} − {self.kind}"
+
+
+class FanOut(models.Model):
+    """A notice to many people, recorded in the caller's transaction, written by a task.
+
+    The outbox of `notices.services.notify_each`: one row says that every user in
+    `recipient_ids` is to get a notice of `kind` (keys `key`:<user id>). It commits or rolls
+    back with the action that caused it; `notices.tasks.fan_out` then writes the notices in
+    bulk and queues their e-mails. `due_at` is when the sweep should next queue it: a minute
+    after it was made (its task lost with a broker that was down), or once a worker's claim
+    has not been renewed for a while (the worker died). `done_at` is set once every notice
+    is written.
+
+    Not a `core.jobs.Job`: a job belongs to a person who follows it and is told its result
+    (a notice of its own), and its sweep runs every two minutes and takes a job for lost after
+    thirty; a fan-out often has nobody behind it (a scan, a petition filed), must not notify
+    anyone about itself, and is resumed by the e-mails' 30-second sweep within about 90 s.
+    """
+
+    kind = models.CharField(_("kind"), max_length=60)
+    key = models.CharField(_("de-duplication key"), max_length=200)
+    # The template context, model instances as references (notices.services.pack_context).
+    context = models.JSONField(_("context"), default=dict, blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    recipient_ids = models.JSONField(_("recipients"), default=list)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("notice fan-out")
+        verbose_name_plural = _("notice fan-outs")
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=models.Q(due_at__isnull=False), name="fan_out_due"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key} ({len(self.recipient_ids)})"

@@ -1,23 +1,38 @@
 """Recording and delivering notices. Every app sends through `notify` (one user),
-`notify_each` (many users at once) or `email_only` (an address without an account)."""
+`notify_each` (many users at once) or `email_only` (an address without an account).
+
+The rule: a notice to one person is written at once, in the caller's transaction (one row,
+as cheap as recording that it is to be written); a notice to several people because of one
+action — all staff, an enterprise's users, everyone registered for an event, a staff
+message — goes through `notify_each`, which records one fan-out row and leaves the writing
+to a Celery task. What is told person by person, each with their own context, stays
+`notify` in a loop: the scheduled scans, already in a worker (a reminder naming the reader's
+own registration, a petition's handler and leads, a month's chair), the invitations job
+(each invitation claimed once), and the few people a freed seat promotes from a waiting
+list. E-mails are always sent by tasks, never in the caller.
+"""
 
 import hashlib
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from smtplib import SMTPRecipientsRefused
 from urllib.parse import urlsplit
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Q, When
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db import IntegrityError, transaction
+from django.db import connection as db_connection
+from django.db.models import Case, F, Model, Q, QuerySet, When
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
-from . import kinds
-from .models import EmailOptOut, Notice
+from . import kinds, mime
+from .models import EmailOptOut, FanOut, Notice
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +61,18 @@ SWEEP_EVERY = timedelta(seconds=30)
 FAN_OUT_PRIORITY = 9
 # The most e-mails one sweep queues; the next sweep takes the rest.
 SWEEP_LIMIT = 50_000
+# A fan-out's notices are written this many recipients to a transaction (and a query each).
+FAN_OUT_BATCH = 1000
+# A fan-out's task renews its claim after each batch (a second or so); one not renewed this
+# long was lost with its worker, and the sweep queues it again.
+STALE_FAN_OUT_AFTER = timedelta(seconds=60)
+# A fan-out taken up this often without finishing (its task fails each time) is given up.
+MAX_FAN_OUT_ATTEMPTS = 5
+# Fan-outs done are deleted by the sweep after this long (their notices stay).
+FAN_OUT_KEEP = timedelta(days=7)
+# Up to this many recipients, a fan-out whose notices all exist already is not recorded.
+CHECK_RECORDED_UP_TO = 1000
+MODEL_REF, DATE_REF, DATETIME_REF = "__model__", "__date__", "__datetime__"
 
 
 def notify(*, recipient, kind: str, key: str, context: dict | None = None, link: str = ""):
@@ -113,34 +140,124 @@ def _record_one(notice: Notice) -> Notice | None:
     return notice
 
 
-def notify_each(recipients, *, kind: str, key: str, context: dict | None = None, link=""):
-    """`notify` every recipient once; each notice's key is `key` plus the recipient's id.
+def notify_each(recipients, *, kind: str, key: str, context: dict | None = None, link="") -> int:
+    """Notify every recipient once, in the background; each notice's key is `key` plus the
+    recipient's id. Returns how many recipients are to be told (0 when there is nobody, or,
+    up to CHECK_RECORDED_UP_TO recipients, when every one has the notice already).
 
-    In bulk: one query for the keys already there, one for the opt-outs, the rows inserted a
-    thousand at a time (a key recorded meanwhile by a concurrent run is skipped), and the
-    e-mails queued in batches once the transaction commits. Subject and text are rendered once
-    per language unless the templates mention the recipient. Returns, per recipient, the new
-    notice or None when it existed already.
+    Nothing is written for the recipients here: one `FanOut` row records that they are to be
+    told, in the caller's transaction (it commits or rolls back with the action that caused
+    it), and its task (`notices.tasks.fan_out`) is queued once that commits; the task writes
+    the notices in bulk (`write_fan_out`). A broker down then, or a worker killed in it, loses
+    nothing: the sweep queues a fan-out whose task did not finish. Model instances in
+    `context` are passed by reference and read again by the task (`pack_context`). A single
+    recipient is simply `notify`-ed: one row either way.
     """
-    kind_ = kinds.get(kind)
-    recipients = list(recipients)
-    keys = [f"{key}:{r.pk}" for r in recipients]
-    existing = set(Notice.objects.filter(key__in=keys).values_list("key", flat=True))
+    kinds.get(kind)  # an unregistered kind is a programming error
+    recipients = recipients if isinstance(recipients, QuerySet) else list(recipients)
+    ids = recipient_ids(recipients)
+    if len(ids) == 1:
+        given = [] if isinstance(recipients, QuerySet) else recipients
+        only = next((r for r in given if isinstance(r, Model)), None)
+        if only is None:
+            only = get_user_model().objects.get(pk=ids[0])
+        notice = notify(
+            recipient=only, kind=kind, key=f"{key}:{only.pk}", context=context, link=link
+        )
+        return int(notice is not None)
+    if len(ids) <= CHECK_RECORDED_UP_TO:  # a scan run again: nothing new, no row either
+        keys = [f"{key}:{pk}" for pk in ids]
+        if Notice.objects.filter(key__in=keys).count() == len(ids):
+            return 0
+    fan_out = FanOut.objects.create(
+        kind=kind,
+        key=key,
+        context=pack_context(context or {}),
+        link=link,
+        recipient_ids=ids,
+        due_at=timezone.now() + SWEEP_GRACE,
+    )
+    transaction.on_commit(lambda: queue_fan_out(fan_out.pk), robust=True)
+    return len(ids)
+
+
+def recipient_ids(recipients) -> list[int]:
+    """The users' ids, each once, in order: from users, their ids, or a queryset (read for
+    its ids only)."""
+    if isinstance(recipients, QuerySet):
+        ids = recipients.values_list("pk", flat=True)
+    else:
+        ids = (r if isinstance(r, int) else r.pk for r in recipients)
+    return list(dict.fromkeys(ids))
+
+
+def queue_fan_out(fan_out_id: int) -> None:
+    from .tasks import fan_out
+
+    fan_out.delay(fan_out_id)
+
+
+def write_fan_out(fan_out_id: int) -> int:
+    """Write a fan-out's notices, FAN_OUT_BATCH recipients at a time; the number written.
+
+    Claimed first (a second task for the same fan-out, queued by the sweep while the first
+    still runs, does nothing); each batch is one transaction, its e-mails queued once it has
+    committed, and renews the claim. Run again after a crash, it writes only the notices the
+    crash left unwritten (their keys are unique), and the sweep queues the e-mails of notices
+    written whose queueing was lost. The queries are the same for every batch.
+    """
+    now = timezone.now()
+    claimed = (
+        FanOut.objects.filter(pk=fan_out_id, done_at__isnull=True)
+        .filter(attempts__lt=MAX_FAN_OUT_ATTEMPTS)
+        .filter(Q(attempts=0) | Q(due_at__lte=now))
+        .update(attempts=F("attempts") + 1, due_at=now + STALE_FAN_OUT_AFTER)
+    )
+    if not claimed:
+        return 0
+    fan_out = FanOut.objects.get(pk=fan_out_id)
+    context = unpack_context(fan_out.context)
+    rendered_in = {}  # language -> (subject, body), for texts the same for everyone
+    written = 0
+    ids = fan_out.recipient_ids
+    for start in range(0, len(ids), FAN_OUT_BATCH):
+        with transaction.atomic():
+            new = _write_batch(fan_out, ids[start : start + FAN_OUT_BATCH], context, rendered_in)
+            FanOut.objects.filter(pk=fan_out.pk).update(due_at=timezone.now() + STALE_FAN_OUT_AFTER)
+        written += len(new)
+        to_send = [pk for pk, state in new if state == Notice.EmailState.PENDING]
+        if to_send:
+            queue_emails(to_send, priority=FAN_OUT_PRIORITY)
+    FanOut.objects.filter(pk=fan_out.pk).update(done_at=timezone.now(), due_at=None, error="")
+    return written
+
+
+def _write_batch(fan_out: FanOut, ids, context, rendered_in) -> list[tuple[int, str]]:
+    """Insert the notices of these recipients not yet recorded; (id, e-mail state) of each."""
+    kind, key, link = fan_out.kind, fan_out.key, fan_out.link
+    recipients = list(
+        get_user_model()
+        .objects.filter(pk__in=ids)
+        .only("pk", "email", "language", "real_name")
+        .order_by("pk")
+    )
+    keys = {r.pk: f"{key}:{r.pk}" for r in recipients}
+    existing = set(Notice.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+    recipients = [r for r in recipients if keys[r.pk] not in existing]
+    if not recipients:
+        return []
     opted_out = (
         set(
             EmailOptOut.objects.filter(kind=kind, user__in=[r.pk for r in recipients]).values_list(
                 "user_id", flat=True
             )
         )
-        if kind_.optional
+        if kinds.get(kind).optional
         else set()
     )
     personal = mentions_recipient(kind)
-    rendered_in = {}  # language -> (subject, body), for texts the same for everyone
-    new = {}
-    for recipient, notice_key in zip(recipients, keys, strict=True):
-        if notice_key in existing or notice_key in new:
-            continue
+    new = []
+    for recipient in recipients:
         language = language_of(recipient)
         if personal:
             rendered = render_notice(kind, context, recipient, language, link)
@@ -149,32 +266,77 @@ def notify_each(recipients, *, kind: str, key: str, context: dict | None = None,
                 rendered_in[language] = render_notice(kind, context, None, language, link)
             rendered = rendered_in[language]
         wants_email = bool(recipient.email) and recipient.pk not in opted_out
-        new[notice_key] = _new_notice(
-            kind=kind,
-            key=notice_key,
-            recipient=recipient,
-            email=recipient.email if wants_email else "",
-            language=language,
-            rendered=rendered,
-            link=link,
+        new.append(
+            _new_notice(
+                kind=kind,
+                key=keys[recipient.pk],
+                recipient=recipient,
+                email=recipient.email if wants_email else "",
+                language=language,
+                rendered=rendered,
+                link=link,
+            )
         )
-    Notice.objects.bulk_create(new.values(), batch_size=1000, ignore_conflicts=True)
-    # ignore_conflicts leaves the primary keys unset: ours are the rows with our public ids.
-    inserted = dict(
-        Notice.objects.filter(key__in=new).values_list("public_id", "pk").iterator(2000)
+    # A key recorded meanwhile (by another run) is skipped; ours are the rows with our ids.
+    Notice.objects.bulk_create(new, batch_size=FAN_OUT_BATCH, ignore_conflicts=True)
+    return list(
+        Notice.objects.filter(public_id__in=[n.public_id for n in new]).values_list(
+            "pk", "email_state"
+        )
     )
-    to_send = []
-    for notice in new.values():
-        notice.pk = inserted.get(notice.public_id)
-        if notice.pk and notice.email_state == Notice.EmailState.PENDING:
-            to_send.append(notice.pk)
-    if to_send:
-        transaction.on_commit(lambda: queue_emails(to_send, priority=FAN_OUT_PRIORITY), robust=True)
-    result = []
-    for k in keys:
-        notice = new.pop(k, None)  # a recipient listed twice gets it once
-        result.append(notice if notice is not None and notice.pk else None)
-    return result
+
+
+def queue_due_fan_outs(now: datetime | None = None) -> int:
+    """The sweep's part for fan-outs: queue again each one whose task was lost (never run,
+    or its worker died: its claim was not renewed), give up on those tried
+    MAX_FAN_OUT_ATTEMPTS times, and delete those done more than FAN_OUT_KEEP ago. Returns
+    how many were queued."""
+    now = now or timezone.now()
+    due = FanOut.objects.filter(done_at__isnull=True, due_at__lte=now)
+    for fan_out in due.filter(attempts__gte=MAX_FAN_OUT_ATTEMPTS).only("pk", "kind", "key"):
+        logger.error("Fan-out %s (%s %s) given up", fan_out.pk, fan_out.kind, fan_out.key)
+    due.filter(attempts__gte=MAX_FAN_OUT_ATTEMPTS).update(
+        due_at=None, error="given up after repeated attempts"
+    )
+    FanOut.objects.filter(done_at__lt=now - FAN_OUT_KEEP).delete()
+    waiting = list(due.order_by("pk").values_list("pk", flat=True)[:SWEEP_LIMIT])
+    for pk in waiting:
+        queue_fan_out(pk)
+    return len(waiting)
+
+
+def pack_context(value):
+    """A template context made storable as JSON: model instances as references (read again
+    by `unpack_context`), dates and times as text; strings, numbers, lists and dicts as
+    they are. Anything else is a programming error."""
+    if isinstance(value, Model):
+        return {MODEL_REF: value._meta.label_lower, "pk": value.pk}
+    if isinstance(value, dict):
+        return {str(k): pack_context(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [pack_context(v) for v in value]
+    if isinstance(value, datetime):
+        return {DATETIME_REF: value.isoformat()}
+    if isinstance(value, date):
+        return {DATE_REF: value.isoformat()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"A notice's context cannot hold {type(value).__name__}: {value!r}")
+
+
+def unpack_context(value):
+    if isinstance(value, list):
+        return [unpack_context(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if MODEL_REF in value:
+        model = apps.get_model(value[MODEL_REF])
+        return model._base_manager.filter(pk=value["pk"]).first()
+    if DATETIME_REF in value:
+        return datetime.fromisoformat(value[DATETIME_REF])
+    if DATE_REF in value:
+        return date.fromisoformat(value[DATE_REF])
+    return {k: unpack_context(v) for k, v in value.items()}
 
 
 def _new_notice(*, kind, key, recipient, email, language, rendered, link) -> Notice:
@@ -273,10 +435,13 @@ def deliver_emails(notice_ids) -> int:
         record_email_failure(notices, exc)
         return 0
     sent = 0
+    fast_marks = db_connection.vendor == "postgresql"
+    if fast_marks:
+        set_synchronous_commit(False)
     try:
         for index, notice in enumerate(notices):
             try:
-                build_email(notice, connection=connection).send()
+                send_email(notice, connection)
             except SoftTimeLimitExceeded:
                 # Out of time: the rest go back, due now (the one on the wire may go again,
                 # with the same Message-ID, as after a crash).
@@ -295,7 +460,42 @@ def deliver_emails(notice_ids) -> int:
             sent += 1
     finally:
         connection.close()
+        if fast_marks:
+            set_synchronous_commit(True)
     return sent
+
+
+def set_synchronous_commit(on: bool) -> None:
+    """While a batch is sent, this session's commits do not wait for the WAL to reach the
+    disk (see `record_sent`); back to the server's setting after it. Inside a transaction
+    (the tests') SET is undone with it."""
+    with db_connection.cursor() as cursor:
+        cursor.execute("RESET synchronous_commit" if on else "SET synchronous_commit = off")
+
+
+def send_email(notice: Notice, backend) -> None:
+    """Send one notice's e-mail over the open `backend`: written by `notices.mime` and given
+    straight to the SMTP connection when the backend is SMTP, else built by Django (the
+    tests' in-memory outbox, the console in development)."""
+    smtp = getattr(backend, "connection", None) if isinstance(backend, SMTPBackend) else None
+    headers = email_headers(notice)
+    if smtp is None or not mime.can_write(to=notice.email, headers=headers):
+        build_email(notice, connection=backend).send()
+        return
+    text, html = render_email(notice)
+    smtp.sendmail(
+        mime.envelope_sender(settings.DEFAULT_FROM_EMAIL),
+        [notice.email],
+        mime.email_bytes(
+            from_header=mime.address(settings.DEFAULT_FROM_EMAIL),
+            to=notice.email,
+            subject=notice.subject,
+            text=text,
+            html=html,
+            headers=headers,
+            localtime=settings.EMAIL_USE_LOCALTIME,
+        ),
+    )
 
 
 def release_claims(notices: list[Notice]) -> None:
@@ -312,20 +512,20 @@ def release_claims(notices: list[Notice]) -> None:
 def record_sent(notice: Notice) -> None:
     """Mark one e-mail sent, at once: a crash can then repeat only the message on the wire.
 
-    Without waiting for the WAL to reach the disk (PostgreSQL's synchronous_commit off, for
-    this transaction only): measured in bench/notices.py, the flush of one commit per e-mail
-    held delivery to about 80 e-mails/s. A crash of the worker loses nothing by it; only a
-    crash of the database server itself can forget the last fraction of a second of marks,
-    whose e-mails would then go again, with the same Message-ID.
+    One UPDATE, committed on its own, without waiting for the WAL to reach the disk
+    (PostgreSQL's synchronous_commit off for the batch, `deliver_emails`): measured in
+    bench/notices.py, the flush of one commit per e-mail held delivery to about 80 e-mails/s,
+    and the ORM's update cost more CPU than the statement. A crash of the worker loses nothing
+    by it; only a crash of the database server itself can forget the last fraction of a second
+    of marks, whose e-mails would then go again, with the same Message-ID.
     """
-    done = {"email_state": Notice.EmailState.SENT, "email_sent_at": timezone.now()}
-    if notice.recipient_id is None:
-        done["link"] = ""  # no inbox shows it; it may be a password reset's secret
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
-        Notice.objects.filter(pk=notice.pk).update(email_due_at=None, email_error="", **done)
+    link = ", link = ''" if notice.recipient_id is None else ""  # it may be a reset's secret
+    with db_connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Notice._meta.db_table} SET email_state = %s, email_sent_at = %s,"  # noqa: S608
+            f" email_due_at = NULL, email_error = ''{link} WHERE id = %s",
+            [Notice.EmailState.SENT, timezone.now(), notice.pk],
+        )
 
 
 def record_email_failure(notices: list[Notice], exc: Exception) -> None:
@@ -351,20 +551,31 @@ def message_id(key: str) -> str:
     return f"<{digest}.notice@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>"
 
 
-def build_email(notice: Notice, *, connection=None) -> EmailMultiAlternatives:
+def email_headers(notice: Notice) -> dict[str, str]:
+    return {"X-Notice": notice.key, "Message-ID": message_id(notice.key)}
+
+
+def render_email(notice: Notice) -> tuple[str, str]:
+    """The e-mail's text and HTML around the notice's subject and text, in its language."""
     context = {
         "notice": notice,
         "link": absolute_url(notice.link),
         "PORTAL_NAME": settings.PORTAL_NAME,
     }
     with translation.override(notice.language):
-        text = render_to_string("emails/base.txt", context)
-        html = render_to_string("emails/base.html", context)
+        return (
+            render_to_string("emails/base.txt", context),
+            render_to_string("emails/base.html", context),
+        )
+
+
+def build_email(notice: Notice, *, connection=None) -> EmailMultiAlternatives:
+    text, html = render_email(notice)
     message = EmailMultiAlternatives(
         subject=notice.subject,
         body=text,
         to=[notice.email],
-        headers={"X-Notice": notice.key, "Message-ID": message_id(notice.key)},
+        headers=email_headers(notice),
         connection=connection,
     )
     message.attach_alternative(html, "text/html")

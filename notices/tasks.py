@@ -19,7 +19,14 @@ def deliver_pending_emails() -> int:
     """Beat-driven sweep: queue every e-mail that is due and not yet sent.
 
     Retries failed e-mails after their back-off and catches up whatever a lost message, a
-    broker outage or a dead worker left behind; the claim in `deliver_emails` makes queueing
-    an e-mail twice harmless.
+    broker outage or a dead worker left behind, fan-outs not finished included; the claims
+    in `deliver_emails` and `write_fan_out` make queueing anything twice harmless.
     """
+    services.queue_due_fan_outs()  # a fan-out's task lost: queued again, its e-mails follow
     return services.queue_due_emails()
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=590)
+def fan_out(fan_out_id: int) -> int:
+    """Write a fan-out's notices in bulk and queue their e-mails (services.write_fan_out)."""
+    return services.write_fan_out(fan_out_id)

@@ -158,14 +158,13 @@ def file_petition(
         )
         save_attachments(petition=petition, event=event, files=files, actor=actor)
         link = petition_link(petition)
-        for person in enterprise_recipients(petition):
-            notify(
-                recipient=person,
-                kind="petition_received",
-                key=f"petition_received:{petition.pk}:{person.pk}",
-                context={"petition": petition},
-                link=link,
-            )
+        notify_each(
+            enterprise_recipients(petition),
+            kind="petition_received",
+            key=f"petition_received:{petition.pk}",
+            context={"petition": petition},
+            link=link,
+        )
         notify_each(
             User.objects.active_staff().exclude(pk=actor.pk),
             kind="petition_new",
@@ -321,26 +320,23 @@ def conflict_message(current: Petition) -> str:
 
 def _tell_enterprise(petition, event):
     kind = "petition_rate_request" if event.action == Action.REPLY else "petition_update"
-    for person in enterprise_recipients(petition):
-        notify(
-            recipient=person,
-            kind=kind,
-            key=f"{kind}:{event.pk}:{person.pk}",
-            context={"petition": petition, "event": event},
-            link=petition_link(petition),
-        )
+    notify_each(
+        enterprise_recipients(petition),
+        kind=kind,
+        key=f"{kind}:{event.pk}",
+        context={"petition": petition, "event": event},
+        link=petition_link(petition),
+    )
 
 
 def _tell_handling_side(petition, event, *, kind="petition_update"):
-    people = [petition.handler] if petition.handler_id else list(User.objects.active_staff())
-    for person in people:
-        notify(
-            recipient=person,
-            kind=kind,
-            key=f"{kind}:{event.pk}:{person.pk}",
-            context={"petition": petition, "event": event},
-            link=petition_link(petition),
-        )
+    notify_each(
+        [petition.handler] if petition.handler_id else User.objects.active_staff(),
+        kind=kind,
+        key=f"{kind}:{event.pk}",
+        context={"petition": petition, "event": event},
+        link=petition_link(petition),
+    )
 
 
 def _required(text: str, message: str) -> str:
@@ -622,14 +618,13 @@ def escalate_petition(*, petition, actor, expected_version, note, now=None):
         prepare=lambda current, now: {"escalated_at": now},
         now=now,
     )
-    for person in staff_leads():
-        notify(
-            recipient=person,
-            kind="petition_escalated",
-            key=f"petition_escalated:{event.pk}:{person.pk}",
-            context={"petition": petition, "event": event},
-            link=petition_link(petition),
-        )
+    notify_each(
+        staff_leads(),
+        kind="petition_escalated",
+        key=f"petition_escalated:{event.pk}",
+        context={"petition": petition, "event": event},
+        link=petition_link(petition),
+    )
     return petition
 
 

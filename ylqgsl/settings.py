@@ -171,6 +171,9 @@ CACHALOT_UNCACHABLE_TABLES = (
     "core_submission",
     # Written as each background job starts and ends; no cached part shows it.
     "core_job",
+    # Written as a notice fan-out is recorded and after each batch of its notices; no cached
+    # part shows it (the notices themselves are tracked).
+    "notices_fanout",
 )
 
 # --- Authentication -------------------------------------------------------------------------

@@ -69,14 +69,13 @@ def alert_gaps(today: date) -> int:
         month = add_months(month_start(today), ahead)
         if DutyMonth.objects.filter(month=month, chair__isnull=False).exists():
             continue
-        notices = notify_each(
+        sent += notify_each(  # told in the background
             User.objects.active_staff(),
             kind="duty_gap",
             key=f"duty_gap:{month:%Y-%m}",
             context={"month": month},
             link=reverse("roster:index"),
         )
-        sent += sum(1 for n in notices if n is not None)
     return sent
 
 
