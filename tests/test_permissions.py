@@ -285,7 +285,8 @@ ADMIN_NO_ADD = {
 }  # fmt: skip
 ADMIN_NO_DELETE = {
     "members.Enterprise", "members.Application", "petitions.Petition", "petitions.PetitionEvent",
-    "chambers.DutyMonth", "chambers.Organization", "chambers.Affiliation", "chambers.Post",
+    "chambers.DutyMonth", "chambers.Organization", "chambers.Affiliation", "chambers.Term",
+    "chambers.Post",
     "events.Event", "events.Registration", "events.RaisedProblem", "events.Donation",
     "notices.Notice",
 }  # fmt: skip
