@@ -11,7 +11,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import display_for_field
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import construct_instance
 from django.http import HttpResponseRedirect
@@ -36,8 +36,19 @@ class ReadableChanges(HistoricalRecordContextHelper):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
+    """History to read, never to revert: a revert would save old values past the services
+    that every change goes through (a status, a term's dates, a petition's step)."""
+
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableChanges(self.model, historical_record)
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":  # simple-history saves a POST even with revert disabled
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class KeptForLedgers:

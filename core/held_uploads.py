@@ -21,6 +21,7 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .storage import private_storage
@@ -126,6 +127,7 @@ class KeepsUploads(forms.Form):
         self.session = session
         token = self.data.get(self.add_prefix("held_uploads"), "") if self.is_bound else ""
         self.held = claim(token, session) if token and session is not None else {}
+        self.held_lost = bool(token) and not self.held  # expired, or replaced by another form
         for name, files in self.held.items():
             if name in self.fields:
                 self.initial[name] = files if _multiple(self.fields[name]) else files[0]
@@ -133,8 +135,17 @@ class KeepsUploads(forms.Form):
 
     def full_clean(self):
         super().full_clean()
-        if hasattr(self, "cleaned_data"):  # the form's own field, not its object's
-            self.cleaned_data.pop("held_uploads", None)
+        if not hasattr(self, "cleaned_data"):
+            return
+        self.cleaned_data.pop("held_uploads", None)  # the form's own field, not its object's
+        if self.held_lost:  # never saved without the files the page said it kept
+            for name, field in self.fields.items():
+                if isinstance(field, forms.FileField) and not self.files.getlist(
+                    self.add_prefix(name)
+                ):
+                    self.add_error(
+                        name, _("The files chosen earlier are no longer kept: choose them again.")
+                    )
 
     def _say_kept(self, name, files):
         names = "、".join(f.name for f in files)
@@ -164,8 +175,12 @@ class KeepsUploads(forms.Form):
         token = hold(files, self.session)
         self.data = self.data.copy()
         self.data[self.add_prefix("held_uploads")] = token or ""
-        if token is not None:
-            for name, group in files.items():
+        for name, group in files.items():
+            if token is None:
+                self.fields[name].help_text = self[name].help_text = _(
+                    "The files could not be kept: choose them again."
+                )
+            else:
                 self._say_kept(name, group)
 
     def release_uploads(self):

@@ -17,7 +17,7 @@ from .filters import DirectoryFilter
 from .forms import too_many_rows
 from .models import Enterprise
 from .resources import SHEET_TITLE, EnterpriseResource, read_roster
-from .roll import put_on_roll
+from .roll import RollChanged, put_on_roll
 
 IMPORT = "members_import"
 EXPORT = "members_export"
@@ -40,9 +40,14 @@ def import_roster(job, progress) -> Outcome:
         except Exception as error:  # any unreadable workbook gets the same answer
             raise JobError(_("The workbook could not be read.")) from error
     dry_run = job.params.get("dry_run", True)
-    result = put_on_roll(
-        rows=read_roster(dataset), actor=job.owner, dry_run=dry_run, progress=progress
-    )
+    try:
+        result = put_on_roll(
+            rows=read_roster(dataset), actor=job.owner, dry_run=dry_run, progress=progress
+        )
+    except RollChanged as error:
+        raise JobError(
+            _("The roll changed while the file was checked; nothing was imported. Import it again.")
+        ) from error
     progress(len(dataset), len(dataset), force=True)
     if result.problems:
         verdict = _("Nothing was imported: correct the rows below and upload the file again.")

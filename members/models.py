@@ -372,6 +372,11 @@ class Enterprise(EnterpriseDetails):
         )
 
 
+def member_number(year: int, n: int) -> str:
+    """The member number written as the portal writes every one: 2026-0042."""
+    return f"{year}-{n:04d}"
+
+
 class MemberNumberCounter(models.Model):
     """The last member number handed out in a year; locked while the next is taken."""
 

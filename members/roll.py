@@ -20,14 +20,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .choices import PartyOrganisation
-from .models import Enterprise, EnterpriseChange, MemberNumberCounter, Township
-from .validators import normalize_credit_code, normalize_landline, normalize_mobile
+from .models import Enterprise, EnterpriseChange, MemberNumberCounter, Township, member_number
+from .validators import (
+    normalize_credit_code,
+    normalize_landline,
+    normalize_mobile,
+    to_half_width,
+)
 
 # Rows checked together: what they need is read from the database in a few queries.
 CHUNK = 1000
@@ -39,8 +44,18 @@ FIELDS = frozenset(
     for f in Enterprise._meta.concrete_fields
     if f.editable and not f.primary_key and f.name not in {"created_at", "updated_at"}
 )
+
+
+def normalize_member_number(value: str) -> str:
+    """「2015-42」, 「2015－0042 」: 2015-0042, as the portal numbers its members."""
+    value = to_half_width(value).strip()
+    match = re.fullmatch(r"(\d{4})\s*-\s*(\d+)", value)
+    return member_number(int(match[1]), int(match[2])) if match else value
+
+
 NORMALISE = {
     "credit_code": normalize_credit_code,
+    "member_number": normalize_member_number,
     "contact_mobile": normalize_mobile,
     "contact_phone": normalize_landline,
 }
@@ -50,7 +65,7 @@ DEFAULTS = {
     "party_organisation": PartyOrganisation.NONE,
     "party_members": 0,
 }
-NUMBER = re.compile(r"^(\d{4})-(\d{4,})$")
+NUMBER = re.compile(r"^(\d{4})-(\d+)$")
 
 
 class CellError(str):
@@ -93,27 +108,40 @@ def put_on_roll(
     problem, or on a `dry_run`. History records `actor` and `reason`. `progress(done, total)`
     is told as chunks are checked (a background job's progress)."""
     outcome = RollResult()
-    check = Check()
-    changes: list[tuple[Enterprise, set[str]]] = []
-    done = 0
-    for start in range(0, len(rows), CHUNK):
-        chunk = rows[start : start + CHUNK]
-        changes += check.chunk(chunk, first=start + 1, outcome=outcome)
-        done += len(chunk)
-        if progress is not None:
-            progress(done, len(rows))
-    if outcome.problems or dry_run:
-        outcome.problems.sort(key=lambda problem: problem[0])
-        return outcome
+    # A real import reads the enterprises it updates under a lock and writes them in the
+    # same transaction: an edit made meanwhile (staff suspending one, an enterprise editing
+    # its profile) waits for the import instead of being overwritten by what it read.
     with transaction.atomic():
-        write(changes, actor=actor, reason=str(reason))
+        check = Check(lock=not dry_run)
+        changes: list[tuple[Enterprise, set[str]]] = []
+        done = 0
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            changes += check.chunk(chunk, first=start + 1, outcome=outcome)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, len(rows))
+        if outcome.problems or dry_run:
+            outcome.problems.sort(key=lambda problem: problem[0])
+            return outcome
+        try:
+            with transaction.atomic():
+                write(changes, actor=actor, reason=str(reason))
+        except IntegrityError as error:
+            # A credit code or member number of the sheet taken meanwhile (an approval).
+            raise RollChanged from error
     return outcome
+
+
+class RollChanged(Exception):
+    """The roll changed while the rows were checked: nothing was written; check again."""
 
 
 class Check:
     """The checks of one import, chunk after chunk; remembers what earlier chunks held."""
 
-    def __init__(self):
+    def __init__(self, *, lock: bool = False):
+        self.lock = lock
         self.townships: dict[str, Township] | None = None
         self.codes: dict[str, int] = {}  # credit code -> the row that names it
         self.numbers: dict[str, int] = {}  # member number -> the row that gives it
@@ -133,7 +161,10 @@ class Check:
     def chunk(self, rows: list[dict], *, first: int, outcome: RollResult):
         rows = [normalised(row) for row in rows]
         codes = {row.get("credit_code") for row in rows} - {None, ""}
-        existing = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)}
+        enterprises = Enterprise.objects.filter(credit_code__in=codes)
+        if self.lock:
+            enterprises = enterprises.select_for_update(of=("self",))
+        existing = {e.credit_code: e for e in enterprises}
         numbers = {row.get("member_number") for row in rows} - {None, ""}
         held = dict(
             Enterprise.objects.filter(member_number__in=numbers).values_list(
@@ -246,8 +277,6 @@ def normalised(row: dict) -> dict:
         value = row.get(name)
         if value is not None and not isinstance(value, CellError):
             row[name] = normalise(str(value))
-    if row.get("party_members", 0) is None:
-        row["party_members"] = 0
     for name, value in row.items():
         if value is None and name in TEXT:
             row[name] = ""
@@ -348,7 +377,7 @@ def number_new(new: list[Enterprise], counters: dict[int, MemberNumberCounter]) 
             # A number may be held above the counter (given by hand in the admin): skipped.
             want = len(enterprises) - len(free)
             candidates = [
-                f"{year}-{n:04d}" for n in range(counter.last + 1, counter.last + 1 + want)
+                member_number(year, n) for n in range(counter.last + 1, counter.last + 1 + want)
             ]
             taken = set(
                 Enterprise.objects.filter(member_number__in=candidates).values_list(

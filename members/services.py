@@ -16,6 +16,7 @@ from .models import (
     EnterpriseChange,
     EnterpriseDetails,
     MemberNumberCounter,
+    member_number,
 )
 
 User = get_user_model()
@@ -128,7 +129,7 @@ def next_member_number(year: int) -> str:
     counter = MemberNumberCounter.objects.select_for_update().get(year=year)
     while True:
         counter.last += 1
-        number = f"{year}-{counter.last:04d}"
+        number = member_number(year, counter.last)
         if not Enterprise.objects.filter(member_number=number).exists():
             break
     counter.save(update_fields=["last"])

@@ -37,6 +37,14 @@ class NoticeAdmin(KeptForLedgers, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def get_queryset(self, request):
+        notices = super().get_queryset(request)
+        if not request.user.is_superuser:
+            # E-mails to no account (a password reset's link, a guest's invitation, an error
+            # report) are the administrators' alone; staff see the notices to users.
+            notices = notices.filter(recipient__isnull=False)
+        return notices
+
 
 @admin.register(EmailOptOut)
 class EmailOptOutAdmin(admin.ModelAdmin):

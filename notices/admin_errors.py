@@ -17,6 +17,7 @@ import uuid
 
 from django.conf import settings
 from django.utils.log import AdminEmailHandler
+from django.views.debug import SafeExceptionReporterFilter
 
 KIND = "error_report"
 
@@ -65,3 +66,14 @@ class QueuedAdminEmailHandler(AdminEmailHandler):
             logger.warning("Error report for ADMINS not queued: %s", subject, exc_info=True)
         finally:
             _recording.active = False
+
+
+class WithoutPostValues(SafeExceptionReporterFilter):
+    """Error reports name the fields a failing request posted, never their values: those are
+    passwords, phone numbers and whatever else a visitor typed, and a report is kept in the
+    database until it is sent (settings.DEFAULT_EXCEPTION_REPORTER_FILTER)."""
+
+    def get_post_parameters(self, request):
+        if request is None:
+            return {}
+        return dict.fromkeys(request.POST, self.cleansed_substitute)

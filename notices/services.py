@@ -519,7 +519,9 @@ def record_sent(notice: Notice) -> None:
     by it; only a crash of the database server itself can forget the last fraction of a second
     of marks, whose e-mails would then go again, with the same Message-ID.
     """
-    link = ", link = ''" if notice.recipient_id is None else ""  # it may be a reset's secret
+    # An e-mail to no account keeps nothing once sent: its link may be a password reset's
+    # secret, its body an error report's request.
+    link = ", link = '', body = ''" if notice.recipient_id is None else ""
     with db_connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {Notice._meta.db_table} SET email_state = %s, email_sent_at = %s,"  # noqa: S608
@@ -536,7 +538,7 @@ def record_email_failure(notices: list[Notice], exc: Exception) -> None:
         if notice.email_attempts >= MAX_EMAIL_ATTEMPTS:
             state, due = Notice.EmailState.GAVE_UP, None
             if notice.recipient_id is None:
-                done["link"] = ""  # never sent now; it may be a password reset's secret
+                done.update(link="", body="")  # never sent now: as if sent (record_sent)
         else:
             state, due = Notice.EmailState.FAILED, now + retry_delay(notice.email_attempts)
         Notice.objects.filter(pk=notice.pk).update(

@@ -162,7 +162,7 @@ def _detail_page(request, petition, *, sent=None):
         forms["provide_info"] = ProvideInfoForm(initial=initial)
     if "rate" in enterprise_actions:
         forms["rate"] = RateForm(initial=initial)
-    if sent and sent[0] in forms:
+    if sent:  # shown even when the action is no longer possible: what was typed stays
         forms[sent[0]] = sent[1]
     context["provide_form"] = forms.pop("provide_info", None)
     context["rate_form"] = forms.pop("rate", None)

@@ -339,6 +339,8 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # --- Logging --------------------------------------------------------------------------------
+# Error reports show which fields a request posted, never their values.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "notices.admin_errors.WithoutPostValues"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -27,7 +27,7 @@ def test_imported_numbers_move_their_years_counters_past_them(staff):
     year = timezone.localdate().year
     rows = [
         roster_row(1, member_number="2019-0007", joined_on="2019-03-01"),
-        roster_row(2, member_number=f"{year}-0007", joined_on=f"{year}-01-05"),
+        roster_row(2, member_number=f"{year}-0007", joined_on=f"{year}-01-01"),
         roster_row(3, joined_on="2019-06-01"),  # no number: the next of its join year's
     ]
     result = put_on_roll(rows=sheet(rows), actor=staff)
@@ -135,9 +135,16 @@ def test_queries_are_per_chunk_not_per_row(staff, dry_run):
 def test_empty_cells_keep_what_the_roll_needs(staff, enterprise_a):
     """An empty status, join date, party organisation or number keeps the enterprise's; a new
     one is a member since today, with no party organisation and a number of its own."""
-    Enterprise.objects.filter(pk=enterprise_a.pk).update(status="suspended")
+    Enterprise.objects.filter(pk=enterprise_a.pk).update(
+        status="suspended", party_organisation="own", party_members=5
+    )
     enterprise_a.refresh_from_db()
-    before = (enterprise_a.status, enterprise_a.joined_on, enterprise_a.party_organisation)
+    before = (
+        enterprise_a.status,
+        enterprise_a.joined_on,
+        enterprise_a.party_organisation,
+        enterprise_a.party_members,
+    )
     rows = [
         roster_row(1, credit_code=enterprise_a.credit_code, joined_on="", address="新址"),
         roster_row(2, joined_on=""),
@@ -145,9 +152,68 @@ def test_empty_cells_keep_what_the_roll_needs(staff, enterprise_a):
     result = put_on_roll(rows=sheet(rows), actor=staff)
     assert result.figures == {"new": 1, "update": 1, "skip": 0, "invalid": 0}
     enterprise_a.refresh_from_db()
-    after = (enterprise_a.status, enterprise_a.joined_on, enterprise_a.party_organisation)
+    after = (
+        enterprise_a.status,
+        enterprise_a.joined_on,
+        enterprise_a.party_organisation,
+        enterprise_a.party_members,
+    )
     assert after == before and enterprise_a.address == "新址"
     new = Enterprise.objects.get(name="延庆导入企业2有限公司")
     today = timezone.localdate()
     assert (new.status, new.joined_on, new.party_organisation) == ("member", today, "none")
     assert new.member_number == f"{today.year}-0001"
+
+
+@pytest.mark.parametrize("typed", ["2015-42", " 2015－0042 ", "2015 - 042"])
+def test_a_member_number_is_written_as_the_portal_writes_them(staff, typed):
+    result = put_on_roll(rows=sheet([roster_row(1, member_number=typed)]), actor=staff)
+    assert not result.problems
+    assert Enterprise.objects.get().member_number == "2015-0042"
+    assert MemberNumberCounter.objects.get(year=2015).last == 42
+    # The same number typed another way is the same number: refused for another enterprise.
+    again = put_on_roll(rows=sheet([roster_row(2, member_number="2015-0042")]), actor=staff)
+    assert again.problems
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_made_while_the_import_runs_waits_and_is_not_overwritten(
+    staff, enterprise_a, enterprise_b
+):
+    """The import reads the enterprises it updates under a lock: staff suspending one of them
+    meanwhile wait for it, and the import writes nothing of what it read over their change."""
+    import threading
+
+    from django.db import close_old_connections
+
+    rows = [
+        roster_row(1, credit_code=enterprise_a.credit_code, address="新址"),
+        # Another row changes a status: the import then writes every updated row's status.
+        roster_row(2, credit_code=enterprise_b.credit_code, status="suspended"),
+    ]
+    checked, go_on = threading.Event(), threading.Event()
+
+    def progress(done, total):  # the rows are checked; the import has not written yet
+        checked.set()
+        go_on.wait(10)
+
+    def suspend():
+        checked.wait(10)
+        try:
+            services.change_membership_status(
+                enterprise=Enterprise.objects.get(pk=enterprise_a.pk),
+                actor=staff,
+                status="suspended",
+                reason="会费未缴",
+            )
+        finally:
+            close_old_connections()
+
+    other = threading.Thread(target=suspend)
+    other.start()
+    checked.wait(10)
+    go_on.set()  # the import writes while the suspension waits for its lock
+    put_on_roll(rows=sheet(rows), actor=staff, progress=progress)
+    other.join(10)
+    enterprise_a.refresh_from_db()
+    assert (enterprise_a.address, enterprise_a.status) == ("新址", "suspended")

@@ -109,3 +109,19 @@ def test_a_broken_transaction_does_not_make_the_handler_raise(caplog):
 def test_admins_may_be_plain_addresses():
     assert admin_errors.queue_report("[Django] ERROR: x", "Traceback") == 1
     assert Notice.objects.get(kind=admin_errors.KIND).email == "plain@ylqgsl.test"
+
+
+def test_a_report_names_the_posted_fields_never_their_values(
+    failing, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as queued:
+        failing.post("/fail/", {"mobile": "13800138000", "password1": "Yanqing-Snow-2026"})
+    report = Notice.objects.filter(kind=admin_errors.KIND).first()
+    assert "mobile" in report.body and "password1" in report.body
+    assert "13800138000" not in report.body and "Yanqing-Snow-2026" not in report.body
+
+    for callback in queued:
+        callback()
+    report.refresh_from_db()
+    assert report.email_state == Notice.EmailState.SENT
+    assert report.body == ""  # an e-mail to no account keeps nothing once sent

@@ -47,16 +47,17 @@ def test_a_petition_sent_back_keeps_its_attachment(client_a):
     assert held_files() == []
 
 
-def test_another_session_cannot_use_the_token(client_a, user_a):
+def test_another_session_cannot_use_the_token_and_is_told(client_a, user_a):
     data = {"category": "legal", "urgency": "normal", "title": "合同纠纷", "description": ""}
     response = client_a.post(
         "/petitions/new/", {**data, "attachments": [SimpleUploadedFile("合同.pdf", PDF)]}
     )
     token = held_token(response)
-    other = client_for(user_a)  # the same user, another browser
+    other = client_for(user_a)  # the same user, another browser (or the token expired)
     response = other.post("/petitions/new/", {**data, "description": "说明", "held_uploads": token})
-    assert response.status_code == 302
-    assert not Petition.objects.get().attachments.exists()
+    assert response.status_code == 200
+    assert "no longer kept" in str(response.context["form"].errors["attachments"])
+    assert not Petition.objects.exists()  # never filed without the files the page promised
 
 
 def test_a_reply_refused_by_a_colleagues_change_keeps_its_text_and_file(
