@@ -1,6 +1,8 @@
 """Other packages' admin pages with the labels they leave untranslated (the names of their
 fields and columns written in English in their code, not through gettext)."""
 
+import copy
+
 from axes.admin import AccessAttemptAdmin as BaseAccessAttemptAdmin
 from axes.models import AccessAttempt
 from cron_descriptor import Options, get_description
@@ -51,6 +53,25 @@ class PeriodicTaskAdmin(BasePeriodicTaskAdmin):
         ("task", TaskNameFilter) if name == "task" else name
         for name in BasePeriodicTaskAdmin.list_filter
     ]
+    # What a task runs, with what and where: the administrators'. Staff (the secretariat)
+    # change when a task runs, whether it is on, and its description.
+    SCHEDULE_ONLY = ("enabled", "description", "interval", "crontab", "start_time")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser:
+            for name, field in form.base_fields.items():
+                if name not in self.SCHEDULE_ONLY:
+                    # A copy: a declared field is the same object in every form class.
+                    form.base_fields[name] = copy.copy(field)
+                    form.base_fields[name].disabled = True
+        return form
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("run_tasks", None)  # runs any task now
+        return actions
 
     @admin.display(description=_("schedule in words"))
     def crontab_translation(self, obj):

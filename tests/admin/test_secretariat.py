@@ -201,3 +201,27 @@ def test_staff_made_before_the_group_existed_join_it_when_migrating():
     assert not root.groups.exists()
     assert not member.groups.exists()
     assert User.objects.filter(groups__name=GROUP_NAME).count() == 1
+
+
+def test_the_secretariat_reschedules_a_task_but_cannot_change_what_it_runs(secretary):
+    """Staff change when a periodic task runs and whether it is on; what it runs, with what
+    arguments and where is the administrators'."""
+    from django.urls import reverse
+    from django_celery_beat.models import PeriodicTask
+
+    from tests.conftest import client_for
+
+    task = PeriodicTask.objects.order_by("pk").first()  # made by migrate (ylqgsl/schedules.py)
+    url = reverse("admin:django_celery_beat_periodictask_change", args=[task.pk])
+    client = client_for(secretary)
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields}
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    data.update(task="members.tasks.anything_else", args='["x"]', enabled="", queue="other")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    changed = PeriodicTask.objects.get(pk=task.pk)
+    assert (changed.task, changed.args, changed.queue) == (task.task, task.args, task.queue)
+    assert changed.enabled is False  # what staff may change, changed
+    changelist = client.get(reverse("admin:django_celery_beat_periodictask_changelist"))
+    assert "run_tasks" not in changelist.content.decode()
