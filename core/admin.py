@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from .submissions import OncePerForm, create_once
+
 
 class ReadableChanges(HistoricalRecordContextHelper):
     """A change in history as the admin shows the field: a choice by its label, a date in the
@@ -59,10 +61,12 @@ class KeptForLedgers:
         return False
 
 
-class CheckedForm(forms.ModelForm):
+class CheckedForm(OncePerForm, forms.ModelForm):
     """An add or change form checked by its service's rules: `check(candidate)` gets the object
     as the form would leave it (not saved) and raises the service's ValidationError, which the
-    form shows by the field it names (or above the form, for a field the page does not edit)."""
+    form shows by the field it names (or above the form, for a field the page does not edit).
+    Its add page carries the token of every create form (core/submissions.py): sent twice,
+    it adds once."""
 
     def check(self, candidate):
         raise NotImplementedError
@@ -101,7 +105,10 @@ class SavedThroughServices:
     def save_model(self, request, obj, form, change):
         names = form.changed_data if change else list(form.fields)
         values = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
-        saved = self.change(request, obj, values) if change else self.create(request, values)
+        if change:
+            saved = self.change(request, obj, values)
+        else:
+            saved = create_once(form, lambda: self.create(request, values))
         # The admin goes on with `obj` (inlines, its log, the redirect): it becomes the saved one.
         obj.__dict__.update(saved.__dict__)
 

@@ -425,3 +425,17 @@ def test_the_inlines_list_terms_and_posts_without_changing_them(admin_client, ch
     page = admin_client.get(reverse("admin:chambers_term_change", args=[second_term.pk]))
     assert page.status_code == 200
     assert "posts-0-started_on" not in page.content.decode()
+
+
+def test_an_admin_add_page_sent_twice_adds_once(admin_client, federation):
+    """The admin's add pages carry the token of every create form (core/submissions.py)."""
+    import re
+    import uuid
+
+    page = admin_client.get(reverse("admin:chambers_organization_add")).content.decode()
+    assert re.search(r'<input type="hidden" name="submission" value="[0-9a-f-]{36}"', page)
+    data = {**organisation_data(parent=federation.pk), "submission": str(uuid.uuid4())}
+    for _ in range(3):  # a double click, and a reload of the answer
+        response = admin_client.post(reverse("admin:chambers_organization_add"), data)
+        assert response.status_code == 302, form_errors(response)
+    assert Organization.objects.filter(slug="wenlv").count() == 1

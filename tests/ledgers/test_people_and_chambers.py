@@ -111,10 +111,11 @@ def chambers(db):
     for _ in range(2):
         AffiliationFactory(organization=ice)
     AffiliationFactory(organization=ice, left_on=D(2025, 1, 1))
-    PostFactory(term=TermFactory(organization=ice), holder=UserFactory(real_name="会长甲"))
-    past = TermFactory(
-        organization=ice, number=99, starts_on=D(2015, 1, 1), ends_on=D(2017, 12, 31)
+    # Numbers given: the factory's sequence could reach the past term's.
+    PostFactory(
+        term=TermFactory(organization=ice, number=2), holder=UserFactory(real_name="会长甲")
     )
+    past = TermFactory(organization=ice, number=1, starts_on=D(2015, 1, 1), ends_on=D(2017, 12, 31))
     PostFactory(term=past, holder=UserFactory(real_name="前任会长"))
     FourGoodEvaluationFactory(organization=ice, year=2023, level="district", awarded=True)
     FourGoodEvaluationFactory(organization=ice, year=2024, level="district", awarded=True)
