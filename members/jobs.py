@@ -7,7 +7,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from core import excel
 from core.jobs import JobError, Outcome, register
@@ -141,9 +141,13 @@ def send_admin_notice(job, progress) -> Outcome:
     progress(total, total, force=True)
     missed = enterprises.exclude(pk__in=reached).order_by("name").values_list("name", flat=True)
     problem = _("No active user: sent nothing.")
+    counts = {"reached": len(reached), "missed": total - len(reached)}
+    sent = ngettext("Notice sent to %(reached)d enterprise.",
+                    "Notice sent to %(reached)d enterprises.", counts["reached"])  # fmt: skip
+    unreached = ngettext("%(missed)d has no active user.",
+                         "%(missed)d have no active user.", counts["missed"])  # fmt: skip
     return Outcome(
-        summary=_("Notice sent to %(reached)d enterprises; %(missed)d have no active user.")
-        % {"reached": len(reached), "missed": total - len(reached)},
+        summary=f"{sent % counts} {unreached % counts}",
         figures={"reached": len(reached), "missed": total - len(reached)},
         problems=[(name, problem) for name in missed.iterator()],
     )
