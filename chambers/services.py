@@ -562,18 +562,36 @@ def check_post(post: Post) -> None:
     if post._state.adding and not post.holder.is_active:
         raise ValidationError({"holder": _("%(name)s's account is deactivated.")
                                % {"name": post.holder}})  # fmt: skip
-    same = Post.objects.filter(term=term, holder=post.holder_id, position=post.position).exclude(
-        pk=post.pk
-    )
+    overlapping = Post.objects.filter(term=term, position=post.position).exclude(pk=post.pk)
     if post.ended_on is not None:
-        same = same.filter(started_on__lte=post.ended_on)
-    same = same.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=post.started_on)).first()
+        overlapping = overlapping.filter(started_on__lte=post.ended_on)
+    overlapping = overlapping.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=post.started_on))
+    same = overlapping.filter(holder=post.holder_id).first()
     if same is not None:
         raise ValidationError(
             _("%(name)s already holds this post in %(term)s from %(day)s.")
             % {"name": post.holder, "term": term, "day": date_format(same.started_on)},
             code="duplicate",
         )
+    if post.position in SINGLE_HOLDER:
+        other = overlapping.select_related("holder").first()
+        if other is not None:
+            raise ValidationError(
+                {"position": _("%(name)s holds this post in %(term)s from %(day)s: end that "
+                               "post first.") % {"name": other.holder, "term": term,
+                                                 "day": date_format(other.started_on)}},
+                code="duplicate",
+            )  # fmt: skip
+
+
+# Posts one person holds at a time in a term: the chair, a chamber's president, its
+# secretary-general and chief supervisor (vice-chairs and vice-presidents are many).
+SINGLE_HOLDER = {
+    Post.Position.CHAIR,
+    Post.Position.PRESIDENT,
+    Post.Position.SECRETARY_GENERAL,
+    Post.Position.CHIEF_SUPERVISOR,
+}
 
 
 def appoint(

@@ -228,6 +228,30 @@ def test_no_one_holds_the_same_post_twice_at_once(staff, second_term):
     assert again.pk != post.pk
 
 
+def test_a_chamber_has_one_president_at_a_time(staff, second_term):
+    president = PostFactory(term=second_term, position=Position.PRESIDENT, ended_on=None)
+    other = UserFactory(real_name="候任会长")
+    with pytest.raises(ValidationError) as refusal:
+        services.appoint(
+            term=second_term, holder=other, position=Position.PRESIDENT, actor=staff,
+            started_on=D(2023, 3, 1),
+        )  # fmt: skip
+    assert str(president.holder) in messages_of(refusal)
+    assert list(Post.objects.values_list("pk", flat=True)) == [president.pk]
+    # Once the president's post has ended, a successor is appointed; vice-presidents are many.
+    services.change_post(post=president, actor=staff, ended_on=D(2023, 2, 28))
+    services.appoint(
+        term=second_term, holder=other, position=Position.PRESIDENT, actor=staff,
+        started_on=D(2023, 3, 1),
+    )  # fmt: skip
+    for name in ("副会长甲", "副会长乙"):
+        services.appoint(
+            term=second_term, holder=UserFactory(real_name=name),
+            position=Position.VICE_PRESIDENT, actor=staff,
+        )  # fmt: skip
+    assert Post.objects.filter(position=Position.VICE_PRESIDENT).count() == 2
+
+
 def test_a_deactivated_account_is_not_appointed(staff, second_term):
     holder = UserFactory(real_name="离职者", is_active=False)
     with pytest.raises(ValidationError) as refusal:
