@@ -97,6 +97,12 @@ ROLE_EMAILS = {
 }
 
 
+EVENT_URLS = (
+    "detail", "register", "edit", "publish", "cancel", "dashboard", "invite",
+    "send_invitations", "remind", "export", "checkin", "walk_in", "record",
+)  # fmt: skip
+
+
 def left_out(name: str) -> bool:
     return name in LEFT_OUT or name.endswith("export")
 
@@ -212,12 +218,13 @@ def world() -> tuple[dict, dict]:
         slug="bench-ice", defaults={"name": "冰雪产业商会", "kind": "industry"}
     )
     if created:
-        ids = [enterprise_a.pk] + list(
+        others = (
             Enterprise.objects.members()
             .exclude(pk=enterprise_a.pk)
             .order_by("id")
             .values_list("pk", flat=True)[: CHAMBER_MEMBERS - 1]
         )
+        ids = [enterprise_a.pk, *others]
         Affiliation.objects.bulk_create(
             [Affiliation(organization=chamber, enterprise_id=pk) for pk in ids]
         )
@@ -292,13 +299,7 @@ def world() -> tuple[dict, dict]:
         "events:invitation": by_token,
         "events:invitation_card": by_token,
         "events:invitation_qr": by_token,
-        **{
-            f"events:{name}": on_event
-            for name in (
-                "detail", "register", "edit", "publish", "cancel", "dashboard", "invite",
-                "send_invitations", "remind", "export", "checkin", "walk_in", "record",
-            )
-        },  # fmt: skip
+        **{f"events:{name}": on_event for name in EVENT_URLS},
         "petitions:suggestion_detail": [suggestion.public_id],
         **{
             f"petitions:{name}": [petition.public_id]
@@ -399,8 +400,11 @@ def parse_args(argv=None):
     parser.add_argument("--wrk-threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--cache-url", default=CACHE_URL,
-                        help=f"the shared cache (default {CACHE_URL}, emptied first)")
+    parser.add_argument(
+        "--cache-url",
+        default=CACHE_URL,
+        help=f"the shared cache (default {CACHE_URL}, emptied first)",
+    )
     parser.add_argument("--only", default="", help="comma-separated URL names (bare always)")
     parser.add_argument("--roles", default="", help="comma-separated roles (default: all)")
     parser.add_argument("--no-busy", action="store_true", help="skip the 64-connection runs")
