@@ -328,11 +328,11 @@ def duty_view(request):
             "department__name",
             "reply_due",
         )
-        .order_by("-created_at", "-id")[:500]
+        .order_by("-created_at", "-id")
     )
-    return render(
-        request, "petitions/duty.html", {"duty_month": duty_month, "petitions": petitions}
-    )
+    # Fifty a page: a municipal federation's month holds tens of thousands of petitions.
+    page = Paginator(petitions, 50).get_page(request.GET.get("page"))
+    return render(request, "petitions/duty.html", {"duty_month": duty_month, "petitions": page})
 
 
 # --- Suggestions -------------------------------------------------------------------------------
