@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import PAST
 from core.submissions import OncePerForm
-from members.models import Enterprise
-from members.validators import normalize_credit_code
+from members.enterprise_fields import find_member
 
 from .models import Affiliation
 
@@ -49,26 +48,7 @@ class AddMemberForm(OncePerForm, forms.Form):
         )
 
     def clean_enterprise(self):
-        value = " ".join(self.cleaned_data["enterprise"].split())
-        found = list(
-            Enterprise.objects.filter(credit_code=normalize_credit_code(value))
-            or Enterprise.objects.filter(name=value)[:2]
-        )
-        if not found:
-            raise ValidationError(
-                _("No enterprise has this credit code or name."), code="not_found"
-            )
-        if len(found) > 1:
-            raise ValidationError(
-                _("Several enterprises have this name: give the credit code."), code="ambiguous"
-            )
-        enterprise = found[0]
-        if enterprise.status != Enterprise.Status.MEMBER:
-            raise ValidationError(
-                _("%(name)s is not a current member of the federation.")
-                % {"name": enterprise.name},
-                code="not_member",
-            )
+        enterprise = find_member(self.cleaned_data["enterprise"])
         if self.organization.affiliations.filter(
             enterprise=enterprise, left_on__isnull=True
         ).exists():

@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,6 +51,10 @@ def by_kind(organizations) -> dict[str, list[Organization]]:
     for organization in organizations:
         groups[organization.kind].append(organization)
     return groups
+
+
+# A chamber of a municipal federation may have thousands of member enterprises.
+MEMBERS_PER_PAGE = 50
 
 
 def current_members(organization, user):
@@ -157,7 +162,9 @@ def organization_detail(request, slug):
     posts = current_term.posts.all() if current_term else []
     return render(request, "chambers/detail.html", {
         "organization": organization,
-        "members": current_members(organization, user),
+        "members": Paginator(current_members(organization, user), MEMBERS_PER_PAGE).get_page(
+            request.GET.get("page")
+        ),
         "current_term": current_term,
         "leaders": [p for p in posts if p.started_on <= today and not ended(p, today)],
         "earlier_leaders": [p for p in posts if ended(p, today)],
@@ -193,16 +200,19 @@ def member_list(request, organization):
             name = affiliation.enterprise.name
             messages.success(request, _("%(name)s was added.") % {"name": name})
             return redirect("chambers:members", organization.slug)
-    affiliations = organization.affiliations.select_related("enterprise").order_by(
-        F("left_on").desc(nulls_first=True),
-        in_order("role", Affiliation.Role.values),
-        "enterprise__name_pinyin",
+    affiliations = organization.affiliations.select_related("enterprise")
+    in_roles = in_order("role", Affiliation.Role.values)
+    current = affiliations.filter(left_on__isnull=True).order_by(
+        in_roles, "enterprise__name_pinyin"
+    )
+    former = affiliations.filter(left_on__isnull=False).order_by(
+        "-left_on", in_roles, "enterprise__name_pinyin"
     )
     return render(request, "chambers/members.html", {
         "organization": organization,
         "form": form,
-        "current": [a for a in affiliations if a.left_on is None],
-        "former": [a for a in affiliations if a.left_on is not None],
+        "current": Paginator(current, MEMBERS_PER_PAGE).get_page(request.GET.get("page")),
+        "former": former,
     })  # fmt: skip
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from chambers.models import Affiliation, Organization, Post
 from core.submissions import OncePerForm
 from members.choices import Industry
+from members.enterprise_fields import MemberEnterpriseField, MemberEnterprisesField
 from members.models import Enterprise, Township
 
 from .models import Donation, Event, EventPhoto, Invitation, RaisedProblem
@@ -30,10 +31,6 @@ def form_helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     return helper
-
-
-def member_enterprises():
-    return Enterprise.objects.members().only("pk", "name", "name_pinyin")
 
 
 class EventForm(OncePerForm, forms.ModelForm):
@@ -154,13 +151,7 @@ class InviteForm(OncePerForm, forms.Form):
         label=_("Only firms of the federation's chair, vice-chairs and committee members"),
         required=False,
     )
-    enterprises = forms.ModelMultipleChoiceField(
-        label=_("Enterprises by name"),
-        queryset=member_enterprises(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
-    )
+    enterprises = MemberEnterprisesField(label=_("Enterprises by name"), required=False)
     leaders = forms.ModelMultipleChoiceField(
         label=_("Leaders"),
         queryset=User.objects.none(),
@@ -180,7 +171,6 @@ class InviteForm(OncePerForm, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprises"].queryset = member_enterprises()
         holders = Post.objects.current().values("holder_id")
         self.fields["leaders"].queryset = User.objects.filter(pk__in=holders, is_active=True)
         self.helper = form_helper()
@@ -246,16 +236,13 @@ class RespondForm(forms.Form):
 
 class WalkInForm(OncePerForm, forms.Form):
     person_name = forms.CharField(label=_("Name"), max_length=50)
-    enterprise = forms.ModelChoiceField(
-        label=_("Member enterprise"), queryset=Enterprise.objects.none(), required=False
-    )
+    enterprise = MemberEnterpriseField(required=False)
     organisation_name = forms.CharField(label=_("Or organisation"), max_length=100, required=False)
     mobile = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
     seats = forms.IntegerField(label=_("People"), min_value=1, max_value=10, initial=1)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = member_enterprises()
         self.helper = form_helper()
 
 
@@ -281,6 +268,8 @@ class PhotoForm(OncePerForm, forms.ModelForm):
 
 
 class ProblemForm(OncePerForm, forms.ModelForm):
+    enterprise = MemberEnterpriseField(required=False)
+
     class Meta:
         model = RaisedProblem
         fields = ["enterprise", "raised_by", "text"]
@@ -288,11 +277,12 @@ class ProblemForm(OncePerForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = member_enterprises()
         self.helper = form_helper()
 
 
 class DonationForm(OncePerForm, forms.ModelForm):
+    enterprise = MemberEnterpriseField(required=False)
+
     class Meta:
         model = Donation
         fields = [
@@ -307,7 +297,6 @@ class DonationForm(OncePerForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = member_enterprises()
         self.fields["organization"].queryset = Organization.objects.chambers()
         self.helper = form_helper()
 

@@ -13,7 +13,8 @@ from core.uploads import (
     max_unzipped_megabytes,
     upload_problem,
 )
-from members.models import Enterprise
+from core.widgets import QuickSelect
+from members.enterprise_fields import MemberEnterpriseField
 
 from .models import (
     MEETING_CHANNELS,
@@ -127,15 +128,15 @@ class PetitionForm(OncePerForm, KeepsUploads, forms.ModelForm):
 class StaffPetitionForm(PetitionForm):
     """Staff record a petition raised through another channel, for an enterprise."""
 
-    enterprise = forms.ModelChoiceField(
-        label=_("Enterprise"), queryset=Enterprise.objects.members().only("id", "name")
-    )
+    enterprise = MemberEnterpriseField(label=_("Enterprise"))
     channel = forms.ChoiceField(
         label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE]
     )
 
     class Meta(PetitionForm.Meta):
         fields = ["enterprise", "channel", "source_event", *PetitionForm.Meta.fields]
+        # Every event the federation held: thousands of options, drawn without a template each.
+        widgets = {**PetitionForm.Meta.widgets, "source_event": QuickSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,12 +169,15 @@ class PetitionFromProblemForm(forms.Form):
         choices=Category.choices,
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
-    enterprise = forms.ModelChoiceField(
+    enterprise = MemberEnterpriseField(
         label=_("Enterprise"),
-        queryset=Enterprise.objects.members().only("id", "name"),
         required=False,
-        empty_label=_("Choose the enterprise"),
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control form-control-sm",
+                "placeholder": _("Credit code or exact name"),
+            }
+        ),
     )
 
     def __init__(self, *args, problem=None, **kwargs):

@@ -108,7 +108,7 @@ def test_a_fresh_petition_form_files_a_new_petition(client_a):
 
 def test_staff_recording_a_petition_twice_records_it_once(staff_client, enterprise_a):
     url = reverse("petitions:record_new")
-    data = {**PETITION, "enterprise": enterprise_a.pk, "channel": "phone"}
+    data = {**PETITION, "enterprise": enterprise_a.credit_code, "channel": "phone"}
 
     send_same_form(staff_client, url, {**data, **rendered_token(staff_client, url)})
 
@@ -223,7 +223,7 @@ def test_invitees_added_four_times_are_invited_once(staff_client):
 def test_a_walk_in_added_four_times_is_one_registration(staff_client, enterprise_b):
     event = EventFactory()
     checkin = reverse("events:checkin", args=[event.public_id])
-    data = {"person_name": "临时参会者", "enterprise": enterprise_b.pk, "seats": 2}
+    data = {"person_name": "临时参会者", "enterprise": enterprise_b.credit_code, "seats": 2}
 
     send_same_form(
         staff_client,
@@ -249,7 +249,7 @@ def test_an_event_record_sent_four_times_is_kept_once(
     url = reverse("events:record", args=[campaign.public_id])
     data = {f"{form}-{name}": value for name, value in fields.items()}
     if form != "photo":
-        data[f"{form}-enterprise"] = enterprise_a.pk
+        data[f"{form}-enterprise"] = enterprise_a.credit_code
     if form == "donation":
         # A donation is received on a day that has come (the date ranges' rule).
         data["donation-received_on"] = timezone.localdate().isoformat()

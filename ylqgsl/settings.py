@@ -129,6 +129,11 @@ else:
     # ylqgsl/celery.py closes only the old or broken ones, as Django does per request.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's JIT compiler is off: it pays off on long analytical queries, and the
+    # portal's are short. At a million petitions the planner's row estimates crossed its
+    # threshold on small queries (an event's problems, joined to their petitions: 0 rows,
+    # 0.1 ms to run, 800 ms to compile). bench/pages.py measures every page with it off.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

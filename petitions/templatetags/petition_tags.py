@@ -30,13 +30,6 @@ def problem_petition(context, problem, with_form=True):
         form = PetitionFromProblemForm(
             problem=problem, initial={"category": Category.OTHER}, prefix=f"problem-{problem.pk}"
         )
-        if "enterprise" in form.fields:
-            # The same list of enterprises for every problem on the page, read once.
-            choices = context.render_context.get("problem_petition_enterprises")
-            if choices is None:
-                choices = list(form.fields["enterprise"].choices)
-                context.render_context["problem_petition_enterprises"] = choices
-            form.fields["enterprise"].choices = choices
     event = context.get("event")
     if event is None or event.pk != problem.event_id:
         event = problem.event

@@ -15,7 +15,7 @@ def test_a_problem_raised_at_a_meeting_becomes_a_petition(staff, new_page, enter
     page = new_page()
     log_in(page, staff.email)
     page.goto(f"/events/{meeting.public_id}/record/")
-    page.select_option("#id_problem-enterprise", str(enterprise_a.pk))
+    page.fill("#id_problem-enterprise", enterprise_a.name)
     page.fill("#id_problem-raised_by", "王总")
     page.fill("#id_problem-text", "冬奥场馆周边停车难。希望增设车位。")
     with page.expect_navigation():

@@ -241,8 +241,8 @@ def test_ending_a_membership_keeps_the_record(president_x, chamber_x, enterprise
     assert affiliation.history.first().history_user == president_x
 
     page = client.get(url("members", "bingxue"))
-    assert page.context["current"] == []
-    assert page.context["former"] == [affiliation]
+    assert list(page.context["current"]) == []
+    assert list(page.context["former"]) == [affiliation]
     assert enterprise_a.name not in client.get(url("detail", "bingxue")).content.decode()
     # and it may join again later, as a new membership
     assert add(client, chamber_x, enterprise_a.credit_code).status_code == 302
@@ -496,3 +496,18 @@ def test_history_cannot_be_deleted_in_the_admin(admin_client, chamber_x):
     assert Organization.objects.filter(pk=chamber_x.pk).exists()
     assert Affiliation.objects.filter(pk=affiliation.pk).exists()
     assert Post.objects.filter(pk=post.pk).exists()
+
+
+def test_a_large_chambers_members_come_fifty_a_page(staff_client, chamber_x):
+    """A municipal chamber may have thousands of members: its pages list them by pages."""
+    for enterprise in EnterpriseFactory.create_batch(55):
+        Affiliation.objects.create(organization=chamber_x, enterprise=enterprise)
+    for name in ("detail", "members"):
+        first = staff_client.get(url(name, chamber_x.slug))
+        key = "members" if name == "detail" else "current"
+        assert len(first.context[key]) == 50
+        assert first.context[key].paginator.count == 55
+        second = staff_client.get(url(name, chamber_x.slug) + "?page=2")
+        assert len(second.context[key]) == 5
+        html = first.content.decode()
+        assert 'rel="next"' in html and ">55</span>" in html

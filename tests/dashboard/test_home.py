@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from chambers.models import DutyMonth, Secondment, SwapRequest
@@ -130,3 +132,30 @@ def test_the_home_page_costs_the_same_queries_however_much_there_is(
     client.get("/")
     with django_assert_max_num_queries(20):
         client.get("/")
+
+
+def test_the_staffs_queues_are_one_cached_part_that_a_change_renews(
+    page_cache, staff, user_a, file_for
+):
+    """Counted once for every member of staff (the page cache), and counted again as soon as
+    a table they count changes."""
+    file_for()
+    client = client_for(staff)
+    assert queues(client.get("/"))["petitions_new"] == 1
+    other = client_for(staff)
+    with CaptureQueriesContext(connection) as queries:
+        assert queues(other.get("/"))["petitions_new"] == 1
+    assert not [q["sql"] for q in queries if "petitions_petition" in q["sql"]]
+    file_for()
+    assert queues(client.get("/"))["petitions_new"] == 2
+
+
+def test_an_enterprise_users_home_reads_only_what_it_shows(
+    page_cache, user_a, django_assert_max_num_queries
+):
+    client = client_for(user_a)
+    client.get("/")
+    # Notices, duty month, secondment, petitions, invitations, registrations.
+    with django_assert_max_num_queries(6):
+        response = client.get("/")
+    assert "applications" not in response.context

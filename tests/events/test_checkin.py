@@ -103,7 +103,7 @@ def test_walk_in_is_added_checked_in(staff_client, staff, enterprise_b):
     RegistrationFactory(event=event)
     response = staff_client.post(
         f"/events/{event.public_id}/walk-in/",
-        {"person_name": "临时参会者", "enterprise": enterprise_b.pk, "seats": 2},
+        {"person_name": "临时参会者", "enterprise": enterprise_b.credit_code, "seats": 2},
     )
     assert response.status_code == 302
     walk_in = event.registrations.get(walk_in=True)

@@ -43,7 +43,7 @@ def test_staff_invite_by_filter_leaders_and_guests(staff_client, meeting, leader
         {
             "township": township("110119102").pk,
             "chamber": chamber.pk,
-            "enterprises": [user_a.enterprise_id],
+            "enterprises": user_a.enterprise.credit_code,
             "leaders": [leader.pk],
             "guests": "张明，区发改委副主任，zm@example.cn\n李华, 区人社局局长, lh@example.cn",
         },

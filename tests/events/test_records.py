@@ -98,7 +98,7 @@ def test_staff_record_through_the_page(staff_client, campaign, enterprise_a):
         url,
         {
             "form": "problem",
-            "problem-enterprise": enterprise_a.pk,
+            "problem-enterprise": enterprise_a.credit_code,
             "problem-text": "灾后厂房修缮贷款难",
         },
     )
@@ -106,7 +106,7 @@ def test_staff_record_through_the_page(staff_client, campaign, enterprise_a):
         url,
         {
             "form": "donation",
-            "donation-enterprise": enterprise_a.pk,
+            "donation-enterprise": enterprise_a.credit_code,
             "donation-cash_yuan": "10000",
             "donation-goods_value_yuan": "0",
             "donation-received_on": "2026-07-31",
@@ -127,7 +127,7 @@ def test_donation_form_rejects_two_donors(staff_client, campaign, enterprise_a, 
         f"/events/{campaign.public_id}/record/",
         {
             "form": "donation",
-            "donation-enterprise": enterprise_a.pk,
+            "donation-enterprise": enterprise_a.credit_code,
             "donation-organization": chamber.pk,
             "donation-cash_yuan": "1",
             "donation-goods_value_yuan": "0",

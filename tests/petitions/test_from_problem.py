@@ -146,7 +146,7 @@ def test_staff_choose_the_enterprise_for_a_guests_problem(
     page = staff_client.get(reverse("events:record", args=[breakfast.public_id])).content.decode()
     assert f'name="problem-{problem.pk}-enterprise"' in page
 
-    open_petition(staff_client, problem, category="other", enterprise=enterprise_b.pk)
+    open_petition(staff_client, problem, category="other", enterprise=enterprise_b.credit_code)
 
     petition = Petition.objects.get(raised_problem=problem)
     assert petition.enterprise == enterprise_b
@@ -215,7 +215,7 @@ def test_staff_recording_by_hand_name_the_event_of_any_meeting_channel(enterpris
 
     forum = EventFactory(kind=Event.Kind.FORUM)
     data = {
-        "enterprise": enterprise_a.pk,
+        "enterprise": enterprise_a.credit_code,
         "channel": Channel.MEETING,
         "category": "policy",
         "urgency": "normal",

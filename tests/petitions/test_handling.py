@@ -280,7 +280,7 @@ def test_staff_record_a_petition_from_a_phone_call(staff, enterprise_a, user_a):
     response = client_for(staff).post(
         "/petitions/record/",
         {
-            "enterprise": enterprise_a.pk,
+            "enterprise": enterprise_a.credit_code,
             "channel": "phone",
             "category": "talent",
             "urgency": "normal",
@@ -302,7 +302,7 @@ def test_a_meeting_channel_needs_its_event(staff, enterprise_a):
     response = client_for(staff).post(
         "/petitions/record/",
         {
-            "enterprise": enterprise_a.pk,
+            "enterprise": enterprise_a.credit_code,
             "channel": "breakfast",
             "category": "talent",
             "urgency": "normal",

@@ -201,5 +201,18 @@ def test_duty_chair_sees_the_months_petitions(file_for, staff):
     assert client_for(chair).get(f"/petitions/{shared.public_id}/").status_code == 404
 
 
+def test_the_duty_months_petitions_come_fifty_a_page(file_for, staff):
+    DutyMonth.objects.create(month=datetime.date(2026, 3, 1), chair=UserFactory())
+    for day in range(1, 28):
+        file_for(now=at(2026, 3, day, 9))
+        file_for(now=at(2026, 3, day, 10))
+    with time_machine.travel(at(2026, 3, 28, 9)):
+        first = client_for(staff).get("/petitions/duty/")
+        second = client_for(staff).get("/petitions/duty/?page=2")
+    assert len(first.context["petitions"]) == 50
+    assert len(second.context["petitions"]) == 4
+    assert 'rel="next"' in first.content.decode()
+
+
 def test_departments_are_listed_by_name():
     assert Department._meta.ordering == ["name"]

@@ -93,3 +93,20 @@ def test_forwarding_needs_a_first_destination(staff, user_a):
     )
     assert response.status_code == 200
     assert "Record where it was sent first" in response.content.decode()
+
+
+def test_the_suggestions_list_comes_fifty_a_page(staff, user_a):
+    """A municipal federation receives thousands a year: the list is read by pages, the
+    year kept from page to page."""
+    Suggestion.objects.bulk_create(
+        Suggestion(kind="suggestion", title=f"建议{n}", text="内容", author=user_a)
+        for n in range(55)
+    )
+    client = client_for(staff)
+    first = client.get("/petitions/suggestions/")
+    assert len(first.context["suggestions"]) == 50
+    assert first.context["suggestions"].paginator.count == 55
+    year = first.context["year"]
+    assert f"?year={year}&amp;page=2" in first.content.decode()
+    second = client.get(f"/petitions/suggestions/?year={year}&page=2")
+    assert len(second.context["suggestions"]) == 5
