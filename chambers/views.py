@@ -62,7 +62,10 @@ def current_members(organization, user):
     members = organization.affiliations.filter(left_on__isnull=True).select_related("enterprise")
     if not user.is_staff:
         members = members.filter(enterprise__status=Enterprise.Status.MEMBER)
-    return members.order_by(in_order("role", Affiliation.Role.values), "enterprise__name_pinyin")
+    # The primary key last: fifty a page, in the same order every time.
+    return members.order_by(
+        in_order("role", Affiliation.Role.values), "enterprise__name_pinyin", "pk"
+    )
 
 
 def leaders_in_order():
@@ -203,10 +206,10 @@ def member_list(request, organization):
     affiliations = organization.affiliations.select_related("enterprise")
     in_roles = in_order("role", Affiliation.Role.values)
     current = affiliations.filter(left_on__isnull=True).order_by(
-        in_roles, "enterprise__name_pinyin"
+        in_roles, "enterprise__name_pinyin", "pk"
     )
     former = affiliations.filter(left_on__isnull=False).order_by(
-        "-left_on", in_roles, "enterprise__name_pinyin"
+        "-left_on", in_roles, "enterprise__name_pinyin", "pk"
     )
     return render(request, "chambers/members.html", {
         "organization": organization,

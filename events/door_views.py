@@ -110,7 +110,8 @@ def walk_in(request, public_id):
                 % {"name": form.cleaned_data["person_name"]},
             )
     else:
-        messages.error(request, _("The walk-in was not added: give at least a name."))
+        errors = "; ".join(m for field in form.errors.values() for m in field)
+        messages.error(request, _("The walk-in was not added: %(errors)s") % {"errors": errors})
     return redirect("events:checkin", event.public_id)
 
 

@@ -10,19 +10,31 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Enterprise
-from .validators import normalize_credit_code
+from .validators import normalize_credit_code, to_half_width
 
 
 def find_enterprise(text: str) -> Enterprise:
     """The enterprise whose credit code or exact name `text` is; ValidationError if none or
-    several (then the credit code tells them apart)."""
+    several (then the credit code tells them apart). When none is, the error names up to
+    five members the directory's search finds for `text`, to copy a name from."""
     value = " ".join(text.split())
+    if "\x00" in value:  # never reaches the database
+        raise ValidationError(_("No enterprise has this credit code or name."), code="not_found")
     found = list(
         Enterprise.objects.filter(credit_code=normalize_credit_code(value))
-        or Enterprise.objects.filter(name=value)[:2]
+        or Enterprise.objects.filter(name__in={value, to_half_width(value)})[:2]
     )
     if not found:
-        raise ValidationError(_("No enterprise has this credit code or name."), code="not_found")
+        from .filters import search_enterprises  # the directory's search (filters use models)
+
+        near = search_enterprises(Enterprise.objects.members(), value)
+        names = [f"{e.name}（{e.credit_code}）" for e in near.order_by("name_pinyin")[:5]]
+        message = _("No enterprise has this credit code or name.")
+        if names:
+            message = _("No enterprise has this credit code or name. Did you mean: %(names)s?") % {
+                "names": "；".join(names)
+            }
+        raise ValidationError(message, code="not_found")
     if len(found) > 1:
         raise ValidationError(
             _("Several enterprises have this name: give the credit code."), code="ambiguous"

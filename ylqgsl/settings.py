@@ -133,7 +133,8 @@ else:
     # portal's are short. At a million petitions the planner's row estimates crossed its
     # threshold on small queries (an event's problems, joined to their petitions: 0 rows,
     # 0.1 ms to run, 800 ms to compile). bench/pages.py measures every page with it off.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = " ".join(filter(None, [options.get("options"), "-c jit=off"]))
     CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

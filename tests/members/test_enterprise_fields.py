@@ -79,3 +79,27 @@ def test_staff_forms_do_not_list_every_member(staff_client):
         assert response.status_code == 200
         html = response.content.decode()
         assert not [e.name for e in members if e.name in html], page
+
+
+def test_a_name_not_found_suggests_what_the_directory_finds(english, enterprise_a):
+    """Staff who half remember a name are shown the members the directory's search finds
+    (name, pinyin, initials), each with its credit code, to copy one; never picked for them."""
+    fragment = enterprise_a.name[2:6]
+    form = OneForm({"enterprise": fragment})
+    assert not form.is_valid()
+    message = form.errors["enterprise"][0]
+    assert message.startswith("No enterprise has this credit code or name. Did you mean:")
+    assert f"{enterprise_a.name}（{enterprise_a.credit_code}）" in message
+
+
+@pytest.mark.parametrize("text", ["延庆\x00公司", "bad\x00"])
+def test_a_nul_character_is_refused_not_a_500(english, text):
+    form = OneForm({"enterprise": text})
+    assert not form.is_valid() and form.errors["enterprise"]
+
+
+def test_full_width_brackets_find_the_stored_name(english):
+    stored = EnterpriseFactory(name="北京延庆(八达岭)旅游有限公司")
+    form = OneForm({"enterprise": "北京延庆（八达岭）旅游有限公司"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["enterprise"] == stored
