@@ -573,7 +573,7 @@ def check_post(post: Post) -> None:
             % {"name": post.holder, "term": term, "day": date_format(same.started_on)},
             code="duplicate",
         )
-    if post.position in SINGLE_HOLDER:
+    if post.position in SINGLE_HOLDER and post._state.adding:  # ending one is never refused
         other = overlapping.select_related("holder").first()
         if other is not None:
             raise ValidationError(

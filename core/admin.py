@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from .submissions import OncePerForm, create_once
+from .models import Submission
+from .submissions import OncePerForm, create_once, form_name
 
 
 class ReadableChanges(HistoricalRecordContextHelper):
@@ -108,9 +109,27 @@ class SavedThroughServices:
         if change:
             saved = self.change(request, obj, values)
         else:
+            token = form.submission_token
+            # A repeat of a page already saved: its inlines and log entry were saved with it.
+            request.repeated_add = (
+                token is not None
+                and Submission.objects.filter(form=form_name(form), token=token).exists()
+            )
             saved = create_once(form, lambda: self.create(request, values))
         # The admin goes on with `obj` (inlines, its log, the redirect): it becomes the saved one.
         obj.__dict__.update(saved.__dict__)
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "repeated_add", False):
+            for formset in formsets:  # saved with the first sending: nothing new here
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        super().save_related(request, form, formsets, change)
+
+    def log_addition(self, request, obj, message):
+        if not getattr(request, "repeated_add", False):
+            return super().log_addition(request, obj, message)
+        return None
 
     def changeform_view(self, request, *args, **kwargs):
         try:

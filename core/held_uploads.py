@@ -139,6 +139,9 @@ class KeepsUploads(forms.Form):
             return
         self.cleaned_data.pop("held_uploads", None)  # the form's own field, not its object's
         if self.held_lost:  # never saved without the files the page said it kept
+            self.data = self.data.copy()  # said once: sent again, the form goes without them
+            self.data[self.add_prefix("held_uploads")] = ""
+            self.held_lost = False
             for name, field in self.fields.items():
                 if isinstance(field, forms.FileField) and not self.files.getlist(
                     self.add_prefix(name)

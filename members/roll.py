@@ -108,28 +108,24 @@ def put_on_roll(
     problem, or on a `dry_run`. History records `actor` and `reason`. `progress(done, total)`
     is told as chunks are checked (a background job's progress)."""
     outcome = RollResult()
-    # A real import reads the enterprises it updates under a lock and writes them in the
-    # same transaction: an edit made meanwhile (staff suspending one, an enterprise editing
-    # its profile) waits for the import instead of being overwritten by what it read.
-    with transaction.atomic():
-        check = Check(lock=not dry_run)
-        changes: list[tuple[Enterprise, set[str]]] = []
-        done = 0
-        for start in range(0, len(rows), CHUNK):
-            chunk = rows[start : start + CHUNK]
-            changes += check.chunk(chunk, first=start + 1, outcome=outcome)
-            done += len(chunk)
-            if progress is not None:
-                progress(done, len(rows))
-        if outcome.problems or dry_run:
-            outcome.problems.sort(key=lambda problem: problem[0])
-            return outcome
-        try:
-            with transaction.atomic():
-                write(changes, actor=actor, reason=str(reason))
-        except IntegrityError as error:
-            # A credit code or member number of the sheet taken meanwhile (an approval).
-            raise RollChanged from error
+    check = Check()
+    changes: list[tuple[Enterprise, set[str]]] = []
+    done = 0
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        changes += check.chunk(chunk, first=start + 1, outcome=outcome)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, len(rows))
+    if outcome.problems or dry_run:
+        outcome.problems.sort(key=lambda problem: problem[0])
+        return outcome
+    try:
+        with transaction.atomic():
+            write(changes, actor=actor, reason=str(reason))
+    except IntegrityError as error:
+        # A credit code or member number of the sheet taken meanwhile (an approval).
+        raise RollChanged from error
     return outcome
 
 
@@ -140,8 +136,7 @@ class RollChanged(Exception):
 class Check:
     """The checks of one import, chunk after chunk; remembers what earlier chunks held."""
 
-    def __init__(self, *, lock: bool = False):
-        self.lock = lock
+    def __init__(self):
         self.townships: dict[str, Township] | None = None
         self.codes: dict[str, int] = {}  # credit code -> the row that names it
         self.numbers: dict[str, int] = {}  # member number -> the row that gives it
@@ -161,10 +156,7 @@ class Check:
     def chunk(self, rows: list[dict], *, first: int, outcome: RollResult):
         rows = [normalised(row) for row in rows]
         codes = {row.get("credit_code") for row in rows} - {None, ""}
-        enterprises = Enterprise.objects.filter(credit_code__in=codes)
-        if self.lock:
-            enterprises = enterprises.select_for_update(of=("self",))
-        existing = {e.credit_code: e for e in enterprises}
+        existing = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)}
         numbers = {row.get("member_number") for row in rows} - {None, ""}
         held = dict(
             Enterprise.objects.filter(member_number__in=numbers).values_list(
@@ -314,6 +306,13 @@ def describe(number: int, errors: dict[str, list[str]]) -> list[tuple[int, str]]
 def write(changes, *, actor, reason: str) -> None:
     new = [enterprise for enterprise, _names in changes if enterprise.pk is None]
     updated = [(enterprise, names) for enterprise, names in changes if enterprise.pk is not None]
+    # The enterprises to update, locked (in one order: two imports never deadlock) and as
+    # they were checked: one changed meanwhile (staff suspending it, its profile edited)
+    # would be overwritten with what the check read, so nothing is written.
+    checked = {enterprise.pk: enterprise.updated_at for enterprise, _names in updated}
+    now_held = Enterprise.objects.select_for_update().filter(pk__in=checked).order_by("pk")
+    if dict(now_held.values_list("pk", "updated_at")) != checked:
+        raise RollChanged
     counters = lock_counters(changes)
     number_new(new, counters)
     MemberNumberCounter.objects.bulk_update(counters.values(), ["last"], batch_size=BATCH)

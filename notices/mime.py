@@ -59,7 +59,8 @@ def address(value: str) -> str:
 
 
 def body_part(content_type: str, text: str) -> bytes:
-    encoded = base64.encodebytes(text.encode()).replace(b"\n", b"\r\n")
+    canonical = text.replace("\r\n", "\n").replace("\n", "\r\n")  # CRLF lines (RFC 2046)
+    encoded = base64.encodebytes(canonical.encode()).replace(b"\n", b"\r\n")
     return (
         f'Content-Type: {content_type}; charset="utf-8"\r\n'
         "Content-Transfer-Encoding: base64\r\n\r\n"

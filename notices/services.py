@@ -459,9 +459,11 @@ def deliver_emails(notice_ids) -> int:
             record_sent(notice)
             sent += 1
     finally:
-        connection.close()
-        if fast_marks:
-            set_synchronous_commit(True)
+        try:
+            if fast_marks:  # first: a failing close must not leave the session's setting off
+                set_synchronous_commit(True)
+        finally:
+            connection.close()
     return sent
 
 

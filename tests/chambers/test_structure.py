@@ -463,3 +463,6 @@ def test_an_admin_add_page_sent_twice_adds_once(admin_client, federation):
         response = admin_client.post(reverse("admin:chambers_organization_add"), data)
         assert response.status_code == 302, form_errors(response)
     assert Organization.objects.filter(slug="wenlv").count() == 1
+    from django.contrib.admin.models import ADDITION, LogEntry
+
+    assert LogEntry.objects.filter(action_flag=ADDITION, object_repr__contains="文旅").count() == 1

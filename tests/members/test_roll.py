@@ -176,44 +176,44 @@ def test_a_member_number_is_written_as_the_portal_writes_them(staff, typed):
     assert again.problems
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_edit_made_while_the_import_runs_waits_and_is_not_overwritten(
+def test_an_enterprise_changed_while_the_sheet_is_checked_is_not_overwritten(
     staff, enterprise_a, enterprise_b
 ):
-    """The import reads the enterprises it updates under a lock: staff suspending one of them
-    meanwhile wait for it, and the import writes nothing of what it read over their change."""
-    import threading
-
-    from django.db import close_old_connections
+    """Staff suspend an enterprise after the import checked its row and before it writes: the
+    import writes nothing (it would have put back the status it read) and says to run again."""
+    from members.roll import RollChanged
 
     rows = [
         roster_row(1, credit_code=enterprise_a.credit_code, address="新址"),
         # Another row changes a status: the import then writes every updated row's status.
         roster_row(2, credit_code=enterprise_b.credit_code, status="suspended"),
     ]
-    checked, go_on = threading.Event(), threading.Event()
 
-    def progress(done, total):  # the rows are checked; the import has not written yet
-        checked.set()
-        go_on.wait(10)
+    def suspend_meanwhile(done, total):  # the rows are checked, nothing is written yet
+        services.change_membership_status(
+            enterprise=enterprise_a, actor=staff, status="suspended", reason="会费未缴"
+        )
 
-    def suspend():
-        checked.wait(10)
-        try:
-            services.change_membership_status(
-                enterprise=Enterprise.objects.get(pk=enterprise_a.pk),
-                actor=staff,
-                status="suspended",
-                reason="会费未缴",
-            )
-        finally:
-            close_old_connections()
-
-    other = threading.Thread(target=suspend)
-    other.start()
-    checked.wait(10)
-    go_on.set()  # the import writes while the suspension waits for its lock
-    put_on_roll(rows=sheet(rows), actor=staff, progress=progress)
-    other.join(10)
+    with pytest.raises(RollChanged):
+        put_on_roll(rows=sheet(rows), actor=staff, progress=suspend_meanwhile)
     enterprise_a.refresh_from_db()
-    assert (enterprise_a.address, enterprise_a.status) == ("新址", "suspended")
+    enterprise_b.refresh_from_db()
+    assert (enterprise_a.status, enterprise_a.address) == ("suspended", enterprise_a.address)
+    assert enterprise_a.address != "新址" and enterprise_b.status == "member"
+    # Run again, it checks what is there now and writes.
+    put_on_roll(rows=sheet(rows), actor=staff)
+    enterprise_a.refresh_from_db()
+    assert (enterprise_a.status, enterprise_a.address) == ("suspended", "新址")
+
+
+def test_the_import_job_says_to_run_again_when_the_roll_changed(staff_client, monkeypatch):
+    from members import jobs as member_jobs
+    from members.roll import RollChanged
+
+    def changed(**kwargs):
+        raise RollChanged
+
+    monkeypatch.setattr(member_jobs, "put_on_roll", changed)
+    job = post_for_job(staff_client, reverse("members:import"), {"file": workbook([roster_row(1)])})
+    assert job.state == "failed"
+    assert "未导入任何数据" in job.error
