@@ -13,6 +13,7 @@ from django import forms
 from django.db import IntegrityError, models, transaction
 from django.forms.utils import ErrorDict
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from .models import Submission
 
@@ -20,7 +21,13 @@ from .models import Submission
 class OncePerForm(forms.Form):
     """Mix into a create form (before the Form or ModelForm base) to give it the token."""
 
-    submission = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+    submission = forms.UUIDField(
+        # The label is never shown (the admin writes it in a hidden row): in the page's language.
+        label=_("Form token"),
+        widget=forms.HiddenInput,
+        required=False,
+        initial=uuid.uuid4,
+    )
     submission_token = None
 
     def full_clean(self):
