@@ -573,7 +573,7 @@ def check_post(post: Post) -> None:
             % {"name": post.holder, "term": term, "day": date_format(same.started_on)},
             code="duplicate",
         )
-    if post.position in SINGLE_HOLDER and post._state.adding:  # ending one is never refused
+    if post.position in SINGLE_HOLDER and not _only_ended_sooner(post):  # ending: never refused
         other = overlapping.select_related("holder").first()
         if other is not None:
             raise ValidationError(
@@ -582,6 +582,19 @@ def check_post(post: Post) -> None:
                                                  "day": date_format(other.started_on)}},
                 code="duplicate",
             )  # fmt: skip
+
+
+def _only_ended_sooner(post: Post) -> bool:
+    """Whether this change of a saved post only ends it, or ends it sooner."""
+    if post._state.adding:
+        return False
+    before = Post.objects.filter(pk=post.pk).values("position", "started_on", "ended_on").get()
+    return (
+        before["position"] == post.position
+        and before["started_on"] == post.started_on
+        and post.ended_on is not None
+        and (before["ended_on"] is None or post.ended_on <= before["ended_on"])
+    )
 
 
 # Posts one person holds at a time in a term: the chair, a chamber's president, its

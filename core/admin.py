@@ -21,8 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from .models import Submission
-from .submissions import OncePerForm, create_once, form_name
+from .submissions import OncePerForm, create_once
 
 
 class ReadableChanges(HistoricalRecordContextHelper):
@@ -109,13 +108,9 @@ class SavedThroughServices:
         if change:
             saved = self.change(request, obj, values)
         else:
-            token = form.submission_token
-            # A repeat of a page already saved: its inlines and log entry were saved with it.
-            request.repeated_add = (
-                token is not None
-                and Submission.objects.filter(form=form_name(form), token=token).exists()
-            )
             saved = create_once(form, lambda: self.create(request, values))
+            # A repeat of a page already saved: its inlines and log entry were saved with it.
+            request.repeated_add = getattr(form, "submission_repeated", False)
         # The admin goes on with `obj` (inlines, its log, the redirect): it becomes the saved one.
         obj.__dict__.update(saved.__dict__)
 

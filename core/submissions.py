@@ -69,6 +69,7 @@ def create_once(form, create):
                 claim = Submission.objects.create(form=name, token=token)
         except IntegrityError:
             # Another sending holds (or held) the claim; its transaction has ended by now.
+            form.submission_repeated = True  # the caller may skip what the first did with it
             claim = Submission.objects.get(form=name, token=token)
             if claim.target_id is not None and claim.target is None:
                 raise Http404("What this form made is gone.") from None

@@ -22,7 +22,7 @@ def find_enterprise(text: str) -> Enterprise:
         raise ValidationError(_("No enterprise has this credit code or name."), code="not_found")
     found = list(
         Enterprise.objects.filter(credit_code=normalize_credit_code(value))
-        or Enterprise.objects.filter(name__in={value, to_half_width(value)})[:2]
+        or Enterprise.objects.filter(name__in=spellings(value))[:2]
     )
     if not found:
         from .filters import search_enterprises  # the directory's search (filters use models)
@@ -40,6 +40,13 @@ def find_enterprise(text: str) -> Enterprise:
             _("Several enterprises have this name: give the credit code."), code="ambiguous"
         )
     return found[0]
+
+
+def spellings(value: str) -> set[str]:
+    """The name as typed, with its brackets half-width, and full-width (as names are mostly
+    registered): 「北京延庆(八达岭)」 finds 「北京延庆（八达岭）」 and the other way round."""
+    half = to_half_width(value)
+    return {value, half, half.replace("(", "（").replace(")", "）")}
 
 
 def find_member(text: str) -> Enterprise:

@@ -252,6 +252,27 @@ def test_a_chamber_has_one_president_at_a_time(staff, second_term):
     assert Post.objects.filter(position=Position.VICE_PRESIDENT).count() == 2
 
 
+def test_a_change_cannot_make_a_second_president_but_ending_one_is_never_refused(
+    staff, second_term
+):
+    president = PostFactory(term=second_term, position=Position.PRESIDENT, ended_on=None)
+    vice = PostFactory(term=second_term, position=Position.VICE_PRESIDENT, ended_on=None)
+    # Two presidents at once, as a change could leave them (data from before the rule).
+    other = PostFactory(term=second_term, position=Position.PRESIDENT, ended_on=None)
+    with pytest.raises(ValidationError):
+        services.change_post(post=vice, actor=staff, position=Position.PRESIDENT)
+    vice.refresh_from_db()
+    assert vice.position == Position.VICE_PRESIDENT
+    # Ending either overlapping president is what puts it right: never refused.
+    services.change_post(post=other, actor=staff, ended_on=D(2023, 6, 30))
+    other.refresh_from_db()
+    assert other.ended_on == D(2023, 6, 30)
+    # Reopening it would make two presidents again.
+    with pytest.raises(ValidationError):
+        services.change_post(post=other, actor=staff, ended_on=None)
+    assert president.pk != other.pk
+
+
 def test_a_deactivated_account_is_not_appointed(staff, second_term):
     holder = UserFactory(real_name="离职者", is_active=False)
     with pytest.raises(ValidationError) as refusal:

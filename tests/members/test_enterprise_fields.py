@@ -103,3 +103,10 @@ def test_full_width_brackets_find_the_stored_name(english):
     form = OneForm({"enterprise": "北京延庆（八达岭）旅游有限公司"})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["enterprise"] == stored
+
+
+def test_half_width_brackets_find_a_name_registered_with_full_width_ones(english):
+    stored = EnterpriseFactory(name="北京延庆（康庄）农业有限公司")
+    form = OneForm({"enterprise": "北京延庆(康庄)农业有限公司"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["enterprise"] == stored

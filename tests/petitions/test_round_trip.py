@@ -58,6 +58,12 @@ def test_another_session_cannot_use_the_token_and_is_told(client_a, user_a):
     assert response.status_code == 200
     assert "no longer kept" in str(response.context["form"].errors["attachments"])
     assert not Petition.objects.exists()  # never filed without the files the page promised
+    # Said once: the page no longer carries the dead token, so it can be sent without files.
+    assert 'name="held_uploads"' in response.content.decode()
+    assert not re.search(r'name="held_uploads" value="[^"]', response.content.decode())
+    response = other.post("/petitions/new/", {**data, "description": "说明"})
+    assert response.status_code == 302
+    assert not Petition.objects.get().attachments.exists()
 
 
 def test_a_reply_refused_by_a_colleagues_change_keeps_its_text_and_file(
