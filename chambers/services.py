@@ -33,7 +33,7 @@ from .roster.planner import plan_roster
 
 User = get_user_model()
 
-__all__ = ["TransitionError", "ValidationError"]
+__all__ = ["TransitionError"]
 
 POSITION_ORDER = {position: i for i, position in enumerate(Post.Position.values)}
 KIND_ORDER = {kind: i for i, kind in enumerate(Organization.Kind.values)}

@@ -77,8 +77,7 @@ MONTH_FORMAT = "yyyy-mm"
 
 # What makes a spreadsheet read text as a formula (OWASP: = + - @, tab, carriage return;
 # a carriage return is written as the line feed a cell keeps, so that too).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
-TRIGGERS = frozenset(FORMULA_TRIGGERS)
+TRIGGERS = frozenset(("=", "+", "-", "@", "\t", "\r", "\n"))
 MAX_CELL_TEXT = 32767  # Excel's limit; a longer cell makes Excel "repair" the file
 MAX_SHEET_TITLE = 31
 SHEET_TITLE_FORBIDDEN = "[]:*?/\\"
@@ -103,11 +102,6 @@ class Month(datetime.date):
     @classmethod
     def of(cls, day: datetime.date) -> Month:
         return cls(day.year, day.month, 1)
-
-
-def is_hostile(text: str) -> bool:
-    """Would a spreadsheet read this text as a formula?"""
-    return text.startswith(FORMULA_TRIGGERS)
 
 
 def clean_text(text: str) -> str:

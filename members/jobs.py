@@ -148,6 +148,6 @@ def send_admin_notice(job, progress) -> Outcome:
                          "%(missed)d have no active user.", counts["missed"])  # fmt: skip
     return Outcome(
         summary=f"{sent % counts} {unreached % counts}",
-        figures={"reached": len(reached), "missed": total - len(reached)},
+        figures=counts,
         problems=[(name, problem) for name in missed.iterator()],
     )

@@ -186,8 +186,9 @@ class PetitionFromProblemForm(forms.Form):
             del self.fields["enterprise"]
 
 
-class VersionedForm(forms.Form):
-    """Every action form carries the version of the petition the person saw."""
+class VersionedForm(KeepsUploads, forms.Form):
+    """Every action form carries the version of the petition the person saw, and keeps the
+    files chosen (those with files) when it is sent back."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -260,7 +261,7 @@ class UpdateForm(VersionedForm):
     visible = forms.BooleanField(label=_("The enterprise may see this update"), required=False)
 
 
-class ReplyForm(KeepsUploads, VersionedForm):
+class ReplyForm(VersionedForm):
     title = _("Reply")
     text = note_field(_("Reply to the enterprise"), required=True, rows=6)
     attachments = attachments_field()
@@ -284,7 +285,7 @@ class EscalateForm(VersionedForm):
     note = note_field(_("Why it is escalated"), required=True)
 
 
-class ProvideInfoForm(KeepsUploads, VersionedForm):
+class ProvideInfoForm(VersionedForm):
     text = note_field(_("Information you add"), required=True, rows=5)
     attachments = attachments_field()
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.access import staff_required
-from core.held_uploads import KeepsUploads
 from core.submissions import create_once
 from events.models import Event
 from members.models import Enterprise
@@ -181,8 +180,7 @@ def _sent_again(request, petition, action, form, error=None):
         petition.refresh_from_db()
         form.data = form.data.copy()
         form.data[form.add_prefix("version")] = petition.version
-    if isinstance(form, KeepsUploads):
-        form.keep_uploads()
+    form.keep_uploads()
     return _detail_page(request, petition, sent=(action, form))
 
 
@@ -194,12 +192,6 @@ def petition_timeline(request, public_id):
         "petitions/timeline.html",
         {"petition": petition, "timeline": _timeline(petition, request.user)},
     )
-
-
-def _bound(form_class, request, **kwargs):
-    if issubclass(form_class, KeepsUploads):  # a form with files keeps them if sent back
-        kwargs["session"] = request.session
-    return form_class(request.POST, request.FILES, **kwargs)
 
 
 def _staff_action_kwargs(data):
@@ -230,7 +222,9 @@ def petition_act(request, public_id, action):
     petition = access.get_petition(request.user, public_id)
     if action not in STAFF_SERVICES:
         raise Http404
-    form = _bound(STAFF_ACTION_FORMS[action], request, prefix=action)
+    form = STAFF_ACTION_FORMS[action](
+        request.POST, request.FILES, prefix=action, session=request.session
+    )
     if not form.is_valid():
         return _sent_again(request, petition, action, form)
     data = dict(form.cleaned_data)
@@ -244,8 +238,7 @@ def petition_act(request, public_id, action):
         )
     except (services.ConflictError, services.TransitionRefused) as error:
         return _sent_again(request, petition, action, form, error)
-    if isinstance(form, KeepsUploads):
-        form.release_uploads()
+    form.release_uploads()
     messages.success(request, _("Saved."))
     return redirect("petitions:detail", petition.public_id)
 
@@ -254,7 +247,7 @@ def petition_act(request, public_id, action):
 @require_POST
 def petition_provide_info(request, public_id):
     petition = access.get_petition(request.user, public_id)
-    form = _bound(ProvideInfoForm, request)
+    form = ProvideInfoForm(request.POST, request.FILES, session=request.session)
     if not form.is_valid():
         return _sent_again(request, petition, "provide_info", form)
     try:
@@ -276,7 +269,7 @@ def petition_provide_info(request, public_id):
 @require_POST
 def petition_rate(request, public_id):
     petition = access.get_petition(request.user, public_id)
-    form = RateForm(request.POST)
+    form = RateForm(request.POST, session=request.session)
     if not form.is_valid():
         return _sent_again(request, petition, "rate", form)
     try:

@@ -1,12 +1,15 @@
 """Files for upload tests: ordinary ones, and ones that unpack to far more than they weigh."""
 
 import io
+import re
 import struct
 import zipfile
 import zlib
 
 import openpyxl
 from PIL import Image
+
+from core.storage import private_storage
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
 """The smallest file every PDF reader (and the upload checks) accept as a PDF."""
@@ -59,3 +62,16 @@ def lying_zip() -> bytes:
     real = struct.pack("<I", 8 * 1024 * 1024)
     assert data.count(real) == 2  # the local header and the central directory
     return data.replace(real, struct.pack("<I", 1000))
+
+
+def held_token(response, prefix="") -> str:
+    """The token of the files a form sent back holds (core/held_uploads.py)."""
+    name = f"{prefix}held_uploads"
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', response.content.decode()).group(0)
+    return re.search(r'value="([^"]+)"', tag).group(1)
+
+
+def held_files() -> list[str]:
+    """The files held for forms sent back, in private storage."""
+    storage = private_storage()
+    return storage.listdir("held")[1] if storage.exists("held") else []

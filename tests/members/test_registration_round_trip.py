@@ -12,11 +12,10 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from core.storage import private_storage
 from members.models import Application, User
 from tests.factories import make_credit_code
 from tests.members.test_registration import form_data, post
-from tests.uploads import PDF
+from tests.uploads import PDF, held_files, held_token
 
 pytestmark = pytest.mark.django_db
 
@@ -24,20 +23,10 @@ BAD_CHECK = make_credit_code(616161, valid=False)
 PASSWORD = "Yanqing-Snow-2026"
 
 
-def held_token(response) -> str:
-    tag = re.search(r'<input[^>]*name="held_uploads"[^>]*>', response.content.decode()).group(0)
-    return re.search(r'value="([^"]+)"', tag).group(1)
-
-
 def password_values(response) -> list[str]:
     html = response.content.decode()
     tags = re.findall(r'<input[^>]*name="account-password[12]"[^>]*>', html)
     return [(re.search(r'value="([^"]*)"', tag) or [None, ""])[1] for tag in tags]
-
-
-def held_files() -> list[str]:
-    storage = private_storage()
-    return storage.listdir("held")[1] if storage.exists("held") else []
 
 
 def first_round(client):

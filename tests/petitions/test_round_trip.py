@@ -7,25 +7,13 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from core.storage import private_storage
 from petitions import services
 from petitions.models import Petition
 from tests.conftest import client_for
 from tests.petitions.conftest import state_of
-from tests.uploads import PDF
+from tests.uploads import PDF, held_files, held_token
 
 pytestmark = pytest.mark.django_db
-
-
-def held_token(response, prefix="") -> str:
-    name = f"{prefix}held_uploads"
-    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', response.content.decode()).group(0)
-    return re.search(r'value="([^"]+)"', tag).group(1)
-
-
-def held_files() -> list[str]:
-    storage = private_storage()
-    return storage.listdir("held")[1] if storage.exists("held") else []
 
 
 def test_a_petition_sent_back_keeps_its_attachment(client_a):
