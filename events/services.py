@@ -61,9 +61,10 @@ def guest_for(invitation: Invitation) -> Guest | None:
     return Guest(real_name=name, email=email) if email else None
 
 
-def email_guest(guest: Guest, *, kind: str, key: str, context: dict, link: str) -> None:
-    """E-mail of `kind` (templates/emails/<kind>/) to someone without an inbox, once per `key`."""
-    email_only(
+def email_guest(guest: Guest, *, kind: str, key: str, context: dict, link: str):
+    """E-mail of `kind` (templates/emails/<kind>/) to someone without an inbox, once per `key`:
+    the notice recorded, or None when one with this key exists."""
+    return email_only(
         to=guest.email,
         language=guest.language,
         kind=kind,
@@ -114,34 +115,56 @@ def cancel_event(*, event: Event, actor, reason: str) -> Event:
         event.status, event.cancellation_reason = Event.Status.CANCELLED, reason[:500]
         _save(event, actor=actor, fields=["status", "cancellation_reason"])
         if was_published:
-            _tell_cancelled(event)
+            _tell_cancelled(event, actor)
     return event
 
 
-def _tell_cancelled(event: Event) -> None:
-    context = {"event": event}
-    link = event_link(event)
+def _tell_cancelled(event: Event, actor) -> None:
     told = list(
         event.registrations.active().filter(user__isnull=False).values_list("user_id", flat=True)
     )
-    invitations = event.invitations.exclude(response=Invitation.Response.DECLINED).filter(
-        sent_at__isnull=False
-    )
-    for invitation in invitations.select_related("enterprise"):
-        if invitation.user_id:
-            told.append(invitation.user_id)
-        elif (guest := guest_for(invitation)) is not None:
-            email_guest(
-                guest,
-                kind="event_cancelled",
-                key=f"event_cancelled:{event.pk}:invitation:{invitation.pk}",
-                context=context,
-                link=link,
-            )
+    told += told_invitations(event).filter(user__isnull=False).values_list("user_id", flat=True)
     # Everyone with an account, once each, in the background (notices' fan-out).
     notify_each(
-        told, kind="event_cancelled", key=f"event_cancelled:{event.pk}", context=context, link=link
+        told,
+        kind="event_cancelled",
+        key=f"event_cancelled:{event.pk}",
+        context={"event": event},
+        link=event_link(event),
     )
+    # Invitees without an account are e-mailed by a background job of the one who cancelled
+    # (events/jobs.py): one notice each, and its result in their inbox.
+    if told_invitations(event).filter(user__isnull=True).exists():
+        from .jobs import TELL_CANCELLED
+
+        jobs.start(owner=actor, kind=TELL_CANCELLED, params={"event": event.pk})
+
+
+def told_invitations(event: Event):
+    """The invitations whose invitees are told of the event's cancellation: sent, not declined."""
+    return event.invitations.exclude(response=Invitation.Response.DECLINED).filter(
+        sent_at__isnull=False
+    )
+
+
+def email_guests_cancelled(event: Event, *, progress) -> int:
+    """E-mail every invitee without an account that the event is cancelled, once each (the
+    notice's key makes a repeat a no-op). How many were e-mailed by this run."""
+    context, link = {"event": event}, event_link(event)
+    guests = told_invitations(event).filter(user__isnull=True).select_related("enterprise")
+    emailed = 0
+    for invitation in progress.counted(guests.iterator(), guests.count()):
+        if (guest := guest_for(invitation)) is not None:
+            emailed += bool(
+                email_guest(
+                    guest,
+                    kind="event_cancelled",
+                    key=f"event_cancelled:{event.pk}:invitation:{invitation.pk}",
+                    context=context,
+                    link=link,
+                )
+            )
+    return emailed
 
 
 def finish_ended_events(now: datetime) -> int:
@@ -414,15 +437,31 @@ def deliver_to_invitee(pk: int, field: str, *, kind: str, now: datetime) -> bool
     return True
 
 
-def remind_non_responders(*, event: Event, actor=None, now: datetime | None = None) -> int:
-    """Remind the invitees who have not answered, once each (staff's button or the scan)."""
-    now = now or timezone.now()
+def check_remindable(event: Event, now: datetime) -> None:
     if event.status != Event.Status.PUBLISHED or event.starts_at <= now:
         raise TransitionError(_("Only invitees of a coming, published event can be reminded."))
+
+
+def remind_now(*, event: Event, actor):
+    """Staff remind the invitees who have not answered: a background job of `actor`'s
+    (events/jobs.py), never work in the request."""
+    from .jobs import SEND_REMINDERS
+
+    check_remindable(event, timezone.now())
+    return jobs.start(owner=actor, kind=SEND_REMINDERS, params={"event": event.pk})
+
+
+def remind_non_responders(*, event: Event, now: datetime | None = None, progress=None) -> int:
+    """Remind the invitees who have not answered, once each (the job of staff's button)."""
+    now = now or timezone.now()
+    check_remindable(event, now)
     pending = event.invitations.pending().filter(sent_at__isnull=False, reminded_at__isnull=True)
+    pending = list(pending.values_list("pk", flat=True))
+    if progress is not None:
+        pending = progress.counted(pending, len(pending))
     return sum(
         deliver_to_invitee(pk, "reminded_at", kind="event_invitation_reminder", now=now)
-        for pk in list(pending.values_list("pk", flat=True))
+        for pk in pending
     )
 
 

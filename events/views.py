@@ -340,12 +340,14 @@ def send_invitations(request, public_id):
 @staff_required
 @require_POST
 def remind(request, public_id):
-    return _staff_action(
-        request,
-        public_id,
-        lambda event: services.remind_non_responders(event=event, actor=request.user),
-        lambda n: _("%(count)d invitees reminded.") % {"count": n},
-    )
+    """The reminders are sent by a background job: its page shows how far it got."""
+    event = access.get_event_to_manage(request.user, public_id)
+    try:
+        job = services.remind_now(event=event, actor=request.user)
+    except services.TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("events:dashboard", event.public_id)
+    return redirect(job)
 
 
 @staff_required

@@ -11,6 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chambers.models import Affiliation, Organization
+from core import jobs
+from core.models import Job
 from events import services
 from events.models import Event, Invitation
 from notices.models import Notice
@@ -222,14 +224,85 @@ def test_the_dashboard_says_invitations_will_be_sent_only_before_their_time(staf
     assert "邀请已于" in page
 
 
-def test_remind_non_responders_once(staff, meeting, user_a, user_b):
-    services.invite(event=meeting, actor=staff, enterprises=[user_a.enterprise, user_b.enterprise])
+def remind(client, event):
+    """Staff's button: a background job, run once the request's transaction commits."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"/events/{event.public_id}/invitations/remind/")
+    return response
+
+
+def test_remind_non_responders_once_in_a_job(staff, staff_client, meeting, user_a, user_b):
+    services.invite(
+        event=meeting,
+        actor=staff,
+        enterprises=[user_a.enterprise, user_b.enterprise],
+        guests=[{"name": "张明", "title": "主任", "email": "zm@example.cn"}],
+    )
     send_now(meeting, staff)
     services.respond_to_invitation(invitation=meeting.invitations.get(user=user_b), accept=True)
-    assert services.remind_non_responders(event=meeting, actor=staff) == 1
-    assert services.remind_non_responders(event=meeting, actor=staff) == 0
+    response = remind(staff_client, meeting)
+    job = Job.objects.get(kind="event_reminders")
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    assert (job.state, job.result["figures"]["sent"], job.owner) == ("done", 2, staff)
+    assert (job.done, job.total) == (2, 2)
     reminders = Notice.objects.filter(kind="event_invitation_reminder")
-    assert [n.recipient for n in reminders] == [user_a]
+    assert sorted(n.email for n in reminders) == sorted([user_a.email, "zm@example.cn"])
+    remind(staff_client, meeting)  # again: nobody reminded twice
+    again = Job.objects.filter(kind="event_reminders").latest("pk")
+    assert again.result["figures"]["sent"] == 0
+    assert Notice.objects.filter(kind="event_invitation_reminder").count() == 2
+
+
+def test_reminding_a_past_event_is_refused_and_starts_no_job(staff, staff_client, meeting, user_a):
+    services.invite(event=meeting, actor=staff, enterprises=[user_a.enterprise])
+    send_now(meeting, staff)
+    meeting.starts_at, meeting.ends_at = at(days=-2), at(days=-2, hours=2)
+    meeting.save()
+    response = remind(staff_client, meeting)
+    assert response.status_code == 302
+    page = staff_client.get(response.url).content.decode()
+    assert "只能提醒" in page or "Only invitees" in page
+    assert not Job.objects.filter(kind="event_reminders").exists()
+    assert meeting.invitations.get().reminded_at is None
+
+
+def test_cancelling_emails_invitees_without_an_account_in_a_job(staff, meeting, user_a, mailoutbox):
+    services.invite(
+        event=meeting,
+        actor=staff,
+        enterprises=[user_a.enterprise],
+        guests=[
+            {"name": "张明", "title": "主任", "email": "zm@example.cn"},
+            {"name": "李华", "title": "", "email": "lh@example.cn"},
+        ],
+    )
+    send_now(meeting, staff)
+    declined = meeting.invitations.get(guest_name="李华")
+    services.respond_to_invitation(invitation=declined, accept=False)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.cancel_event(event=meeting, actor=staff, reason="场地检修")
+    job = Job.objects.get(kind="event_cancelled_guests")
+    assert (job.state, job.owner, job.result["figures"]["sent"]) == ("done", staff, 1)
+    cancelled = Notice.objects.filter(kind="event_cancelled")
+    # the guest who declined is not written to
+    assert sorted(n.email for n in cancelled) == sorted([user_a.email, "zm@example.cn"])
+    [guest_mail] = [m for m in mailoutbox if m.to == ["zm@example.cn"] and "场地检修" in m.body]
+    assert meeting.title in guest_mail.subject + guest_mail.body
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the job run again: nobody twice
+        jobs.queue(jobs.start(owner=staff, kind="event_cancelled_guests", params=job.params).pk)
+    assert Job.objects.filter(kind="event_cancelled_guests").latest("pk").result["figures"] == {
+        "sent": 0
+    }
+    assert Notice.objects.filter(kind="event_cancelled").count() == 2
+
+
+def test_cancelling_an_event_without_guests_starts_no_job(staff, meeting, user_a):
+    services.invite(event=meeting, actor=staff, enterprises=[user_a.enterprise])
+    send_now(meeting, staff)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.cancel_event(event=meeting, actor=staff, reason="场地检修")
+    assert not Job.objects.filter(kind="event_cancelled_guests").exists()
+    assert Notice.objects.get(kind="event_cancelled").recipient == user_a
 
 
 def test_guest_without_account_has_no_access_to_member_pages(client, meeting):
