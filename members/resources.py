@@ -53,6 +53,24 @@ class ChoiceWidget(widgets.Widget):
         return str(self.choices(value).label)
 
 
+class DayWidget(widgets.DateWidget):
+    """A date as the roster writes it (2024-05-01) or an Excel date cell; anything else is
+    refused in the reader's language (the library's own message is English only)."""
+
+    written = "%Y-%m-%d"
+
+    def __init__(self):
+        super().__init__(self.written)
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a date: write it as 2024-05-01.") % {"value": value}
+            ) from None
+
+
 class TownshipWidget(widgets.ForeignKeyWidget):
     """Writes the township's name; reads the name or code as typed, which members.roll looks
     up among the townships the federation serves (all of them in one query per import)."""
@@ -89,12 +107,12 @@ class EnterpriseResource(resources.ModelResource):
     legal_form = column("legal_form", _("legal form"), ChoiceWidget(LegalForm, required=False))
     township = column("township", _("township or street"), TownshipWidget())
     address = column("address", _("address"))
-    founded_on = column("founded_on", _("date founded"), widgets.DateWidget("%Y-%m-%d"))
+    founded_on = column("founded_on", _("date founded"), DayWidget())
     employees = column("employees", _("employees"), widgets.IntegerWidget())
     registered_capital = column(
         "registered_capital", _("registered capital (10,000 yuan)"), widgets.DecimalWidget()
     )
-    joined_on = column("joined_on", _("date joined the federation"), widgets.DateWidget("%Y-%m-%d"))
+    joined_on = column("joined_on", _("date joined the federation"), DayWidget())
     contact_name = column("contact_name", _("contact person"))
     contact_mobile = column("contact_mobile", _("contact mobile"))
     contact_phone = column("contact_phone", _("office telephone"))

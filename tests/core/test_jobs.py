@@ -75,6 +75,18 @@ def test_the_import_report_lists_each_bad_row_and_imports_nothing(staff_client, 
     assert "Nothing was imported" in notice.body
 
 
+def test_a_date_that_is_no_date_is_reported_in_the_owners_language(staff_client, staff):
+    staff.language = "zh-hans"
+    staff.save(update_fields=["language"])
+    rows = [roster_row(1), roster_row(2, joined_on="2020/13/45"), roster_row(3, joined_on="下月")]
+    job = post_for_job(staff_client, IMPORT, {"file": workbook(rows), "dry_run": "on"})
+    assert problem_rows(job) == [2, 3]
+    texts = " ".join(text for _row, text in job.result["problems"])
+    assert "“2020/13/45”不是日期" in texts and "“下月”不是日期" in texts
+    assert "could not be parsed" not in texts
+    assert Enterprise.objects.count() == 0
+
+
 def test_the_import_page_says_imports_run_in_the_background_and_nothing_is_done_in_it(
     staff_client,
 ):
