@@ -367,6 +367,13 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["mail_admins"], "level": "INFO"},
         "django.request": {"level": "ERROR"},
+        # A request for a host not in ALLOWED_HOSTS (scanners send thousands) is answered 400
+        # and logged, but is no error report: no row and no e-mail to ADMINS for each.
+        "django.security.DisallowedHost": {
+            "handlers": ["console"],
+            "level": "ERROR",
+            "propagate": False,
+        },
         # Axes logs the address typed at every attempt; the attempts are kept in its tables
         # (visible in the admin), so personal data stays out of the logs.
         "axes": {"level": "ERROR"},

@@ -125,3 +125,12 @@ def test_a_report_names_the_posted_fields_never_their_values(
     report.refresh_from_db()
     assert report.email_state == Notice.EmailState.SENT
     assert report.body == ""  # an e-mail to no account keeps nothing once sent
+
+
+def test_a_request_for_another_host_is_logged_but_sends_no_report(failing, caplog):
+    with caplog.at_level(logging.ERROR, logger="django.security.DisallowedHost"):
+        response = failing.get("/fail/", HTTP_HOST="scanner.example")
+    assert response.status_code == 400
+    assert "Invalid HTTP_HOST header: 'scanner.example'" in caplog.text
+    assert not Notice.objects.filter(kind=admin_errors.KIND).exists()
+    assert mail.outbox == []
