@@ -220,6 +220,15 @@ class Check:
             enterprise.member_number = f"+{code}"
             enterprise.number_on_write = True
 
+        if original is not None and values.get("status", original.status) != original.status:
+            # A status changes through members.services (a reason, its users told, the rules
+            # of which status may follow which), never by overwriting a column.
+            errors["status"].append(
+                _(
+                    "An import does not change a member's status: suspend, withdraw or "
+                    "reinstate it on its page, with a reason."
+                )
+            )
         try:
             enterprise.clean_fields(exclude={"township", *skip})
         except ValidationError as error:

@@ -185,8 +185,7 @@ def test_an_enterprise_changed_while_the_sheet_is_checked_is_not_overwritten(
 
     rows = [
         roster_row(1, credit_code=enterprise_a.credit_code, address="新址"),
-        # Another row changes a status: the import then writes every updated row's status.
-        roster_row(2, credit_code=enterprise_b.credit_code, status="suspended"),
+        roster_row(2, credit_code=enterprise_b.credit_code, address="乙新址"),
     ]
 
     def suspend_meanwhile(done, total):  # the rows are checked, nothing is written yet
@@ -199,11 +198,30 @@ def test_an_enterprise_changed_while_the_sheet_is_checked_is_not_overwritten(
     enterprise_a.refresh_from_db()
     enterprise_b.refresh_from_db()
     assert (enterprise_a.status, enterprise_a.address) == ("suspended", enterprise_a.address)
-    assert enterprise_a.address != "新址" and enterprise_b.status == "member"
+    assert enterprise_a.address != "新址" and enterprise_b.address != "乙新址"
     # Run again, it checks what is there now and writes.
     put_on_roll(rows=sheet(rows), actor=staff)
     enterprise_a.refresh_from_db()
     assert (enterprise_a.status, enterprise_a.address) == ("suspended", "新址")
+
+
+def test_an_import_does_not_change_a_members_status(staff, enterprise_a, enterprise_b):
+    rows = [
+        roster_row(1, credit_code=enterprise_a.credit_code, address="新址"),
+        roster_row(2, credit_code=enterprise_b.credit_code, status="已退会"),
+    ]
+    with translation.override("zh-hans"):
+        result = put_on_roll(rows=sheet(rows), actor=staff)
+    assert [row for row, _text in result.problems] == [2]
+    assert "导入不会更改会员状态" in result.problems[0][1]
+    enterprise_a.refresh_from_db()
+    enterprise_b.refresh_from_db()
+    assert enterprise_a.address != "新址" and enterprise_b.status == "member"
+    # The same status, as the export writes it, is no change: the round trip still works.
+    same = roster_row(2, credit_code=enterprise_b.credit_code, status="会员", address="乙新址")
+    assert not put_on_roll(rows=sheet([same]), actor=staff).problems
+    enterprise_b.refresh_from_db()
+    assert (enterprise_b.status, enterprise_b.address) == ("member", "乙新址")
 
 
 def test_the_import_job_says_to_run_again_when_the_roll_changed(staff_client, monkeypatch):
