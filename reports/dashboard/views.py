@@ -1,9 +1,13 @@
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core import excel
 from core.access import staff_required
@@ -54,36 +58,87 @@ def dashboard(request):
     )
 
 
-@staff_required
-def report_page(request):
-    year = chosen_year(request)
+def kept_report(request, year: int):
+    """The year's kept figures and their report, or (None, None) after making sure a
+    background job computes them: the request never computes a year (seconds at full size).
+    This year's are kept ahead by Celery beat; see `services.compute_in_background`."""
+    kept = services.kept_figures(year)
+    if kept is None:
+        services.compute_in_background(year=year, actor=request.user)
+        return None, None
+    return kept, report.from_figures(year, kept.figures)
+
+
+def render_report(request, year: int, kept, built):
+    computing = services.computing(year)
     return render(
         request,
         "dashboard/report.html",
-        {"report": report.build(year), "year": year, "years": year_choices()},
+        {
+            "report": built,
+            "kept": kept,
+            "computing": computing,
+            "computing_is_mine": computing is not None and computing.owner_id == request.user.pk,
+            "year": year,
+            "years": year_choices(),
+            "is_this_year": year == timezone.localdate().year,
+            "schedule_minutes": settings.REPORT_FIGURES_SECONDS // 60,
+        },
     )
+
+
+@staff_required
+def report_page(request):
+    year = chosen_year(request)
+    kept, built = kept_report(request, year)
+    return render_report(request, year, kept, built)
+
+
+@staff_required
+@require_POST
+def report_recompute(request):
+    """Staff compute a year's figures again (its records changed after it was kept): in a
+    background job, which records who asked; the page shows the kept figures meanwhile."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = None
+    if year is None or not FIRST_YEAR <= year <= this_year:
+        years = {"first": FIRST_YEAR, "last": this_year}
+        messages.error(request, _("Choose a year from %(first)s to %(last)s.") % years)
+        return redirect("dashboard:report")
+    services.compute_in_background(year=year, actor=request.user)
+    messages.success(request, _("The %(year)s figures are being computed again.") % {"year": year})
+    return redirect(f"{reverse('dashboard:report')}?year={year}")
 
 
 @staff_required
 def report_print(request):
     year = chosen_year(request)
+    kept, built = kept_report(request, year)
+    if kept is None:
+        return render_report(request, year, kept, built)  # nothing to print yet
     return render(
         request,
         "dashboard/report_print.html",
-        {"report": report.build(year), "year": year, "printed_at": timezone.localtime()},
+        {"report": built, "kept": kept, "year": year, "printed_at": timezone.localtime()},
     )
 
 
 @staff_required
 def report_export(request):
     year = chosen_year(request)
-    data = report.build(year)
+    kept, data = kept_report(request, year)
+    if kept is None:
+        return render_report(request, year, kept, data)  # nothing to export yet
     book = excel.Workbook()
     sheet = book.sheet(_("Report %(year)s") % {"year": year}, widths=[60, 16, 10])
     title = _("%(year)s work report: figures") % {"year": year}
     if data.is_partial:
         title += " " + _("(to %(day)s)") % {"day": date_format(data.period.last, "DATE_FORMAT")}
     sheet.append([title], font=excel.TITLE)
+    sheet.append([render_to_string("dashboard/_computed_at.html", {"kept": kept})])
     sheet.append([])
     sheet.append([_("Figure"), _("Value"), _("Unit")], font=excel.BOLD)
     for section in data.sections:
