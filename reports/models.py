@@ -51,6 +51,11 @@ class ReportFigures(models.Model):
         return str(self.year)
 
     @property
+    def is_partial(self) -> bool:
+        """This year's figures so far."""
+        return self.through < datetime.date(self.year, 12, 31)
+
+    @property
     def is_final(self) -> bool:
         """Computed after the year was over: a closed year's figures, kept for good."""
         return self.computed_at >= year_over_at(self.year)

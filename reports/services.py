@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from core import jobs as core_jobs
+from core import pagecache
 from core.models import Job
 from members.models import Township
 
@@ -85,10 +86,29 @@ def kept_figures(year: int) -> ReportFigures | None:
     """The figures to show for `year`: this year's as last computed; a closed year's only
     once computed after it was over (figures so far, kept on its last day, are not its
     report)."""
-    kept = ReportFigures.objects.filter(year=year).select_related("computed_by").first()
+    [kept] = pagecache.cached_fragment(
+        "report-figures",
+        depends_on=(ReportFigures,),
+        vary_on=(year,),
+        render=lambda: [read_figures(year)],  # a list: a year with none is kept too
+    )
     if kept is None or (year < timezone.localdate().year and not kept.is_final):
         return None
     return kept
+
+
+def read_figures(year: int) -> ReportFigures | None:
+    """The row, with the name of whoever asked for it and nothing else of theirs (it goes
+    into the cache: no phone number)."""
+    return (
+        ReportFigures.objects.filter(year=year)
+        .select_related("computed_by")
+        .only(*KEPT_FIELDS, "computed_by__real_name", "computed_by__email")
+        .first()
+    )
+
+
+KEPT_FIELDS = ("year", "figures", "through", "computed_at", "computed_by")
 
 
 def keep_report_figures(*, year: int, actor=None) -> ReportFigures:

@@ -5,12 +5,15 @@ again with a button that records who did."""
 
 import datetime
 import io
+import pickle
 import re
 
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.shortcuts import resolve_url
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
@@ -271,3 +274,23 @@ def test_beat_keeps_this_years_figures_and_last_years_once(staff, monkeypatch):
     assert keep_report_figures.delay().get() == [THIS_YEAR]  # last year's are kept for good
     assert ReportFigures.objects.get(year=LAST_YEAR).computed_at == last_year.computed_at
     assert values(client.get("/dashboard/report/").content.decode())["members-2"] == "2"
+
+
+def test_kept_figures_are_read_through_the_page_cache_without_phone_numbers(staff, page_cache):
+    make_year(2, LAST_YEAR)
+    services.keep_report_figures(year=LAST_YEAR, actor=staff)
+    client = client_for(staff)
+    assert values(client.get(report_url(LAST_YEAR)).content.decode())["members-2"] == "2"
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(report_url(LAST_YEAR)).content.decode()
+    assert values(page)["members-2"] == "2"
+    assert not [q for q in queries.captured_queries if "reports_reportfigures" in q["sql"]]
+    assert not [q for q in queries.captured_queries if "core_job" in q["sql"]]
+    kept = services.kept_figures(LAST_YEAR)
+    assert {"mobile"} <= kept.computed_by.get_deferred_fields()
+    assert "13900139000" not in str(pickle.dumps(kept))
+
+    make_year(1, LAST_YEAR)
+    services.keep_report_figures(year=LAST_YEAR)  # beat or staff again: a new stamp
+    assert values(client.get(report_url(LAST_YEAR)).content.decode())["members-2"] == "3"
