@@ -131,6 +131,10 @@ def keep_report_figures(*, year: int, actor=None) -> ReportFigures:
             kept.computed_at = started
             kept.computed_by = actor
             kept._history_user = actor
+            if actor is None and not kept.is_final:
+                # This year's figures, kept again every few minutes: no history row each time
+                # (a year of them would be a hundred thousand). Staff's and final ones have one.
+                kept.skip_history_when_saving = True
             try:
                 with transaction.atomic():
                     kept.save()

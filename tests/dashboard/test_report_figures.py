@@ -272,6 +272,8 @@ def test_beat_keeps_this_years_figures_and_last_years_once(staff, monkeypatch):
     assert "The year is not over" in page
 
     assert keep_report_figures.delay().get() == [THIS_YEAR]  # last year's are kept for good
+    assert this_year.history.count() == 0  # this year's, every few minutes: no history
+    assert last_year.history.count() == 1
     assert ReportFigures.objects.get(year=LAST_YEAR).computed_at == last_year.computed_at
     assert values(client.get("/dashboard/report/").content.decode())["members-2"] == "2"
 
