@@ -1,3 +1,5 @@
+import math
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -110,7 +112,8 @@ def render_report(request, year: int, kept):
             "year": year,
             "years": year_choices(),
             "is_this_year": year == timezone.localdate().year,
-            "schedule_minutes": settings.REPORT_FIGURES_SECONDS // 60,
+            # 0: no schedule (REPORT_FIGURES_SECONDS=0), and the page does not promise one.
+            "schedule_minutes": math.ceil(settings.REPORT_FIGURES_SECONDS / 60),
         },
     )
 
