@@ -1,4 +1,5 @@
-"""The ledgers' exports as background jobs, when they are over EXPORT_IMMEDIATE_ROWS rows."""
+"""The ledgers' exports as background jobs, when they are over EXPORT_IMMEDIATE_ROWS rows; the
+yearly report's figures, computed and kept (reports.services.compute_in_background)."""
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from .ledgers.registry import LEDGERS
 
 LEDGER_EXPORT = "ledger_export"
 PETITION_LEDGER_EXPORT = "petition_ledger_export"
+REPORT_FIGURES = "report_figures"
 
 
 def exported(count) -> str:
@@ -48,3 +50,16 @@ def export_petition_ledger(job, progress) -> Outcome:
     outcome = write_petitions(job.params["query"], progress)
     outcome.summary = exported(job.done)
     return outcome
+
+
+@register(REPORT_FIGURES, gettext_lazy("Yearly report figures"))
+def compute_report_figures(job, progress) -> Outcome:
+    """Compute and keep a year's report figures for the staff member who asked. Safe to
+    repeat: the figures are kept in place of the year's earlier ones."""
+    from . import services  # services start these jobs
+
+    year = job.params["year"]
+    progress(0, 1, force=True)
+    services.keep_report_figures(year=year, actor=job.owner)
+    progress(1, 1, force=True)
+    return Outcome(summary=_("The %(year)s work report's figures are computed.") % {"year": year})

@@ -1,15 +1,24 @@
-"""Use cases of the reports app: the dashboard's figures rendered once and kept in the cache."""
+"""Use cases of the reports app: the dashboard's figures rendered once and kept in the cache;
+the yearly report's figures computed once and kept in the database."""
+
+import datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core import jobs as core_jobs
+from core import pagecache
+from core.models import Job
 from members.models import Township
 
-from .dashboard import charts, figures
+from . import jobs
+from .dashboard import charts, figures, report
+from .models import ReportFigures
 
 
 def cache_key(year: int) -> str:
@@ -67,4 +76,109 @@ def render_body(year: int) -> str:
             "new_members": growth.joined[-1] if growth.years and growth.years[-1] == year else 0,
             "sections": sections,
         },
+    )
+
+
+# --- The yearly report's kept figures ------------------------------------------------------------
+
+
+def kept_figures(year: int) -> ReportFigures | None:
+    """The figures to show for `year`: this year's as last computed; a closed year's only
+    once computed after it was over (figures so far, kept on its last day, are not its
+    report)."""
+    [kept] = pagecache.cached_fragment(
+        "report-figures",
+        depends_on=(ReportFigures,),
+        vary_on=(year,),
+        render=lambda: [read_figures(year)],  # a list: a year with none is kept too
+    )
+    if kept is None or (year < timezone.localdate().year and not kept.is_final):
+        return None
+    return kept
+
+
+def read_figures(year: int) -> ReportFigures | None:
+    """The row, with the name of whoever asked for it and nothing else of theirs (it goes
+    into the cache: no phone number)."""
+    return (
+        ReportFigures.objects.filter(year=year)
+        .select_related("computed_by")
+        .only(*KEPT_FIELDS, "computed_by__real_name", "computed_by__email")
+        .first()
+    )
+
+
+KEPT_FIELDS = ("year", "figures", "through", "computed_at", "computed_by")
+
+
+def keep_report_figures(*, year: int, actor=None) -> ReportFigures:
+    """Compute `year`'s report figures and keep them in place of those kept before (history
+    keeps those). `actor` is whoever asked; None is the portal's schedule.
+
+    Computed outside the transaction (seconds at full size, reading only). Two computations
+    of one year at once keep the later-started one: an older reading never replaces a newer.
+    """
+    started = timezone.now()
+    values = report.compute(year, today=timezone.localdate(started))
+    for _attempt in range(2):
+        with transaction.atomic():
+            kept = ReportFigures.objects.select_for_update().filter(year=year).first()
+            if kept is not None and kept.computed_at > started:
+                return kept
+            kept = kept or ReportFigures(year=year)
+            kept.figures = values
+            kept.through = datetime.date.fromisoformat(values["last"])
+            kept.computed_at = started
+            kept.computed_by = actor
+            kept._history_user = actor
+            if actor is None and not kept.is_final:
+                # This year's figures, kept again every few minutes: no history row each time
+                # (a year of them would be a hundred thousand). Staff's and final ones have one.
+                kept.skip_history_when_saving = True
+            try:
+                with transaction.atomic():
+                    kept.save()
+            except IntegrityError:
+                continue  # another computation kept the year first: take its row's place
+            return kept
+    raise RuntimeError(f"The {year} report's figures could not be kept.")
+
+
+def keep_this_years_figures() -> list[int]:
+    """What Celery beat runs (`reports.tasks.keep_report_figures`): this year's figures so
+    far, and last year's once more after it is over, so that its final figures are ready
+    when staff first open it. Older years are computed when first asked for
+    (`compute_in_background`)."""
+    this_year = timezone.localdate().year
+    done = [keep_report_figures(year=this_year).year]
+    if kept_figures(this_year - 1) is None:
+        done.append(keep_report_figures(year=this_year - 1).year)
+    return done
+
+
+def computing(year: int) -> Job | None:
+    """The background job computing `year`'s figures, if one is waiting or running."""
+    return (
+        Job.objects.filter(
+            kind=jobs.REPORT_FIGURES,
+            params__year=year,
+            state__in=[Job.State.QUEUED, Job.State.RUNNING],
+        )
+        .select_related("owner")
+        .order_by("created_at")
+        .first()
+    )
+
+
+def compute_in_background(*, year: int, actor) -> Job:
+    """Start a background job that computes and keeps `year`'s figures for `actor`, unless
+    one is already at it (whoever started it).
+
+    A background job rather than the request: a year costs seconds of the database's time
+    at full size, and the staff member who asked is told when it is done (a notice). Beat
+    keeps only this year and last year ahead (`keep_this_years_figures`): an older year is
+    asked for seldom, and once kept it is never computed again unless staff ask.
+    """
+    return computing(year) or core_jobs.start(
+        owner=actor, kind=jobs.REPORT_FIGURES, params={"year": year}
     )

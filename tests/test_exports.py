@@ -28,6 +28,7 @@ from members.models import Enterprise, PublicPost, RepresentativePerson, Represe
 from petitions import services as petition_services
 from petitions.models import Department, Petition, Suggestion
 from reports.ledgers.registry import LEDGERS
+from reports.services import keep_report_figures
 from tests.chambers.factories import (
     AffiliationFactory,
     FourGoodEvaluationFactory,
@@ -120,6 +121,7 @@ def hostile(staff, user_a, enterprise_a):
     DutyLogEntry.objects.create(
         duty_month=month, author=chair.holder, day=month.month, kind="office", text="=1+1"
     )
+    keep_report_figures(year=timezone.localdate().year)  # as beat does: the report reads them
     return {"event": event}
 
 

@@ -113,6 +113,7 @@ MATRIX = {
     "petitions:from_problem": STAFF_ACTION,
     "dashboard:index": STAFF_ONLY,
     "dashboard:report": STAFF_ONLY,
+    "dashboard:report_recompute": STAFF_ACTION,
     "dashboard:report_print": STAFF_ONLY,
     "dashboard:report_export": STAFF_ONLY,
     "petitions:ledger": STAFF_ONLY,
@@ -210,6 +211,7 @@ POST_DATA = {
     "roster:swap_answer": {"answer": "accept"},
     "roster:swap_withdraw": {},
     "roster:swap_decide": {"decision": "reject"},
+    "dashboard:report_recompute": {"year": "2024"},
 }
 # The one allowed to send each of those, where it is not staff.
 PERMITTED = {

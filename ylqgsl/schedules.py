@@ -77,6 +77,19 @@ def default_schedules() -> list[Schedule]:
             ),
         ),
     ]
+    if settings.REPORT_FIGURES_SECONDS:
+        schedules.append(
+            Schedule(
+                "reports.tasks.keep_report_figures",
+                settings.REPORT_FIGURES_SECONDS,
+                _("Yearly report figures"),
+                _(
+                    "Computes this year's work-report figures so far and keeps them, and last "
+                    "year's final figures once the year is over; older years are computed when "
+                    "staff first open them."
+                ),
+            )
+        )
     if settings.DASHBOARD_CACHE_SECONDS:
         schedules.append(
             Schedule(

@@ -396,6 +396,9 @@ PETITION_RATING_REMINDER_WORKING_DAYS = env.int("PETITION_RATING_REMINDER_WORKIN
 # Seconds the dashboard keeps its computed figures (per year and language); 0 computes them
 # on every request.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
+# How often beat computes this year's yearly-report figures so far (kept in the database;
+# reports.services.keep_this_years_figures).
+REPORT_FIGURES_SECONDS = env.int("REPORT_FIGURES_SECONDS", default=300)
 # Background jobs (core/jobs.py): how long a job and its result (an import's report, an
 # export's file) are kept; exports of more rows than this run as jobs; imports of more rows
 # than this are refused.

@@ -5,8 +5,9 @@ counted. The page, its printable form and the workbook are drawn from the same `
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -55,11 +56,78 @@ class Report:
 
 
 def build(year: int, *, today: datetime.date | None = None) -> Report:
+    """The report computed now (seconds at full size): what `compute` keeps, shown."""
+    return from_figures(year, compute(year, today=today))
+
+
+def compute(year: int, *, today: datetime.date | None = None) -> dict:
+    """The year's report figures as plain JSON values: numbers, not labels, so the kept
+    figures (reports.models.ReportFigures) show in whichever language reads them."""
     data = figures.for_year(year, today=today)
-    period, roll, events, petitions = data.period, data.roll, data.events, data.petitions
+    roll, events, petitions = data.roll, data.events, data.petitions
     suggestions, donations, duty = data.suggestions, data.donations, data.duty
-    membership = figures.membership(period)
     totals = petitions.report.total
+    return {
+        "first": data.period.first.isoformat(),
+        "last": data.period.last.isoformat(),
+        "membership": asdict(figures.membership(data.period)),
+        "party": {
+            "covered": roll.covered,
+            "own": roll.party[PartyOrganisation.OWN_BRANCH],
+            "joint": roll.party[PartyOrganisation.JOINT_BRANCH],
+            "instructor": roll.party[PartyOrganisation.INSTRUCTOR],
+            "members": roll.party_members,
+            "coverage": roll.coverage_rate,
+        },
+        "events": {
+            **asdict(events.total),
+            "by_field": {key: asdict(events.by_field[key]) for key in figures.FIELDS},
+        },
+        "petitions": {
+            "filed": totals.filed,
+            "closed": petitions.closed,
+            "solved": totals.solved,
+            "response_rate": totals.response_rate,
+            "resolution_rate": totals.resolution_rate,
+            "satisfaction_rate": totals.satisfaction_rate,
+            "overdue": totals.overdue,
+        },
+        "suggestions": {
+            **asdict(suggestions.total),
+            "adopted_by_level": suggestions.adopted_by_level,
+        },
+        "donations": {
+            "total": str(donations.total),
+            "cash": str(donations.cash),
+            "goods": str(donations.goods),
+            "donors": donations.donors,
+            "campaigns": len(donations.campaigns),
+        },
+        "duty": {
+            "served": duty.served,
+            "chairs": duty.chairs,
+            "secondees": duty.secondees,
+            "entries": duty.entries,
+            "summaries": duty.summaries,
+        },
+        "growth": asdict(data.growth),
+    }
+
+
+def from_figures(year: int, kept: dict) -> Report:
+    """The report, labelled in the current language, from the figures `compute` returned."""
+    period = figures.Period(
+        datetime.date.fromisoformat(kept["first"]), datetime.date.fromisoformat(kept["last"])
+    )
+    is_partial = period.last < datetime.date(year, 12, 31)
+    membership = SimpleNamespace(**kept["membership"])
+    party = SimpleNamespace(**kept["party"])
+    events = kept["events"]
+    by_field = {key: SimpleNamespace(**row) for key, row in events["by_field"].items()}
+    totals = SimpleNamespace(**kept["petitions"])
+    suggestions = SimpleNamespace(**kept["suggestions"])
+    yuan = {key: Decimal(kept["donations"][key]) for key in ("total", "cash", "goods")}
+    duty = SimpleNamespace(**kept["duty"])
     y = {"year": year}
 
     sections = [
@@ -74,7 +142,7 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
                 ),
                 Item(
                     _("Members on the roll today")
-                    if data.is_partial
+                    if is_partial
                     else _("Members at the end of the year"),
                     membership.at_end,
                     links.ledger("members", member_on=period.last),
@@ -99,18 +167,18 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
             [
                 Item(
                     _("Members with a party organisation (own or joint)"),
-                    roll.covered,
+                    party.covered,
                     links.ledger("party", covered=1),
                 ),
                 Item(
                     _("with their own party organisation"),
-                    roll.party[PartyOrganisation.OWN_BRANCH],
+                    party.own,
                     links.ledger("party", kind=PartyOrganisation.OWN_BRANCH),
                     indent=True,
                 ),
                 Item(
                     _("in a joint party branch"),
-                    roll.party[PartyOrganisation.JOINT_BRANCH],
+                    party.joint,
                     links.ledger("party", kind=PartyOrganisation.JOINT_BRANCH),
                     indent=True,
                 ),
@@ -121,17 +189,17 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
                 ),
                 Item(
                     _("Members with a party-building instructor only"),
-                    roll.party[PartyOrganisation.INSTRUCTOR],
+                    party.instructor,
                     links.ledger("party", kind=PartyOrganisation.INSTRUCTOR),
                 ),
                 Item(
                     _("Party members in member enterprises with a party organisation"),
-                    roll.party_members,
+                    party.members,
                     links.ledger("party", covered=1),
                 ),
                 Item(
                     _("Party-organisation coverage"),
-                    roll.coverage_rate,
+                    party.coverage,
                     links.ledger("party", covered=1),
                     PERCENT,
                 ),
@@ -141,22 +209,22 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
             "events",
             _("Events and service activities"),
             [
-                Item(_("Events held"), events.total.events, links.ledger("events", **y)),
+                Item(_("Events held"), events["events"], links.ledger("events", **y)),
                 Item(
                     _("Participants checked in"),
-                    events.total.participants,
+                    events["participants"],
                     links.ledger("attendance", checked_in=1, **y),
                 ),
                 Item(
                     _("Participating enterprises"),
-                    events.total.enterprises,
+                    events["enterprises"],
                     links.ledger("attendance", checked_in=1, **y),
                 ),
                 *[
                     Item(
                         _("%(field)s: events (participating enterprises: %(n)s)")
-                        % {"field": label, "n": events.by_field[key].enterprises},
-                        events.by_field[key].events,
+                        % {"field": label, "n": by_field[key].enterprises},
+                        by_field[key].events,
                         links.ledger("events", **y),
                         indent=True,
                     )
@@ -171,7 +239,7 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
                 Item(_("Petitions filed"), totals.filed, links.petitions(**y)),
                 Item(
                     _("Closed"),
-                    petitions.closed,
+                    totals.closed,
                     links.petitions(status=Status.CLOSED, **y),
                     indent=True,
                 ),
@@ -212,22 +280,22 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
             [
                 Item(
                     _("Submitted"),
-                    suggestions.total.submitted,
+                    suggestions.submitted,
                     links.ledger("suggestions", **y),
                 ),
                 Item(
                     _("Sent up to higher bodies"),
-                    suggestions.total.sent,
+                    suggestions.sent,
                     links.ledger("suggestions", state="sent", **y),
                 ),
                 Item(
                     _("Forwarded on to the municipal or national federation"),
-                    suggestions.total.forwarded,
+                    suggestions.forwarded,
                     links.ledger("suggestions", state="forwarded", **y),
                 ),
                 Item(
                     _("Adopted"),
-                    suggestions.total.adopted,
+                    suggestions.adopted,
                     links.ledger("suggestions", state="adopted", **y),
                 ),
                 *[
@@ -245,13 +313,13 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
             "donations",
             _("Donations to the Guangcai programme"),
             [
-                Item(_("Donations in all"), donations.total, links.ledger("donations", **y), YUAN),
-                Item(_("in cash"), donations.cash, links.ledger("donations", **y), YUAN, True),
-                Item(_("in goods"), donations.goods, links.ledger("donations", **y), YUAN, True),
-                Item(_("Donors"), donations.donors, links.ledger("donations", **y)),
+                Item(_("Donations in all"), yuan["total"], links.ledger("donations", **y), YUAN),
+                Item(_("in cash"), yuan["cash"], links.ledger("donations", **y), YUAN, True),
+                Item(_("in goods"), yuan["goods"], links.ledger("donations", **y), YUAN, True),
+                Item(_("Donors"), kept["donations"]["donors"], links.ledger("donations", **y)),
                 Item(
                     _("Campaigns"),
-                    len(donations.campaigns),
+                    kept["donations"]["campaigns"],
                     links.ledger("donations", **y),
                 ),
             ],
@@ -272,5 +340,5 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
         year=year,
         period=period,
         sections=sections,
-        growth=data.growth,
+        growth=figures.Growth(**kept["growth"]),
     )
