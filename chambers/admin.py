@@ -1,8 +1,9 @@
 """Staff keep the federation's structure, leadership and roster here.
 
 Organisations, terms, posts, memberships and duty months are history: they end (an end date,
-a status), they are never deleted. Organisations, terms and posts are added and changed through
-chambers.services (create_organisation, start_term, appoint...), whose rules the forms show.
+a status), they are never deleted. Organisations, terms, posts, four-good evaluations and
+secondments are added and changed through chambers.services (create_organisation, start_term,
+appoint, record_evaluation, add_secondment...), whose rules the forms show.
 """
 
 from django.contrib import admin
@@ -44,9 +45,10 @@ class TermInline(ReadOnlyInline):
     fields = ["number", "starts_on", "ends_on"]
 
 
-class FourGoodEvaluationInline(admin.TabularInline):
+class FourGoodEvaluationInline(ReadOnlyInline):
     model = FourGoodEvaluation
-    extra = 0
+    fields = ["year", "level", "political_guidance", "team_building", "service",
+              "self_discipline", "awarded"]  # fmt: skip
 
 
 class OrganizationForm(CheckedForm):
@@ -158,8 +160,14 @@ class PostAdmin(SavedThroughServices, KeptForLedgers, HistoryAdmin):
         return services.change_post(post=post, actor=request.user, **values)
 
 
+class FourGoodEvaluationForm(CheckedForm):
+    def check(self, candidate):
+        services.check_evaluation(candidate)
+
+
 @admin.register(FourGoodEvaluation)
-class FourGoodEvaluationAdmin(admin.ModelAdmin):
+class FourGoodEvaluationAdmin(SavedThroughServices, KeptForLedgers, HistoryAdmin):
+    form = FourGoodEvaluationForm
     list_display = [
         "organization", "year", "level", "political_guidance", "team_building", "service",
         "self_discipline", "awarded",
@@ -169,14 +177,22 @@ class FourGoodEvaluationAdmin(admin.ModelAdmin):
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["organization"] if obj else []
+
+    def create(self, request, values):
+        return services.record_evaluation(actor=request.user, **values)
+
+    def change(self, request, evaluation, values):
+        return services.change_evaluation(evaluation=evaluation, actor=request.user, **values)
+
 
 # --- The rotating executive chair -------------------------------------------------------------
 
 
-class SecondmentInline(admin.TabularInline):
+class SecondmentInline(ReadOnlyInline):
     model = Secondment
-    extra = 0
-    autocomplete_fields = ["user", "enterprise"]
+    fields = ["person_name", "user", "enterprise", "role", "starts_on", "ends_on"]
 
 
 @admin.register(DutyMonth)
@@ -189,6 +205,32 @@ class DutyMonthAdmin(KeptForLedgers, HistoryAdmin):
     readonly_fields = ["summary_written_at"]
     date_hierarchy = "month"
     inlines = [SecondmentInline]
+
+
+class SecondmentForm(CheckedForm):
+    def check(self, candidate):
+        services.check_secondment(candidate)
+
+
+@admin.register(Secondment)
+class SecondmentAdmin(SavedThroughServices, KeptForLedgers, HistoryAdmin):
+    """Who an enterprise seconds to the federation, within one duty month."""
+
+    form = SecondmentForm
+    list_display = ["person_name", "duty_month", "enterprise", "role", "starts_on", "ends_on"]
+    search_fields = ["person_name", "user__real_name", "user__email", "enterprise__name"]
+    list_select_related = ["duty_month", "enterprise"]
+    autocomplete_fields = ["duty_month", "user", "enterprise"]
+    date_hierarchy = "starts_on"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["duty_month"] if obj else []
+
+    def create(self, request, values):
+        return services.add_secondment(actor=request.user, **values)
+
+    def change(self, request, secondment, values):
+        return services.change_secondment(secondment=secondment, actor=request.user, **values)
 
 
 @admin.register(DutyLogEntry)

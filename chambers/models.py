@@ -325,6 +325,8 @@ class FourGoodEvaluation(models.Model):
     awarded = models.BooleanField(_("named a four-good chamber"), default=False)
     notes = models.TextField(_("notes"), blank=True, validators=[MaxLengthValidator(2000)])
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("four-good evaluation")
         verbose_name_plural = _("four-good evaluations")

@@ -1,5 +1,5 @@
-"""Use cases of the chambers app: organisations, their terms and leadership posts, the roster,
-swaps, the duty log, chamber membership."""
+"""Use cases of the chambers app: organisations, their terms and leadership posts, four-good
+evaluations, the roster, secondments, swaps, the duty log, chamber membership."""
 
 from datetime import date, timedelta
 
@@ -23,8 +23,10 @@ from .models import (
     DutyChange,
     DutyLogEntry,
     DutyMonth,
+    FourGoodEvaluation,
     Organization,
     Post,
+    Secondment,
     SwapRequest,
     Term,
     Unavailability,
@@ -639,3 +641,146 @@ def change_post(*, post: Post, actor, **changes) -> Post:
             setattr(post, name, value)
         check_post(post)
         return _record(post, actor)
+
+
+# --- Four-good evaluations --------------------------------------------------------------------
+#
+# Staff record a chamber's evaluation in the admin, whose add and change pages call these
+# services, as the demo does. The rules are check_evaluation's, which the form shows.
+
+EVALUATION_FIELDS = [
+    "year", "level", "political_guidance", "team_building", "service", "self_discipline",
+    "awarded", "notes",
+]  # fmt: skip
+
+
+def check_evaluation(evaluation: FourGoodEvaluation) -> None:
+    """A chamber's evaluation (not the federation's, nor a friendly federation's), for a year
+    that has begun and in which the chamber existed, once per year and level."""
+    evaluation.full_clean(validate_unique=False, validate_constraints=False)
+    organization = evaluation.organization
+    if organization.kind in (Organization.Kind.FEDERATION, Organization.Kind.FRIENDLY):
+        raise ValidationError(
+            {"organization": _("Only chambers, associations and working groups are evaluated.")}
+        )
+    if evaluation.year > timezone.localdate().year:
+        raise ValidationError({"year": _("The year to evaluate has not begun.")})
+    if organization.founded_on and evaluation.year < organization.founded_on.year:
+        raise ValidationError(
+            {"year": _("%(organization)s was founded in %(year)d.")
+                % {"organization": organization, "year": organization.founded_on.year}}
+        )  # fmt: skip
+    same = FourGoodEvaluation.objects.filter(
+        organization=organization, year=evaluation.year, level=evaluation.level
+    ).exclude(pk=evaluation.pk)
+    if same.exists():
+        raise ValidationError(_duplicate_evaluation(evaluation), code="duplicate")
+
+
+def _duplicate_evaluation(evaluation: FourGoodEvaluation) -> str:
+    return _("%(organization)s already has a %(level)s evaluation for %(year)d.") % {
+        "organization": evaluation.organization,
+        "level": evaluation.get_level_display(),
+        "year": evaluation.year,
+    }
+
+
+def _save_evaluation(evaluation: FourGoodEvaluation, actor) -> FourGoodEvaluation:
+    check_evaluation(evaluation)
+    try:
+        with transaction.atomic():
+            return _record(evaluation, actor)
+    except IntegrityError:  # the same evaluation, recorded at the same moment
+        raise ValidationError(_duplicate_evaluation(evaluation), code="duplicate") from None
+
+
+def record_evaluation(*, organization: Organization, actor, **fields) -> FourGoodEvaluation:
+    """A chamber's four-good evaluation for a year, at one level."""
+    with transaction.atomic():
+        organization = _lock(organization)
+        evaluation = FourGoodEvaluation(
+            organization=organization, **_only(fields, EVALUATION_FIELDS)
+        )
+        return _save_evaluation(evaluation, actor)
+
+
+def change_evaluation(*, evaluation: FourGoodEvaluation, actor, **changes) -> FourGoodEvaluation:
+    """Correct an evaluation (its chamber stays)."""
+    with transaction.atomic():
+        _lock(evaluation.organization)
+        evaluation = FourGoodEvaluation.objects.select_related("organization").get(pk=evaluation.pk)
+        for name, value in _only(changes, EVALUATION_FIELDS).items():
+            setattr(evaluation, name, value)
+        return _save_evaluation(evaluation, actor)
+
+
+# --- Secondments ------------------------------------------------------------------------------
+#
+# Staff record who an enterprise seconds to the federation in a duty month, in the admin, whose
+# add and change pages call these services, as the demo does; check_secondment holds the rules.
+
+SECONDMENT_FIELDS = ["person_name", "user", "enterprise", "role", "starts_on", "ends_on"]
+
+
+def check_secondment(secondment: Secondment) -> None:
+    """A secondment lies within its duty month; a linked account is active and seconded once
+    at a time in that month."""
+    _dates_ordered(
+        secondment.starts_on, secondment.ends_on, "ends_on",
+        _("A secondment cannot end before it starts."),
+    )  # fmt: skip
+    secondment.full_clean(validate_constraints=False)
+    duty_month = secondment.duty_month
+    first, last = duty_month.month, month_end(duty_month.month)
+    for field in ("starts_on", "ends_on"):
+        if not first <= getattr(secondment, field) <= last:
+            raise ValidationError(
+                {field: _("A secondment lies within its duty month, %(month)s (%(first)s to "
+                          "%(last)s).") % {"month": duty_month, "first": date_format(first),
+                                           "last": date_format(last)}}
+            )  # fmt: skip
+    user = secondment.user
+    if user is None:
+        return
+    if secondment._state.adding and not user.is_active:
+        raise ValidationError({"user": _("%(name)s's account is deactivated.") % {"name": user}})
+    other = (
+        Secondment.objects.filter(
+            duty_month=duty_month,
+            user=user,
+            starts_on__lte=secondment.ends_on,
+            ends_on__gte=secondment.starts_on,
+        )
+        .exclude(pk=secondment.pk)
+        .first()
+    )
+    if other is not None:
+        raise ValidationError(
+            {"user": _("%(name)s is already seconded in %(month)s from %(day)s.")
+                % {"name": user, "month": duty_month, "day": date_format(other.starts_on)}}
+        )  # fmt: skip
+
+
+def _lock_month(duty_month: DutyMonth) -> DutyMonth:
+    """Serialise the changes to one month's secondments."""
+    return DutyMonth.objects.select_for_update().get(pk=duty_month.pk)
+
+
+def add_secondment(*, duty_month: DutyMonth, actor, **fields) -> Secondment:
+    """Someone an enterprise seconds to the federation for (part of) a duty month."""
+    with transaction.atomic():
+        duty_month = _lock_month(duty_month)
+        secondment = Secondment(duty_month=duty_month, **_only(fields, SECONDMENT_FIELDS))
+        check_secondment(secondment)
+        return _record(secondment, actor)
+
+
+def change_secondment(*, secondment: Secondment, actor, **changes) -> Secondment:
+    """Correct a secondment, or shorten it (its month stays)."""
+    with transaction.atomic():
+        _lock_month(secondment.duty_month)
+        secondment = Secondment.objects.select_related("duty_month", "user").get(pk=secondment.pk)
+        for name, value in _only(changes, SECONDMENT_FIELDS).items():
+            setattr(secondment, name, value)
+        check_secondment(secondment)
+        return _record(secondment, actor)

@@ -61,12 +61,11 @@ class KeptForLedgers:
         return False
 
 
-class CheckedForm(OncePerForm, forms.ModelForm):
-    """An add or change form checked by its service's rules: `check(candidate)` gets the object
-    as the form would leave it (not saved) and raises the service's ValidationError, which the
-    form shows by the field it names (or above the form, for a field the page does not edit).
-    Its add page carries the token of every create form (core/submissions.py): sent twice,
-    it adds once."""
+class CheckedRowForm(forms.ModelForm):
+    """A form checked by its service's rules: `check(candidate)` gets the object as the form
+    would leave it (not saved) and raises the service's ValidationError, which the form shows
+    by the field it names (or above the form, for a field the page does not edit). As it is,
+    the form of an inline's row (see `save_rows`)."""
 
     def check(self, candidate):
         raise NotImplementedError
@@ -87,6 +86,11 @@ class CheckedForm(OncePerForm, forms.ModelForm):
         # After a refusal, not Django's generic "constraint violated" for the same fault.
         if not self.errors:
             super().validate_unique()
+
+
+class CheckedForm(OncePerForm, CheckedRowForm):
+    """The add or change form of a page saved through services (CheckedRowForm). Its add page
+    carries the token of every create form (core/submissions.py): sent twice, it adds once."""
 
 
 class SavedThroughServices:
@@ -133,6 +137,30 @@ class SavedThroughServices:
             for message in refusal.messages:
                 self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+def save_rows(formset, *, add, change, remove):
+    """Save an inline's rows through services, as `formset.save()` would save them itself:
+    `add(values)` for a new row, `change(obj, values)` for a changed one (its changed fields
+    only), `remove(obj)` for one marked for deletion. The formset then lists what was saved,
+    for the admin's log. Its forms are CheckedRowForms, so a refusal showed on the row."""
+    skip = {formset.fk.name, formset.model._meta.pk.name, "DELETE"}
+
+    def values(form, names):
+        return {name: form.cleaned_data[name] for name in names if name not in skip}
+
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for form in formset.initial_forms:
+        obj = form.instance
+        if formset.can_delete and formset._should_delete_form(form):
+            remove(obj)
+            formset.deleted_objects.append(obj)
+        elif form.has_changed():
+            saved = change(obj, values(form, form.changed_data))
+            formset.changed_objects.append((saved, form.changed_data))
+    for form in formset.extra_forms:
+        if form.has_changed() and not (formset.can_delete and formset._should_delete_form(form)):
+            formset.new_objects.append(add(values(form, form.cleaned_data)))
 
 
 class ReasonForm(forms.Form):

@@ -13,15 +13,20 @@ from django.utils.translation import gettext_lazy as _
 
 from core import jobs, secretariat
 from core.admin import (
+    CheckedForm,
+    CheckedRowForm,
     HistoryAdmin,
     KeptForLedgers,
     PermissionsOfAdminPages,
     ReasonForm,
+    SavedThroughServices,
     act_on_each,
     ask_then_act,
+    save_rows,
 )
 
 from . import jobs as member_jobs
+from . import services
 from .filters import search_enterprises
 from .models import (
     Application,
@@ -312,18 +317,39 @@ class ApplicationAdmin(KeptForLedgers, HistoryAdmin):
         )
 
 
+class PublicPostForm(CheckedRowForm):
+    def check(self, candidate):
+        services.check_public_post(candidate)
+
+
 class PublicPostInline(admin.TabularInline):
     model = PublicPost
+    form = PublicPostForm
     extra = 0
+
+
+class TrainingRecordForm(CheckedRowForm):
+    def check(self, candidate):
+        services.check_training(candidate)
 
 
 class TrainingRecordInline(admin.TabularInline):
     model = TrainingRecord
+    form = TrainingRecordForm
     extra = 0
 
 
+class RepresentativePersonForm(CheckedForm):
+    def check(self, candidate):
+        services.check_representative(candidate)
+
+
 @admin.register(RepresentativePerson)
-class RepresentativePersonAdmin(HistoryAdmin):
+class RepresentativePersonAdmin(SavedThroughServices, HistoryAdmin):
+    """A figure, its labels, public posts and trainings: each saved through members.services
+    (add_representative, add_public_post, add_training...), whose rules the forms show."""
+
+    form = RepresentativePersonForm
     list_display = ["name", "gender", "birth_year", "enterprise", "position"]
     list_filter = ["gender", "tags", "posts__kind", "posts__level"]
     search_fields = ["name", "enterprise__name"]
@@ -331,7 +357,48 @@ class RepresentativePersonAdmin(HistoryAdmin):
     autocomplete_fields = ["enterprise", "tags"]
     inlines = [PublicPostInline, TrainingRecordInline]
 
+    def create(self, request, values):
+        return services.add_representative(actor=request.user, **values)
+
+    def change(self, request, person, values):
+        return services.change_representative(person=person, actor=request.user, **values)
+
+    def save_formset(self, request, form, formset, change):
+        person, actor = form.instance, request.user
+        if formset.model is PublicPost:
+            save_rows(
+                formset,
+                add=lambda values: services.add_public_post(person=person, actor=actor, **values),
+                change=lambda post, values: services.change_public_post(
+                    post=post, actor=actor, **values
+                ),
+                remove=lambda post: services.remove_public_post(post=post, actor=actor),
+            )
+        elif formset.model is TrainingRecord:
+            save_rows(
+                formset,
+                add=lambda values: services.add_training(person=person, actor=actor, **values),
+                change=lambda record, values: services.change_training(
+                    record=record, actor=actor, **values
+                ),
+                remove=lambda record: services.remove_training(record=record, actor=actor),
+            )
+        else:  # pragma: no cover - the page has these two inlines only
+            super().save_formset(request, form, formset, change)
+
+
+class RepresentativeTagForm(CheckedForm):
+    def check(self, candidate):
+        services.check_representative_tag(candidate)
+
 
 @admin.register(RepresentativeTag)
-class RepresentativeTagAdmin(admin.ModelAdmin):
+class RepresentativeTagAdmin(SavedThroughServices, HistoryAdmin):
+    form = RepresentativeTagForm
     search_fields = ["name"]
+
+    def create(self, request, values):
+        return services.add_representative_tag(actor=request.user, **values)
+
+    def change(self, request, tag, values):
+        return services.rename_representative_tag(tag=tag, actor=request.user, **values)

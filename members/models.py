@@ -514,6 +514,8 @@ class RepresentativeTag(models.Model):
 
     name = models.CharField(_("name"), max_length=30, unique=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("representative tag")
         verbose_name_plural = _("representative tags")
@@ -545,6 +547,8 @@ class PublicPost(models.Model):
     started_on = models.DateField(_("from"), null=True, blank=True, validators=[TERMS])
     ended_on = models.DateField(_("until"), null=True, blank=True, validators=[TERMS])
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("public post")
         verbose_name_plural = _("public posts")
@@ -563,6 +567,8 @@ class TrainingRecord(models.Model):
     name = models.CharField(_("training"), max_length=100)
     organiser = models.CharField(_("organiser"), max_length=100, blank=True)
     attended_on = models.DateField(_("date"), validators=[PAST])
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("training record")

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,10 @@ from .models import (
     EnterpriseChange,
     EnterpriseDetails,
     MemberNumberCounter,
+    PublicPost,
+    RepresentativePerson,
+    RepresentativeTag,
+    TrainingRecord,
     member_number,
 )
 
@@ -292,3 +297,151 @@ def send_message(*, enterprises, actor, subject: str, text: str, sending: str) -
             link=reverse("notices:inbox"),
         )
     return {enterprise_id for pk, enterprise_id in users}
+
+
+# --- Representative figures ---------------------------------------------------------------------
+#
+# Staff keep the representative-persons database (代表人士库) in the admin, whose add and change
+# pages, and the rows of public posts and trainings on a figure's page, call these services; the
+# demo builds its figures through them too. Each `check_*` holds the rules of one kind of record
+# and raises a ValidationError keyed by field, which the admin shows on its form; the service
+# checks again before it writes and records who did it.
+
+REPRESENTATIVE_FIELDS = [
+    "name", "gender", "birth_year", "enterprise", "position", "mobile", "notes", "tags",
+]  # fmt: skip
+PUBLIC_POST_FIELDS = ["kind", "level", "title", "term", "started_on", "ended_on"]
+TRAINING_FIELDS = ["name", "organiser", "attended_on"]
+OLDEST_BIRTH_YEAR = 1900
+
+
+def _only(fields: dict, allowed: list[str]) -> dict:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    return fields
+
+
+def _record(obj, actor):
+    obj._history_user = actor
+    obj.save()
+    return obj
+
+
+def _set(obj, changes: dict):
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    return obj
+
+
+def check_representative_tag(tag: RepresentativeTag) -> None:
+    tag.name = (tag.name or "").strip()
+    tag.full_clean()
+
+
+def add_representative_tag(*, actor, name: str) -> RepresentativeTag:
+    """A new label for representative figures (its name is unique)."""
+    tag = RepresentativeTag(name=name)
+    check_representative_tag(tag)
+    return _record(tag, actor)
+
+
+def rename_representative_tag(*, tag: RepresentativeTag, actor, name: str) -> RepresentativeTag:
+    with transaction.atomic():
+        tag = RepresentativeTag.objects.select_for_update().get(pk=tag.pk)
+        tag.name = name
+        check_representative_tag(tag)
+        return _record(tag, actor)
+
+
+def check_representative(person: RepresentativePerson) -> None:
+    """Its fields, a plausible year of birth, and one figure of a name per enterprise."""
+    person.full_clean()
+    this_year = timezone.localdate().year
+    if person.birth_year is not None and not OLDEST_BIRTH_YEAR <= person.birth_year <= this_year:
+        raise ValidationError(
+            {"birth_year": _("Enter a year of birth from %(first)d to %(last)d.")
+                % {"first": OLDEST_BIRTH_YEAR, "last": this_year}}
+        )  # fmt: skip
+    if person.enterprise_id is None:
+        return  # two people of one name without an enterprise may well be two people
+    same = RepresentativePerson.objects.filter(name=person.name, enterprise=person.enterprise_id)
+    if same.exclude(pk=person.pk).exists():
+        raise ValidationError(
+            {"name": _("%(name)s of %(enterprise)s is already a representative figure.")
+                % {"name": person.name, "enterprise": person.enterprise}}
+        )  # fmt: skip
+
+
+def _save_representative(person: RepresentativePerson, actor, tags) -> RepresentativePerson:
+    if person.enterprise_id is not None:  # one figure of a name per enterprise, at a time
+        Enterprise.objects.select_for_update().filter(pk=person.enterprise_id).exists()
+    check_representative(person)
+    _record(person, actor)
+    if tags is not None:
+        person.tags.set(tags)  # history records the labels, by the same actor
+    return person
+
+
+def add_representative(*, actor, tags=(), **fields) -> RepresentativePerson:
+    """A figure in the representative-persons database, with its labels."""
+    with transaction.atomic():
+        person = RepresentativePerson(**_only(fields, REPRESENTATIVE_FIELDS))
+        return _save_representative(person, actor, list(tags))
+
+
+def change_representative(*, person: RepresentativePerson, actor, **changes):
+    """Correct a figure's details or labels (`tags`: the whole new set)."""
+    tags = changes.pop("tags", None)
+    with transaction.atomic():
+        person = RepresentativePerson.objects.select_for_update().get(pk=person.pk)
+        _set(person, _only(changes, REPRESENTATIVE_FIELDS))
+        return _save_representative(person, actor, None if tags is None else list(tags))
+
+
+def check_public_post(post: PublicPost) -> None:
+    if post.started_on and post.ended_on and post.ended_on < post.started_on:
+        raise ValidationError({"ended_on": _("A public post cannot end before it starts.")})
+    post.full_clean(exclude=["person"])  # (a new figure's rows are checked before it exists)
+
+
+def add_public_post(*, person: RepresentativePerson, actor, **fields) -> PublicPost:
+    """A public post the figure holds or held (a deputy, a CPPCC member...)."""
+    post = PublicPost(person=person, **_only(fields, PUBLIC_POST_FIELDS))
+    check_public_post(post)
+    return _record(post, actor)
+
+
+def change_public_post(*, post: PublicPost, actor, **changes) -> PublicPost:
+    _set(post, _only(changes, PUBLIC_POST_FIELDS))
+    check_public_post(post)
+    return _record(post, actor)
+
+
+def remove_public_post(*, post: PublicPost, actor) -> None:
+    """A post entered by mistake: history keeps what it was and who removed it."""
+    post._history_user = actor
+    post.delete()
+
+
+def check_training(record: TrainingRecord) -> None:
+    record.full_clean(exclude=["person"])
+
+
+def add_training(*, person: RepresentativePerson, actor, **fields) -> TrainingRecord:
+    """A training the figure attended."""
+    record = TrainingRecord(person=person, **_only(fields, TRAINING_FIELDS))
+    check_training(record)
+    return _record(record, actor)
+
+
+def change_training(*, record: TrainingRecord, actor, **changes) -> TrainingRecord:
+    _set(record, _only(changes, TRAINING_FIELDS))
+    check_training(record)
+    return _record(record, actor)
+
+
+def remove_training(*, record: TrainingRecord, actor) -> None:
+    """A training entered by mistake: history keeps what it was and who removed it."""
+    record._history_user = actor
+    record.delete()

@@ -1,7 +1,8 @@
 from django.contrib import admin
 
-from core.admin import HistoryAdmin, KeptForLedgers
+from core.admin import CheckedForm, HistoryAdmin, KeptForLedgers, SavedThroughServices
 
+from . import services
 from .models import (
     Attachment,
     DeadlineRule,
@@ -13,11 +14,25 @@ from .models import (
 )
 
 
+class DepartmentForm(CheckedForm):
+    def check(self, candidate):
+        services.check_department(candidate)
+
+
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(SavedThroughServices, HistoryAdmin):
+    """Added and changed through petitions.services (add_department, change_department)."""
+
+    form = DepartmentForm
     list_display = ["name", "code", "contact_name", "contact_phone", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
+
+    def create(self, request, values):
+        return services.add_department(actor=request.user, **values)
+
+    def change(self, request, department, values):
+        return services.change_department(department=department, actor=request.user, **values)
 
 
 @admin.register(Holiday)

@@ -77,6 +77,8 @@ class Department(models.Model):
     contact_phone = models.CharField(_("contact telephone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")

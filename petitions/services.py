@@ -1,4 +1,4 @@
-"""Use cases of the petitions app: filing, each handling action, suggestions.
+"""Use cases of the petitions app: filing, each handling action, suggestions, departments.
 
 Every handling action is one function, keyword-only, with the acting user and the version of
 the petition they saw (`expected_version`). Each runs in one transaction: it claims the row
@@ -25,6 +25,7 @@ from .models import (
     Attachment,
     Category,
     Channel,
+    Department,
     Petition,
     PetitionEvent,
     Rating,
@@ -652,3 +653,45 @@ def record_routing(*, suggestion, actor, form) -> Suggestion:
         suggestion._history_user = actor
         suggestion.save()
     return suggestion
+
+
+# --- Departments --------------------------------------------------------------------------------
+#
+# Staff keep the departments petitions are forwarded to in the admin, whose add and change pages
+# call these services, as the demo does; check_department holds the rules the form shows.
+
+DEPARTMENT_FIELDS = ["name", "code", "contact_name", "contact_phone", "is_active"]
+
+
+def _only(fields: dict, allowed: list[str]) -> dict:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    return fields
+
+
+def check_department(department: Department) -> None:
+    """Its fields, its name and code each once."""
+    department.name = (department.name or "").strip()
+    department.full_clean()
+
+
+def add_department(*, actor, **fields) -> Department:
+    """A department petitions can be forwarded to."""
+    department = Department(**_only(fields, DEPARTMENT_FIELDS))
+    check_department(department)
+    department._history_user = actor
+    department.save()
+    return department
+
+
+def change_department(*, department: Department, actor, **changes) -> Department:
+    """Correct a department, or make it inactive (it is no longer offered)."""
+    with transaction.atomic():
+        department = Department.objects.select_for_update().get(pk=department.pk)
+        for name, value in _only(changes, DEPARTMENT_FIELDS).items():
+            setattr(department, name, value)
+        check_department(department)
+        department._history_user = actor
+        department.save()
+        return department

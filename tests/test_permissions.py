@@ -288,7 +288,7 @@ ADMIN_NO_ADD = {
 ADMIN_NO_DELETE = {
     "members.Enterprise", "members.Application", "petitions.Petition", "petitions.PetitionEvent",
     "chambers.DutyMonth", "chambers.Organization", "chambers.Affiliation", "chambers.Term",
-    "chambers.Post",
+    "chambers.Post", "chambers.FourGoodEvaluation", "chambers.Secondment",
     "events.Event", "events.Registration", "events.RaisedProblem", "events.Donation",
     "notices.Notice",
 }  # fmt: skip

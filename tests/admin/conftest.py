@@ -16,6 +16,7 @@ from chambers.models import (
     DutyMonth,
     FourGoodEvaluation,
     Organization,
+    Secondment,
     Unavailability,
 )
 from events.models import Donation, Event
@@ -57,6 +58,10 @@ def every_kind_of_row(cast):
     DutyLogEntry.objects.create(
         duty_month=month, author=leader, day=date(2030, 1, 2), kind="visit", text="走访会员"
     )
+    Secondment.objects.create(
+        duty_month=month, person_name="王挂职", enterprise=enterprise, starts_on=date(2030, 1, 2),
+        ends_on=date(2030, 1, 31),
+    )  # fmt: skip
     Unavailability.objects.create(user=leader, month=date(2030, 3, 1), reason="出差")
     Donation.objects.create(
         event=Event.objects.first(), enterprise=enterprise, cash_yuan=1000,

@@ -22,11 +22,25 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from chambers.models import Affiliation, DutyLogEntry, DutyMonth, Secondment, SwapRequest
+from chambers.models import (
+    Affiliation,
+    DutyLogEntry,
+    DutyMonth,
+    FourGoodEvaluation,
+    Secondment,
+    SwapRequest,
+)
 from core.months import month_start
 from core.secretariat import GROUP_NAME
 from events.models import Donation, Event, Invitation, Registration
-from members.models import Application, Enterprise, User
+from members.models import (
+    Application,
+    Enterprise,
+    PublicPost,
+    RepresentativePerson,
+    TrainingRecord,
+    User,
+)
 from notices.models import Notice
 from petitions.models import Petition, PetitionEvent, Suggestion
 from petitions.states import Action
@@ -214,9 +228,27 @@ def test_nothing_is_dated_after_now(now):
     assert not DutyMonth.objects.filter(summary_written_at__gt=now).exists()
     assert not Application.objects.filter(decided_at__gt=now).exists()
     # What the services stamp as they run: history records and notices.
-    for model in (Petition, Application, DutyMonth, Suggestion, Enterprise):
+    for model in (
+        Petition, Application, DutyMonth, Suggestion, Enterprise, RepresentativePerson,
+        PublicPost, TrainingRecord, FourGoodEvaluation, Secondment,
+    ):  # fmt: skip
         assert not model.history.filter(history_date__gt=now).exists(), model
     assert not Notice.objects.filter(created_at__gt=now).exists()
+
+
+def test_what_staff_keep_in_the_admin_was_entered_through_the_services_by_the_demo_staff(now):
+    """Representative figures and their rows, four-good evaluations, secondments: each made by
+    its service, recorded in history as the demo's staff user's."""
+    staff = User.objects.get(email=f"staff@{DOMAIN}")
+    models = (RepresentativePerson, PublicPost, TrainingRecord, FourGoodEvaluation, Secondment)
+    for model in models:
+        assert model.objects.exists(), model
+        made = model.history.filter(history_type="+")
+        assert made.count() == model.objects.count(), model
+        assert set(model.history.values_list("history_user", flat=True)) == {staff.pk}, model
+    # Serving now, and the month before, with a seconded demo account.
+    this_month = month_start(timezone.localdate())
+    assert Secondment.objects.filter(duty_month__month=this_month, user__isnull=False).exists()
 
 
 def test_each_month_served_went_through_the_roster_as_a_real_one_does(now):

@@ -60,6 +60,7 @@ MODELS = [
     Post,
     Post.history.model,
     FourGoodEvaluation,
+    FourGoodEvaluation.history.model,
     DutyMonth,
     DutyMonth.history.model,
     DutyLogEntry,
@@ -172,6 +173,32 @@ def test_the_structure_and_members_are_made_through_the_services_by_staff_at_the
     for affiliation in Affiliation.objects.all()[:50]:
         first = affiliation.history.get()
         assert first.history_date.astimezone(BEIJING).date() == affiliation.joined_on
+
+
+def test_evaluations_and_secondments_are_recorded_through_the_services_at_their_moments(seeded):
+    """Evaluations in the December of their year; each month's seconded staff on the 25th of
+    the month before (or by now, for the months to come); by the demo staff account."""
+    staff = User.objects.get(email="staff@ylqgsl.demo")
+    evaluations = FourGoodEvaluation.objects.select_related("organization")
+    assert evaluations.count() == len(demo_data.EVALUATIONS)
+    for evaluation in evaluations:
+        record = evaluation.history.get()
+        assert (record.history_type, record.history_user) == ("+", staff)
+        day = record.history_date.astimezone(BEIJING).date()
+        assert day == min(datetime.date(evaluation.year, 12, 15), TODAY)
+    now = datetime.datetime(2026, 11, 20, 10, 0, tzinfo=BEIJING)
+    for secondment in Secondment.objects.select_related("duty_month"):
+        record = secondment.history.get()
+        assert (record.history_type, record.history_user) == ("+", staff)
+        month = secondment.duty_month.month
+        expected = datetime.datetime.combine(add_months(month, -1).replace(day=25),
+                                             datetime.time(10), tzinfo=BEIJING)  # fmt: skip
+        assert record.history_date == min(expected, now)
+        began = secondment.duty_month.history.filter(history_change_reason="month began")
+        if began.exists():  # recorded before the month began, after it was confirmed
+            assert record.history_date < began.get().history_date
+            confirmed = secondment.duty_month.history.get(history_change_reason="confirmed")
+            assert confirmed.history_date < record.history_date
 
 
 def test_chambers_have_member_enterprises(seeded):

@@ -293,6 +293,35 @@ def test_representative_figures(seeded):
     assert TrainingRecord.objects.count() >= 30
 
 
+def test_representative_figures_are_entered_through_the_services_at_their_moments(seeded):
+    """By the demo staff account: a figure a week after its firm joined (by now at the
+    latest), its labels just before the first figure, its public posts and trainings once
+    they began or took place, never before the figure; no training still to come."""
+    staff = User.objects.get(email="staff@ylqgsl.demo")
+    now = timezone.now()
+    for model in (RepresentativePerson, RepresentativeTag, PublicPost, TrainingRecord):
+        records = model.history.all()
+        assert records.exists(), model
+        assert set(records.values_list("history_user", flat=True)) == {staff.pk}, model
+        assert not records.filter(history_date__gt=now).exists(), model
+    first_figure = RepresentativePerson.history.earliest("history_date").history_date
+    assert RepresentativeTag.history.latest("history_date").history_date < first_figure
+    for person in RepresentativePerson.objects.select_related("enterprise"):
+        entered = person.history.earliest("history_date")
+        assert entered.history_type == "+"
+        day = timezone.localtime(entered.history_date).date()
+        assert day == min(person.enterprise.joined_on + datetime.timedelta(days=7), now.date())
+        for post in person.posts.all():
+            recorded = post.history.get().history_date
+            assert recorded >= entered.history_date
+            assert timezone.localtime(recorded).date() >= min(post.started_on, now.date())
+        for training in person.trainings.all():
+            recorded = training.history.get().history_date
+            assert recorded >= entered.history_date
+            assert timezone.localtime(recorded).date() >= training.attended_on
+            assert training.attended_on <= now.date()
+
+
 def test_second_run_changes_nothing(seeded):
     models = [
         Enterprise,
@@ -304,6 +333,10 @@ def test_second_run_changes_nothing(seeded):
         RepresentativeTag,
         PublicPost,
         TrainingRecord,
+        RepresentativePerson.history.model,
+        RepresentativeTag.history.model,
+        PublicPost.history.model,
+        TrainingRecord.history.model,
         MemberNumberCounter,
     ]
     counts = {model: model.objects.count() for model in models}

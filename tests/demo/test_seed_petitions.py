@@ -34,6 +34,12 @@ def test_seed_petitions(settings):
     assert Petition.objects.overdue(at(2026, 11, 20, 10)).exists()
     assert Petition.objects.filter(reopen_count__gt=0).count() >= 5
     assert Department.objects.filter(name="区金融办").exists()
+    # Entered through the service by the demo staff account, before the first petition.
+    first_filed = Petition.objects.earliest("created_at").created_at
+    for department in Department.objects.all():
+        record = department.history.get()
+        assert record.history_user.email == "staff@ylqgsl.demo"
+        assert record.history_date < first_filed
     for petition in Petition.objects.all():
         summary = summary_from_timeline(petition)
         assert {f: getattr(petition, f) for f in SUMMARY_FIELDS} == summary, petition

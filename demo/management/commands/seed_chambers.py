@@ -7,17 +7,19 @@ leaders with demo accounts, four-good evaluations, and the rotating executive ch
 twelve completed months with their logs and summaries, the month now serving, twelve planned
 months (the next two confirmed) and a pending swap.
 
-The organisations, their terms, the leaders' posts and the chambers' member enterprises are
-made through chambers.services (create_organisation, start_term, appoint, add_affiliation) by
-the demo staff account, each at its moment: an organisation once its dated facts are known, a
-term on its first day, a post on the day its holder took it, a membership on the day the firm
-joined. Those dates are the plan's (demo/data/chambers.py); the members' own dates follow the
+The organisations, their terms, the leaders' posts, the chambers' member enterprises and their
+four-good evaluations are made through chambers.services (create_organisation, start_term,
+appoint, add_affiliation, record_evaluation) by the demo staff account, each at its moment: an
+organisation once its dated facts are known, a term on its first day, a post on the day its
+holder took it, a membership on the day the firm joined, an evaluation in the December of its
+year. Those dates are the plan's (demo/data/chambers.py); the members' own dates follow the
 day the demo is loaded (seed_members).
 
 The roster is counted from the day the demo is loaded (the executive chair of that month is
 serving, its log under way up to that day). The months are confirmed, begun, ended, logged and
-summed up through chambers.services, each step at its moment (demo.clock), so their history is
-the one a real year leaves; the coming months are planned by generate_roster as staff would.
+summed up through chambers.services, each step at its moment (demo.clock), and staff record each
+month's seconded staff (add_secondment) on the 25th of the month before, so their history is the
+one a real year leaves; the coming months are planned by generate_roster as staff would.
 All choices come from fixed seeds. What exists
 already (found by slug, e-mail, term number, month) is left alone, so a second run creates and
 changes nothing.
@@ -40,18 +42,19 @@ from chambers.models import (
     FourGoodEvaluation,
     Organization,
     Post,
-    Secondment,
     SwapRequest,
     Term,
 )
 from chambers.services import (
     add_affiliation,
     add_log_entry,
+    add_secondment,
     advance_duty_months,
     appoint,
     create_organisation,
     eligible_posts,
     generate_roster,
+    record_evaluation,
     request_swap,
     save_month,
     set_unavailable,
@@ -66,7 +69,6 @@ from demo.data import members as members_data
 from demo.guard import refuse_real_data
 from members.models import Enterprise, RepresentativePerson, Township, User
 
-CHANGE_REASON = "演示数据（seed_chambers）"
 DAY = datetime.timedelta(days=1)
 SIZE_RANK = {"large": 3, "medium": 2, "small": 1, "micro": 0}
 Role, Position = Affiliation.Role, Post.Position
@@ -401,7 +403,8 @@ class Command(BaseCommand):
 
         self.staff = staff
         self.created = dict.fromkeys(
-            ("organizations", "affiliations", "posts", "users", "months", "swaps"), 0
+            ("organizations", "affiliations", "posts", "evaluations", "users", "months", "swaps"),
+            0,
         )
         with transaction.atomic(), clock.past_notices():
             orgs = self.organizations()
@@ -422,12 +425,6 @@ class Command(BaseCommand):
         )
         self.created["users"] += made
         return user
-
-    def record(self, obj, user=None, reason=CHANGE_REASON):
-        obj._history_user = user or self.staff
-        obj._change_reason = reason
-        obj.save()
-        return obj
 
     # Structure -----------------------------------------------------------------------------
 
@@ -525,21 +522,29 @@ class Command(BaseCommand):
                 self.created["affiliations"] += 1
 
     def evaluations(self, orgs):
+        """Each evaluation recorded by staff when its year's results came out, in December
+        (or by now, for this year's)."""
         for slug, year, level, ratings, awarded, notes in data.EVALUATIONS:
+            organization = orgs[slug]
+            if year > self.today.year:
+                continue  # not evaluated yet on the day the demo is loaded
+            if organization.evaluations.filter(year=year, level=level).exists():
+                continue
             political, team, service, discipline = ratings
-            FourGoodEvaluation.objects.get_or_create(
-                organization=orgs[slug],
-                year=year,
-                level=level,
-                defaults={
-                    "political_guidance": political,
-                    "team_building": team,
-                    "service": service,
-                    "self_discipline": discipline,
-                    "awarded": awarded,
-                    "notes": notes,
-                },
-            )
+            with clock.at(aware(datetime.date(year, 12, 15), 10)):
+                record_evaluation(
+                    organization=organization,
+                    actor=self.staff,
+                    year=year,
+                    level=level,
+                    political_guidance=political,
+                    team_building=team,
+                    service=service,
+                    self_discipline=discipline,
+                    awarded=awarded,
+                    notes=notes,
+                )
+            self.created["evaluations"] += 1
 
     # The roster ----------------------------------------------------------------------------
 
@@ -656,16 +661,13 @@ class Command(BaseCommand):
                 n_account = 9201 if account == "secondee" else 9202
                 user = self.user(f"{account}@{DOMAIN}", name, accounts.mobile(n_account))
                 name = user.real_name
-            secondment = Secondment(
-                duty_month=duty_month,
-                person_name=name,
-                user=user,
-                enterprise=enterprise,
-                role=role,
-                starts_on=starts,
-                ends_on=ends,
-            )
-            made.append(self.record(secondment))
+            # Recorded by staff once the enterprise named the person, before the month began.
+            with clock.at(aware(add_months(duty_month.month, -1).replace(day=25), 10)):
+                secondment = add_secondment(
+                    duty_month=duty_month, actor=self.staff, person_name=name, user=user,
+                    enterprise=enterprise, role=role, starts_on=starts, ends_on=ends,
+                )  # fmt: skip
+            made.append(secondment)
         return made
 
     def log(self, duty_month, rng, secondee, last_day) -> dict:
@@ -788,6 +790,7 @@ class Command(BaseCommand):
             f"商会演示数据 / chambers demo: 组织 {organizations} 个（本次新建 "
             f"{c['organizations']}），会员单位 {Affiliation.objects.count()} 条（本次新建 "
             f"{c['affiliations']}），领导职务 {Post.objects.count()} 个（本次新建 {c['posts']}），"
+            f"四好商会评价 {FourGoodEvaluation.objects.count()} 条（本次新建 {c['evaluations']}），"
             f"轮值月份 {months.count()} 个（已完成 {status['completed']}、当月 "
             f"{status['serving']}、已确认 {status['confirmed']}、计划 {status['planned']}；"
             f"本次新建 {c['months']}），待回复的调换申请 {waiting} 个，新建账号 {c['users']} 个。"

@@ -7,7 +7,9 @@ pending and rejected applications, 30 representative figures, and the demo accou
 The members are put on the roll as a federation puts its existing members on it: through the
 roster import's service (members.roll.put_on_roll), which checks them, records their history
 (the demo's staff user, the demo as the reason) and moves each year's member-number counter
-past their numbers. Applications are filed and decided through members.services.
+past their numbers. Applications are filed and decided through members.services, and the
+representative figures, their labels, public posts and trainings are entered through it by the
+demo's staff user, each at its moment (demo.clock).
 
 The data comes from a fixed seed and a fixed timeline, so every run plans the same
 federation, its membership dates moved to end on the day it is loaded; what already exists
@@ -29,6 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo import accounts, clock
+from demo.accounts import aware
 from demo.data import members as data
 from demo.guard import refuse_real_data
 from demo.models import Load
@@ -36,15 +39,20 @@ from members.choices import LegalForm, Ownership, PartyOrganisation
 from members.models import (
     Application,
     Enterprise,
-    PublicPost,
     RepresentativePerson,
     RepresentativeTag,
     Township,
-    TrainingRecord,
     name_pinyin,
 )
 from members.roll import put_on_roll
-from members.services import reject_application, submit_application
+from members.services import (
+    add_public_post,
+    add_representative,
+    add_representative_tag,
+    add_training,
+    reject_application,
+    submit_application,
+)
 from members.validators import USCC_ALPHABET
 
 CHANGE_REASON = "演示数据（seed_demo）"
@@ -634,7 +642,7 @@ class Command(BaseCommand):
                 if spec.role != "applicant":
                     self.user(spec, enterprises.get(spec.enterprise_code))
             self.applications(plan, staff)
-            self.representatives(plan, enterprises)
+            self.representatives(plan, staff, enterprises)
 
         if verbosity:
             self.report(plan, quiet)
@@ -717,32 +725,48 @@ class Command(BaseCommand):
 
     # Representative figures -------------------------------------------------------------
 
-    def representatives(self, plan: Plan, enterprises: dict[str, Enterprise]):
-        tags = {}
-        for name in data.TAGS:
-            tags[name], _ = RepresentativeTag.objects.get_or_create(name=name)
+    def representatives(self, plan: Plan, staff, enterprises: dict[str, Enterprise]):
+        """Through members.services by the demo staff account, each at its moment: a figure is
+        entered a week after its firm joined (the labels just before the first), a public post
+        on the day it began and a training on the evening of its day (those before the figure
+        was entered, with it); trainings still ahead on the day the demo is loaded are left out."""
+        today = timezone.localdate()
+        missing = []
         for spec in plan.representatives:
             enterprise = enterprises.get(spec.enterprise_code)
             if enterprise is None:
                 continue
-            person, created = RepresentativePerson.objects.get_or_create(
-                name=spec.name,
-                enterprise=enterprise,
-                defaults={
-                    "gender": "f" if spec.female else "m",
-                    "birth_year": spec.birth_year,
-                    "position": spec.position,
-                    "mobile": spec.mobile,
-                    "notes": spec.notes,
-                },
-            )
-            if not created:
+            if RepresentativePerson.objects.filter(name=spec.name, enterprise=enterprise).exists():
                 continue
-            person.tags.set([tags[t] for t in spec.tags])
-            PublicPost.objects.bulk_create(PublicPost(person=person, **p) for p in spec.posts)
-            TrainingRecord.objects.bulk_create(
-                TrainingRecord(person=person, **t) for t in spec.trainings
-            )
+            missing.append((spec, enterprise, (enterprise.joined_on or today) + 7 * DAY))
+        missing.sort(key=lambda row: (row[2], row[0].enterprise_code))
+        tags = dict(RepresentativeTag.objects.values_list("name", "pk"))
+        if missing:  # the labels, just before the first figure
+            with clock.at(aware(missing[0][2], 9)):
+                for name in data.TAGS:
+                    if name not in tags:
+                        tags[name] = add_representative_tag(actor=staff, name=name).pk
+        for spec, enterprise, entered in missing:
+            with clock.at(aware(entered, 10)):
+                person = add_representative(
+                    actor=staff,
+                    name=spec.name,
+                    gender="f" if spec.female else "m",
+                    birth_year=spec.birth_year,
+                    enterprise=enterprise,
+                    position=spec.position,
+                    mobile=spec.mobile,
+                    notes=spec.notes,
+                    tags=[tags[t] for t in spec.tags],
+                )
+            for post in spec.posts:
+                with clock.at(aware(max(post["started_on"] or entered, entered), 11)):
+                    add_public_post(person=person, actor=staff, **post)
+            for training in spec.trainings:
+                if training["attended_on"] > today:
+                    continue
+                with clock.at(aware(max(training["attended_on"], entered), 17)):
+                    add_training(person=person, actor=staff, **training)
             self.created["people"] += 1
 
     # Output ------------------------------------------------------------------------------

@@ -8,9 +8,10 @@ raised at the demo breakfast meetings and appeal forums turned into petitions, a
 suggestions and social-condition reports with their adoption chain (of 22
 forwarded to the national federation, 17 adopted).
 
-Every petition is filed and handled through petitions.services, each step with the clock held
-at its moment (demo.clock): the tracking numbers, deadlines, timelines, history, summary fields,
-tallies and notices are the services' own. Each timeline is in order and ends by now; the
+The departments are entered, and every petition is filed and handled, through
+petitions.services, each step with the clock held at its moment (demo.clock): the tracking
+numbers, deadlines, timelines, history, summary fields, tallies and notices are the services'
+own. Each timeline is in order and ends by now; the
 notices of that past are not e-mailed. Every choice comes from a fixed seed; once petitions
 exist, a second run changes nothing.
 """
@@ -185,10 +186,10 @@ class Command(BaseCommand):
         rng = random.Random(SEED)
         self.now = timezone.localtime().replace(microsecond=0)
         with transaction.atomic(), clock.past_notices():
-            departments = self.departments()
             handlers = self.handlers()
             planned = self.plan(rng, enterprises, handlers)
             planned += self.meeting_problems(rng, handlers)
+            departments = self.departments(before=min(p.filed_at for p in planned))
             self.play_all(rng, planned, departments, handlers)
             suggestions = self.suggestions(rng, handlers[0])
             # The services refresh the tallies as each step commits; here the steps commit
@@ -204,17 +205,23 @@ class Command(BaseCommand):
                 "through the services."
             )
 
-    def departments(self) -> dict[str, Department]:
+    def departments(self, before: datetime.datetime) -> dict[str, Department]:
+        """The departments, entered by the demo staff account through petitions.services the
+        week before the first petition was filed."""
+        staff = User.objects.filter(email__iexact=f"staff@{members_data.DEMO_DOMAIN}").first()
+        if staff is None:
+            raise CommandError("No demo staff account: run seed_members first.")
+        existing = {d.code: d for d in Department.objects.filter(code__in=dict(DEPARTMENTS))}
         result = {}
-        for code, name in DEPARTMENTS:
-            result[code], _ = Department.objects.get_or_create(
-                code=code,
-                defaults={
-                    "name": name,
-                    "contact_name": "联络员",
-                    "contact_phone": "010-6919" + f"{len(result):04d}",
-                },
-            )
+        with clock.at(before - datetime.timedelta(days=7)):
+            for code, name in DEPARTMENTS:
+                result[code] = existing.get(code) or services.add_department(
+                    actor=staff,
+                    code=code,
+                    name=name,
+                    contact_name="联络员",
+                    contact_phone="010-6919" + f"{len(result):04d}",
+                )
         return result
 
     def handlers(self) -> list:
