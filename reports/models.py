@@ -23,7 +23,8 @@ class ReportFigures(models.Model):
     A closed year's figures are computed once and kept; when its data change later (a
     petition closed, a donation entered late) they stay as computed, saying when, until staff
     compute them again from the report page, which records who did it (`computed_by`, and
-    history keeps the figures they replaced). This year's are computed again by Celery beat
+    history keeps the figures they replaced; this year's as beat renews them are not kept
+    in history). This year's are computed again by Celery beat
     (`reports.tasks.keep_report_figures`).
     """
 

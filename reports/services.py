@@ -4,8 +4,9 @@ the yearly report's figures computed once and kept in the database."""
 import datetime
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import get_language
@@ -88,18 +89,21 @@ def kept_figures(year: int) -> ReportFigures | None:
     report)."""
     [kept] = pagecache.cached_fragment(
         "report-figures",
-        depends_on=(ReportFigures,),
+        depends_on=(ReportFigures, get_user_model()),  # the name shown: renamed, shown anew
         vary_on=(year,),
         render=lambda: [read_figures(year)],  # a list: a year with none is kept too
     )
     if kept is None or (year < timezone.localdate().year and not kept.is_final):
         return None
+    if kept.figures.get("version") != report.FIGURES_VERSION:
+        return None  # kept by a release whose figures were others: computed again
     return kept
 
 
 def read_figures(year: int) -> ReportFigures | None:
-    """The row, with the name of whoever asked for it and nothing else of theirs (it goes
-    into the cache: no phone number)."""
+    """The row, with the name and e-mail address (what names them when they gave no name) of
+    whoever asked for it and nothing else of theirs (it goes into the cache: no phone
+    number)."""
     return (
         ReportFigures.objects.filter(year=year)
         .select_related("computed_by")
@@ -156,29 +160,51 @@ def keep_this_years_figures() -> list[int]:
     return done
 
 
-def computing(year: int) -> Job | None:
-    """The background job computing `year`'s figures, if one is waiting or running."""
+def computing(year: int, *, waiting_only: bool = False) -> Job | None:
+    """The background job computing `year`'s figures, if one is waiting or running (or only
+    waiting: a running one may have read the records before they were corrected)."""
+    states = [Job.State.QUEUED] if waiting_only else [Job.State.QUEUED, Job.State.RUNNING]
     return (
-        Job.objects.filter(
-            kind=jobs.REPORT_FIGURES,
-            params__year=year,
-            state__in=[Job.State.QUEUED, Job.State.RUNNING],
-        )
+        Job.objects.filter(kind=jobs.REPORT_FIGURES, params__year=year, state__in=states)
         .select_related("owner")
         .order_by("created_at")
         .first()
     )
 
 
-def compute_in_background(*, year: int, actor) -> Job:
+def failed(year: int) -> Job | None:
+    """The last job that computed `year`'s figures, if it failed: the page then says so and
+    leaves it to staff to try again, rather than start a job each time it is opened."""
+    last = (
+        Job.objects.filter(kind=jobs.REPORT_FIGURES, params__year=year)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return last if last is not None and last.state == Job.State.FAILED else None
+
+
+def compute_in_background(*, year: int, actor, again: bool = False) -> Job:
     """Start a background job that computes and keeps `year`'s figures for `actor`, unless
-    one is already at it (whoever started it).
+    one is already at it (whoever started it); `again` (staff's button: the records were
+    corrected) starts one unless one is still waiting, as a running one may have read them
+    before.
 
     A background job rather than the request: a year costs seconds of the database's time
     at full size, and the staff member who asked is told when it is done (a notice). Beat
     keeps only this year and last year ahead (`keep_this_years_figures`): an older year is
-    asked for seldom, and once kept it is never computed again unless staff ask.
+    asked for seldom, and once kept it is never computed again unless staff ask. Two
+    requests at once start one job: the year is locked while one looks and starts.
     """
-    return computing(year) or core_jobs.start(
-        owner=actor, kind=jobs.REPORT_FIGURES, params={"year": year}
-    )
+    with transaction.atomic():
+        lock_year(year)
+        return computing(year, waiting_only=again) or core_jobs.start(
+            owner=actor, kind=jobs.REPORT_FIGURES, params={"year": year}
+        )
+
+
+def lock_year(year: int) -> None:
+    """Hold a lock on `year`'s figures until the transaction ends (PostgreSQL's advisory
+    lock; SQLite, for `make run`, lets one writer in at a time anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"report:{year}"])

@@ -60,6 +60,11 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
     return from_figures(year, compute(year, today=today))
 
 
+# The shape of what `compute` returns. Kept figures of another version (a release that added
+# or renamed a figure) are not read: they are computed again (reports.services.kept_figures).
+FIGURES_VERSION = 1
+
+
 def compute(year: int, *, today: datetime.date | None = None) -> dict:
     """The year's report figures as plain JSON values: numbers, not labels, so the kept
     figures (reports.models.ReportFigures) show in whichever language reads them."""
@@ -68,6 +73,7 @@ def compute(year: int, *, today: datetime.date | None = None) -> dict:
     suggestions, donations, duty = data.suggestions, data.donations, data.duty
     totals = petitions.report.total
     return {
+        "version": FIGURES_VERSION,
         "first": data.period.first.isoformat(),
         "last": data.period.last.isoformat(),
         "membership": asdict(figures.membership(data.period)),

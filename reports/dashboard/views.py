@@ -1,3 +1,4 @@
+import html
 import math
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -68,7 +70,7 @@ def kept_report(request, year: int):
     the request never computes a year (seconds at full size). This year's are kept ahead by
     Celery beat; see `services.compute_in_background`."""
     kept = services.kept_figures(year)
-    if kept is None:
+    if kept is None and services.failed(year) is None:
         services.compute_in_background(year=year, actor=request.user)
     return kept
 
@@ -99,6 +101,7 @@ def render_report(request, year: int, kept):
     # Only a year without figures asks which job computes them: a page of kept figures
     # reads them alone (the button to compute again starts no second job, whoever presses).
     computing = services.computing(year) if kept is None else None
+    failed = services.failed(year) if kept is None and computing is None else None
     built = report_of(kept)
     return render(
         request,
@@ -108,6 +111,7 @@ def render_report(request, year: int, kept):
             "body": report_body(kept, built, links=True) if kept else "",
             "kept": kept,
             "computing": computing,
+            "failed": failed,
             "computing_is_mine": computing is not None and computing.owner_id == request.user.pk,
             "year": year,
             "years": year_choices(),
@@ -138,7 +142,7 @@ def report_recompute(request):
         years = {"first": FIRST_YEAR, "last": this_year}
         messages.error(request, _("Choose a year from %(first)s to %(last)s.") % years)
         return redirect("dashboard:report")
-    services.compute_in_background(year=year, actor=request.user)
+    services.compute_in_background(year=year, actor=request.user, again=True)
     messages.success(request, _("The %(year)s figures are being computed again.") % {"year": year})
     return redirect(f"{reverse('dashboard:report')}?year={year}")
 
@@ -176,7 +180,8 @@ def report_export(request):
     if data.is_partial:
         title += " " + _("(to %(day)s)") % {"day": date_format(data.period.last, "DATE_FORMAT")}
     sheet.append([title], font=excel.TITLE)
-    sheet.append([render_to_string("dashboard/_computed_at.html", {"kept": kept})])
+    computed_at = render_to_string("dashboard/_computed_at.html", {"kept": kept})
+    sheet.append([html.unescape(strip_tags(computed_at))])  # text, not the page's HTML
     sheet.append([])
     sheet.append([_("Figure"), _("Value"), _("Unit")], font=excel.BOLD)
     for section in data.sections:
