@@ -1,12 +1,12 @@
-"""What every admin page of the portal shares: history shown in the page's language, records
-kept for the ledgers that the admin never deletes, the one page that asks for a reason
-(or a message) before an action calls its service, and add and change pages that save
-through their app's services."""
+"""What every admin page of the portal shares: the site, whose every add page adds once
+however often it is sent, history shown in the page's language, records kept for the ledgers
+that the admin never deletes, the one page that asks for a reason (or a message) before an
+action calls its service, and add and change pages that save through their app's services."""
 
 import copy
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import display_for_field
 from django.contrib.auth.models import Permission
@@ -21,7 +21,92 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from .counts import cached_count
+from .paginator import MirroredPaginator
 from .submissions import OncePerForm, create_once
+
+ONCE_FIELD = "submission"  # OncePerForm's field
+
+
+class AddsOnce:
+    """An add page that adds once, however often and however fast it is sent: its form carries
+    the token of every create form (core/submissions.py), drawn when the page is shown and
+    written by templates/admin/change_form.html whatever the page's fieldsets, and the object
+    is saved through `create_once`. A repeat lands on the first sending's object, whose inlines,
+    many-to-many fields and log entry were saved with it; a page shown afresh adds anew.
+
+    The portal's site (`PortalAdminSite`) mixes it into every model admin registered, the other
+    packages' included: nothing to remember for a new one."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None and not issubclass(form, OncePerForm):
+            # Named as the form it extends: the name is part of the token's claim.
+            form = type(form.__name__, (OncePerForm, form), {"__module__": form.__module__})
+        return form
+
+    def get_fields(self, request, obj=None):
+        # Written once by the template, not in a fieldset (declared fieldsets do not name it).
+        return [name for name in super().get_fields(request, obj) if name != ONCE_FIELD]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        saved = create_once(form, lambda: self.add(request, obj, form))
+        # A repeat of a page already saved: its inlines and log entry were saved with it.
+        request.repeated_add = getattr(form, "submission_repeated", False)
+        # The admin goes on with `obj` (inlines, its log, the redirect): the one saved first.
+        obj.__dict__.update(saved.__dict__)
+        return None
+
+    def add(self, request, obj, form):
+        """Save the new `obj` and return what was saved (as ModelAdmin.save_model, unless
+        the admin saves through a service)."""
+        super().save_model(request, obj, form, False)
+        return obj
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "repeated_add", False):
+            for formset in formsets:  # saved with the first sending: nothing new here
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        super().save_related(request, form, formsets, change)
+
+    def log_addition(self, request, obj, message):
+        if not getattr(request, "repeated_add", False):
+            return super().log_addition(request, obj, message)
+        return None
+
+
+class PortalAdminSite(admin.AdminSite):
+    """The admin site (ylqgsl/third_party.py makes it the default): every model admin
+    registered on it adds once (`AddsOnce`)."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, AddsOnce):
+            admin_class = type(
+                admin_class.__name__,
+                (AddsOnce, admin_class),
+                {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
+
+
+class LongList:
+    """A changelist as quick at 100,000 rows as at 100 (bench/admin.py): its count kept until
+    the table changes (core/counts.py) instead of counted on every page, its pages read by the
+    mirrored paginator (the last as cheap as the first, a deep page by its keys), and no
+    second count of the whole table. The model's order needs an index for a page to be read
+    from it rather than the table sorted (the admin ends the order with the primary key when
+    it is not unique already: the index must too)."""
+
+    show_full_result_count = False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return MirroredPaginator(
+            queryset, per_page, orphans, allow_empty_first_page, counter=cached_count
+        )
 
 
 class ReadableChanges(HistoricalRecordContextHelper):
@@ -89,12 +174,13 @@ class CheckedForm(OncePerForm, forms.ModelForm):
             super().validate_unique()
 
 
-class SavedThroughServices:
+class SavedThroughServices(AddsOnce):
     """A model admin whose add and change pages save by calling the app's services:
     `create(request, values)` returns the new object, `change(request, obj, values)` changes
     one (`values`: the form's fields, the changed ones only for a change). Its form is a
     CheckedForm, so a refusal shows on the form; should the service still refuse when it saves
-    (someone changed the organisation meanwhile), nothing is saved and the page says why."""
+    (someone changed the organisation meanwhile), nothing is saved and the page says why.
+    The add page adds once (`AddsOnce`: `create` is called through `create_once`)."""
 
     def create(self, request, values):
         raise NotImplementedError
@@ -103,28 +189,20 @@ class SavedThroughServices:
         raise NotImplementedError
 
     def save_model(self, request, obj, form, change):
-        names = form.changed_data if change else list(form.fields)
-        values = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
-        if change:
-            saved = self.change(request, obj, values)
-        else:
-            saved = create_once(form, lambda: self.create(request, values))
-            # A repeat of a page already saved: its inlines and log entry were saved with it.
-            request.repeated_add = getattr(form, "submission_repeated", False)
+        if not change:
+            return super().save_model(request, obj, form, change)  # calls `add`, once
+        values = self.values(form, form.changed_data)
         # The admin goes on with `obj` (inlines, its log, the redirect): it becomes the saved one.
-        obj.__dict__.update(saved.__dict__)
-
-    def save_related(self, request, form, formsets, change):
-        if getattr(request, "repeated_add", False):
-            for formset in formsets:  # saved with the first sending: nothing new here
-                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            return
-        super().save_related(request, form, formsets, change)
-
-    def log_addition(self, request, obj, message):
-        if not getattr(request, "repeated_add", False):
-            return super().log_addition(request, obj, message)
+        obj.__dict__.update(self.change(request, obj, values).__dict__)
         return None
+
+    def add(self, request, obj, form):
+        return self.create(request, self.values(form, form.fields))
+
+    @staticmethod
+    def values(form, names):
+        # Not the token, which the form keeps apart (core/submissions.py).
+        return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
 
     def changeform_view(self, request, *args, **kwargs):
         try:
