@@ -32,6 +32,9 @@ class EventAdmin(KeptForLedgers, HistoryAdmin):
 class InvitationAdmin(LongList, HistoryAdmin):
     list_display = ["__str__", "event", "response", "attendees", "sent_at", "reminded_at"]
     list_filter = ["response"]
+    # Newest first, on the primary key's index (the model's order is its events' dates, which
+    # would sort every invitation joined to its event on each page).
+    ordering = ["-id"]
     search_fields = ["guest_name", "enterprise__name", "user__real_name", "event__title"]
     list_select_related = ["event", "enterprise", "user"]
     autocomplete_fields = ["event", "enterprise", "user"]
@@ -42,6 +45,7 @@ class InvitationAdmin(LongList, HistoryAdmin):
 class RegistrationAdmin(LongList, KeptForLedgers, HistoryAdmin):
     list_display = ["person_name", "event", "enterprise", "seats", "status", "checked_in_at"]
     list_filter = ["status", "walk_in"]
+    ordering = ["-id"]  # as the invitations
     search_fields = ["person_name", "enterprise__name", "event__title"]
     list_select_related = ["event", "enterprise"]
     autocomplete_fields = [

@@ -14,10 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from chambers.models import DutyLogEntry, DutyMonth, Organization
-from events.models import Donation, Event
+from core.admin import LongList
+from events.models import Donation, Event, Invitation, Registration
 from members.models import Application, Enterprise
 from notices.models import Notice
-from petitions.models import Petition
+from petitions.models import Petition, PetitionEvent
 from tests.conftest import TZ
 from tests.factories import EnterpriseFactory
 
@@ -85,9 +86,64 @@ def test_dated_ledgers_have_a_date_hierarchy(model):
     )
 
 
-@pytest.mark.parametrize("model", [Petition, Notice, Enterprise], ids=lambda m: m._meta.label)
-def test_the_largest_tables_skip_the_full_count(model):
-    assert admin.site._registry[model].show_full_result_count is False
+LONG_LISTS = [Enterprise, get_user_model(), Petition, PetitionEvent, Notice, Registration,
+              Invitation]  # fmt: skip
+
+
+@pytest.mark.parametrize("model", LONG_LISTS, ids=lambda m: m._meta.label)
+def test_the_largest_tables_count_once_and_skip_the_full_count(model):
+    model_admin = admin.site._registry[model]
+    assert isinstance(model_admin, LongList)
+    assert model_admin.show_full_result_count is False
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", LONG_LISTS, ids=lambda m: m._meta.label)
+def test_a_long_list_is_read_in_the_order_of_an_index(superuser, model):
+    """The changelist's order (as the admin completes it with the primary key) is an index's
+    columns, read forwards or backwards: a page is read from the index, not the table
+    sorted (at 1,000,000 petitions, or as many timeline entries and notices)."""
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    ordering = (
+        admin.site._registry[model]
+        .get_changelist_instance(request)
+        .get_ordering(request, model._default_manager.all())
+    )
+    pk = model._meta.pk.attname
+    columns = [
+        pk if o.lstrip("-") == "pk" else model._meta.get_field(o.lstrip("-")).attname
+        for o in ordering
+    ]
+    directions = {o.startswith("-") for o in ordering}
+    indexed = [[model._meta.get_field(f.lstrip("-")).attname for f in i.fields]
+               for i in model._meta.indexes]  # fmt: skip
+    indexed += [[f.attname] for f in model._meta.fields if f.unique]
+    assert len(directions) == 1, ordering  # one direction: the index read one way
+    assert columns in indexed, (ordering, indexed)
+
+
+@pytest.mark.django_db
+def test_a_long_list_counts_once_until_its_table_changes(admin_client, page_cache):
+    """The count is kept (core/counts.py) until the table changes; a page past the middle is
+    read backwards (core/paginator.py) and shows the same rows as read forwards."""
+    EnterpriseFactory.create_batch(7)
+    url = reverse("admin:members_enterprise_changelist")
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as asked:
+        response = admin_client.get(url)
+    assert not [q for q in asked.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert response.context["cl"].result_count == 7
+    EnterpriseFactory()
+    assert admin_client.get(url).context["cl"].result_count == 8
+    every = [e.pk for e in Enterprise.objects.order_by("name_pinyin", "id")]
+    model_admin = admin.site._registry[Enterprise]
+    model_admin.list_per_page, per_page = 3, model_admin.list_per_page
+    try:
+        pages = [admin_client.get(url, {"p": p}).context["cl"].result_list for p in (1, 2, 3)]
+    finally:
+        model_admin.list_per_page = per_page
+    assert [e.pk for page in pages for e in page] == every
 
 
 @pytest.mark.django_db
