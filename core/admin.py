@@ -8,19 +8,24 @@ import copy
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.utils import display_for_field
-from django.contrib.auth.models import Permission
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import construct_instance
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from . import pagecache
 from .counts import cached_count
 from .paginator import MirroredPaginator
 from .submissions import OncePerForm, create_once
@@ -99,7 +104,16 @@ class LongList:
     mirrored paginator (the last as cheap as the first, a deep page by its keys), and no
     second count of the whole table. The model's order needs an index for a page to be read
     from it rather than the table sorted (the admin ends the order with the primary key when
-    it is not unique already: the index must too)."""
+    it is not unique already: the index must too).
+
+    The page itself, once rendered, is kept in the page cache (docs/caching.md) for the user
+    who asked, until a table it shows changes: rendering fifty rows through the admin's
+    templates costs far more than reading them. It varies on the user (their name, and the
+    actions, links and models their permissions give), the language, the day and the query;
+    it is keyed on the stamps of the model's table, of every table its keys point to and of
+    the users' and permissions' tables; the CSRF token is filled in per request. A page with
+    messages to show, a pop-up, or anything but a page of the list is rendered as Django
+    does."""
 
     show_full_result_count = False
 
@@ -107,6 +121,54 @@ class LongList:
         return MirroredPaginator(
             queryset, per_page, orphans, allow_empty_first_page, counter=cached_count
         )
+
+    def shown_tables(self) -> tuple:
+        """The tables a page of the list shows: its own, those its keys point to (a row's
+        related names), and who the user is and may do (header, actions, the side menu)."""
+        User = get_user_model()
+        related = {f.related_model for f in self.model._meta.fields if f.is_relation}
+        return (
+            self.model, *sorted(related, key=lambda m: m._meta.label),
+            User, User.groups.through, User.user_permissions.through,
+            Group, Group.permissions.through, Permission,
+        )  # fmt: skip
+
+    def changelist_view(self, request, extra_context=None):
+        plain = (
+            not pagecache.enabled()
+            or request.method != "GET"
+            or IS_POPUP_VAR in request.GET
+            or TO_FIELD_VAR in request.GET
+            or len(messages.get_messages(request))  # shown once: not kept
+        )
+        if plain:
+            return super().changelist_view(request, extra_context)
+        answer = {}
+
+        def render():
+            context = {**(extra_context or {}), "csrf_token": pagecache.CSRF_PLACEHOLDER}
+            response = super(LongList, self).changelist_view(request, context)
+            if not isinstance(response, TemplateResponse) or response.status_code != 200:
+                answer["response"] = response  # a redirect (a wrong filter), a refusal
+                return None  # not kept
+            return str(response.render().content, response.charset)
+
+        page = pagecache.cached_fragment(
+            "admin-list",
+            depends_on=self.shown_tables(),
+            vary_on=(
+                self.model._meta.label,
+                request.user.pk,
+                translation.get_language(),
+                timezone.localdate().isoformat(),
+                sorted(request.GET.lists()),
+            ),
+            render=render,
+            shared=not request.GET.get(SEARCH_VAR),  # a search, typed once: this process's
+        )
+        if page is None:
+            return answer["response"]
+        return HttpResponse(pagecache.fill_csrf(request, page))
 
 
 class ReadableChanges(HistoricalRecordContextHelper):

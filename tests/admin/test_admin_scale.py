@@ -4,12 +4,13 @@ a date filter instead), the largest tables skip the full count, and the enterpri
 changelist asks the same few queries however many rows there are."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import connection, models
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -131,7 +132,7 @@ def test_a_long_list_counts_once_until_its_table_changes(admin_client, page_cach
     url = reverse("admin:members_enterprise_changelist")
     admin_client.get(url)
     with CaptureQueriesContext(connection) as asked:
-        response = admin_client.get(url)
+        response = admin_client.get(url, {"p": "1"})  # another page to render, the same count
     assert not [q for q in asked.captured_queries if "COUNT(" in q["sql"].upper()]
     assert response.context["cl"].result_count == 7
     EnterpriseFactory()
@@ -227,3 +228,61 @@ def test_enterprises_filter_by_the_year_joined(admin_client, year, shown):
     names = sorted(e.name for e in response.context["cl"].result_list)
     assert names == (["乙", "甲"] if shown is None else shown)  # not a year listed: every row
     assert "?joined_year=2020" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_long_list_page_is_kept_for_its_user_until_a_table_it_shows_changes(
+    superuser, secretary, page_cache
+):
+    """The rendered page is kept (core/admin.py: LongList) for the user who asked: another
+    user, with other permissions, gets their own; a change to a row, its township or the
+    user shows on the next page; the CSRF token is this request's."""
+    enterprise = EnterpriseFactory(name="延庆冰雪文旅有限公司")
+    url = reverse("admin:members_enterprise_changelist")
+    admin_client, secretary_client = Client(enforce_csrf_checks=True), Client()
+    admin_client.force_login(superuser, backend="core.auth.CachedModelBackend")
+    secretary_client.force_login(secretary, backend="core.auth.CachedModelBackend")
+    first = admin_client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as asked:
+        again = admin_client.get(url).content.decode()
+    assert not [q for q in asked.captured_queries if "members_enterprise" in q["sql"]]
+    assert "延庆冰雪文旅有限公司" in again and "系统管理员" in again
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', again).group(1)
+    assert token != re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first).group(1)
+    theirs = secretary_client.get(url).content.decode()
+    assert "秘书处小张" in theirs and "系统管理员" not in theirs
+    assert "秘书处小张" not in admin_client.get(url).content.decode()
+
+    # The token of the kept page is good for its form (an action's page, asked with it).
+    asked_reason = admin_client.post(
+        url,
+        {"action": "make_suspended", "_selected_action": [enterprise.pk],
+         "csrfmiddlewaretoken": token},
+    )  # fmt: skip
+    assert asked_reason.status_code == 200
+
+    enterprise.name = "延庆冰雪运动有限公司"
+    enterprise.save()
+    assert "延庆冰雪运动有限公司" in admin_client.get(url).content.decode()
+    enterprise.township.name = "新名字镇"
+    enterprise.township.save()
+    assert "新名字镇" in admin_client.get(url).content.decode()
+    superuser.real_name = "管理员老李"
+    superuser.save()
+    assert "管理员老李" in admin_client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_long_list_page_shows_a_message_once(admin_client, enterprise_a, page_cache):
+    url = reverse("admin:members_enterprise_changelist")
+    admin_client.get(url)
+    done = admin_client.post(
+        url,
+        {"action": "make_suspended", "_selected_action": [enterprise_a.pk], "confirm": "1",
+         "reason": "欠缴会费"},
+    )  # fmt: skip
+    assert done.status_code == 302
+    enterprise_a.refresh_from_db()
+    assert enterprise_a.status == "suspended"
+    assert "已完成1条" in admin_client.get(url).content.decode()
+    assert "已完成1条" not in admin_client.get(url).content.decode()
