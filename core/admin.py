@@ -1,27 +1,174 @@
-"""What every admin page of the portal shares: history shown in the page's language, records
-kept for the ledgers that the admin never deletes, the one page that asks for a reason
-(or a message) before an action calls its service, and add and change pages that save
-through their app's services."""
+"""What every admin page of the portal shares: the site, whose every add page adds once
+however often it is sent, history shown in the page's language, records kept for the ledgers
+that the admin never deletes, the one page that asks for a reason (or a message) before an
+action calls its service, and add and change pages that save through their app's services."""
 
 import copy
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
 from django.contrib.admin.utils import display_for_field
-from django.contrib.auth.models import Permission
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import construct_instance
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from . import pagecache
+from .counts import cached_count
+from .paginator import MirroredPaginator
 from .submissions import OncePerForm, create_once
+
+ONCE_FIELD = "submission"  # OncePerForm's field
+
+
+class AddsOnce:
+    """An add page that adds once, however often and however fast it is sent: its form carries
+    the token of every create form (core/submissions.py), drawn when the page is shown and
+    written by templates/admin/change_form.html whatever the page's fieldsets, and the object
+    is saved through `create_once`. A repeat lands on the first sending's object, whose inlines,
+    many-to-many fields and log entry were saved with it; a page shown afresh adds anew.
+
+    The portal's site (`PortalAdminSite`) mixes it into every model admin registered, the other
+    packages' included: nothing to remember for a new one."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None and not issubclass(form, OncePerForm):
+            # Named as the form it extends: the name is part of the token's claim.
+            form = type(form.__name__, (OncePerForm, form), {"__module__": form.__module__})
+        return form
+
+    def get_fields(self, request, obj=None):
+        # Written once by the template, not in a fieldset (declared fieldsets do not name it).
+        return [name for name in super().get_fields(request, obj) if name != ONCE_FIELD]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        saved = create_once(form, lambda: self.add(request, obj, form))
+        # A repeat of a page already saved: its inlines and log entry were saved with it.
+        request.repeated_add = getattr(form, "submission_repeated", False)
+        # The admin goes on with `obj` (inlines, its log, the redirect): the one saved first.
+        obj.__dict__.update(saved.__dict__)
+        return None
+
+    def add(self, request, obj, form):
+        """Save the new `obj` and return what was saved (as ModelAdmin.save_model, unless
+        the admin saves through a service)."""
+        super().save_model(request, obj, form, False)
+        return obj
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(request, "repeated_add", False):
+            for formset in formsets:  # saved with the first sending: nothing new here
+                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+            return
+        super().save_related(request, form, formsets, change)
+
+    def log_addition(self, request, obj, message):
+        if not getattr(request, "repeated_add", False):
+            return super().log_addition(request, obj, message)
+        return None
+
+
+class PortalAdminSite(admin.AdminSite):
+    """The admin site (ylqgsl/third_party.py makes it the default): every model admin
+    registered on it adds once (`AddsOnce`)."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, AddsOnce):
+            admin_class = type(
+                admin_class.__name__,
+                (AddsOnce, admin_class),
+                {"__module__": admin_class.__module__, "__qualname__": admin_class.__qualname__},
+            )
+        super().register(model_or_iterable, admin_class, **options)
+
+
+class LongList:
+    """A changelist as quick at 100,000 rows as at 100 (bench/admin.py): its count kept until
+    the table changes (core/counts.py) instead of counted on every page, its pages read by the
+    mirrored paginator (the last as cheap as the first, a deep page by its keys), and no
+    second count of the whole table. The model's order needs an index for a page to be read
+    from it rather than the table sorted (the admin ends the order with the primary key when
+    it is not unique already: the index must too).
+
+    The page itself, once rendered, is kept in the page cache (docs/caching.md) for the user
+    who asked, until a table it shows changes: rendering fifty rows through the admin's
+    templates costs far more than reading them. It varies on the user (their name, and the
+    actions, links and models their permissions give), the language, the day and the query;
+    it is keyed on the stamps of the model's table, of every table its keys point to and of
+    the users' and permissions' tables; the CSRF token is filled in per request. A page with
+    messages to show, a pop-up, or anything but a page of the list is rendered as Django
+    does."""
+
+    show_full_result_count = False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return MirroredPaginator(
+            queryset, per_page, orphans, allow_empty_first_page, counter=cached_count
+        )
+
+    def shown_tables(self) -> tuple:
+        """The tables a page of the list shows: its own, those its keys point to (a row's
+        related names), and who the user is and may do (header, actions, the side menu)."""
+        User = get_user_model()
+        related = {f.related_model for f in self.model._meta.fields if f.is_relation}
+        return (
+            self.model, *sorted(related, key=lambda m: m._meta.label),
+            User, User.groups.through, User.user_permissions.through,
+            Group, Group.permissions.through, Permission,
+        )  # fmt: skip
+
+    def changelist_view(self, request, extra_context=None):
+        plain = (
+            not pagecache.enabled()
+            or request.method != "GET"
+            or IS_POPUP_VAR in request.GET
+            or TO_FIELD_VAR in request.GET
+            or len(messages.get_messages(request))  # shown once: not kept
+        )
+        if plain:
+            return super().changelist_view(request, extra_context)
+        answer = {}
+
+        def render():
+            context = {**(extra_context or {}), "csrf_token": pagecache.CSRF_PLACEHOLDER}
+            response = super(LongList, self).changelist_view(request, context)
+            if not isinstance(response, TemplateResponse) or response.status_code != 200:
+                answer["response"] = response  # a redirect (a wrong filter), a refusal
+                return None  # not kept
+            return str(response.render().content, response.charset)
+
+        page = pagecache.cached_fragment(
+            "admin-list",
+            depends_on=self.shown_tables(),
+            vary_on=(
+                self.model._meta.label,
+                request.user.pk,
+                translation.get_language(),
+                timezone.localdate().isoformat(),
+                sorted(request.GET.lists()),
+            ),
+            render=render,
+            shared=not request.GET.get(SEARCH_VAR),  # a search, typed once: this process's
+        )
+        if page is None:
+            return answer["response"]
+        return HttpResponse(pagecache.fill_csrf(request, page))
 
 
 class ReadableChanges(HistoricalRecordContextHelper):
@@ -93,12 +240,13 @@ class CheckedForm(OncePerForm, CheckedRowForm):
     carries the token of every create form (core/submissions.py): sent twice, it adds once."""
 
 
-class SavedThroughServices:
+class SavedThroughServices(AddsOnce):
     """A model admin whose add and change pages save by calling the app's services:
     `create(request, values)` returns the new object, `change(request, obj, values)` changes
     one (`values`: the form's fields, the changed ones only for a change). Its form is a
     CheckedForm, so a refusal shows on the form; should the service still refuse when it saves
-    (someone changed the organisation meanwhile), nothing is saved and the page says why."""
+    (someone changed the organisation meanwhile), nothing is saved and the page says why.
+    The add page adds once (`AddsOnce`: `create` is called through `create_once`)."""
 
     def create(self, request, values):
         raise NotImplementedError
@@ -107,28 +255,20 @@ class SavedThroughServices:
         raise NotImplementedError
 
     def save_model(self, request, obj, form, change):
-        names = form.changed_data if change else list(form.fields)
-        values = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
-        if change:
-            saved = self.change(request, obj, values)
-        else:
-            saved = create_once(form, lambda: self.create(request, values))
-            # A repeat of a page already saved: its inlines and log entry were saved with it.
-            request.repeated_add = getattr(form, "submission_repeated", False)
+        if not change:
+            return super().save_model(request, obj, form, change)  # calls `add`, once
+        values = self.values(form, form.changed_data)
         # The admin goes on with `obj` (inlines, its log, the redirect): it becomes the saved one.
-        obj.__dict__.update(saved.__dict__)
-
-    def save_related(self, request, form, formsets, change):
-        if getattr(request, "repeated_add", False):
-            for formset in formsets:  # saved with the first sending: nothing new here
-                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            return
-        super().save_related(request, form, formsets, change)
-
-    def log_addition(self, request, obj, message):
-        if not getattr(request, "repeated_add", False):
-            return super().log_addition(request, obj, message)
+        obj.__dict__.update(self.change(request, obj, values).__dict__)
         return None
+
+    def add(self, request, obj, form):
+        return self.create(request, self.values(form, form.fields))
+
+    @staticmethod
+    def values(form, names):
+        # Not the token, which the form keeps apart (core/submissions.py).
+        return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
 
     def changeform_view(self, request, *args, **kwargs):
         try:

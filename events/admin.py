@@ -6,7 +6,7 @@ Registrations, donations and problems raised are history: the admin never delete
 
 from django.contrib import admin
 
-from core.admin import HistoryAdmin, KeptForLedgers
+from core.admin import HistoryAdmin, KeptForLedgers, LongList
 
 from .models import Donation, Event, EventPhoto, Invitation, RaisedProblem, Registration
 
@@ -29,9 +29,12 @@ class EventAdmin(KeptForLedgers, HistoryAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(HistoryAdmin):
+class InvitationAdmin(LongList, HistoryAdmin):
     list_display = ["__str__", "event", "response", "attendees", "sent_at", "reminded_at"]
     list_filter = ["response"]
+    # Newest first, on the primary key's index (the model's order is its events' dates, which
+    # would sort every invitation joined to its event on each page).
+    ordering = ["-id"]
     search_fields = ["guest_name", "enterprise__name", "user__real_name", "event__title"]
     list_select_related = ["event", "enterprise", "user"]
     autocomplete_fields = ["event", "enterprise", "user"]
@@ -39,9 +42,10 @@ class InvitationAdmin(HistoryAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(KeptForLedgers, HistoryAdmin):
+class RegistrationAdmin(LongList, KeptForLedgers, HistoryAdmin):
     list_display = ["person_name", "event", "enterprise", "seats", "status", "checked_in_at"]
     list_filter = ["status", "walk_in"]
+    ordering = ["-id"]  # as the invitations
     search_fields = ["person_name", "enterprise__name", "event__title"]
     list_select_related = ["event", "enterprise"]
     autocomplete_fields = [

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import KeptForLedgers
+from core.admin import KeptForLedgers, LongList
 
 from . import kinds
 from .models import EmailOptOut, Notice
@@ -24,12 +24,11 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notice)
-class NoticeAdmin(KeptForLedgers, admin.ModelAdmin):
+class NoticeAdmin(LongList, KeptForLedgers, admin.ModelAdmin):
     list_display = ["subject", "recipient", "kind", "created_at", "read_at", "email_state"]
     # The fastest-growing table: a date hierarchy lists its dates with a DISTINCT over every
     # row, and the full count is another pass; the date filter's ranges need neither.
     list_filter = [KindFilter, "email_state", "created_at"]
-    show_full_result_count = False
     search_fields = ["subject", "key", "recipient__email", "recipient__real_name"]
     list_select_related = ["recipient"]
     readonly_fields = [f.name for f in Notice._meta.fields if f.name != "public_id"]

@@ -84,6 +84,8 @@ class Notice(models.Model):
         verbose_name_plural = _("notices")
         ordering = ["-created_at", "-id"]
         indexes = [
+            # The admin's list, newest first: a page read from it, not every notice sorted.
+            models.Index(fields=["created_at", "id"], name="notice_created"),
             models.Index(fields=["recipient", "-created_at"], name="notice_inbox"),
             models.Index(
                 fields=["recipient"],

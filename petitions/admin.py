@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from core.admin import CheckedForm, HistoryAdmin, KeptForLedgers, SavedThroughServices
+from core.admin import CheckedForm, HistoryAdmin, KeptForLedgers, LongList, SavedThroughServices
 
 from . import services
 from .models import (
@@ -79,7 +79,7 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Petition)
-class PetitionAdmin(KeptForLedgers, HistoryAdmin):
+class PetitionAdmin(LongList, KeptForLedgers, HistoryAdmin):
     """Read-only: petitions change only through the handling actions, which keep the
     timeline; the admin is for looking things up."""
 
@@ -88,7 +88,6 @@ class PetitionAdmin(KeptForLedgers, HistoryAdmin):
     search_fields = ["tracking_number", "title", "enterprise__name"]
     list_select_related = ["enterprise"]
     inlines = [EventInline, AttachmentInline]
-    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False
@@ -98,13 +97,12 @@ class PetitionAdmin(KeptForLedgers, HistoryAdmin):
 
 
 @admin.register(PetitionEvent)
-class PetitionEventAdmin(KeptForLedgers, admin.ModelAdmin):
+class PetitionEventAdmin(LongList, KeptForLedgers, admin.ModelAdmin):
     """The timeline: never changed, never deleted."""
 
     list_display = ["petition", "at", "actor", "action", "to_status", "visible_to_enterprise"]
     list_select_related = ["petition", "actor"]
     list_filter = ["action"]
-    show_full_result_count = False
 
     def has_add_permission(self, request):
         return False

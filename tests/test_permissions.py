@@ -283,7 +283,7 @@ ADMIN_MATRIX = {
 ADMIN_NO_ADD = {
     "axes.AccessAttempt", "axes.AccessFailureLog", "axes.AccessLog", "notices.Notice",
     "chambers.SwapRequest", "chambers.CalendarToken", "petitions.Petition",
-    "petitions.PetitionEvent",
+    "petitions.PetitionEvent", "members.Application",
 }  # fmt: skip
 ADMIN_NO_DELETE = {
     "members.Enterprise", "members.Application", "petitions.Petition", "petitions.PetitionEvent",

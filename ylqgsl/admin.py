@@ -114,7 +114,12 @@ for model in (ClockedSchedule, IntervalSchedule, SolarSchedule):
     model_admin = type(admin.site._registry[model])
     admin.site.unregister(model)
     admin.site.register(
-        model, type(model_admin.__name__, (model_admin,), {"inlines": [PeriodicTaskInline]})
+        model,
+        type(
+            model_admin.__name__,
+            (model_admin,),
+            {"__module__": __name__, "inlines": [PeriodicTaskInline]},
+        ),
     )
 
 

@@ -42,7 +42,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 PORTAL_NAME = env.str("PORTAL_NAME", default="延庆区工商联会员服务平台")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ylqgsl.third_party.AdminConfig",  # django.contrib.admin, with the portal's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
