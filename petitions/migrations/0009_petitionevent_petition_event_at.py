@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0007_admin_labels'),
+        ('petitions', '0008_history_of_departments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
