@@ -140,6 +140,13 @@ ADD_DATA = {
         "position": "vice_chair",
         "started_on": r["term"].starts_on.isoformat(),
     },
+    "chambers.Secondment": lambda r: {
+        "duty_month": r["month"],
+        "person_name": "挂职干部",
+        "enterprise": r["enterprise"],
+        "starts_on": "2030-01-01",
+        "ends_on": "2030-01-31",
+    },
     "chambers.Term": lambda r: {
         "organization": r["term"].organization_id,
         "number": str(r["term"].number + 1),
