@@ -17,9 +17,8 @@ from chambers.models import (
     Post,
     Secondment,
 )
-from core.counts import cached_count
+from core.counts import cached_aggregate
 from core.numbers import rate
-from core.paginator import MirroredPaginator
 from core.queries import aggregate_of, in_order
 from events.models import Donation, Event, Invitation, Registration
 from members.choices import Industry, Ownership, PartyOrganisation, SizeClass
@@ -100,15 +99,6 @@ class MembersLedger(Ledger):
     def get_queryset(self):
         return Enterprise.objects.all()
 
-    def paginate(self, queryset, number):
-        paginator = MirroredPaginator(
-            queryset.order_by(*self.ordering),
-            self.per_page,
-            count=cached_count(queryset),
-            fields=self.fields,
-        )
-        return paginator.get_page(number)
-
 
 class PartyLedger(MembersLedger):
     name = "party"
@@ -133,7 +123,8 @@ class PartyLedger(MembersLedger):
     ]
 
     def totals(self, queryset):
-        figures = queryset.order_by().aggregate(
+        figures = cached_aggregate(
+            queryset,
             enterprises=Count("pk"),
             covered=Count("pk", filter=Q(party_organisation__in=filters.COVERED)),
             instructed=Count("pk", filter=Q(party_organisation=PartyOrganisation.INSTRUCTOR)),
@@ -403,12 +394,10 @@ class EventsLedger(Ledger):
             row.update((key, figure[key]) for key in nothing)
 
     def totals(self, queryset):
-        figures = (
-            checked_in()
-            .filter(event__in=queryset.values("pk"))
-            .aggregate(
-                people=Sum("seats", default=0), enterprises=Count("enterprise", distinct=True)
-            )
+        figures = cached_aggregate(
+            checked_in().filter(event__in=queryset.values("pk")),
+            people=Sum("seats", default=0),
+            enterprises=Count("enterprise", distinct=True),
         )
         return [
             Total(_("People checked in"), figures["people"], key="total-people"),
@@ -454,9 +443,11 @@ class AttendanceLedger(Ledger):
         return Registration.objects.all()
 
     def totals(self, queryset):
-        figures = queryset.order_by().aggregate(
-            people=Sum("seats", filter=Q(checked_in_at__isnull=False), default=0),
-            enterprises=Count("enterprise", filter=Q(checked_in_at__isnull=False), distinct=True),
+        # The registrations checked in, read from their partial index (registration_attended).
+        figures = cached_aggregate(
+            queryset.filter(checked_in_at__isnull=False),
+            people=Sum("seats", default=0),
+            enterprises=Count("enterprise", distinct=True),
         )
         return [
             Total(_("People checked in"), figures["people"], key="total-people"),
