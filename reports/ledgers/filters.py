@@ -417,13 +417,13 @@ class PetitionFilterForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"),
         required=False,
-        queryset=Department.objects.all(),
+        queryset=Department.objects.only("name"),
         widget=QuickSelect,
     )
     handler = forms.ModelChoiceField(
         label=_("Handler"),
         required=False,
-        queryset=get_user_model().objects.filter(is_staff=True),
+        queryset=get_user_model().objects.filter(is_staff=True).only("real_name", "email"),
         widget=QuickSelect,
     )
     month = forms.DateField(
