@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,8 +26,8 @@ from .forms import (
     SuggestionRoutingForm,
     form_helper,
 )
-from .models import Petition, Suggestion
-from .states import allowed_actions
+from .models import Category, Petition, Suggestion
+from .states import Status, allowed_actions
 from .suggestions import year_bounds, yearly_figures
 
 
@@ -356,8 +355,15 @@ def duty_view(request):
         )
         .order_by("-created_at", "-id")
     )
-    # Fifty a page: a municipal federation's month holds tens of thousands of petitions.
-    page = Paginator(petitions, 50).get_page(request.GET.get("page"))
+    # Fifty a page: a municipal federation's month holds tens of thousands of petitions,
+    # counted once until a petition changes; the last pages read from the other end.
+    page = MirroredPaginator(petitions, 50, counter=cached_count).get_page(request.GET.get("page"))
+    # The labels translated once a page (get_FOO_display builds its choices on every call).
+    categories = {code: str(label) for code, label in Category.choices}
+    statuses = {code: str(label) for code, label in Status.choices}
+    for petition in page:
+        petition.category_label = categories.get(petition.category, petition.category)
+        petition.status_label = statuses.get(petition.status, petition.status)
     return render(request, "petitions/duty.html", {"duty_month": duty_month, "petitions": page})
 
 
