@@ -57,9 +57,21 @@ def by_kind(organizations) -> dict[str, list[Organization]]:
 MEMBERS_PER_PAGE = 50
 
 
+# What the lists of a chamber's members show: not the enterprise's whole row (its contact
+# numbers are decrypted for each row read).
+MEMBER_COLUMNS = (
+    "organization", "role", "joined_on", "left_on",
+    "enterprise__public_id", "enterprise__name", "enterprise__credit_code", "enterprise__status",
+)  # fmt: skip
+
+
 def current_members(organization, user):
     """Staff also see members whose federation membership is suspended or withdrawn."""
-    members = organization.affiliations.filter(left_on__isnull=True).select_related("enterprise")
+    members = (
+        organization.affiliations.filter(left_on__isnull=True)
+        .select_related("enterprise")
+        .only(*MEMBER_COLUMNS)
+    )
     if not user.is_staff:
         members = members.filter(enterprise__status=Enterprise.Status.MEMBER)
     # The primary key last: fifty a page, in the same order every time.
@@ -203,7 +215,7 @@ def member_list(request, organization):
             name = affiliation.enterprise.name
             messages.success(request, _("%(name)s was added.") % {"name": name})
             return redirect("chambers:members", organization.slug)
-    affiliations = organization.affiliations.select_related("enterprise")
+    affiliations = organization.affiliations.select_related("enterprise").only(*MEMBER_COLUMNS)
     in_roles = in_order("role", Affiliation.Role.values)
     current = affiliations.filter(left_on__isnull=True).order_by(
         in_roles, "enterprise__name_pinyin", "pk"
