@@ -45,3 +45,14 @@ def cached_aggregate(queryset, **aggregates) -> dict:
     named = {f"aggregate_{name}": aggregate for name, aggregate in aggregates.items()}
     keyed = queryset.order_by().annotate(**named).values(*named)
     return dict(_cached(keyed.query, lambda: queryset.aggregate(**aggregates)))
+
+
+def cached_rows(queryset) -> list:
+    """list(queryset) for counts by group (`values_list(...).annotate(n=Count(...))`, a few
+    hundred rows), cached as a count is, under its SQL and its tables' stamps."""
+    if queryset.query.is_empty():
+        return []
+    if not pagecache.enabled():
+        return list(queryset)
+    # Read through a copy: the caller's queryset keeps no rows that would answer next time.
+    return list(_cached(queryset.query, lambda: list(queryset.all())))

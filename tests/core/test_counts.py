@@ -4,7 +4,7 @@ table the query reads changes."""
 import pytest
 from django.db.models import Count, Q, Sum
 
-from core.counts import cached_aggregate, cached_count
+from core.counts import cached_aggregate, cached_count, cached_rows
 from members.models import Enterprise, Township
 from tests.factories import EnterpriseFactory
 
@@ -77,3 +77,21 @@ def test_without_a_shared_cache_each_call_counts(settings, django_assert_num_que
     with django_assert_num_queries(2):
         figures(Enterprise.objects.all())
         figures(Enterprise.objects.all())
+
+
+def test_counts_by_group_are_read_once_until_a_table_they_read_changes(
+    django_assert_num_queries, enterprise_a
+):
+    EnterpriseFactory(industry="C")
+    by_industry = Enterprise.objects.values_list("industry").annotate(n=Count("*")).order_by()
+    expected = sorted(by_industry)
+    with django_assert_num_queries(1):
+        assert sorted(cached_rows(by_industry)) == expected
+    with django_assert_num_queries(0):
+        rows = cached_rows(by_industry)
+        assert sorted(rows) == expected
+    rows.clear()  # the caller's own list
+    EnterpriseFactory(industry="C")
+    with django_assert_num_queries(1):
+        assert dict(cached_rows(by_industry))["C"] == dict(expected)["C"] + 1
+    assert cached_rows(Enterprise.objects.none()) == []
