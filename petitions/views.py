@@ -402,6 +402,20 @@ def suggestion_list(request):
     page = MirroredPaginator(suggestions, 50, counter=cached_count).get_page(
         request.GET.get("page")
     )
+    # The labels translated once a page (get_FOO_display builds its choices on every call).
+    labels = {
+        name: {code: str(label) for code, label in choices.choices}
+        for name, choices in (
+            ("kind", Suggestion.Kind),
+            ("sent_to", Suggestion.SentTo),
+            ("forwarded_to", Suggestion.ForwardedTo),
+            ("adopted_level", Suggestion.Level),
+        )
+    }
+    for suggestion in page:
+        suggestion.labels = {
+            name: choices.get(getattr(suggestion, name), "") for name, choices in labels.items()
+        }
     return render(
         request,
         "petitions/suggestions.html",

@@ -141,3 +141,19 @@ def test_the_suggestions_list_costs_the_same_queries_for_3_or_60(
     assert len(response.context["suggestions"]) == 50
     assert response.context["suggestions"].paginator.count == 60
     assert response.context["figures"]["received"] == 60
+
+
+def test_the_list_names_kind_destination_and_adoption(staff, user_a, english):
+    sent = {"sent_to": "municipal_federation", "sent_on": D(2026, 3, 1)}
+    make(user_a, 1, **sent, forwarded_to="national_federation", forwarded_on=D(2026, 4, 1),
+         adopted_level="national", adopted_on=D(2026, 6, 1))  # fmt: skip
+    make(user_a, 1)
+    html = " ".join(client_for(staff).get("/petitions/suggestions/").content.decode().split())
+    adopted, plain = Suggestion.objects.order_by("id")
+    for suggestion, cells in (
+        (adopted, ("Municipal federation", "National federation (ACFIC)", "National")),
+        (plain, ("—", "—", "—")),
+    ):
+        link = f'<a href="/petitions/suggestions/{suggestion.public_id}/">{suggestion.title}</a>'
+        tail = "".join(f"<td>{cell}</td>" for cell in cells)
+        assert f"<td>Social-condition report</td> <td>{link}</td> {tail}" in html
