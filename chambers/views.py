@@ -80,6 +80,15 @@ def current_members(organization, user):
     )
 
 
+def with_role_labels(affiliations):
+    """Each affiliation with its role's label, translated once a page (get_role_display builds
+    the role choices on every call: fifty rows cost milliseconds)."""
+    roles = {code: str(label) for code, label in Affiliation.Role.choices}
+    for affiliation in affiliations:
+        affiliation.role_label = roles.get(affiliation.role, affiliation.role)
+    return affiliations
+
+
 def leaders_in_order():
     return Post.objects.select_related("holder", "enterprise").order_by(
         in_order("position", Position.values), "started_on", "pk"
@@ -175,11 +184,13 @@ def organization_detail(request, slug):
     )
     current_term = next((term for term in terms if term.is_current(today)), None)
     posts = current_term.posts.all() if current_term else []
+    members = Paginator(current_members(organization, user), MEMBERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    with_role_labels(members)
     return render(request, "chambers/detail.html", {
         "organization": organization,
-        "members": Paginator(current_members(organization, user), MEMBERS_PER_PAGE).get_page(
-            request.GET.get("page")
-        ),
+        "members": members,
         "current_term": current_term,
         "leaders": [p for p in posts if p.started_on <= today and not ended(p, today)],
         "earlier_leaders": [p for p in posts if ended(p, today)],
@@ -223,11 +234,12 @@ def member_list(request, organization):
     former = affiliations.filter(left_on__isnull=False).order_by(
         "-left_on", in_roles, "enterprise__name_pinyin", "pk"
     )
+    page = Paginator(current, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "chambers/members.html", {
         "organization": organization,
         "form": form,
-        "current": Paginator(current, MEMBERS_PER_PAGE).get_page(request.GET.get("page")),
-        "former": former,
+        "current": with_role_labels(page),
+        "former": with_role_labels(list(former)),
     })  # fmt: skip
 
 
