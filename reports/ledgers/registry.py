@@ -1,9 +1,11 @@
 """Every ledger the federation is inspected on, by name (the name is in its URLs)."""
 
+import functools
+import uuid
 from collections import defaultdict
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import formats
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -51,18 +53,34 @@ def percent(part: int, whole: int) -> str:
 # --- Links from a row ---------------------------------------------------------------------------
 
 
-def enterprise_url(key="public_id"):
+# In the place of a row's public id in a URL reversed once for every row.
+ANY_ID = uuid.UUID(int=0)
+
+
+@functools.cache
+def reversed_with_any_id(name: str, prefix: str) -> str:
+    return reverse(name, args=[ANY_ID])
+
+
+def id_link(name: str, key: str):
+    """The page `name` of the row's public id `key`, reversed once rather than once a row: a
+    reverse costs about 60 µs, a page of two links a row 6 ms."""
+    placeholder = str(ANY_ID)
+
     def url(row):
-        return reverse("members:enterprise_detail", args=[row[key]]) if row.get(key) else None
+        if not row.get(key):
+            return None
+        return reversed_with_any_id(name, get_script_prefix()).replace(placeholder, str(row[key]))
 
     return url
+
+
+def enterprise_url(key="public_id"):
+    return id_link("members:enterprise_detail", key)
 
 
 def event_url(key="event__public_id"):
-    def url(row):
-        return reverse("events:dashboard", args=[row[key]]) if row.get(key) else None
-
-    return url
+    return id_link("events:dashboard", key)
 
 
 # --- Members and party building -----------------------------------------------------------------
@@ -322,6 +340,15 @@ class EvaluationsLedger(Ledger):
 # --- Events, attendance and donations -----------------------------------------------------------
 
 
+def attendance_url() -> str:
+    return reversed_page("ledgers:attendance", get_script_prefix())
+
+
+@functools.cache
+def reversed_page(name: str, prefix: str) -> str:
+    return reverse(name)
+
+
 def checked_in():
     return Registration.objects.filter(checked_in_at__isnull=False)
 
@@ -355,7 +382,7 @@ class EventsLedger(Ledger):
             _("Checked in (people)"),
             "present",
             NUMBER,
-            link=lambda row: f"{reverse('ledgers:attendance')}?event={row['public_id']}",
+            link=lambda row: f"{attendance_url()}?event={row['public_id']}",
         ),
         Column(_("Enterprises present"), "enterprises", NUMBER),
     ]
@@ -516,7 +543,7 @@ class SuggestionsLedger(Ledger):
         Column(
             _("Title"),
             "title",
-            link=lambda row: reverse("petitions:suggestion_detail", args=[row["public_id"]]),
+            link=id_link("petitions:suggestion_detail", "public_id"),
             width=36,
         ),
         Column(_("Kind"), "kind", choices=choices(Suggestion.Kind), width=14),
