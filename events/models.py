@@ -177,7 +177,11 @@ class Event(models.Model):
                 name="event_registration_window_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["status", "starts_at"], name="event_status_starts")]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="event_status_starts"),
+            # The events and attendance ledgers, newest first: a page read from the index.
+            models.Index(fields=["starts_at", "id"], name="event_starts"),
+        ]
 
     def __str__(self):
         return self.title
@@ -587,6 +591,8 @@ class Donation(models.Model):
         verbose_name = _("donation")
         verbose_name_plural = _("donations")
         ordering = ["event", "received_on", "id"]
+        # The donations ledger, newest first: a page read from the index.
+        indexes = [models.Index(fields=["received_on", "id"], name="donation_received")]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(enterprise__isnull=False) & Q(organization__isnull=True))

@@ -47,10 +47,11 @@ def present(rows: list[dict], *, now=None) -> list[dict]:
     """
     now = now or timezone.now()
     prefix = reverse("petitions:list")
+    # Translated once a page, not once a row.
     labels = {
-        "category": dict(Category.choices),
-        "status": dict(Status.choices),
-        "rating": dict(Rating.choices),
+        "category": {code: str(label) for code, label in Category.choices},
+        "status": {code: str(label) for code, label in Status.choices},
+        "rating": {code: str(label) for code, label in Rating.choices},
     }
     tz = timezone.get_current_timezone()
     for row in rows:

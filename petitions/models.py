@@ -561,6 +561,8 @@ class Suggestion(models.Model):
         verbose_name = _("suggestion or report")
         verbose_name_plural = _("suggestions and reports")
         ordering = ["-created_at", "-id"]
+        # The suggestions list and ledger, newest first, and a year's suggestions.
+        indexes = [models.Index(fields=["created_at", "id"], name="suggestion_created")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(sent_to="") | Q(sent_on__isnull=False),

@@ -11,13 +11,14 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from chambers.models import DutyMonth, FourGoodEvaluation, Organization
 from core.dates import PAST
 from core.months import add_months
+from core.pagecache import cached_fragment
 from core.widgets import QuickSelect
 from events.models import Event, Registration
 from members.choices import Industry, PartyOrganisation, SizeClass
@@ -100,25 +101,43 @@ class ModelChoice(django_filters.ModelChoiceFilter):
         super().__init__(*args, **kwargs)
 
 
-class EventChoiceField(django_filters.fields.ModelChoiceField):
-    def label_from_instance(self, obj):
-        day = formats.date_format(timezone.localtime(obj.starts_at), "SHORT_DATE_FORMAT")
-        return f"{day} {obj.title}"
-
-
 class EventChoice(ModelChoice):
-    """An event, chosen by its public id (`?event=<uuid>`)."""
-
-    field_class = EventChoiceField
+    """An event of `queryset`, chosen by its public id (`?event=<uuid>`). The filter set says
+    which events its `<select>` offers (`offer_events`): a municipal federation holds
+    thousands, and drawing each as a model instance cost 0.1 ms."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "public_id")
         super().__init__(*args, **kwargs)
 
 
-def events_for_choice(queryset=None):
-    queryset = Event.objects.all() if queryset is None else queryset
-    return queryset.only("public_id", "title", "starts_at").order_by("-starts_at", "-id")
+def event_options(events) -> list[tuple[str, str]]:
+    """(public id, "date title") of these events, newest first."""
+    rows = events.order_by("-starts_at", "-id").values_list("public_id", "starts_at", "title")
+    return [
+        (str(public_id), f"{short_date(starts_at)} {title}") for public_id, starts_at, title in rows
+    ]
+
+
+def short_date(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT")
+
+
+def offer_events(filterset, options: list[tuple[str, str]]) -> None:
+    """The event field's `<select>` offers these options after "All"."""
+    field = filterset.form.fields["event"]
+    field.widget.choices = [("", field.empty_label), *options]
+
+
+def campaign_options() -> list[tuple[str, str]]:
+    """Every charity campaign, newest first, in the active language (hundreds at a municipal
+    federation), kept under the event table's stamp as the township choices are."""
+    return cached_fragment(
+        "campaign-choices",
+        depends_on=(Event,),
+        vary_on=(translation.get_language(),),
+        render=lambda: event_options(Event.objects.filter(kind=Event.Kind.CHARITY)),
+    )
 
 
 def organizations_for_choice():
@@ -279,11 +298,19 @@ class EventFilter(PeriodFilterSet):
 
 
 class AttendanceFilter(PeriodFilterSet):
+    """Any event may be chosen (the events ledger links here with `?event=<uuid>`); the list
+    offers the events of the year and month chosen, and the one chosen: a municipal
+    federation holds thousands of events, a `<select>` of 450 KB that took 30 ms to draw."""
+
     period_field = "event__starts_at"
     period_datetimes = True
 
     kind = Choice(label=_("Kind of event"), field_name="event__kind", choices=Event.Kind.choices)
-    event = EventChoice(label=_("Event"), queryset=events_for_choice())
+    event = EventChoice(
+        label=_("Event"),
+        queryset=Event.objects.all(),
+        help_text=_("Choose a year and a month to list their events."),
+    )
     status = Choice(label=_("Registration"), choices=Registration.Status.choices)
     checked_in = Choice(
         label=_("Checked in"),
@@ -291,15 +318,27 @@ class AttendanceFilter(PeriodFilterSet):
         method="filter_checked_in",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.is_valid()  # cleans the form: its valid fields are in cleaned_data
+        data = getattr(self.form, "cleaned_data", {})
+        year, month, chosen = data.get("year"), data.get("month"), data.get("event")
+        events = Event.objects.none()
+        if year and month:
+            events = Event.objects.filter(period("starts_at", year, int(month), datetimes=True))
+            if data.get("kind"):
+                events = events.filter(kind=data["kind"])
+        if chosen is not None:
+            events = events | Event.objects.filter(pk=chosen.pk)
+        offer_events(self, event_options(events))  # no query when none is chosen
+
     def filter_checked_in(self, queryset, name, value):
         return queryset.filter(checked_in_at__isnull=value != "1")
 
 
 class DonationFilter(LedgerFilterSet):
     year = YearFilter(label=_("Year received"), field_name="received_on")
-    event = EventChoice(
-        label=_("Campaign"), queryset=events_for_choice(Event.objects.filter(kind="charity"))
-    )
+    event = EventChoice(label=_("Campaign"), queryset=Event.objects.filter(kind=Event.Kind.CHARITY))
     organization = ModelChoice(label=_("Donor chamber"), queryset=organizations_for_choice())
     enterprise = django_filters.CharFilter(
         label=_("Donor enterprise"), method="filter_enterprise", max_length=100
@@ -310,6 +349,7 @@ class DonationFilter(LedgerFilterSet):
         self.form.fields["enterprise"].widget.attrs["placeholder"] = _(
             "Name, pinyin or credit code"
         )
+        offer_events(self, campaign_options())
 
     def filter_enterprise(self, queryset, name, value):
         if not value.strip():
@@ -377,13 +417,13 @@ class PetitionFilterForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"),
         required=False,
-        queryset=Department.objects.all(),
+        queryset=Department.objects.only("name"),
         widget=QuickSelect,
     )
     handler = forms.ModelChoiceField(
         label=_("Handler"),
         required=False,
-        queryset=get_user_model().objects.filter(is_staff=True),
+        queryset=get_user_model().objects.filter(is_staff=True).only("real_name", "email"),
         widget=QuickSelect,
     )
     month = forms.DateField(

@@ -1,9 +1,11 @@
 """Every ledger the federation is inspected on, by name (the name is in its URLs)."""
 
+import functools
+import uuid
 from collections import defaultdict
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import formats
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -17,9 +19,8 @@ from chambers.models import (
     Post,
     Secondment,
 )
-from core.counts import cached_count
+from core.counts import cached_aggregate
 from core.numbers import rate
-from core.paginator import MirroredPaginator
 from core.queries import aggregate_of, in_order
 from events.models import Donation, Event, Invitation, Registration
 from members.choices import Industry, Ownership, PartyOrganisation, SizeClass
@@ -52,18 +53,34 @@ def percent(part: int, whole: int) -> str:
 # --- Links from a row ---------------------------------------------------------------------------
 
 
-def enterprise_url(key="public_id"):
+# In the place of a row's public id in a URL reversed once for every row.
+ANY_ID = uuid.UUID(int=0)
+
+
+@functools.cache
+def reversed_with_any_id(name: str, prefix: str) -> str:
+    return reverse(name, args=[ANY_ID])
+
+
+def id_link(name: str, key: str):
+    """The page `name` of the row's public id `key`, reversed once rather than once a row: a
+    reverse costs about 60 µs, a page of two links a row 6 ms."""
+    placeholder = str(ANY_ID)
+
     def url(row):
-        return reverse("members:enterprise_detail", args=[row[key]]) if row.get(key) else None
+        if not row.get(key):
+            return None
+        return reversed_with_any_id(name, get_script_prefix()).replace(placeholder, str(row[key]))
 
     return url
+
+
+def enterprise_url(key="public_id"):
+    return id_link("members:enterprise_detail", key)
 
 
 def event_url(key="event__public_id"):
-    def url(row):
-        return reverse("events:dashboard", args=[row[key]]) if row.get(key) else None
-
-    return url
+    return id_link("events:dashboard", key)
 
 
 # --- Members and party building -----------------------------------------------------------------
@@ -100,15 +117,6 @@ class MembersLedger(Ledger):
     def get_queryset(self):
         return Enterprise.objects.all()
 
-    def paginate(self, queryset, number):
-        paginator = MirroredPaginator(
-            queryset.order_by(*self.ordering),
-            self.per_page,
-            count=cached_count(queryset),
-            fields=self.fields,
-        )
-        return paginator.get_page(number)
-
 
 class PartyLedger(MembersLedger):
     name = "party"
@@ -133,7 +141,8 @@ class PartyLedger(MembersLedger):
     ]
 
     def totals(self, queryset):
-        figures = queryset.order_by().aggregate(
+        figures = cached_aggregate(
+            queryset,
             enterprises=Count("pk"),
             covered=Count("pk", filter=Q(party_organisation__in=filters.COVERED)),
             instructed=Count("pk", filter=Q(party_organisation=PartyOrganisation.INSTRUCTOR)),
@@ -331,6 +340,15 @@ class EvaluationsLedger(Ledger):
 # --- Events, attendance and donations -----------------------------------------------------------
 
 
+def attendance_url() -> str:
+    return reversed_page("ledgers:attendance", get_script_prefix())
+
+
+@functools.cache
+def reversed_page(name: str, prefix: str) -> str:
+    return reverse(name)
+
+
 def checked_in():
     return Registration.objects.filter(checked_in_at__isnull=False)
 
@@ -364,7 +382,7 @@ class EventsLedger(Ledger):
             _("Checked in (people)"),
             "present",
             NUMBER,
-            link=lambda row: f"{reverse('ledgers:attendance')}?event={row['public_id']}",
+            link=lambda row: f"{attendance_url()}?event={row['public_id']}",
         ),
         Column(_("Enterprises present"), "enterprises", NUMBER),
     ]
@@ -403,12 +421,10 @@ class EventsLedger(Ledger):
             row.update((key, figure[key]) for key in nothing)
 
     def totals(self, queryset):
-        figures = (
-            checked_in()
-            .filter(event__in=queryset.values("pk"))
-            .aggregate(
-                people=Sum("seats", default=0), enterprises=Count("enterprise", distinct=True)
-            )
+        figures = cached_aggregate(
+            checked_in().filter(event__in=queryset.values("pk")),
+            people=Sum("seats", default=0),
+            enterprises=Count("enterprise", distinct=True),
         )
         return [
             Total(_("People checked in"), figures["people"], key="total-people"),
@@ -454,9 +470,11 @@ class AttendanceLedger(Ledger):
         return Registration.objects.all()
 
     def totals(self, queryset):
-        figures = queryset.order_by().aggregate(
-            people=Sum("seats", filter=Q(checked_in_at__isnull=False), default=0),
-            enterprises=Count("enterprise", filter=Q(checked_in_at__isnull=False), distinct=True),
+        # The registrations checked in, read from their partial index (registration_attended).
+        figures = cached_aggregate(
+            queryset.filter(checked_in_at__isnull=False),
+            people=Sum("seats", default=0),
+            enterprises=Count("enterprise", distinct=True),
         )
         return [
             Total(_("People checked in"), figures["people"], key="total-people"),
@@ -525,7 +543,7 @@ class SuggestionsLedger(Ledger):
         Column(
             _("Title"),
             "title",
-            link=lambda row: reverse("petitions:suggestion_detail", args=[row["public_id"]]),
+            link=id_link("petitions:suggestion_detail", "public_id"),
             width=36,
         ),
         Column(_("Kind"), "kind", choices=choices(Suggestion.Kind), width=14),

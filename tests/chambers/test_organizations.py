@@ -511,3 +511,15 @@ def test_a_large_chambers_members_come_fifty_a_page(staff_client, chamber_x):
         assert len(second.context[key]) == 5
         html = first.content.decode()
         assert 'rel="next"' in html and ">55</span>" in html
+
+
+def test_both_member_lists_name_each_role(english, staff_client, chamber_x, enterprise_a):
+    AffiliationFactory(organization=chamber_x, enterprise=enterprise_a, role=Role.PRESIDENT_UNIT)
+    AffiliationFactory(
+        organization=chamber_x, role=Role.COUNCIL_UNIT, left_on=datetime.date(2025, 1, 1)
+    )
+    page = staff_client.get(url("detail", "bingxue")).content.decode()
+    assert f"<td>{Role.PRESIDENT_UNIT.label}</td>" in page
+    keeper = staff_client.get(url("members", "bingxue")).content.decode()
+    assert f"<td>{Role.PRESIDENT_UNIT.label}</td>" in keeper  # current
+    assert f"<td>{Role.COUNCIL_UNIT.label}</td>" in keeper  # former

@@ -1,6 +1,7 @@
 """Events, attendance and donations."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -268,3 +269,54 @@ def test_donations_export_keeps_amounts_as_numbers(staff_client, gifts):
     assert header[3:6] == ("Money (yuan)", "Value of goods (yuan)", "Total (yuan)")
     assert [row[3:6] for row in rows[1:]] == [(5000, 2500.5, 7500.5), (10000, 0, 10000)]
     assert rows[1][0] == datetime.datetime(2025, 7, 25)
+
+
+def event_options(response) -> list[str]:
+    """The values the event `<select>` of the filter offers, "All" first."""
+    return re.findall(r'<option value="([^"]*)"', select_html(response, "event"))
+
+
+def select_html(response, name) -> str:
+    html = response.content.decode()
+    return re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+
+
+def test_attendance_lists_the_events_of_the_month_chosen(staff_client, happenings):
+    """Thousands of events at a municipal federation: the filter lists a month's (of the
+    kind chosen), and the event chosen; any event can still be chosen by its link."""
+    breakfast, lecture = happenings["breakfast"], happenings["lecture"]
+    assert event_options(staff_client.get("/ledgers/attendance/")) == [""]
+    assert "Choose a year and a month" in staff_client.get("/ledgers/attendance/").content.decode()
+    march = staff_client.get("/ledgers/attendance/?year=2026&month=3")
+    assert event_options(march) == ["", str(breakfast.public_id)]
+    assert "企业家早餐会三月场" in select_html(march, "event")
+    # Half an hour into April, Beijing time.
+    april = staff_client.get("/ledgers/attendance/?year=2026&month=4")
+    assert event_options(april) == ["", str(lecture.public_id)]
+    lectures = staff_client.get("/ledgers/attendance/?year=2026&month=3&kind=lecture")
+    assert event_options(lectures) == [""]
+    chosen = staff_client.get(f"/ledgers/attendance/?year=2026&month=3&event={lecture.public_id}")
+    assert event_options(chosen) == ["", str(lecture.public_id), str(breakfast.public_id)]
+    assert f'value="{lecture.public_id}" selected' in select_html(chosen, "event")
+    assert people(chosen) == set()  # March's registrations of April's lecture: none
+    alone = staff_client.get(f"/ledgers/attendance/?event={lecture.public_id}")
+    assert event_options(alone) == ["", str(lecture.public_id)]
+    assert people(alone) == {"孙会计"}
+
+
+def test_the_campaigns_listed_follow_the_events(staff_client, gifts, page_cache):
+    """Every charity campaign is offered, from a list kept until an event changes."""
+    campaigns = Event.objects.filter(kind=Event.Kind.CHARITY).order_by("-starts_at")
+    expected = ["", *(str(event.public_id) for event in campaigns)]
+    assert len(expected) == 3
+    assert event_options(staff_client.get("/ledgers/donations/")) == expected
+    assert "汛期救灾募捐" in select_html(staff_client.get("/ledgers/donations/"), "event")
+    newer = EventFactory(
+        title="新春助学募捐", kind=Event.Kind.CHARITY, starts_at=at(2026, 11, 1, 9)
+    )
+    EventFactory(title="不是募捐", kind=Event.Kind.LECTURE, starts_at=at(2026, 11, 2, 9))
+    assert event_options(staff_client.get("/ledgers/donations/")) == [
+        "", str(newer.public_id), *expected[1:]
+    ]  # fmt: skip
+    Event.objects.filter(pk=newer.pk).update(title="新春助学募捐行动")
+    assert "新春助学募捐行动" in select_html(staff_client.get("/ledgers/donations/"), "event")

@@ -4,9 +4,11 @@ import datetime
 import io
 import itertools
 import re
+import uuid
 from decimal import Decimal
 
 import pytest
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -14,7 +16,7 @@ from chambers.models import DutyLogEntry, DutyMonth, Secondment
 from events.models import Donation, Event
 from members.models import PublicPost, RepresentativePerson, RepresentativeTag, TrainingRecord
 from petitions.models import Suggestion
-from reports.ledgers.registry import LEDGERS
+from reports.ledgers.registry import LEDGERS, enterprise_url
 from tests.chambers.factories import (
     AffiliationFactory,
     FourGoodEvaluationFactory,
@@ -240,3 +242,17 @@ def test_an_absurd_filter_date_is_reported_not_searched(staff_client):
     response = staff_client.get("/ledgers/members/?member_on=9999-12-31")
     assert response.status_code == 200
     assert "The date cannot be later than today" in response.content.decode()
+
+
+def test_row_links_are_each_rows_own_under_any_script_prefix():
+    """Reversed once with a stand-in id, then given each row's: the same URL as a reverse."""
+    link, rows = enterprise_url(), [{"public_id": uuid.uuid4()} for _ in range(2)]
+    for row in rows:
+        assert link(row) == reverse("members:enterprise_detail", args=[row["public_id"]])
+    assert link({"public_id": None}) is None
+    before = get_script_prefix()
+    set_script_prefix("/portal/")
+    try:
+        assert link(rows[0]) == f"/portal/members/{rows[0]['public_id']}/"
+    finally:
+        set_script_prefix(before)

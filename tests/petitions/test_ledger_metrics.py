@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from chambers.models import DutyMonth
 from petitions import metrics, services
 from petitions.models import Department, Petition, PetitionTally
-from tests.conftest import at, client_for
+from tests.conftest import at, client_for, empty_caches
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -216,3 +216,26 @@ def test_the_duty_months_petitions_come_fifty_a_page(file_for, staff):
 
 def test_departments_are_listed_by_name():
     assert Department._meta.ordering == ["name"]
+
+
+def test_the_duty_page_costs_the_same_queries_for_3_or_54_and_names_labels(
+    file_for, staff, django_assert_num_queries, django_assert_max_num_queries
+):
+    DutyMonth.objects.create(month=datetime.date(2026, 3, 1), chair=UserFactory())
+    first = [file_for(now=at(2026, 3, day, 9), anonymous_sharing=True) for day in (1, 2, 3)]
+    client = client_for(staff)
+    with time_machine.travel(at(2026, 3, 28, 9)):
+        empty_caches()  # both counted in full
+        with django_assert_max_num_queries(10) as few:
+            html = client.get("/petitions/duty/").content.decode()
+        for day in range(4, 28):
+            file_for(now=at(2026, 3, day, 9))
+            file_for(now=at(2026, 3, day, 10))
+        empty_caches()
+        with django_assert_num_queries(len(few.captured_queries)):
+            response = client.get("/petitions/duty/")
+    assert len(response.context["petitions"]) == 50
+    assert response.context["petitions"].paginator.count == 51
+    for petition in first:
+        assert f"<td>{petition.get_category_display()}</td>" in html
+        assert f"<td>{petition.get_status_display()}</td>" in html

@@ -6,7 +6,7 @@ import pytest
 
 from petitions.models import Suggestion
 from petitions.suggestions import yearly_figures
-from tests.conftest import client_for
+from tests.conftest import at, client_for, empty_caches
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -110,3 +110,50 @@ def test_the_suggestions_list_comes_fifty_a_page(staff, user_a):
     assert f"?year={year}&amp;page=2" in first.content.decode()
     second = client.get(f"/petitions/suggestions/?year={year}&page=2")
     assert len(second.context["suggestions"]) == 5
+
+
+def test_the_year_is_beijings_in_the_list_and_the_figures(staff, user_a):
+    """Half an hour either side of midnight on New Year's Eve, Beijing time (UTC+8: still
+    the old year in UTC for both)."""
+    late, early = make(user_a, 2)
+    Suggestion.objects.filter(pk=late.pk).update(created_at=at(2025, 12, 31, 23, 30))
+    Suggestion.objects.filter(pk=early.pk).update(created_at=at(2026, 1, 1, 0, 30))
+    client = client_for(staff)
+    for year, suggestion in ((2025, late), (2026, early)):
+        response = client.get(f"/petitions/suggestions/?year={year}")
+        assert [s.pk for s in response.context["suggestions"]] == [suggestion.pk]
+        assert response.context["figures"]["received"] == 1
+        assert yearly_figures(year)["received"] == 1
+
+
+def test_the_suggestions_list_costs_the_same_queries_for_3_or_60(
+    staff, user_a, django_assert_num_queries, django_assert_max_num_queries
+):
+    make(user_a, 3)
+    client = client_for(staff)
+    empty_caches()  # both measured in full: no count or figures from the cache
+    with django_assert_max_num_queries(8) as few:
+        assert len(client.get("/petitions/suggestions/").context["suggestions"]) == 3
+    make(user_a, 57)
+    empty_caches()
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get("/petitions/suggestions/")
+    assert len(response.context["suggestions"]) == 50
+    assert response.context["suggestions"].paginator.count == 60
+    assert response.context["figures"]["received"] == 60
+
+
+def test_the_list_names_kind_destination_and_adoption(staff, user_a, english):
+    sent = {"sent_to": "municipal_federation", "sent_on": D(2026, 3, 1)}
+    make(user_a, 1, **sent, forwarded_to="national_federation", forwarded_on=D(2026, 4, 1),
+         adopted_level="national", adopted_on=D(2026, 6, 1))  # fmt: skip
+    make(user_a, 1)
+    html = " ".join(client_for(staff).get("/petitions/suggestions/").content.decode().split())
+    adopted, plain = Suggestion.objects.order_by("id")
+    for suggestion, cells in (
+        (adopted, ("Municipal federation", "National federation (ACFIC)", "National")),
+        (plain, ("—", "—", "—")),
+    ):
+        link = f'<a href="/petitions/suggestions/{suggestion.public_id}/">{suggestion.title}</a>'
+        tail = "".join(f"<td>{cell}</td>" for cell in cells)
+        assert f"<td>Social-condition report</td> <td>{link}</td> {tail}" in html
