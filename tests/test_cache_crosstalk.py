@@ -5,7 +5,8 @@ The cast has two of every kind of viewer (two staff, two users of one enterprise
 another, a leader, an applicant, an outsider, an anonymous visitor). Each page is first
 rendered with the page cache off, for each viewer in both languages; then, with the cache on
 and emptied, in one order and again in the reverse order and the other language first: each
-rendering must equal the uncached one (but for the per-request CSRF token).
+rendering must equal the uncached one (but for the per-request CSRF token and create-form
+token).
 """
 
 import os
@@ -14,9 +15,18 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from chambers.models import Affiliation, Organization
 from core import pagecache
+from events import services as event_services
+from events.models import Event
+from petitions import services as petition_services
+from petitions.models import Suggestion
+from reports import services as report_services
+from reports.ledgers.registry import LEDGERS
 from tests.conftest import client_for, empty_caches
+from tests.events.factories import EventFactory
 from tests.factories import EnterpriseFactory
 from tests.notices.factories import NoticeFactory
 
@@ -38,6 +48,20 @@ def cast(
     for n, user in enumerate([staff, staff2, user_a, colleague_a, user_b, leader, applicant]):
         NoticeFactory.create_batch(n + 1, recipient=user)
     EnterpriseFactory.create_batch(3, name="延庆冰雪装备有限公司")
+    chamber = Organization.objects.create(slug="ice", name="冰雪产业商会", kind="industry")
+    Affiliation.objects.create(organization=chamber, enterprise=user_a.enterprise)
+    Affiliation.objects.create(organization=chamber, enterprise=user_b.enterprise)
+    event = EventFactory(audience=Event.Audience.MEMBERS)
+    event_services.register_for_event(event=event, actor=user_a)
+    petition_services.file_petition(
+        actor=user_a,
+        enterprise=user_a.enterprise,
+        category="financing",
+        title="贷款续贷困难",
+        description="银行要求追加抵押。",
+    )
+    Suggestion.objects.create(kind="suggestion", title="建议", text="内容", author=user_a)
+    report_services.keep_report_figures(year=timezone.localdate().year)
     users = {name: request.getfixturevalue(name) for name in VIEWERS if name != "anonymous"}
     return {**users, "anonymous": None}
 
@@ -60,15 +84,31 @@ def pages(enterprise_a, enterprise_b) -> list[str]:
         reverse("petitions:metrics"),
         reverse("notices:inbox"),
         reverse("events:list"),
+        reverse("chambers:detail", args=["ice"]),
+        reverse("chambers:members", args=["ice"]),
+        reverse("petitions:suggestions"),
+        reverse("petitions:duty"),
+        reverse("dashboard:report"),
+        reverse("dashboard:report_print"),
+        *(reverse(f"ledgers:{name}") for name in LEDGERS),
+        reverse("petitions:ledger"),
+        # The admin's long lists, each kept whole for its user (core.admin.LongList).
+        "/admin/members/enterprise/",
+        "/admin/members/user/",
+        "/admin/petitions/petition/",
+        "/admin/notices/notice/",
+        "/admin/events/registration/",
     ]
 
 
 CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+# A create form's token (core/submissions.py), drawn afresh for every page shown.
+ONCE_TOKEN = re.compile(r'(name="submission" value=")[^"]*(")')
 
 
 def rendering(client: Client, url: str, language: str) -> tuple[int, str, str]:
     response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
-    body = CSRF_TOKEN.sub(r"\1\2", response.content.decode())
+    body = ONCE_TOKEN.sub(r"\1\2", CSRF_TOKEN.sub(r"\1\2", response.content.decode()))
     return response.status_code, response.get("Location", ""), body
 
 

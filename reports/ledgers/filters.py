@@ -423,7 +423,10 @@ class PetitionFilterForm(forms.Form):
     handler = forms.ModelChoiceField(
         label=_("Handler"),
         required=False,
-        queryset=get_user_model().objects.filter(is_staff=True).only("real_name", "email"),
+        queryset=get_user_model()
+        .objects.filter(is_staff=True)
+        .order_by("real_name", "pk")
+        .only("real_name", "email"),
         widget=QuickSelect,
     )
     month = forms.DateField(
