@@ -524,9 +524,12 @@ def record_sent(notice: Notice) -> None:
     # An e-mail to no account keeps nothing once sent: its link may be a password reset's
     # secret, its body an error report's request.
     link = ", link = '', body = ''" if notice.recipient_id is None else ""
+    table = db_connection.ops.quote_name(Notice._meta.db_table)
     with db_connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {Notice._meta.db_table} SET email_state = %s, email_sent_at = %s,"  # noqa: S608
+            # The table's name quoted, as the ORM writes it: the page cache's stamps find the
+            # tables a raw statement writes by their quoted names (core/stamps.py).
+            f"UPDATE {table} SET email_state = %s, email_sent_at = %s,"  # noqa: S608
             f" email_due_at = NULL, email_error = ''{link} WHERE id = %s",
             [Notice.EmailState.SENT, timezone.now(), notice.pk],
         )

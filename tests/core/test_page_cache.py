@@ -355,6 +355,22 @@ def test_a_write_outside_a_transaction_is_stamped_again_once_done():
     assert renewed.call_args.args == (Enterprise._meta.db_table,)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_email_marked_sent_renews_the_notices_stamp():
+    """The delivery marks each e-mail sent with one raw UPDATE (notices.services.record_sent):
+    a page that lists notices (the admin's, kept whole) must not keep showing it unsent."""
+    from notices.services import record_sent
+
+    notice = NoticeFactory(email="a@example.cn", email_state=Notice.EmailState.PENDING)
+    (before,) = stamps.stamp(Notice)
+    time.sleep(0.01)
+    record_sent(notice)
+    (after,) = stamps.stamp(Notice)
+    assert after > before
+    notice.refresh_from_db()
+    assert notice.email_state == Notice.EmailState.SENT
+
+
 def without_tokens(html):
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
