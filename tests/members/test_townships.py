@@ -74,10 +74,15 @@ def test_ledger_filters_list_yanqing_only(staff_client, ledger):
 
 
 @pytest.mark.parametrize(
-    "url", ["/admin/members/enterprise/add/", "/admin/members/application/add/",
-            "/admin/chambers/organization/add/"],
+    "url", ["/admin/members/enterprise/add/", "/admin/chambers/organization/add/"],
 )  # fmt: skip
 def test_admin_forms_list_yanqing_only(admin_client, url):
+    assert township_options(admin_client.get(url)) == YANQING
+
+
+def test_an_applications_admin_page_lists_yanqing_only(admin_client, pending_application):
+    """An application has no add page (it is the applicant's); staff may correct one."""
+    url = f"/admin/members/application/{pending_application.pk}/change/"
     assert township_options(admin_client.get(url)) == YANQING
 
 
