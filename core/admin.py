@@ -96,7 +96,8 @@ class CheckedForm(OncePerForm, CheckedRowForm):
 class SavedThroughServices:
     """A model admin whose add and change pages save by calling the app's services:
     `create(request, values)` returns the new object, `change(request, obj, values)` changes
-    one (`values`: the form's fields, the changed ones only for a change). Its form is a
+    one (`values`: the form's fields, the changed ones only for a change; not called when none
+    changed). Its form is a
     CheckedForm, so a refusal shows on the form; should the service still refuse when it saves
     (someone changed the organisation meanwhile), nothing is saved and the page says why."""
 
@@ -106,9 +107,17 @@ class SavedThroughServices:
     def change(self, request, obj, values):
         raise NotImplementedError
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None:  # the create forms' token belongs to the add page
+            fields = [name for name in fields if name != "submission"]
+        return fields
+
     def save_model(self, request, obj, form, change):
         names = form.changed_data if change else list(form.fields)
         values = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+        if change and not values:
+            return  # sent back unchanged: nothing to save (its inlines may have changed)
         if change:
             saved = self.change(request, obj, values)
         else:
