@@ -97,9 +97,9 @@ class SavedThroughServices:
     """A model admin whose add and change pages save by calling the app's services:
     `create(request, values)` returns the new object, `change(request, obj, values)` changes
     one (`values`: the form's fields, the changed ones only for a change; not called when none
-    changed). Its form is a
-    CheckedForm, so a refusal shows on the form; should the service still refuse when it saves
-    (someone changed the organisation meanwhile), nothing is saved and the page says why."""
+    changed). Its form is a CheckedForm, so a refusal shows on the form; should the service
+    still refuse when it saves (someone changed the organisation meanwhile), nothing is saved
+    and the page says why. The create forms' token is on the add page only."""
 
     def create(self, request, values):
         raise NotImplementedError
