@@ -177,9 +177,6 @@ class FourGoodEvaluationAdmin(SavedThroughServices, KeptForLedgers, HistoryAdmin
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
 
-    def get_readonly_fields(self, request, obj=None):
-        return ["organization"] if obj else []
-
     def create(self, request, values):
         return services.record_evaluation(actor=request.user, **values)
 
@@ -214,7 +211,8 @@ class SecondmentForm(CheckedForm):
 
 @admin.register(Secondment)
 class SecondmentAdmin(SavedThroughServices, KeptForLedgers, HistoryAdmin):
-    """Who an enterprise seconds to the federation, within one duty month."""
+    """Who an enterprise seconds to the federation, within one duty month: the superusers'
+    (core/secretariat.py withholds it from the group)."""
 
     form = SecondmentForm
     list_display = ["person_name", "duty_month", "enterprise", "role", "starts_on", "ends_on"]
@@ -222,9 +220,6 @@ class SecondmentAdmin(SavedThroughServices, KeptForLedgers, HistoryAdmin):
     list_select_related = ["duty_month", "enterprise"]
     autocomplete_fields = ["duty_month", "user", "enterprise"]
     date_hierarchy = "starts_on"
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["duty_month"] if obj else []
 
     def create(self, request, values):
         return services.add_secondment(actor=request.user, **values)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.months import add_months, month_end, month_range, month_start
+from core.queries import is_new_or_changed
 from members.models import Enterprise
 from members.services import TransitionError
 from notices.services import notify, notify_each
@@ -646,26 +647,34 @@ def change_post(*, post: Post, actor, **changes) -> Post:
 # --- Four-good evaluations --------------------------------------------------------------------
 #
 # Staff record a chamber's evaluation in the admin, whose add and change pages call these
-# services, as the demo does. The rules are check_evaluation's, which the form shows.
+# services, as the demo does. The rules are check_evaluation's, which the form shows. One
+# entered against the wrong chamber is corrected (its chamber changed, the rules checked
+# again), never deleted: history keeps what it was.
 
 EVALUATION_FIELDS = [
-    "year", "level", "political_guidance", "team_building", "service", "self_discipline",
-    "awarded", "notes",
+    "organization", "year", "level", "political_guidance", "team_building", "service",
+    "self_discipline", "awarded", "notes",
 ]  # fmt: skip
 
 
 def check_evaluation(evaluation: FourGoodEvaluation) -> None:
     """A chamber's evaluation (not the federation's, nor a friendly federation's), for a year
-    that has begun and in which the chamber existed, once per year and level."""
+    that has begun and in which the chamber existed, once per year and level. A change is
+    checked by the rules about the fields it changes."""
     evaluation.full_clean(validate_unique=False, validate_constraints=False)
     organization = evaluation.organization
-    if organization.kind in (Organization.Kind.FEDERATION, Organization.Kind.FRIENDLY):
+    not_evaluated = (Organization.Kind.FEDERATION, Organization.Kind.FRIENDLY)
+    if organization.kind in not_evaluated and is_new_or_changed(evaluation, "organization"):
         raise ValidationError(
             {"organization": _("Only chambers, associations and working groups are evaluated.")}
         )
-    if evaluation.year > timezone.localdate().year:
+    if evaluation.year > timezone.localdate().year and is_new_or_changed(evaluation, "year"):
         raise ValidationError({"year": _("The year to evaluate has not begun.")})
-    if organization.founded_on and evaluation.year < organization.founded_on.year:
+    if (
+        organization.founded_on
+        and evaluation.year < organization.founded_on.year
+        and is_new_or_changed(evaluation, "organization", "year")
+    ):
         raise ValidationError(
             {"year": _("%(organization)s was founded in %(year)d.")
                 % {"organization": organization, "year": organization.founded_on.year}}
@@ -694,6 +703,12 @@ def _save_evaluation(evaluation: FourGoodEvaluation, actor) -> FourGoodEvaluatio
         raise ValidationError(_duplicate_evaluation(evaluation), code="duplicate") from None
 
 
+def _lock_all(model, *objects):
+    """Lock these rows, in one order (two changes between the same two never deadlock)."""
+    pks = sorted({obj.pk for obj in objects})
+    return {row.pk: row for row in model.objects.select_for_update().filter(pk__in=pks)}
+
+
 def record_evaluation(*, organization: Organization, actor, **fields) -> FourGoodEvaluation:
     """A chamber's four-good evaluation for a year, at one level."""
     with transaction.atomic():
@@ -705,26 +720,32 @@ def record_evaluation(*, organization: Organization, actor, **fields) -> FourGoo
 
 
 def change_evaluation(*, evaluation: FourGoodEvaluation, actor, **changes) -> FourGoodEvaluation:
-    """Correct an evaluation (its chamber stays)."""
+    """Correct an evaluation, its chamber included (the rules checked again)."""
+    changes = _only(changes, EVALUATION_FIELDS)
     with transaction.atomic():
-        _lock(evaluation.organization)
+        stored = FourGoodEvaluation.objects.select_related("organization").get(pk=evaluation.pk)
+        organization = changes.get("organization", stored.organization)
+        _lock_all(Organization, stored.organization, organization)  # the old one's and the new
         evaluation = FourGoodEvaluation.objects.select_related("organization").get(pk=evaluation.pk)
-        for name, value in _only(changes, EVALUATION_FIELDS).items():
+        for name, value in changes.items():
             setattr(evaluation, name, value)
         return _save_evaluation(evaluation, actor)
 
 
 # --- Secondments ------------------------------------------------------------------------------
 #
-# Staff record who an enterprise seconds to the federation in a duty month, in the admin, whose
-# add and change pages call these services, as the demo does; check_secondment holds the rules.
+# Superusers record who an enterprise seconds to the federation in a duty month, in the admin,
+# whose add and change pages call these services, as the demo does; check_secondment holds the
+# rules. One entered in the wrong month is moved to the right one (the rules checked again).
 
-SECONDMENT_FIELDS = ["person_name", "user", "enterprise", "role", "starts_on", "ends_on"]
+SECONDMENT_FIELDS = [
+    "duty_month", "person_name", "user", "enterprise", "role", "starts_on", "ends_on",
+]  # fmt: skip
 
 
 def check_secondment(secondment: Secondment) -> None:
     """A secondment lies within its duty month; a linked account is active and seconded once
-    at a time in that month."""
+    at a time in that month. A change is checked by the rules about the fields it changes."""
     _dates_ordered(
         secondment.starts_on, secondment.ends_on, "ends_on",
         _("A secondment cannot end before it starts."),
@@ -732,17 +753,18 @@ def check_secondment(secondment: Secondment) -> None:
     secondment.full_clean(validate_constraints=False)
     duty_month = secondment.duty_month
     first, last = duty_month.month, month_end(duty_month.month)
-    for field in ("starts_on", "ends_on"):
-        if not first <= getattr(secondment, field) <= last:
-            raise ValidationError(
-                {field: _("A secondment lies within its duty month, %(month)s (%(first)s to "
-                          "%(last)s).") % {"month": duty_month, "first": date_format(first),
-                                           "last": date_format(last)}}
-            )  # fmt: skip
+    if is_new_or_changed(secondment, "duty_month", "starts_on", "ends_on"):
+        for field in ("starts_on", "ends_on"):
+            if not first <= getattr(secondment, field) <= last:
+                raise ValidationError(
+                    {field: _("A secondment lies within its duty month, %(month)s (%(first)s to "
+                              "%(last)s).") % {"month": duty_month, "first": date_format(first),
+                                               "last": date_format(last)}}
+                )  # fmt: skip
     user = secondment.user
     if user is None:
         return
-    if secondment._state.adding and not user.is_active:
+    if not user.is_active and is_new_or_changed(secondment, "user"):
         raise ValidationError({"user": _("%(name)s's account is deactivated.") % {"name": user}})
     other = (
         Secondment.objects.filter(
@@ -761,26 +783,23 @@ def check_secondment(secondment: Secondment) -> None:
         )  # fmt: skip
 
 
-def _lock_month(duty_month: DutyMonth) -> DutyMonth:
-    """Serialise the changes to one month's secondments."""
-    return DutyMonth.objects.select_for_update().get(pk=duty_month.pk)
-
-
 def add_secondment(*, duty_month: DutyMonth, actor, **fields) -> Secondment:
     """Someone an enterprise seconds to the federation for (part of) a duty month."""
     with transaction.atomic():
-        duty_month = _lock_month(duty_month)
+        duty_month = DutyMonth.objects.select_for_update().get(pk=duty_month.pk)  # one at a time
         secondment = Secondment(duty_month=duty_month, **_only(fields, SECONDMENT_FIELDS))
         check_secondment(secondment)
         return _record(secondment, actor)
 
 
 def change_secondment(*, secondment: Secondment, actor, **changes) -> Secondment:
-    """Correct a secondment, or shorten it (its month stays)."""
+    """Correct a secondment, shorten it, or move it to the month it belongs to."""
+    changes = _only(changes, SECONDMENT_FIELDS)
     with transaction.atomic():
-        _lock_month(secondment.duty_month)
+        stored = Secondment.objects.select_related("duty_month").get(pk=secondment.pk)
+        _lock_all(DutyMonth, stored.duty_month, changes.get("duty_month", stored.duty_month))
         secondment = Secondment.objects.select_related("duty_month", "user").get(pk=secondment.pk)
-        for name, value in _only(changes, SECONDMENT_FIELDS).items():
+        for name, value in changes.items():
             setattr(secondment, name, value)
         check_secondment(secondment)
         return _record(secondment, actor)

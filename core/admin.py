@@ -243,10 +243,11 @@ class CheckedForm(OncePerForm, CheckedRowForm):
 class SavedThroughServices(AddsOnce):
     """A model admin whose add and change pages save by calling the app's services:
     `create(request, values)` returns the new object, `change(request, obj, values)` changes
-    one (`values`: the form's fields, the changed ones only for a change). Its form is a
-    CheckedForm, so a refusal shows on the form; should the service still refuse when it saves
-    (someone changed the organisation meanwhile), nothing is saved and the page says why.
-    The add page adds once (`AddsOnce`: `create` is called through `create_once`)."""
+    one (`values`: the form's fields, the changed ones only for a change; not called when none
+    changed). Its form is a CheckedForm, so a refusal shows on the form; should the service
+    still refuse when it saves (someone changed the organisation meanwhile), nothing is saved
+    and the page says why. The add page adds once (`AddsOnce`: `create` is called through
+    `create_once`)."""
 
     def create(self, request, values):
         raise NotImplementedError
@@ -258,6 +259,8 @@ class SavedThroughServices(AddsOnce):
         if not change:
             return super().save_model(request, obj, form, change)  # calls `add`, once
         values = self.values(form, form.changed_data)
+        if not values:
+            return None  # sent back unchanged: nothing to save (its inlines may have changed)
         # The admin goes on with `obj` (inlines, its log, the redirect): it becomes the saved one.
         obj.__dict__.update(self.change(request, obj, values).__dict__)
         return None

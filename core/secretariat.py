@@ -7,7 +7,8 @@ status is taken away leaves it (members/admin.py). Superusers need no group.
 After every `migrate` (post_migrate) the group exists and holds exactly the permissions
 `permissions()` lists: for every model with an admin page, a model added later included,
 what its admin page offers (a record kept for the ledgers is never deleted there, notices and
-petitions are never added there...), but for what is the administrators' alone (WITHHELD). A
+petitions are never added there...), and the rows a page keeps as part of it (a figure's
+public posts and trainings), but for what is the administrators' alone (WITHHELD). A
 permission added to the group by hand is taken away again by the next `migrate`: what one
 person needs beyond it is given to that person (their own permissions) or another group.
 """
@@ -37,6 +38,9 @@ WITHHELD = {
     "axes.accessattempt": {"add", "change"},
     "axes.accesslog": {"add", "change", "delete"},
     "axes.accessfailurelog": {"add", "change", "delete"},
+    # Who is seconded to the federation: a linked account gets the roster's pages and writes
+    # the duty log, so secondments stay the administrators' (staff see them, read-only).
+    "chambers.secondment": {"add", "change", "delete"},
     # The portal's periodic tasks (ylqgsl/schedules.py): rescheduled, not made or removed.
     "django_celery_beat.periodictask": {"add"},
     "django_celery_beat": {"delete"},
@@ -71,19 +75,44 @@ def offered(model_admin) -> set[str]:
     return verbs
 
 
-def granted(model, model_admin) -> set[str]:
+def withheld(model) -> set[str]:
     meta = model._meta
-    withheld = WITHHELD.get(meta.label_lower, set()) | WITHHELD.get(meta.app_label, set())
-    return offered(model_admin) - withheld
+    return WITHHELD.get(meta.label_lower, set()) | WITHHELD.get(meta.app_label, set())
+
+
+def granted(model, model_admin) -> set[str]:
+    return offered(model_admin) - withheld(model)
+
+
+def rows_granted(inline, page_verbs: set[str]) -> set[str]:
+    """What the group may do with an inline's rows kept as part of their page (an inline marked
+    `granted_with_page`): what the inline offers, as far as the group may change the page."""
+    if "change" not in page_verbs and "add" not in page_verbs:
+        return page_verbs & {"view"}
+    request = SimpleNamespace(user=_Offers(), method="GET", GET={}, POST={})
+    checks = {
+        "view": inline.has_view_permission(request, None),
+        "add": inline.has_add_permission(request, None),
+        "change": inline.has_change_permission(request, None),
+        "delete": inline.can_delete and inline.has_delete_permission(request, None),
+    }
+    return {verb for verb, allowed in checks.items() if allowed}
 
 
 def permissions():
-    """The secretariat's permissions: for each model with an admin page, what it grants."""
+    """The secretariat's permissions: for each model with an admin page, what it grants; for
+    the rows an admin page keeps inline as part of it (`granted_with_page`), what the inline
+    offers to whoever may change the page."""
     from django.contrib import admin  # the admin's registry, filled once the apps are ready
 
     wanted = {
         model: granted(model, model_admin) for model, model_admin in admin.site._registry.items()
     }
+    for model, model_admin in admin.site._registry.items():
+        for inline_class in model_admin.inlines:
+            if getattr(inline_class, "granted_with_page", False):
+                inline = inline_class(model, admin.site)
+                wanted[inline.model] = rows_granted(inline, wanted[model]) - withheld(inline.model)
     content_types = ContentType.objects.get_for_models(*wanted)
     match = Q(pk__in=[])
     for model, verbs in wanted.items():

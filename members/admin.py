@@ -337,6 +337,7 @@ class PublicPostInline(admin.TabularInline):
     model = PublicPost
     form = PublicPostForm
     extra = 0
+    granted_with_page = True  # the secretariat keeps them as it keeps the figure
 
 
 class TrainingRecordForm(CheckedRowForm):
@@ -348,6 +349,7 @@ class TrainingRecordInline(admin.TabularInline):
     model = TrainingRecord
     form = TrainingRecordForm
     extra = 0
+    granted_with_page = True
 
 
 class RepresentativePersonForm(CheckedForm):
@@ -373,6 +375,13 @@ class RepresentativePersonAdmin(SavedThroughServices, HistoryAdmin):
 
     def change(self, request, person, values):
         return services.change_representative(person=person, actor=request.user, **values)
+
+    def delete_model(self, request, person):
+        services.remove_representative(person=person, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for person in queryset:
+            services.remove_representative(person=person, actor=request.user)
 
     def save_formset(self, request, form, formset, change):
         person, actor = form.instance, request.user
@@ -413,3 +422,10 @@ class RepresentativeTagAdmin(SavedThroughServices, HistoryAdmin):
 
     def change(self, request, tag, values):
         return services.rename_representative_tag(tag=tag, actor=request.user, **values)
+
+    def delete_model(self, request, tag):
+        services.remove_representative_tag(tag=tag, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for tag in queryset:
+            services.remove_representative_tag(tag=tag, actor=request.user)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import jobs
+from core.queries import is_new_or_changed
 from notices.services import notify, notify_each
 
 from .models import (
@@ -339,31 +340,55 @@ def check_representative_tag(tag: RepresentativeTag) -> None:
     tag.full_clean()
 
 
+def _save_tag(tag: RepresentativeTag, actor) -> RepresentativeTag:
+    check_representative_tag(tag)
+    try:
+        with transaction.atomic():
+            return _record(tag, actor)
+    except IntegrityError:  # the same name, saved by someone else at the same moment
+        raise ValidationError(
+            {"name": tag.unique_error_message(RepresentativeTag, ["name"])}
+        ) from None
+
+
 def add_representative_tag(*, actor, name: str) -> RepresentativeTag:
     """A new label for representative figures (its name is unique)."""
-    tag = RepresentativeTag(name=name)
-    check_representative_tag(tag)
-    return _record(tag, actor)
+    return _save_tag(RepresentativeTag(name=name), actor)
 
 
 def rename_representative_tag(*, tag: RepresentativeTag, actor, name: str) -> RepresentativeTag:
     with transaction.atomic():
         tag = RepresentativeTag.objects.select_for_update().get(pk=tag.pk)
         tag.name = name
-        check_representative_tag(tag)
-        return _record(tag, actor)
+        return _save_tag(tag, actor)
+
+
+def remove_representative_tag(*, tag: RepresentativeTag, actor) -> None:
+    """A label no longer used: the figures lose it; history keeps what it was and who removed
+    it, and each figure's history the labels it had."""
+    with transaction.atomic():
+        for person in tag.people.select_for_update():
+            person._history_user = actor
+            person.tags.remove(tag)
+        tag._history_user = actor
+        tag.delete()
 
 
 def check_representative(person: RepresentativePerson) -> None:
-    """Its fields, a plausible year of birth, and one figure of a name per enterprise."""
+    """Its fields, a plausible year of birth, and one figure of a name per enterprise (each
+    rule on a new figure, or when a field it is about changes)."""
     person.full_clean()
     this_year = timezone.localdate().year
-    if person.birth_year is not None and not OLDEST_BIRTH_YEAR <= person.birth_year <= this_year:
+    if (
+        person.birth_year is not None
+        and not OLDEST_BIRTH_YEAR <= person.birth_year <= this_year
+        and is_new_or_changed(person, "birth_year")
+    ):
         raise ValidationError(
             {"birth_year": _("Enter a year of birth from %(first)d to %(last)d.")
                 % {"first": OLDEST_BIRTH_YEAR, "last": this_year}}
         )  # fmt: skip
-    if person.enterprise_id is None:
+    if person.enterprise_id is None or not is_new_or_changed(person, "name", "enterprise"):
         return  # two people of one name without an enterprise may well be two people
     same = RepresentativePerson.objects.filter(name=person.name, enterprise=person.enterprise_id)
     if same.exclude(pk=person.pk).exists():
@@ -399,8 +424,26 @@ def change_representative(*, person: RepresentativePerson, actor, **changes):
         return _save_representative(person, actor, None if tags is None else list(tags))
 
 
+def remove_representative(*, person: RepresentativePerson, actor) -> None:
+    """A figure entered by mistake, with its public posts and trainings: history keeps what
+    each was and who removed it."""
+    with transaction.atomic():
+        person = RepresentativePerson.objects.select_for_update().get(pk=person.pk)
+        for post in person.posts.all():
+            remove_public_post(post=post, actor=actor)
+        for record in person.trainings.all():
+            remove_training(record=record, actor=actor)
+        person._history_user = actor
+        person.delete()
+
+
 def check_public_post(post: PublicPost) -> None:
-    if post.started_on and post.ended_on and post.ended_on < post.started_on:
+    if (
+        post.started_on
+        and post.ended_on
+        and post.ended_on < post.started_on
+        and is_new_or_changed(post, "started_on", "ended_on")
+    ):
         raise ValidationError({"ended_on": _("A public post cannot end before it starts.")})
     post.full_clean(exclude=["person"])  # (a new figure's rows are checked before it exists)
 

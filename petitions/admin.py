@@ -20,8 +20,9 @@ class DepartmentForm(CheckedForm):
 
 
 @admin.register(Department)
-class DepartmentAdmin(SavedThroughServices, HistoryAdmin):
-    """Added and changed through petitions.services (add_department, change_department)."""
+class DepartmentAdmin(SavedThroughServices, KeptForLedgers, HistoryAdmin):
+    """Added and changed through petitions.services (add_department, change_department); never
+    deleted, as the petitions forwarded to it name it (made inactive instead)."""
 
     form = DepartmentForm
     list_display = ["name", "code", "contact_name", "contact_phone", "is_active"]

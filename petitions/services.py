@@ -11,8 +11,8 @@ notices. The tallies behind the three rates are refreshed once the transaction c
 import re
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -676,13 +676,29 @@ def check_department(department: Department) -> None:
     department.full_clean()
 
 
-def add_department(*, actor, **fields) -> Department:
-    """A department petitions can be forwarded to."""
-    department = Department(**_only(fields, DEPARTMENT_FIELDS))
+def _save_department(department: Department, actor) -> Department:
     check_department(department)
     department._history_user = actor
-    department.save()
+    try:
+        with transaction.atomic():
+            department.save()
+    except IntegrityError:  # the same name or code, saved by someone else at the same moment
+        taken = [
+            field
+            for field in ("name", "code")
+            if Department.objects.filter(**{field: getattr(department, field)})
+            .exclude(pk=department.pk)
+            .exists()
+        ] or ["name"]
+        raise ValidationError(
+            {field: department.unique_error_message(Department, [field]) for field in taken}
+        ) from None
     return department
+
+
+def add_department(*, actor, **fields) -> Department:
+    """A department petitions can be forwarded to."""
+    return _save_department(Department(**_only(fields, DEPARTMENT_FIELDS)), actor)
 
 
 def change_department(*, department: Department, actor, **changes) -> Department:
@@ -691,7 +707,4 @@ def change_department(*, department: Department, actor, **changes) -> Department
         department = Department.objects.select_for_update().get(pk=department.pk)
         for name, value in _only(changes, DEPARTMENT_FIELDS).items():
             setattr(department, name, value)
-        check_department(department)
-        department._history_user = actor
-        department.save()
-        return department
+        return _save_department(department, actor)

@@ -290,13 +290,15 @@ ADMIN_NO_DELETE = {
     "chambers.DutyMonth", "chambers.Organization", "chambers.Affiliation", "chambers.Term",
     "chambers.Post", "chambers.FourGoodEvaluation", "chambers.Secondment",
     "events.Event", "events.Registration", "events.RaisedProblem", "events.Donation",
-    "notices.Notice",
+    "notices.Notice", "petitions.Department",
 }  # fmt: skip
 # The secretariat: who holds which permissions is the administrators' (no page of groups);
-# townships (a code list) and the portal's periodic tasks are not added there; accounts,
-# townships, the sign-in logs and the schedules are not deleted.
+# townships (a code list), the portal's periodic tasks and secondments (the superusers') are
+# not added there; accounts, townships, the sign-in logs and the schedules are not deleted.
 SECRETARIAT_NOTHING = {"auth.Group"}
-SECRETARIAT_NO_ADD = ADMIN_NO_ADD | {"members.Township", "django_celery_beat.PeriodicTask"}
+SECRETARIAT_NO_ADD = ADMIN_NO_ADD | {
+    "members.Township", "django_celery_beat.PeriodicTask", "chambers.Secondment",
+}  # fmt: skip
 SECRETARIAT_NO_DELETE = ADMIN_NO_DELETE | {
     "members.User", "members.Township", "axes.AccessFailureLog", "axes.AccessLog",
     "django_celery_beat.PeriodicTask", "django_celery_beat.IntervalSchedule",

@@ -416,6 +416,9 @@ def test_a_second_enterprise_signing_up_is_not_affected(client):
 WITHOUT_TOKEN = {
     "core.admin.ReasonForm": "a state change (the admin's actions)",
     "core.held_uploads.KeepsUploads": "a mixin: the create forms it is mixed into carry the token",
+    "core.admin.CheckedRowForm": "an inline's row: its page's form carries the token",
+    "members.admin.PublicPostForm": "a row of a figure's page, saved with it once",
+    "members.admin.TrainingRecordForm": "a row of a figure's page, saved with it once",
     "members.admin.MessageForm": (
         "one notice per user and sending, drawn with the page (tests/admin/test_admin_actions.py)"
     ),

@@ -225,3 +225,18 @@ def test_the_secretariat_reschedules_a_task_but_cannot_change_what_it_runs(secre
     assert changed.enabled is False  # what staff may change, changed
     changelist = client.get(reverse("admin:django_celery_beat_periodictask_changelist"))
     assert "run_tasks" not in changelist.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_group_keeps_a_figures_rows_as_the_figure_but_no_secondment():
+    permissions = held()
+    assert {
+        "members.change_representativeperson", "members.view_publicpost",
+        "members.add_publicpost", "members.change_publicpost", "members.delete_publicpost",
+        "members.view_trainingrecord", "members.add_trainingrecord",
+        "members.change_trainingrecord", "members.delete_trainingrecord",
+        "chambers.view_secondment",
+    } <= permissions  # fmt: skip
+    assert not {p for p in permissions if p.split(".")[1].endswith("_secondment")} - {
+        "chambers.view_secondment"
+    }

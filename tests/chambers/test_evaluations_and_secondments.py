@@ -12,6 +12,7 @@ from django.urls import reverse
 from chambers import services
 from chambers.models import DutyMonth, FourGoodEvaluation, Organization, Secondment
 from tests.chambers.factories import FourGoodEvaluationFactory, OrganizationFactory
+from tests.conftest import client_for
 from tests.factories import EnterpriseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +163,54 @@ def test_the_organisation_page_lists_evaluations_without_changing_them(admin_cli
     assert "evaluations-0-year" not in page.content.decode()
 
 
+def test_an_older_evaluation_is_changed_by_the_rules_about_what_changes(staff, chamber, federation):
+    # Entered before the rules: the federation's own, and one from before the chamber began.
+    own = FourGoodEvaluationFactory(organization=federation, year=2024, awarded=False)
+    early = FourGoodEvaluationFactory(organization=chamber, year=2018, awarded=False)
+    services.change_evaluation(evaluation=own, actor=staff, notes="存档")
+    services.change_evaluation(evaluation=early, actor=staff, awarded=True)
+    own.refresh_from_db()
+    early.refresh_from_db()
+    assert (own.notes, early.awarded) == ("存档", True)
+
+    with pytest.raises(ValidationError) as refusal:
+        services.change_evaluation(evaluation=early, actor=staff, year=2017)
+    assert "延庆区冰雪产业商会成立于2019年" in messages_of(refusal)
+    early.refresh_from_db()
+    assert early.year == 2018
+
+
+def test_an_evaluation_entered_against_the_wrong_chamber_is_moved_to_the_right_one(
+    admin_client, superuser, staff, chamber, federation
+):
+    other = OrganizationFactory(slug="lvyou", name="延庆区旅游商会", founded_on=D(2021, 3, 1))
+    wrong = services.record_evaluation(organization=other, actor=staff, year=2024,
+                                       level="district", **GOOD)  # fmt: skip
+    change = reverse("admin:chambers_fourgoodevaluation_change", args=[wrong.pk])
+    response = admin_client.post(change, evaluation_data(federation))
+    assert response.status_code == 200
+    assert "只有商会、协会和专项工作组参加“四好”商会评价" in form_errors(response)
+    with pytest.raises(ValidationError):
+        services.change_evaluation(evaluation=wrong, actor=staff, organization=federation)
+    wrong.refresh_from_db()
+    assert wrong.organization == other
+    FourGoodEvaluationFactory(organization=chamber, year=2024, level="municipal")
+    response = admin_client.post(change, evaluation_data(chamber))
+    assert response.status_code == 302, form_errors(response)
+    wrong.refresh_from_db()
+    assert wrong.organization == chamber
+    last = wrong.history.latest()
+    assert (last.history_user, last.prev_record.organization) == (superuser, other)
+    # A chamber's evaluation of a year and level stays one, moved or not.
+    again = services.record_evaluation(organization=other, actor=staff, year=2024,
+                                       level="municipal", **GOOD)  # fmt: skip
+    with pytest.raises(ValidationError) as refusal:
+        services.change_evaluation(evaluation=again, actor=staff, organization=chamber)
+    assert "延庆区冰雪产业商会已有2024年度的市级评价" in messages_of(refusal)
+    again.refresh_from_db()
+    assert again.organization == other
+
+
 # --- Secondments ------------------------------------------------------------------------------
 
 
@@ -287,3 +336,69 @@ def test_the_duty_month_page_lists_secondments_without_changing_them(admin_clien
     content = page.content.decode()
     assert "王挂职" in content
     assert "secondments-0-person_name" not in content
+
+
+def test_a_secondment_is_changed_by_the_rules_about_what_changes(staff, april):
+    gone = UserFactory(real_name="离职者")
+    secondment = services.add_secondment(
+        duty_month=april, actor=staff, person_name="离职者", user=gone,
+        starts_on=D(2026, 4, 1), ends_on=D(2026, 4, 15),
+    )  # fmt: skip
+    gone.is_active = False
+    gone.save()
+    services.change_secondment(secondment=secondment, actor=staff, role="会员服务部")
+    secondment.refresh_from_db()
+    assert secondment.role == "会员服务部"
+
+    other = services.add_secondment(duty_month=april, actor=staff, person_name="王挂职",
+                                    starts_on=D(2026, 4, 16), ends_on=D(2026, 4, 30))  # fmt: skip
+    with pytest.raises(ValidationError) as refusal:
+        services.change_secondment(secondment=other, actor=staff, user=gone)
+    assert "离职者的账号已停用" in messages_of(refusal)
+    other.refresh_from_db()
+    assert other.user is None
+    assert other.history.count() == 1
+
+
+def test_a_secondment_entered_in_the_wrong_month_is_moved_to_the_right_one(
+    admin_client, superuser, staff, april
+):
+    may = DutyMonth.objects.create(month=D(2026, 5, 1), chair=april.chair)
+    secondment = services.add_secondment(
+        duty_month=april, actor=staff, person_name="王挂职", starts_on=D(2026, 4, 1),
+        ends_on=D(2026, 4, 30),
+    )  # fmt: skip
+    change = reverse("admin:chambers_secondment_change", args=[secondment.pk])
+    response = admin_client.post(change, secondment_data(may))  # its April dates
+    assert response.status_code == 200
+    assert "挂职日期须在所属轮值月份2026年5月之内" in form_errors(response)
+    secondment.refresh_from_db()
+    assert secondment.duty_month == april
+
+    response = admin_client.post(
+        change, secondment_data(may, starts_on="2026-05-01", ends_on="2026-05-31")
+    )
+    assert response.status_code == 302, form_errors(response)
+    secondment.refresh_from_db()
+    assert (secondment.duty_month, secondment.starts_on) == (may, D(2026, 5, 1))
+    last = secondment.history.latest()
+    assert (last.history_user, last.prev_record.duty_month) == (superuser, april)
+
+
+def test_secondments_stay_the_superusers(secretary, staff, april):
+    secondment = services.add_secondment(
+        duty_month=april, actor=staff, person_name="王挂职", starts_on=D(2026, 4, 1),
+        ends_on=D(2026, 4, 30),
+    )  # fmt: skip
+    assert not {"chambers.add_secondment", "chambers.change_secondment",
+                "chambers.delete_secondment"} & secretary.get_all_permissions()  # fmt: skip
+    client = client_for(secretary)
+    add = reverse("admin:chambers_secondment_add")
+    change = reverse("admin:chambers_secondment_change", args=[secondment.pk])
+    assert client.get(add).status_code == 403
+    assert client.post(add, secondment_data(april, person_name="李挂职")).status_code == 403
+    assert client.get(change).status_code == 200  # read-only
+    assert client.post(change, secondment_data(april, user=secretary.pk)).status_code == 403
+    secondment.refresh_from_db()
+    assert (secondment.user, Secondment.objects.count()) == (None, 1)
+    assert secondment.history.count() == 1

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from members import services
 from members.models import PublicPost, RepresentativePerson, RepresentativeTag, TrainingRecord
+from tests.conftest import client_for
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +252,126 @@ def test_admin_adds_a_tag_through_the_service(admin_client, superuser, women):
     response = admin_client.post(add, {"name": "女企业家"})
     assert response.status_code == 200
     assert RepresentativeTag.objects.count() == 2
+
+
+def test_admin_saves_a_tag_sent_back_unchanged(admin_client, women):
+    change = reverse("admin:members_representativetag_change", args=[women.pk])
+    response = admin_client.post(change, {"name": "女企业家"})
+    assert response.status_code == 302
+    women.refresh_from_db()
+    assert women.name == "女企业家"
+    assert women.history.count() == 1  # nothing changed, nothing recorded
+
+
+def test_a_tags_name_taken_at_the_same_moment_is_refused_with_the_forms_message(
+    staff, women, monkeypatch
+):
+    # As if another tab saved the name between the check and the write.
+    monkeypatch.setattr(services, "check_representative_tag", lambda tag: None)
+    with pytest.raises(ValidationError) as refusal:
+        services.add_representative_tag(actor=staff, name="女企业家")
+    assert "name" in refusal.value.message_dict
+    assert "已存在" in messages_of(refusal)
+    other = services.add_representative_tag(actor=staff, name="年轻一代")
+    with pytest.raises(ValidationError) as refusal:
+        services.rename_representative_tag(tag=other, actor=staff, name="女企业家")
+    assert "已存在" in messages_of(refusal)
+    other.refresh_from_db()
+    assert other.name == "年轻一代"
+    assert RepresentativeTag.objects.count() == 2
+
+
+def test_rules_hold_up_only_the_changes_they_are_about(staff, staff2, firm):
+    # Entered before the rules: two figures of one name at one firm, an implausible year.
+    old = RepresentativePerson.objects.create(name="王丽", gender="f", enterprise=firm,
+                                              birth_year=1850)  # fmt: skip
+    RepresentativePerson.objects.create(name="王丽", gender="f", enterprise=firm)
+    services.change_representative(person=old, actor=staff2, position="总经理")
+    old.refresh_from_db()
+    assert (old.position, old.history.latest().history_user) == ("总经理", staff2)
+
+    with pytest.raises(ValidationError) as refusal:
+        services.change_representative(person=old, actor=staff, birth_year=1851)
+    assert "请输入1900至" in messages_of(refusal)
+    other = services.add_representative(actor=staff, name="李强", gender="m", enterprise=firm)
+    with pytest.raises(ValidationError) as refusal:
+        services.change_representative(person=other, actor=staff, name="王丽")
+    assert "已在代表人士库中" in messages_of(refusal)
+    old.refresh_from_db()
+    other.refresh_from_db()
+    assert (old.birth_year, other.name) == (1850, "李强")
+
+    post = PublicPost.objects.create(person=old, kind="npc", level="district",
+                                     started_on=D(2022, 1, 5), ended_on=D(2021, 1, 1))  # fmt: skip
+    services.change_public_post(post=post, actor=staff, title="延庆区人大代表")
+    with pytest.raises(ValidationError):
+        services.change_public_post(post=post, actor=staff, ended_on=D(2021, 6, 1))
+    post.refresh_from_db()
+    assert (post.title, post.ended_on) == ("延庆区人大代表", D(2021, 1, 1))
+
+
+def test_admin_edits_an_older_figure_whose_rows_break_a_later_rule(admin_client, superuser, firm):
+    person = RepresentativePerson.objects.create(name="王丽", gender="f", enterprise=firm)
+    RepresentativePerson.objects.create(name="王丽", gender="f", enterprise=firm)
+    post = PublicPost.objects.create(person=person, kind="npc", level="district",
+                                     started_on=D(2022, 1, 5), ended_on=D(2021, 1, 1))  # fmt: skip
+    row = {
+        "posts-0-id": post.pk, "posts-0-person": person.pk, "posts-0-kind": "npc",
+        "posts-0-level": "district", "posts-0-title": "", "posts-0-term": "",
+        "posts-0-started_on": "2022-01-05", "posts-0-ended_on": "2021-01-01",
+    }  # fmt: skip
+    change = reverse("admin:members_representativeperson_change", args=[person.pk])
+    data = person_data(firm, birth_year="", position="总经理", **inlines(posts=(1, 1)), **row)
+    response = admin_client.post(change, data)
+    assert response.status_code == 302, form_errors(response)
+    person.refresh_from_db()
+    assert person.position == "总经理"
+    assert person.history.latest().history_user == superuser
+
+
+def test_admin_removes_figures_and_tags_through_the_services(admin_client, superuser, staff, firm,
+                                                             women):  # fmt: skip
+    person = services.add_representative(actor=staff, name="王丽", gender="f", enterprise=firm,
+                                         tags=[women])  # fmt: skip
+    services.add_public_post(person=person, actor=staff, kind="npc", level="district")
+    services.add_training(person=person, actor=staff, name="培训", attended_on=D(2025, 5, 20))
+    kept = services.add_representative(actor=staff, name="李强", gender="m", tags=[women])
+
+    response = admin_client.post(
+        reverse("admin:members_representativetag_delete", args=[women.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not RepresentativeTag.objects.exists()
+    assert RepresentativeTag.history.latest().history_user == superuser
+    kept.refresh_from_db()
+    assert not kept.tags.exists()
+    assert kept.history.latest().history_user == superuser
+
+    response = admin_client.post(
+        reverse("admin:members_representativeperson_changelist"),
+        {"action": "delete_selected", "_selected_action": [person.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert list(RepresentativePerson.objects.all()) == [kept]
+    for model in (RepresentativePerson, PublicPost, TrainingRecord):
+        last = model.history.latest()
+        assert (last.history_type, last.history_user) == ("-", superuser)
+
+
+def test_the_secretariat_keeps_a_figures_posts_and_trainings_on_its_page(secretary, firm):
+    person = services.add_representative(actor=secretary, name="王丽", gender="f",
+                                         enterprise=firm)  # fmt: skip
+    client = client_for(secretary)
+    change = reverse("admin:members_representativeperson_change", args=[person.pk])
+    page = client.get(change).content.decode()
+    assert 'name="posts-TOTAL_FORMS"' in page
+    assert 'name="trainings-TOTAL_FORMS"' in page
+    row = {"posts-0-kind": "npc", "posts-0-level": "district", "posts-0-title": "延庆区人大代表",
+           "posts-0-term": "", "posts-0-started_on": "2022-01-05",
+           "posts-0-ended_on": ""}  # fmt: skip
+    response = client.post(change, person_data(firm, birth_year="", position="",
+                                               **inlines(posts=(1, 0)), **row))  # fmt: skip
+    assert response.status_code == 302, form_errors(response)
+    post = person.posts.get()
+    assert post.title == "延庆区人大代表"
+    assert post.history.get().history_user == secretary

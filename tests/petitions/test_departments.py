@@ -77,3 +77,28 @@ def test_admin_shows_a_departments_refusal_on_the_form(admin_client, staff):
     # (The petitions' tests read English: tests/petitions/conftest.py.)
     assert "Department with this Name already exists." in form_errors(response)
     assert Department.objects.count() == 1
+
+
+def test_a_name_or_code_taken_at_the_same_moment_is_refused_with_the_forms_message(
+    staff, monkeypatch
+):
+    taken = services.add_department(actor=staff, name="区财政局", code="czj")
+    other = services.add_department(actor=staff, name="区发展改革委", code="fgw")
+    # As if another tab saved them between the check and the write.
+    monkeypatch.setattr(services, "check_department", lambda department: None)
+    with pytest.raises(ValidationError) as refusal:
+        services.add_department(actor=staff, name="区财政局", code="czj2")
+    assert list(refusal.value.message_dict) == ["name"]
+    with pytest.raises(ValidationError) as refusal:
+        services.change_department(department=other, actor=staff, code="czj")
+    assert list(refusal.value.message_dict) == ["code"]
+    other.refresh_from_db()
+    assert (other.code, other.history.count()) == ("fgw", 1)
+    assert list(Department.objects.order_by("pk")) == [taken, other]
+
+
+def test_a_department_is_never_deleted_in_the_admin(admin_client, staff):
+    department = services.add_department(actor=staff, name="区财政局", code="czj")
+    delete = reverse("admin:petitions_department_delete", args=[department.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Department.objects.get() == department
