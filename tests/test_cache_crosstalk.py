@@ -104,11 +104,15 @@ def pages(enterprise_a, enterprise_b) -> list[str]:
 CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 # A create form's token (core/submissions.py), drawn afresh for every page shown.
 ONCE_TOKEN = re.compile(r'(name="submission" value=")[^"]*(")')
+# When the printed report was printed: the minute may turn between two renderings.
+PRINTED_AT = re.compile(r'(<span id="printed-at">)[^<]*(</span>)')
 
 
 def rendering(client: Client, url: str, language: str) -> tuple[int, str, str]:
     response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
-    body = ONCE_TOKEN.sub(r"\1\2", CSRF_TOKEN.sub(r"\1\2", response.content.decode()))
+    body = response.content.decode()
+    for per_request in (CSRF_TOKEN, ONCE_TOKEN, PRINTED_AT):
+        body = per_request.sub(r"\1\2", body)
     return response.status_code, response.get("Location", ""), body
 
 
