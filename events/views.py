@@ -29,6 +29,12 @@ from .forms import (
 from .models import Event, Invitation, Registration
 
 LIST_RELATED = ["organizer"]
+# What the list and the month show of an event (not its description, up to pages long).
+LIST_COLUMNS = (
+    "public_id", "title", "kind", "status", "audience", "venue", "starts_at", "ends_at",
+    "organizer__name",
+)  # fmt: skip
+MONTH_COLUMNS = ("public_id", "title", "status", "starts_at", "ends_at")
 
 
 def with_labels(rows, **choices):
@@ -50,6 +56,7 @@ def _listed(user):
         Event.objects.visible_to(user)
         .exclude(status=Event.Status.DRAFT)
         .select_related(*LIST_RELATED)
+        .only(*LIST_COLUMNS)
     )
 
 
@@ -73,7 +80,12 @@ def month(request, year, month):
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         raise Http404
     start, end = calendar.grid_bounds(year, month)
-    events = _listed(request.user).filter(starts_at__lt=end, ends_at__gte=start)
+    events = (
+        _listed(request.user)
+        .select_related(None)
+        .only(*MONTH_COLUMNS)
+        .filter(starts_at__lt=end, ends_at__gte=start)
+    )
     context = {
         "weeks": calendar.month_grid(year, month, events),
         "first": timezone.datetime(year, month, 1).date(),
