@@ -99,7 +99,9 @@ def get_registration(user, public_id) -> Registration:
     """A registration for its own account (or its enterprise's users) and for staff."""
     if not user.is_authenticated:
         raise Http404
-    registrations = Registration.objects.select_related("event", "enterprise", "user")
+    # The event only: the enterprise's and the account's rows have encrypted fields, decrypted
+    # on reading them, and the pages of a registration (its QR code) show neither.
+    registrations = Registration.objects.select_related("event")
     if not user.is_staff:
         own = Q(user=user)
         if user.enterprise_id:

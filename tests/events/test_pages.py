@@ -175,3 +175,26 @@ def test_an_absurd_event_date_is_refused(staff_client, starts_at):
     assert response.status_code == 200
     assert "请输入2000年1月1日至" in response.context["form"].errors["starts_at"][0]
     assert not Event.objects.exists()
+
+
+def test_rows_show_their_choices_labels_in_the_readers_language(
+    client_a, user_a, staff_client, staff
+):
+    """The lists translate each choice's label once a page: the labels are those of the row."""
+    event = EventFactory(kind=Event.Kind.TRAINING, audience="members", capacity=5)
+    services.register_for_event(event=event, actor=user_a)
+    meeting = EventFactory(kind=Event.Kind.FORUM, audience="invitation")
+    invitation = services.invite(event=meeting, actor=staff, enterprises=[user_a.enterprise])[0]
+    services.respond_to_invitation(invitation=invitation, accept=True, attendees=2)
+
+    listed = client_a.get("/events/").content.decode()
+    assert "<td>培训</td>" in listed and "<td>面向会员</td>" in listed
+    manage = staff_client.get("/events/manage/").content.decode()
+    assert "<td>培训</td>" in manage and "<td>论坛</td>" in manage
+    assert "<td>已发布</td>" in manage
+    mine = client_a.get("/events/mine/").content.decode()
+    assert " · 已确认" in mine and " · 已接受" in mine
+    dashboard = staff_client.get(f"/events/{event.public_id}/dashboard/").content.decode()
+    assert "<td>已确认</td>" in dashboard
+    responses = staff_client.get(f"/events/{meeting.public_id}/dashboard/?part=responses")
+    assert '<td class="response">已接受</td>' in responses.content.decode()
