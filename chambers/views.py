@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.counts import cached_count
+from core.labels import with_labels
 from core.queries import in_order
 from core.submissions import create_once
 from members.models import Enterprise, on_roll
@@ -78,15 +79,6 @@ def current_members(organization, user):
     return members.order_by(
         in_order("role", Affiliation.Role.values), "enterprise__name_pinyin", "pk"
     )
-
-
-def with_role_labels(affiliations):
-    """Each affiliation with its role's label, translated once a page (get_role_display builds
-    the role choices on every call: fifty rows cost milliseconds)."""
-    roles = {code: str(label) for code, label in Affiliation.Role.choices}
-    for affiliation in affiliations:
-        affiliation.role_label = roles.get(affiliation.role, affiliation.role)
-    return affiliations
 
 
 def leaders_in_order():
@@ -187,7 +179,7 @@ def organization_detail(request, slug):
     members = Paginator(current_members(organization, user), MEMBERS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    with_role_labels(members)
+    with_labels(members, role=Affiliation.Role)
     return render(request, "chambers/detail.html", {
         "organization": organization,
         "members": members,
@@ -238,8 +230,8 @@ def member_list(request, organization):
     return render(request, "chambers/members.html", {
         "organization": organization,
         "form": form,
-        "current": with_role_labels(page),
-        "former": with_role_labels(list(former)),
+        "current": with_labels(page, role=Affiliation.Role),
+        "former": with_labels(list(former), role=Affiliation.Role),
     })  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from chambers.models import Organization
 from core import jobs, pagecache
 from core.access import staff_required
+from core.labels import with_labels
 from core.submissions import create_once
 
 from . import access, calendar, services
@@ -35,20 +36,6 @@ LIST_COLUMNS = (
     "organizer__name",
 )  # fmt: skip
 MONTH_COLUMNS = ("public_id", "title", "status", "starts_at", "ends_at")
-
-
-def with_labels(rows, **choices):
-    """Each row with `<field>_label` for each field named: the labels translated once a page
-    (get_FOO_display builds the field's choices on every call, translating each of them)."""
-    labels = {
-        name: {code: str(label) for code, label in options.choices}
-        for name, options in choices.items()
-    }
-    for row in rows:
-        for name, by_code in labels.items():
-            code = getattr(row, name)
-            setattr(row, f"{name}_label", by_code.get(code, code))
-    return rows
 
 
 def _listed(user):
