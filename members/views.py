@@ -361,7 +361,11 @@ def application_detail(request, public_id):
     application = access.get_application(request.user, public_id)
     context = {"application": application, "reject_form": RejectForm()}
     if request.user.is_staff:
-        context["history"] = application.history.select_related("history_user")[:20]
+        # Only what the list shows: whole historical rows decrypted each version's contact
+        # numbers, and each change's user's.
+        context["history"] = application.history.select_related("history_user").only(
+            "history_date", "status", "history_user__real_name", "history_user__email"
+        )[:20]
     return render(request, "members/application_detail.html", context)
 
 

@@ -16,11 +16,14 @@ from .models import Attachment, Petition, Suggestion
 
 
 def get_petition(user, public_id) -> Petition:
-    """The petition for this user, or 404."""
+    """The petition for this user, or 404.
+
+    Joined: what nearly every petition has. Its department, the petition it was merged into
+    and the meeting it was raised at are read when there is one (a query by key each):
+    joining all six made PostgreSQL spend 2.0-2.7 ms planning this one query at a million
+    petitions, against 0.35 ms for these three (EXPLAIN's planning time, 2026-12-06)."""
     return get_object_or_404(
-        Petition.objects.visible_to(user).select_related(
-            "enterprise", "filed_by", "handler", "department", "merged_into", "source_event"
-        ),
+        Petition.objects.visible_to(user).select_related("enterprise", "filed_by", "handler"),
         public_id=public_id,
     )
 

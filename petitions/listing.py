@@ -12,19 +12,19 @@ from .models import Category, Rating
 from .states import Status, is_overdue
 
 PAGE_SIZE = 50
-FIELDS = [  # what the list and the ledger's page show
+LIST_FIELDS = [  # what the list shows (and `present` reads)
     "public_id",
     "tracking_number",
     "created_at",
     "title",
     "category",
     "status",
-    "enterprise__name",
-    "department__name",
-    "handler__real_name",
     "reply_due",
     "rating",
 ]
+# The ledger's page adds who filed it, where it went and who handles it. The list reads
+# none of them: their three joins were a third of the list's SQL time (EXPLAIN, 2026-12-06).
+FIELDS = [*LIST_FIELDS, "enterprise__name", "department__name", "handler__real_name"]
 
 
 class ListPage:
@@ -85,5 +85,5 @@ def page_number(raw) -> int:
         return 1
 
 
-def rows(queryset: QuerySet):
-    return queryset.values(*FIELDS).order_by("-created_at", "-id")
+def rows(queryset: QuerySet, fields=FIELDS):
+    return queryset.values(*fields).order_by("-created_at", "-id")

@@ -36,7 +36,7 @@ def petition_list(request):
     """The enterprise's own petitions (staff: every petition, newest first)."""
     if not access.can_follow(request.user):
         raise PermissionDenied
-    petitions = listing.rows(Petition.objects.visible_to(request.user))
+    petitions = listing.rows(Petition.objects.visible_to(request.user), listing.LIST_FIELDS)
     page = listing.ListPage(petitions, listing.page_number(request.GET.get("page")))
     listing.present(page.rows)
     return render(
@@ -309,7 +309,8 @@ def petition_record(request, public_id):
         "petitions/record.html",
         {
             "petition": petition,
-            "timeline": _timeline(petition, request.user),
+            # The record lists no files: the timeline without its attachments' query.
+            "timeline": _timeline(petition, request.user).prefetch_related(None),
             "now": timezone.now(),
         },
     )

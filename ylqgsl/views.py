@@ -35,7 +35,9 @@ def home(request):
         # Each query reads only the columns the page shows: compiling a query costs about
         # 10 µs a column, and whole rows with their relations made the home page cost ten
         # times the page shell (bench/pages.py).
-        context["notices"] = Notice.objects.visible_to(user).unread()[:5]
+        context["notices"] = (
+            Notice.objects.visible_to(user).unread().only("public_id", "subject")[:5]
+        )
         if not user.enterprise_id:  # the page shows an enterprise user's enterprise instead
             context["applications"] = Application.objects.filter(applicant=user).only(
                 "public_id", "name", "status"

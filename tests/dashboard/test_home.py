@@ -159,3 +159,21 @@ def test_an_enterprise_users_home_reads_only_what_it_shows(
     with django_assert_max_num_queries(6):
         response = client.get("/")
     assert "applications" not in response.context
+
+
+def test_the_home_pages_unread_notices_read_only_their_subject_and_address(user_a):
+    """The five newest unread notices link by subject: their bodies are not read."""
+    from notices.models import Notice
+
+    notice = Notice.objects.create(
+        recipient=user_a, kind="application_received", key="home-notice",
+        subject="审核结果通知", body="很长的正文" * 200,
+    )  # fmt: skip
+    client = client_for(user_a)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/").content.decode()
+    read = [q["sql"] for q in queries if 'FROM "notices_notice"' in q["sql"]]
+    assert read and all('"notices_notice"."body"' not in sql for sql in read)
+    assert "审核结果通知" in html and f"/notices/{notice.public_id}/" in html
+    assert "很长的正文" not in html

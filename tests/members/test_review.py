@@ -176,3 +176,29 @@ def test_approval_refused_when_code_became_a_member(staff, pending_application):
     pending_application.refresh_from_db()
     assert pending_application.status == Application.Status.PENDING
     assert Enterprise.objects.count() == 1
+
+
+def test_an_applications_history_reads_only_what_it_shows(
+    staff_client, staff, pending_application, django_assert_max_num_queries
+):
+    """Each version's date, who made it and its status: not each version's contact numbers."""
+    url = reverse("members:application_detail", args=[pending_application.public_id])
+    staff_client.get(url)
+    with django_assert_max_num_queries(10) as few:
+        staff_client.get(url)
+    queries = len(few.captured_queries)  # read now: each request empties the log
+    services.reject_application(application=pending_application, actor=staff, reason="材料不全")
+    pending_application.refresh_from_db()
+    for n in range(3):
+        pending_application.address = f"新地址{n}"
+        pending_application._history_user = staff
+        pending_application.save()
+    staff_client.get(url)
+    with django_assert_max_num_queries(queries) as many:
+        response = staff_client.get(url)
+    history = [q["sql"] for q in many.captured_queries if "historicalapplication" in q["sql"]]
+    assert len(history) == 1
+    assert "contact_mobile" not in history[0] and '"members_user"."mobile"' not in history[0]
+    html = response.content.decode()
+    assert html.count(str(staff)) >= 4
+    assert html.count(str(Application.Status.REJECTED.label)) >= 4
