@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from core.labels import with_labels
+
 from .models import Category, Rating
 from .states import Status, is_overdue
 
@@ -47,21 +49,13 @@ def present(rows: list[dict], *, now=None) -> list[dict]:
     """
     now = now or timezone.now()
     prefix = reverse("petitions:list")
-    # Translated once a page, not once a row.
-    labels = {
-        "category": {code: str(label) for code, label in Category.choices},
-        "status": {code: str(label) for code, label in Status.choices},
-        "rating": {code: str(label) for code, label in Rating.choices},
-    }
+    with_labels(rows, category=Category, status=Status, rating=Rating)
     tz = timezone.get_current_timezone()
     for row in rows:
         row["url"] = f"{prefix}{row['public_id']}/"
         # Dates, shown in the page's date format.
         row["filed"] = row["created_at"].astimezone(tz).date()
         row["due"] = row["reply_due"].astimezone(tz).date()
-        row["category_label"] = labels["category"].get(row["category"], "")
-        row["status_label"] = labels["status"].get(row["status"], "")
-        row["rating_label"] = labels["rating"].get(row["rating"], "")
         row["badge"] = BADGES.get(row["status"], "primary")
         row["overdue"] = is_overdue(row["status"], row["reply_due"], now)
     return rows

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_required
 from core.counts import cached_count
+from core.labels import with_labels
 from core.paginator import MirroredPaginator
 from core.submissions import create_once
 from events.models import Event
@@ -359,12 +360,7 @@ def duty_view(request):
     # Fifty a page: a municipal federation's month holds tens of thousands of petitions,
     # counted once until a petition changes; the last pages read from the other end.
     page = MirroredPaginator(petitions, 50, counter=cached_count).get_page(request.GET.get("page"))
-    # The labels translated once a page (get_FOO_display builds its choices on every call).
-    categories = {code: str(label) for code, label in Category.choices}
-    statuses = {code: str(label) for code, label in Status.choices}
-    for petition in page:
-        petition.category_label = categories.get(petition.category, petition.category)
-        petition.status_label = statuses.get(petition.status, petition.status)
+    with_labels(page, category=Category, status=Status)
     return render(request, "petitions/duty.html", {"duty_month": duty_month, "petitions": page})
 
 
@@ -403,20 +399,13 @@ def suggestion_list(request):
     page = MirroredPaginator(suggestions, 50, counter=cached_count).get_page(
         request.GET.get("page")
     )
-    # The labels translated once a page (get_FOO_display builds its choices on every call).
-    labels = {
-        name: {code: str(label) for code, label in choices.choices}
-        for name, choices in (
-            ("kind", Suggestion.Kind),
-            ("sent_to", Suggestion.SentTo),
-            ("forwarded_to", Suggestion.ForwardedTo),
-            ("adopted_level", Suggestion.Level),
-        )
-    }
-    for suggestion in page:
-        suggestion.labels = {
-            name: choices.get(getattr(suggestion, name), "") for name, choices in labels.items()
-        }
+    with_labels(
+        page,
+        kind=Suggestion.Kind,
+        sent_to=Suggestion.SentTo,
+        forwarded_to=Suggestion.ForwardedTo,
+        adopted_level=Suggestion.Level,
+    )
     return render(
         request,
         "petitions/suggestions.html",
