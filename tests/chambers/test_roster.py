@@ -283,6 +283,26 @@ def test_roster_page_shows_coming_and_past_months(leaders, month_of):
     assert "孙副主席" in content and "钱副主席" in content
 
 
+def test_roster_rows_show_link_post_secondments_and_status(leaders, month_of, enterprise_a):
+    post = Post.objects.get(holder=leaders[1])
+    dm = month_of(2026, 12, chair=leaders[1], post=post, status="confirmed")
+    Secondment.objects.create(duty_month=dm, person_name="挂职甲", enterprise=enterprise_a,
+                              starts_on=dm.month, ends_on=dm.month)  # fmt: skip
+    Secondment.objects.create(duty_month=dm, person_name="挂职乙", starts_on=dm.month,
+                              ends_on=dm.month)  # fmt: skip
+    month_of(2026, 10, status="completed")
+    content = client_for(leaders[3]).get(reverse("roster:index")).content.decode()
+    row = re.search(r'<tr[^>]*id="month-2026-12">.*?</tr>', content, re.S).group()
+    assert f'href="{reverse("roster:month", args=["2026-12"])}"' in row
+    assert "钱副主席" in row and "副主席 · " in row
+    assert f"挂职甲 ({enterprise_a.name})、挂职乙" in row
+    assert "已确认" in row
+    past = re.search(r'<tr[^>]*id="month-2026-10">.*?</tr>', content, re.S).group()
+    assert f'href="{reverse("roster:month", args=["2026-10"])}"' in past
+    assert "（暂未安排）" in past
+    assert "已完成" in past and "<td>—</td>" in past
+
+
 def test_roster_visibility(client, client_a, leaders, staff_client, month_of, user_b):
     month_of(2026, 12, chair=leaders[0])
     url = reverse("roster:index")
