@@ -19,6 +19,7 @@ from .. import access, services
 from ..models import (
     CalendarToken,
     DutyChange,
+    DutyLogEntry,
     DutyMonth,
     Post,
     Secondment,
@@ -123,11 +124,19 @@ def month(request, key):
     duty_month = access.get_duty_month(request.user, key)
     user = request.user
     previous = DutyMonth.objects.filter(month=add_months(duty_month.month, -1)).first()
+    # The labels translated once a page (get_FOO_display builds its choices on every call:
+    # 0.1 ms a call, a month's log has tens of entries).
+    kinds = {code: str(label) for code, label in DutyLogEntry.Kind.choices}
+    statuses = {code: str(label) for code, label in DutyMonth.Status.choices}
+    log = list(duty_month.log.select_related("author"))
+    for entry in log:
+        entry.kind_label = kinds.get(entry.kind, entry.kind)
     context = {
         "duty_month": duty_month,
+        "status_label": statuses.get(duty_month.status, duty_month.status),
         "previous": previous,
         "secondments": duty_month.secondments.select_related("enterprise", "user"),
-        "log": duty_month.log.select_related("author"),
+        "log": log,
         "can_log": access.can_log(user, duty_month),
         "can_summarise": access.can_write_summary(user, duty_month),
         "log_form": LogEntryForm(
@@ -140,6 +149,7 @@ def month(request, key):
         history = list(duty_month.history.select_related("history_user", "chair")[:20])
         for record in history:
             record.reason = DutyChange.describe(record.history_change_reason)
+            record.status_label = statuses.get(record.status, record.status)
         context["history"] = history
     return render(request, "roster/month.html", context)
 

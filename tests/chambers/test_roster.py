@@ -6,9 +6,18 @@ import openpyxl
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from chambers import services
-from chambers.models import CalendarToken, DutyMonth, Post, Secondment, SwapRequest, Unavailability
+from chambers.models import (
+    CalendarToken,
+    DutyLogEntry,
+    DutyMonth,
+    Post,
+    Secondment,
+    SwapRequest,
+    Unavailability,
+)
 from chambers.roster.planner import within_month
 from notices.models import Notice
 from tests.conftest import client_for, make_leader
@@ -449,3 +458,35 @@ def test_an_absurd_log_day_is_refused_with_a_clear_message(leaders, month_of):
     )
     assert "记录未保存：日期：请输入2000年1月1日至" in response.content.decode()
     assert not november.log.exists()
+
+
+def test_month_page_labels_and_query_count(
+    leaders, month_of, staff, staff_client, django_assert_max_num_queries
+):
+    november = month_of(2026, 11, chair=leaders[0], status="serving")
+    url = reverse("roster:month", args=["2026-11"])
+
+    def log(kind, text):
+        services.add_log_entry(duty_month=november, author=leaders[0], day=november.month,
+                               kind=kind, text=text, members_recruited=0)  # fmt: skip
+
+    log("visit", "走访一")
+    with django_assert_max_num_queries(30) as few:
+        staff_client.get(url)
+    for i in range(10):
+        log("office", f"坐班{i}")
+    services.assign_duty_month(duty_month=november, actor=staff, chair=leaders[1],
+                               status="confirmed", reason="调整")  # fmt: skip
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = staff_client.get(url).content.decode()
+    with translation.override("zh-hans"):
+        visit, office = str(DutyLogEntry.Kind.VISIT.label), str(DutyLogEntry.Kind.OFFICE_DAY.label)
+        confirmed, serving = (
+            str(DutyMonth.Status.CONFIRMED.label),
+            str(DutyMonth.Status.SERVING.label),
+        )
+    rows = re.search(r'<table[^>]*id="duty-log">.*?</table>', html, re.S).group()
+    assert f"<td>{visit}</td>" in rows and rows.count(f"<td>{office}</td>") == 10
+    assert f'<dd class="col-sm-9">{confirmed}</dd>' in html
+    history = re.search(r'<ul class="small">.*?</ul>', html, re.S).group()
+    assert f"· {confirmed}" in history and f"· {serving}" in history
