@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from chambers import services
 from chambers.models import (
@@ -364,6 +365,41 @@ def test_staff_whole_roster_feed(client, staff, leaders, month_of):
     token = CalendarToken.objects.create(user=staff)
     body = client.get(reverse("roster:ical_all", args=[token.token])).content.decode()
     assert body.count("BEGIN:VEVENT") == 2
+
+
+def test_whole_roster_feed_is_each_readers_and_follows_changes(client, staff, leaders, month_of):
+    """The feed is kept between requests: each staff reader still sees their own months as
+    theirs, in their language, and a change to a month or a chair shows at once."""
+    from tests.factories import UserFactory
+
+    december = month_of(2026, 12, chair=staff, status="confirmed")
+    month_of(2027, 1, chair=leaders[1])
+    other = UserFactory(is_staff=True, language="en", real_name="另一员工")
+    mine = CalendarToken.objects.create(user=staff)
+    theirs = CalendarToken.objects.create(user=other)
+
+    def feed(token):
+        return client.get(reverse("roster:ical_all", args=[token.token])).content.decode()
+
+    with translation.override("zh-hans"):
+        mine_summary = _("My month as executive chair")
+    for _attempt in range(2):  # built, then kept
+        body = feed(mine)
+        assert f"SUMMARY:{mine_summary}" in body
+        assert body.count("BEGIN:VEVENT") == 2 and "钱副主席" in body
+    english = feed(theirs)
+    assert f"SUMMARY:Executive chair: {staff.real_name}" in english
+    assert "DESCRIPTION:Confirmed" in english and mine_summary not in english
+    # A write stamps its table with the time: the clock (frozen here) moves between changes.
+    with time_machine.travel(TODAY + datetime.timedelta(seconds=1), tick=False):
+        services.assign_duty_month(duty_month=december, actor=staff, chair=leaders[2],
+                                   status="confirmed", reason="调整")  # fmt: skip
+        assert "孙副主席" in feed(mine) and mine_summary not in feed(mine)
+        assert "Executive chair: 孙副主席" in feed(theirs)
+    with time_machine.travel(TODAY + datetime.timedelta(seconds=2), tick=False):
+        leaders[1].real_name = "钱新名"
+        leaders[1].save()
+        assert "钱新名" in feed(theirs) and "钱新名" in feed(mine)
 
 
 def test_renewing_the_calendar_link(leaders):
