@@ -526,3 +526,18 @@ def test_month_page_labels_and_query_count(
     assert f'<dd class="col-sm-9">{confirmed}</dd>' in html
     history = re.search(r'<ul class="small">.*?</ul>', html, re.S).group()
     assert f"· {confirmed}" in history and f"· {serving}" in history
+
+
+def test_my_duties_as_chair_and_seconded(leaders, month_of, user_b):
+    chaired = month_of(2026, 12, chair=leaders[0], status="confirmed")
+    seconded = month_of(2027, 1, chair=leaders[1])
+    for duty_month in (chaired, seconded):  # seconded to both: each month listed once
+        Secondment.objects.create(duty_month=duty_month, person_name="挂职", user=user_b,
+                                  starts_on=duty_month.month, ends_on=duty_month.month)  # fmt: skip
+    month_of(2027, 2, chair=leaders[2])
+    for user, months in ((leaders[0], ["2026-12"]), (user_b, ["2026-12", "2027-01"])):
+        html = client_for(user).get(reverse("roster:mine")).content.decode()
+        table = re.search(r'<table[^>]*id="my-duties">.*?</table>', html, re.S).group()
+        links = re.findall(r'href="([^"]+)"', table)
+        assert links == [reverse("roster:month", args=[key]) for key in months]
+    assert "<td>已确认</td>" in table and "<td>计划中</td>" in table
