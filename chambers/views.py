@@ -3,6 +3,7 @@
 The rotating chair's roster has its own views (the roster package).
 """
 
+import uuid
 from functools import wraps
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -86,6 +88,19 @@ def with_role_labels(affiliations):
     roles = {code: str(label) for code, label in Affiliation.Role.choices}
     for affiliation in affiliations:
         affiliation.role_label = roles.get(affiliation.role, affiliation.role)
+    return affiliations
+
+
+# In the place of an enterprise's public id in its page's URL, reversed once a page (a reverse
+# costs about 60 µs: 3 ms for fifty members).
+ANY_ID = uuid.UUID(int=0)
+
+
+def with_enterprise_links(affiliations):
+    """Each affiliation with the link to its enterprise's page."""
+    link = reverse("members:enterprise_detail", args=[ANY_ID])
+    for affiliation in affiliations:
+        affiliation.link = link.replace(str(ANY_ID), str(affiliation.enterprise.public_id))
     return affiliations
 
 
@@ -188,6 +203,9 @@ def organization_detail(request, slug):
         request.GET.get("page")
     )
     with_role_labels(members)
+    can_open_enterprises = user.is_staff or user.is_member_user
+    if can_open_enterprises:
+        with_enterprise_links(members)
     return render(request, "chambers/detail.html", {
         "organization": organization,
         "members": members,
@@ -200,7 +218,7 @@ def organization_detail(request, slug):
         # Read only on the federation's own page.
         "group_members": Organization.objects.active().filter(group_member_since__isnull=False),
         "can_keep": access.can_keep_members(user, organization),
-        "can_open_enterprises": user.is_staff or user.is_member_user,
+        "can_open_enterprises": can_open_enterprises,
     })  # fmt: skip
 
 
