@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core.counts import cached_count
 from core.labels import with_labels
+from core.links import row_link
 from core.queries import in_order
 from core.submissions import create_once
 from members.models import Enterprise, on_roll
@@ -79,6 +80,14 @@ def current_members(organization, user):
     return members.order_by(
         in_order("role", Affiliation.Role.values), "enterprise__name_pinyin", "pk"
     )
+
+
+def with_enterprise_links(affiliations):
+    """Each affiliation with the link to its enterprise's page (reversed once a page)."""
+    link = row_link("members:enterprise_detail")
+    for affiliation in affiliations:
+        affiliation.link = link(affiliation.enterprise.public_id)
+    return affiliations
 
 
 def leaders_in_order():
@@ -180,6 +189,9 @@ def organization_detail(request, slug):
         request.GET.get("page")
     )
     with_labels(members, role=Affiliation.Role)
+    can_open_enterprises = user.is_staff or user.is_member_user
+    if can_open_enterprises:
+        with_enterprise_links(members)
     return render(request, "chambers/detail.html", {
         "organization": organization,
         "members": members,
@@ -192,7 +204,7 @@ def organization_detail(request, slug):
         # Read only on the federation's own page.
         "group_members": Organization.objects.active().filter(group_member_since__isnull=False),
         "can_keep": access.can_keep_members(user, organization),
-        "can_open_enterprises": user.is_staff or user.is_member_user,
+        "can_open_enterprises": can_open_enterprises,
     })  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from icalendar import Calendar, Event
 
 from core.months import add_months
 
-from ..models import CalendarToken
+from ..models import CalendarToken, DutyMonth
 
 
 def user_for_token(token: str):
@@ -35,6 +35,9 @@ def build_calendar(months, *, user) -> bytes:
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     with translation.override(user.language or settings.LANGUAGE_CODE):
         cal.add("x-wr-calname", _("Duty roster") + f" · {settings.PORTAL_NAME}")
+        # Labels translated once (get_status_display builds the choices on every call).
+        statuses = {code: str(label) for code, label in DutyMonth.Status.choices}
+        nobody = _("(nobody yet)")
         for duty_month in months:
             event = Event()
             event.add("uid", f"duty-{duty_month.key}-{duty_month.pk}@ylqgsl")
@@ -42,22 +45,20 @@ def build_calendar(months, *, user) -> bytes:
             # An all-day event over the whole month (DTEND is exclusive).
             event.add("dtstart", duty_month.month)
             event.add("dtend", add_months(duty_month.month, 1))
-            chair = str(duty_month.chair or _("(nobody yet)"))
+            chair = str(duty_month.chair or nobody)
             if duty_month.chair_id == user.pk:
                 event.add("summary", _("My month as executive chair"))
             else:
                 event.add("summary", _("Executive chair: %(name)s") % {"name": chair})
-            event.add("description", f"{duty_month.get_status_display()}")
+            event.add("description", statuses.get(duty_month.status, duty_month.status))
             event.add("url", f"{settings.SITE_URL}/roster/{duty_month.key}/")
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
     return cal.to_ical()
 
 
-def ical_response(months, *, user) -> HttpResponse:
-    response = HttpResponse(
-        build_calendar(months, user=user), content_type="text/calendar; charset=utf-8"
-    )
+def ical_response(body: bytes) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="roster.ics"'
     response["Cache-Control"] = "private, max-age=300"
     return response

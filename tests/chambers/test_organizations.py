@@ -282,8 +282,9 @@ def test_chamber_page_lists_current_members_with_links_by_role(
     members = [a.enterprise for a in response.context["members"]]
     assert members == [enterprise_a, enterprise_b]  # president unit first; no former members
     content = response.content.decode()
-    link = reverse("members:enterprise_detail", args=[enterprise_b.public_id])
-    assert f'href="{link}"' in content
+    for enterprise in (enterprise_a, enterprise_b):  # each row's own link
+        link = reverse("members:enterprise_detail", args=[enterprise.public_id])
+        assert f'href="{link}">{enterprise.name}</a>' in content
     assert "停会企业有限公司" not in content
 
 

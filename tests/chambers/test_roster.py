@@ -6,9 +6,19 @@ import openpyxl
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from chambers import services
-from chambers.models import CalendarToken, DutyMonth, Post, Secondment, SwapRequest, Unavailability
+from chambers.models import (
+    CalendarToken,
+    DutyLogEntry,
+    DutyMonth,
+    Post,
+    Secondment,
+    SwapRequest,
+    Unavailability,
+)
 from chambers.roster.planner import within_month
 from notices.models import Notice
 from tests.conftest import client_for, make_leader
@@ -283,6 +293,26 @@ def test_roster_page_shows_coming_and_past_months(leaders, month_of):
     assert "孙副主席" in content and "钱副主席" in content
 
 
+def test_roster_rows_show_link_post_secondments_and_status(leaders, month_of, enterprise_a):
+    post = Post.objects.get(holder=leaders[1])
+    dm = month_of(2026, 12, chair=leaders[1], post=post, status="confirmed")
+    Secondment.objects.create(duty_month=dm, person_name="挂职甲", enterprise=enterprise_a,
+                              starts_on=dm.month, ends_on=dm.month)  # fmt: skip
+    Secondment.objects.create(duty_month=dm, person_name="挂职乙", starts_on=dm.month,
+                              ends_on=dm.month)  # fmt: skip
+    month_of(2026, 10, status="completed")
+    content = client_for(leaders[3]).get(reverse("roster:index")).content.decode()
+    row = re.search(r'<tr[^>]*id="month-2026-12">.*?</tr>', content, re.S).group()
+    assert f'href="{reverse("roster:month", args=["2026-12"])}"' in row
+    assert "钱副主席" in row and "副主席 · " in row
+    assert f"挂职甲 ({enterprise_a.name})、挂职乙" in row
+    assert "已确认" in row
+    past = re.search(r'<tr[^>]*id="month-2026-10">.*?</tr>', content, re.S).group()
+    assert f'href="{reverse("roster:month", args=["2026-10"])}"' in past
+    assert "（暂未安排）" in past
+    assert "已完成" in past and "<td>—</td>" in past
+
+
 def test_roster_visibility(client, client_a, leaders, staff_client, month_of, user_b):
     month_of(2026, 12, chair=leaders[0])
     url = reverse("roster:index")
@@ -335,6 +365,41 @@ def test_staff_whole_roster_feed(client, staff, leaders, month_of):
     token = CalendarToken.objects.create(user=staff)
     body = client.get(reverse("roster:ical_all", args=[token.token])).content.decode()
     assert body.count("BEGIN:VEVENT") == 2
+
+
+def test_whole_roster_feed_is_each_readers_and_follows_changes(client, staff, leaders, month_of):
+    """The feed is kept between requests: each staff reader still sees their own months as
+    theirs, in their language, and a change to a month or a chair shows at once."""
+    from tests.factories import UserFactory
+
+    december = month_of(2026, 12, chair=staff, status="confirmed")
+    month_of(2027, 1, chair=leaders[1])
+    other = UserFactory(is_staff=True, language="en", real_name="另一员工")
+    mine = CalendarToken.objects.create(user=staff)
+    theirs = CalendarToken.objects.create(user=other)
+
+    def feed(token):
+        return client.get(reverse("roster:ical_all", args=[token.token])).content.decode()
+
+    with translation.override("zh-hans"):
+        mine_summary = _("My month as executive chair")
+    for _attempt in range(2):  # built, then kept
+        body = feed(mine)
+        assert f"SUMMARY:{mine_summary}" in body
+        assert body.count("BEGIN:VEVENT") == 2 and "钱副主席" in body
+    english = feed(theirs)
+    assert f"SUMMARY:Executive chair: {staff.real_name}" in english
+    assert "DESCRIPTION:Confirmed" in english and mine_summary not in english
+    # A write stamps its table with the time: the clock (frozen here) moves between changes.
+    with time_machine.travel(TODAY + datetime.timedelta(seconds=1), tick=False):
+        services.assign_duty_month(duty_month=december, actor=staff, chair=leaders[2],
+                                   status="confirmed", reason="调整")  # fmt: skip
+        assert "孙副主席" in feed(mine) and mine_summary not in feed(mine)
+        assert "Executive chair: 孙副主席" in feed(theirs)
+    with time_machine.travel(TODAY + datetime.timedelta(seconds=2), tick=False):
+        leaders[1].real_name = "钱新名"
+        leaders[1].save()
+        assert "钱新名" in feed(theirs) and "钱新名" in feed(mine)
 
 
 def test_renewing_the_calendar_link(leaders):
@@ -429,3 +494,50 @@ def test_an_absurd_log_day_is_refused_with_a_clear_message(leaders, month_of):
     )
     assert "记录未保存：日期：请输入2000年1月1日至" in response.content.decode()
     assert not november.log.exists()
+
+
+def test_month_page_labels_and_query_count(
+    leaders, month_of, staff, staff_client, django_assert_max_num_queries
+):
+    november = month_of(2026, 11, chair=leaders[0], status="serving")
+    url = reverse("roster:month", args=["2026-11"])
+
+    def log(kind, text):
+        services.add_log_entry(duty_month=november, author=leaders[0], day=november.month,
+                               kind=kind, text=text, members_recruited=0)  # fmt: skip
+
+    log("visit", "走访一")
+    with django_assert_max_num_queries(30) as few:
+        staff_client.get(url)
+    for i in range(10):
+        log("office", f"坐班{i}")
+    services.assign_duty_month(duty_month=november, actor=staff, chair=leaders[1],
+                               status="confirmed", reason="调整")  # fmt: skip
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = staff_client.get(url).content.decode()
+    with translation.override("zh-hans"):
+        visit, office = str(DutyLogEntry.Kind.VISIT.label), str(DutyLogEntry.Kind.OFFICE_DAY.label)
+        confirmed, serving = (
+            str(DutyMonth.Status.CONFIRMED.label),
+            str(DutyMonth.Status.SERVING.label),
+        )
+    rows = re.search(r'<table[^>]*id="duty-log">.*?</table>', html, re.S).group()
+    assert f"<td>{visit}</td>" in rows and rows.count(f"<td>{office}</td>") == 10
+    assert f'<dd class="col-sm-9">{confirmed}</dd>' in html
+    history = re.search(r'<ul class="small">.*?</ul>', html, re.S).group()
+    assert f"· {confirmed}" in history and f"· {serving}" in history
+
+
+def test_my_duties_as_chair_and_seconded(leaders, month_of, user_b):
+    chaired = month_of(2026, 12, chair=leaders[0], status="confirmed")
+    seconded = month_of(2027, 1, chair=leaders[1])
+    for duty_month in (chaired, seconded):  # seconded to both: each month listed once
+        Secondment.objects.create(duty_month=duty_month, person_name="挂职", user=user_b,
+                                  starts_on=duty_month.month, ends_on=duty_month.month)  # fmt: skip
+    month_of(2027, 2, chair=leaders[2])
+    for user, months in ((leaders[0], ["2026-12"]), (user_b, ["2026-12", "2027-01"])):
+        html = client_for(user).get(reverse("roster:mine")).content.decode()
+        table = re.search(r'<table[^>]*id="my-duties">.*?</table>', html, re.S).group()
+        links = re.findall(r'href="([^"]+)"', table)
+        assert links == [reverse("roster:month", args=[key]) for key in months]
+    assert "<td>已确认</td>" in table and "<td>计划中</td>" in table
