@@ -28,12 +28,15 @@ def revoke_tokens(user) -> None:
     )
 
 
-def build_calendar(months, *, user) -> bytes:
+def build_calendar(months, *, language: str, own) -> bytes:
+    """The months as an iCalendar feed in `language`; those whose pk is in `own` are the
+    reader's ("my month"). Made only of what it is given: the whole roster's feed is kept in
+    the page cache under the language and `own`."""
     cal = Calendar()
     cal.add("prodid", "-//ylqgsl//duty roster//ZH")
     cal.add("version", "2.0")
     cal.add("x-wr-timezone", settings.TIME_ZONE)
-    with translation.override(user.language or settings.LANGUAGE_CODE):
+    with translation.override(language):
         cal.add("x-wr-calname", _("Duty roster") + f" · {settings.PORTAL_NAME}")
         # Labels translated once (get_status_display builds the choices on every call).
         statuses = {code: str(label) for code, label in DutyMonth.Status.choices}
@@ -46,7 +49,7 @@ def build_calendar(months, *, user) -> bytes:
             event.add("dtstart", duty_month.month)
             event.add("dtend", add_months(duty_month.month, 1))
             chair = str(duty_month.chair or nobody)
-            if duty_month.chair_id == user.pk:
+            if duty_month.pk in own:
                 event.add("summary", _("My month as executive chair"))
             else:
                 event.add("summary", _("Executive chair: %(name)s") % {"name": chair})

@@ -330,10 +330,14 @@ def calendar_reset(request):
 def ical(request, token):
     """A leader's own duties; no login, only the secret link."""
     user = calendar.user_for_token(token)
-    months = DutyMonth.objects.filter(Q(chair=user) | Q(secondments__user=user)).distinct()
-    return calendar.ical_response(
-        calendar.build_calendar(months.select_related("chair"), user=user)
+    months = list(
+        DutyMonth.objects.filter(Q(chair=user) | Q(secondments__user=user))
+        .distinct()
+        .select_related("chair")
     )
+    own = {duty_month.pk for duty_month in months if duty_month.chair_id == user.pk}
+    language = user.language or settings.LANGUAGE_CODE
+    return calendar.ical_response(calendar.build_calendar(months, language=language, own=own))
 
 
 def ical_all(request, token):
@@ -352,8 +356,10 @@ def ical_all(request, token):
         "roster-ical-all",
         depends_on=(DutyMonth, get_user_model()),
         vary_on=(language, own),
+        # The months the reader chairs as read for the key, not again: a chair changed
+        # meanwhile cannot put another reader's "my month" under this key.
         render=lambda: calendar.build_calendar(
-            DutyMonth.objects.select_related("chair"), user=user
+            DutyMonth.objects.select_related("chair"), language=language, own=set(own)
         ),
     )
     return calendar.ical_response(body)
