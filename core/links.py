@@ -22,6 +22,12 @@ def row_link(name: str, stand_in: str = STAND_IN):
     return lambda key: pattern.replace(stand_in, str(key))
 
 
+def page_url(name: str) -> str:
+    """The URL `name`, which takes no argument, reversed once (for a link a column repeats
+    on every row with a different query string)."""
+    return _reversed(name, None, get_script_prefix())
+
+
 @functools.cache
-def _reversed(name: str, stand_in: str, prefix: str) -> str:
-    return reverse(name, args=[stand_in])
+def _reversed(name: str, stand_in: str | None, prefix: str) -> str:
+    return reverse(name, args=[] if stand_in is None else [stand_in])

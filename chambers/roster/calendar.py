@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from core.labels import with_labels
 from core.months import add_months
 
 from ..models import CalendarToken, DutyMonth
@@ -38,10 +39,8 @@ def build_calendar(months, *, language: str, own) -> bytes:
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     with translation.override(language):
         cal.add("x-wr-calname", _("Duty roster") + f" · {settings.PORTAL_NAME}")
-        # Labels translated once (get_status_display builds the choices on every call).
-        statuses = {code: str(label) for code, label in DutyMonth.Status.choices}
         nobody = _("(nobody yet)")
-        for duty_month in months:
+        for duty_month in with_labels(list(months), status=DutyMonth.Status):
             event = Event()
             event.add("uid", f"duty-{duty_month.key}-{duty_month.pk}@ylqgsl")
             event.add("dtstamp", timezone.now())
@@ -53,7 +52,7 @@ def build_calendar(months, *, language: str, own) -> bytes:
                 event.add("summary", _("My month as executive chair"))
             else:
                 event.add("summary", _("Executive chair: %(name)s") % {"name": chair})
-            event.add("description", statuses.get(duty_month.status, duty_month.status))
+            event.add("description", duty_month.status_label)
             event.add("url", f"{settings.SITE_URL}/roster/{duty_month.key}/")
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)

@@ -1,10 +1,8 @@
 """Every ledger the federation is inspected on, by name (the name is in its URLs)."""
 
-import functools
 from collections import defaultdict
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.urls import get_script_prefix, reverse
 from django.utils import formats
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +17,7 @@ from chambers.models import (
     Secondment,
 )
 from core.counts import cached_aggregate
-from core.links import row_link
+from core.links import page_url, row_link
 from core.numbers import rate
 from core.queries import aggregate_of, in_order
 from events.models import Donation, Event, Invitation, Registration
@@ -240,7 +238,7 @@ class ChambersLedger(Ledger):
         Column(
             _("Name"),
             "name",
-            link=lambda row: reverse("chambers:detail", args=[row["slug"]]),
+            link=lambda row: row_link("chambers:detail")(row["slug"]),
             width=30,
         ),
         Column(_("Kind"), "kind", choices=choices(Organization.Kind), width=16),
@@ -308,7 +306,7 @@ class EvaluationsLedger(Ledger):
         Column(
             _("Organisation"),
             "organization__name",
-            link=lambda row: reverse("chambers:detail", args=[row["organization__slug"]]),
+            link=lambda row: row_link("chambers:detail")(row["organization__slug"]),
             width=30,
         ),
         Column(_("Kind"), "organization__kind", choices=choices(Organization.Kind), width=16),
@@ -326,15 +324,6 @@ class EvaluationsLedger(Ledger):
 
 
 # --- Events, attendance and donations -----------------------------------------------------------
-
-
-def attendance_url() -> str:
-    return reversed_page("ledgers:attendance", get_script_prefix())
-
-
-@functools.cache
-def reversed_page(name: str, prefix: str) -> str:
-    return reverse(name)
 
 
 def checked_in():
@@ -370,7 +359,7 @@ class EventsLedger(Ledger):
             _("Checked in (people)"),
             "present",
             NUMBER,
-            link=lambda row: f"{attendance_url()}?event={row['public_id']}",
+            link=lambda row: f"{page_url('ledgers:attendance')}?event={row['public_id']}",
         ),
         Column(_("Enterprises present"), "enterprises", NUMBER),
     ]
@@ -571,7 +560,7 @@ class DutyLedger(Ledger):
             _("Month"),
             "month",
             MONTH,
-            link=lambda row: reverse("roster:month", args=[f"{row['month']:%Y-%m}"]),
+            link=lambda row: row_link("roster:month", "0000-00")(f"{row['month']:%Y-%m}"),
         ),
         Column(_("Executive chair"), "chair__real_name", width=12),
         Column(

@@ -8,7 +8,7 @@ from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import translation
 
 from core.labels import with_labels
-from core.links import row_link
+from core.links import page_url, row_link
 from petitions.models import Category
 from petitions.states import Status
 
@@ -41,5 +41,7 @@ def test_a_row_link_is_what_reverse_gives_under_any_script_prefix():
         assert row_link("roster:month", stand_in="0000-00")("2030-01") == reverse(
             "roster:month", args=["2030-01"]
         )
+        assert row_link("chambers:detail")("ice") == reverse("chambers:detail", args=["ice"])
+        assert page_url("ledgers:attendance") == reverse("ledgers:attendance")
     finally:
         set_script_prefix(before)
