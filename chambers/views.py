@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import pagecache
 from core.counts import cached_count
 from core.labels import with_labels
 from core.links import row_link
@@ -122,6 +123,7 @@ def keeper_required(view):
 
 
 @login_required
+@pagecache.kept_page
 def organization_list(request):
     can_see_chambers_or_403(request.user)
     groups = by_kind(organizations_with_counts())
@@ -137,6 +139,7 @@ def organization_list(request):
 
 
 @login_required
+@pagecache.kept_page
 def structure(request):
     """The federation at a glance, '1+2+6+7+N', counted from the data."""
     can_see_chambers_or_403(request.user)
@@ -174,6 +177,7 @@ def structure(request):
 
 
 @login_required
+@pagecache.kept_page
 def organization_detail(request, slug):
     user = request.user
     organization = access.get_organization(user, slug)
@@ -209,8 +213,10 @@ def organization_detail(request, slug):
 
 
 @keeper_required
+@pagecache.kept_page
 def member_list(request, organization):
     """The keeper's page: add a member enterprise, end a membership, see former members."""
+    pagecache.shows(Organization)  # read by keeper_required, before the page
     form = AddMemberForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
         try:

@@ -18,6 +18,8 @@ import functools
 import hashlib
 import re
 import threading
+import time
+import uuid
 from pathlib import Path
 
 import cachetools
@@ -25,6 +27,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -83,6 +86,9 @@ def cached_fragment(name: str, *, depends_on, vary_on, render, shared=True):
     """
     if not enabled():
         return render()
+    keeping = _keeping()
+    if keeping is not None:  # a kept page shows this part: it depends on the same tables
+        keeping.tables.update(stamps.tables(*depends_on))
     part_key = key(name, stamps.stamp(*depends_on), *vary_on)
     with _local_lock:
         found = _local.get(part_key)
@@ -120,8 +126,9 @@ def render_part(template_name: str, context: dict) -> str:
 
 
 def fill_csrf(request, html: str) -> SafeString:
-    """A rendered part with this request's CSRF token in place of the placeholder."""
-    if CSRF_PLACEHOLDER in html:
+    """A rendered part with this request's CSRF token in place of the placeholder (left in
+    place while a kept page is rendered: kept_page fills the whole page each time it is sent)."""
+    if CSRF_PLACEHOLDER in html and _keeping() is None:
         # One masked token for every part of the page (masking one costs ~30 µs).
         token = getattr(request, "_pagecache_csrf", None)
         if token is None:
@@ -188,3 +195,184 @@ def render_page(request, template_name: str, parts: dict) -> HttpResponse:
     if not enabled() or not parts or len(messages.get_messages(request)):
         return render(request, template_name, parts)
     return HttpResponse(render_frame(request, template_name, parts))
+
+
+# --- Kept pages ---------------------------------------------------------------------------
+#
+# Measured (bench/README.md, issue 15): a list or detail page at full size spends 10-35 ms of
+# CPU rendering fifty rows, its filters and forms, the page shell; the issue's target is about
+# a third of that. A page asked for again by the same viewer is therefore kept whole.
+
+
+class _Keeping:
+    """What a page being kept showed: the tables it read, and whether it can be kept at all."""
+
+    def __init__(self):
+        self.tables: set[str] = set()
+        self.keepable = True
+
+    def saw(self, sql: str) -> None:
+        if sql.lstrip()[:6].upper() in stamps.WRITES or "FOR UPDATE" in sql.upper():
+            self.keepable = False  # a page that writes is not the same page twice
+            return
+        found = stamps.named_tables(sql)
+        if not all(stamps.tracked(table) for table in found):
+            self.keepable = False  # no stamp would tell when it changed (sessions...)
+        self.tables.update(found)
+
+
+_state = threading.local()
+
+
+def _keeping() -> _Keeping | None:
+    return getattr(_state, "keeping", None)
+
+
+def _record_query(execute, sql, params, many, context):
+    keeping = _keeping()
+    if keeping is not None:
+        keeping.saw(sql)
+    return execute(sql, params, many, context)
+
+
+FORM_TOKEN_PLACEHOLDER = placeholder("form-token")
+KEPT_HEADERS_LEFT_OUT = {"content-length", "set-cookie"}
+
+
+def shows(*models) -> None:
+    """Say that the page being kept shows these tables although it read them before it
+    rendered (an object its access check read and passed on)."""
+    keeping = _keeping()
+    if keeping is not None:
+        keeping.tables.update(stamps.tables(*models))
+
+
+def form_token():
+    """A create form's one-use token (core.submissions.OncePerForm): a new one each time a
+    page is sent, kept or not."""
+    return FORM_TOKEN_PLACEHOLDER if _keeping() is not None else uuid.uuid4()
+
+
+def kept_csrf(request) -> dict:
+    """Context processor (after Django's own): while a kept page renders, its CSRF tokens are
+    the placeholder that kept_page fills in each time the page is sent."""
+    return {"csrf_token": CSRF_PLACEHOLDER} if _keeping() is not None else {}
+
+
+def kept_page(view):
+    """Keep the page `view` answers to a GET, whole, for the same viewer asking again.
+
+    Put it last, under the view's access decorators: those still run for every request. A
+    page is sent again only to the same user (or to anonymous visitors alike), for the same
+    address, host and language, within the same KEPT_PAGE_SECONDS (a minute: whatever the
+    page shows of the clock, a deadline passed or "now", is at most that old), and while no
+    table it showed has changed since it was rendered. The tables are every one its queries
+    named and every cached part or count it showed, recorded as it renders (a query added to
+    the page is covered without a word here), with the signed-in user's own tables.
+
+    Not kept: a page that wrote anything, read a table whose writes renew no stamp
+    (sessions), set a cookie, showed or added a message, or answered anything but a 200 HTML
+    page. Its CSRF tokens and create-form tokens are filled in anew each time it is sent.
+    See docs/caching.md.
+    """
+
+    @functools.wraps(view)
+    def keep(request, *args, **kwargs):
+        seconds = settings.KEPT_PAGE_SECONDS
+        if (
+            not enabled()
+            or not seconds
+            or request.method != "GET"
+            or len(messages.get_messages(request))
+        ):
+            return view(request, *args, **kwargs)
+        user = request.user
+        viewer = user.pk if user.is_authenticated else None
+        page_key = key(
+            "page",
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+            viewer,
+            translation.get_language(),
+            int(time.time() // seconds),
+        )
+        kept = cache.get(page_key)
+        if kept is not None:
+            tables, stamped, content, headers = kept
+            if stamps.stamp(*tables) == stamped:
+                return HttpResponse(fill(request, content), headers=headers)
+        # Before rendering (a write meanwhile leaves the page under old stamps), and no newer
+        # than what this request already read (the user, parts found before the view ran).
+        before = stamps.every_stamp()
+        _state.keeping = keeping = _Keeping()
+        try:
+            with connection.execute_wrapper(_record_query):
+                response = view(request, *args, **kwargs)
+                if callable(getattr(response, "render", None)):
+                    response = response.render()
+        finally:
+            _state.keeping = None
+        if keeping.keepable and _keepable(request, response):
+            if viewer is not None:
+                keeping.tables.update(viewer_tables())
+            tables = tuple(sorted(keeping.tables))
+            content = response.content.decode(response.charset)
+            headers = {
+                name: value
+                for name, value in response.items()
+                if name.lower() not in KEPT_HEADERS_LEFT_OUT
+            }
+            stamped = tuple(before.get(table) for table in tables)
+            if None not in stamped:  # (a stamp evicted meanwhile: not kept)
+                cache.set(page_key, (tables, stamped, content, headers), seconds)
+        if _html(response):
+            response.content = fill(request, response.content.decode(response.charset))
+        return response
+
+    keep.kept = True  # the URL's view is kept (outer decorators copy it): tests find them all
+    return keep
+
+
+@functools.cache
+def viewer_tables() -> frozenset[str]:
+    """The signed-in user's tables, read before the page (by the access checks, from
+    core.auth's cache): their row and what is cached with it, their groups and permissions."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from .auth import cached_models
+
+    User = get_user_model()
+    models = (
+        *cached_models(),
+        Group,
+        Group.permissions.field.related_model,
+        User.groups.through,
+        User.user_permissions.through,
+        Group.permissions.through,
+    )
+    return frozenset(model._meta.db_table for model in models)
+
+
+def _keepable(request, response) -> bool:
+    storage = messages.get_messages(request)
+    return (
+        response.status_code == 200
+        and _html(response)
+        and not response.cookies
+        and not getattr(storage, "used", False)
+        and not getattr(storage, "added_new", False)
+    )
+
+
+def _html(response) -> bool:
+    return not response.streaming and response.get("Content-Type", "").startswith("text/html")
+
+
+def fill(request, content: str) -> str:
+    """A page rendered to be kept, with this request's CSRF token and new form tokens."""
+    content = fill_csrf(request, content)
+    if FORM_TOKEN_PLACEHOLDER in content:
+        content = content.replace(FORM_TOKEN_PLACEHOLDER, str(uuid.uuid4()))
+    return content

@@ -81,6 +81,33 @@ def _read_stamps(tables) -> dict[str, float]:
     return {keys[key]: value for key, value in found.items()}
 
 
+def tables(*models) -> tuple[str, ...]:
+    """The table names of these models, "app_label.Model" labels or table names."""
+    return _tables(models)
+
+
+def every_stamp() -> dict[str, float]:
+    """{table: stamp} for every table of the project's models whose writes renew one, in one
+    cache round trip (core.pagecache.kept_page reads them before rendering a page: it learns
+    which tables the page shows only by rendering it).
+
+    In a request, what the request read already stands (the signed-in user and any part were
+    found under those stamps: a page showing them is keyed no newer), and the rest of the
+    request reads these.
+    """
+    found = _read_stamps(tracked_model_tables())
+    read = getattr(_request, "stamps", None)
+    if read is not None and not connection.in_atomic_block:
+        found.update(read)
+        read.update(found)
+    return found
+
+
+@functools.cache
+def tracked_model_tables() -> tuple[str, ...]:
+    return tuple(sorted(table for table in model_tables() if tracked(table)))
+
+
 @functools.cache
 def _tables(models) -> tuple[str, ...]:
     """Table names of models, "app_label.Model" labels or table names."""
@@ -97,6 +124,14 @@ def query_tables(sql: str) -> tuple[str, ...]:
 
 
 QUOTED = re.compile(r'"([^"]+)"')
+
+
+def named_tables(sql: str) -> frozenset[str]:
+    """The project's tables a statement names, quoted or not (raw SQL may leave them bare)."""
+    return frozenset(WORD.findall(sql)) & model_tables()
+
+
+WORD = re.compile(r"\w+")
 
 
 @functools.cache

@@ -7,14 +7,13 @@ finds the claim and gets the first sending's object: concurrent sendings wait on
 index, not on a read-then-write. A fresh page draws a fresh token, so it creates anew.
 """
 
-import uuid
-
 from django import forms
 from django.db import IntegrityError, models, transaction
 from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from . import pagecache
 from .models import Submission
 
 
@@ -26,7 +25,7 @@ class OncePerForm(forms.Form):
         label=_("Form token"),
         widget=forms.HiddenInput,
         required=False,
-        initial=uuid.uuid4,
+        initial=pagecache.form_token,  # a new one each time the page is sent
     )
     submission_token = None
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import pagecache
 from core.access import staff_required
 from core.submissions import create_once
 
@@ -20,6 +21,7 @@ SEARCH_LIMIT = 30
 
 
 @staff_required
+@pagecache.kept_page
 def checkin(request, public_id):
     """Search by name, enterprise or mobile; each confirmed person has a check-in button."""
     event = access.get_event_to_manage(request.user, public_id)
@@ -68,6 +70,7 @@ def _check_in(request, registration):
 
 
 @staff_required
+@pagecache.kept_page
 def checkin_scan(request, token):
     """Where a scanned QR code leads: the person, and a button that checks them in."""
     registration = access.get_registration_by_checkin_token(request.user, token)
@@ -135,6 +138,7 @@ def _record(form_name, event, actor, form):
 
 
 @staff_required
+@pagecache.kept_page
 def record(request, public_id):
     """After the event: minutes, photo captions, problems raised, donations (one form a POST)."""
     event = access.get_event_to_manage(request.user, public_id)

@@ -47,6 +47,7 @@ def _listed(user):
     )
 
 
+@pagecache.kept_page
 def event_list(request):
     """Coming events (or, with ?past=1, past ones), newest first for the past."""
     past = request.GET.get("past") == "1"
@@ -63,6 +64,7 @@ def event_list(request):
     return render(request, "events/list.html", {"page": page, "past": past, "today": today})
 
 
+@pagecache.kept_page
 def month(request, year, month):
     if not (2000 <= year <= 2100 and 1 <= month <= 12):
         raise Http404
@@ -121,6 +123,7 @@ def ical_events(today):
     ).select_related(*LIST_RELATED)
 
 
+@pagecache.kept_page
 def detail(request, public_id):
     event = access.get_event(request.user, public_id)
     user = request.user
@@ -195,6 +198,7 @@ MINE_INVITATION_COLUMNS = ("event", "token", "response", "attendees", *MINE_EVEN
 
 
 @login_required
+@pagecache.kept_page
 def mine(request):
     user = request.user
     own = Q(user=user) | Q(enterprise_id=user.enterprise_id) if user.enterprise_id else Q(user=user)
@@ -229,6 +233,7 @@ MANAGE_COLUMNS = ("public_id", "title", "kind", "status", "starts_at")
 
 
 @staff_required
+@pagecache.kept_page
 def manage(request):
     events = Event.objects.only(*MANAGE_COLUMNS).with_counts().order_by("-starts_at")
     status = request.GET.get("status")
@@ -339,6 +344,7 @@ INVITATION_ROW_FIELDS = [
 
 
 @staff_required
+@pagecache.kept_page
 def dashboard(request, public_id):
     """Registrations, invitation answers and attendance; ?part=responses is the live part."""
     event = access.get_event_to_manage(request.user, public_id)
@@ -458,6 +464,7 @@ def export(request, public_id):
 # --- Invitation links (no login: the token is the credential) ---------------------------------
 
 
+@pagecache.kept_page
 def invitation(request, public_id, token):
     invitation = access.get_invitation(request.user, public_id, token)
     initial = {"answer": "accept", "attendees": invitation.attendees}
@@ -486,6 +493,7 @@ def invitation(request, public_id, token):
     return render(request, "events/invitation.html", context)
 
 
+@pagecache.kept_page
 def invitation_card(request, public_id, token):
     invitation = access.get_invitation(request.user, public_id, token)
     return render(

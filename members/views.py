@@ -343,6 +343,7 @@ def profile(request):
 
 
 @staff_required
+@pagecache.kept_page
 def application_list(request):
     status = request.GET.get("status", Application.Status.PENDING)
     if status not in Application.Status.values:
@@ -357,6 +358,7 @@ def application_list(request):
 
 
 @login_required
+@pagecache.kept_page
 def application_detail(request, public_id):
     application = access.get_application(request.user, public_id)
     context = {"application": application, "reject_form": RejectForm()}

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import pagecache
 from core.access import staff_required
 from core.counts import cached_count
 from core.labels import with_labels
@@ -33,6 +34,7 @@ from .suggestions import year_bounds, yearly_figures
 
 
 @login_required
+@pagecache.kept_page
 def petition_list(request):
     """The enterprise's own petitions (staff: every petition, newest first)."""
     if not access.can_follow(request.user):
@@ -131,6 +133,7 @@ def _timeline(petition, user):
 
 
 @login_required
+@pagecache.kept_page
 def petition_detail(request, public_id):
     return _detail_page(request, access.get_petition(request.user, public_id))
 
@@ -185,6 +188,7 @@ def _sent_again(request, petition, action, form, error=None):
 
 
 @login_required
+@pagecache.kept_page
 def petition_timeline(request, public_id):
     petition = access.get_petition(request.user, public_id)
     return render(
@@ -302,6 +306,7 @@ def attachment_download(request, public_id, attachment_id):
 
 
 @staff_required
+@pagecache.kept_page
 def petition_record(request, public_id):
     """The printable record of one petition: its details and whole timeline."""
     petition = access.get_petition(request.user, public_id)
@@ -318,6 +323,7 @@ def petition_record(request, public_id):
 
 
 @staff_required
+@pagecache.kept_page
 def metrics_view(request):
     today = timezone.localdate()
     try:
@@ -338,6 +344,7 @@ def metrics_view(request):
 
 
 @login_required
+@pagecache.kept_page
 def duty_view(request):
     """The executive chair of the month sees the petitions filed during it (read-only)."""
     duty_month = access.duty_month_for(request.user)
@@ -382,6 +389,7 @@ SUGGESTION_COLUMNS = (
 
 
 @login_required
+@pagecache.kept_page
 def suggestion_list(request):
     if not access.can_submit_suggestion(request.user):
         raise PermissionDenied
@@ -430,6 +438,7 @@ def suggestion_new(request):
 
 
 @login_required
+@pagecache.kept_page
 def suggestion_detail(request, public_id):
     suggestion = access.get_suggestion(request.user, public_id)
     form = None

@@ -50,6 +50,27 @@ def at(*args) -> datetime:
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _stamps_renewed_under_a_stopped_clock():
+    """A table's stamp is the time of its last write (core/stamps.py): under a clock stopped
+    by time_machine (tick=False) two writes would get the same stamp and a cached page would
+    outlive the second. Production's clock moves; here each stamp is at least a microsecond
+    after the last one given."""
+    import cachalot.utils
+
+    clock = cachalot.utils.time
+    last = [0.0]
+
+    def moving():
+        now = clock()
+        last[0] = now if now > last[0] else last[0] + 1e-6
+        return last[0]
+
+    cachalot.utils.time = moving
+    yield
+    cachalot.utils.time = clock
+
+
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"

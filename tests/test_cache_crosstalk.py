@@ -103,7 +103,7 @@ def pages(enterprise_a, enterprise_b) -> list[str]:
 
 CSRF_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 # A create form's token (core/submissions.py), drawn afresh for every page shown.
-ONCE_TOKEN = re.compile(r'(name="submission" value=")[^"]*(")')
+ONCE_TOKEN = re.compile(r'(name="(?:[\w-]+-)?submission" value=")[^"]*(")')
 # When the printed report was printed: the minute may turn between two renderings.
 PRINTED_AT = re.compile(r'(<span id="printed-at">)[^<]*(</span>)')
 

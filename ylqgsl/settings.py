@@ -105,6 +105,8 @@ TEMPLATES = [
                 "ylqgsl.context_processors.portal",
                 "notices.context_processors.unread_notices",
                 "chambers.context_processors.navigation",
+                # Last: a kept page's CSRF tokens are filled in each time it is sent.
+                "core.pagecache.kept_csrf",
             ],
             "builtins": ["ylqgsl.templatetags.portal"],
         },
@@ -154,6 +156,9 @@ if CACHE_IS_SHARED:
 # page) are kept this many seconds, or until a table they show changes; 0 turns this off.
 # Only with a shared cache: a per-process cache would not see another process's writes.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
+# A whole list or detail page kept for the viewer who asked (core.pagecache.kept_page): at most
+# this old; 0 renders every page afresh (the parts above are still cached).
+KEPT_PAGE_SECONDS = env.int("KEPT_PAGE_SECONDS", default=60)
 # django-cachalot, used only for its record of when each table last changed: every ORM write
 # renews its table's stamp, inside a transaction at commit (core/stamps.py renews it
 # again once a write outside a transaction is done).

@@ -25,6 +25,7 @@ from petitions.models import OPEN, Petition, Status
 logger = logging.getLogger(__name__)
 
 
+@pagecache.kept_page
 def home(request):
     """What matters to whoever is logged in: their enterprise's open petitions, invitations and
     events; a leader's next duty month; seconded staff their secondment; the staff's queues."""

@@ -67,6 +67,7 @@ def with_month_labels(months):
 
 
 @roster_required
+@pagecache.kept_page
 def index(request):
     this_month = month_start(timezone.localdate())
     # Each month's secondments as a plain list (to_attr): a prefetch into the related manager
@@ -96,6 +97,7 @@ def index(request):
 
 
 @roster_required
+@pagecache.kept_page
 def mine(request):
     user = request.user
     today = timezone.localdate()
@@ -119,6 +121,7 @@ def mine(request):
 
 
 @roster_required
+@pagecache.kept_page
 def month(request, key):
     duty_month = access.get_duty_month(request.user, key)
     user = request.user
@@ -228,6 +231,7 @@ def generate(request):
 
 
 @roster_required
+@pagecache.kept_page
 def swaps(request):
     """Staff see the swaps waiting for approval; a leader sees their own."""
     requests = SwapRequest.objects.select_related(
@@ -311,6 +315,7 @@ def unavailable(request):
 
 
 @roster_required
+@pagecache.kept_page
 def calendar_page(request):
     token = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
     return render(request, "roster/calendar.html", {"token": token})

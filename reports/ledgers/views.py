@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core import jobs
+from core import jobs, pagecache
 from core.access import staff_required
 
 from .. import jobs as report_jobs
@@ -22,6 +22,7 @@ def get_ledger(name: str):
 
 
 @staff_required
+@pagecache.kept_page
 def index(request):
     ledgers = [
         {
@@ -42,6 +43,7 @@ def index(request):
 
 
 @staff_required
+@pagecache.kept_page
 def ledger_page(request, name):
     """The filtered ledger, a page at a time; with a filter that does not validate, the
     field says why and nothing is listed."""
@@ -86,6 +88,7 @@ def ledger_export(request, name):
 
 
 @staff_required
+@pagecache.kept_page
 def petition_ledger(request):
     """The petition ledger keeps its own page: the petitions' list with the ledger's filters;
     with a filter that does not validate, the field says why and nothing is listed."""

@@ -179,9 +179,10 @@ def test_approval_refused_when_code_became_a_member(staff, pending_application):
 
 
 def test_an_applications_history_reads_only_what_it_shows(
-    staff_client, staff, pending_application, django_assert_max_num_queries
+    settings, staff_client, staff, pending_application, django_assert_max_num_queries
 ):
     """Each version's date, who made it and its status: not each version's contact numbers."""
+    settings.KEPT_PAGE_SECONDS = 0  # the page rendered again, its parts cached
     url = reverse("members:application_detail", args=[pending_application.public_id])
     staff_client.get(url)
     with django_assert_max_num_queries(10) as few:
