@@ -271,8 +271,9 @@ def kept_page(view):
     the page is covered without a word here), with the signed-in user's own tables.
 
     Not kept: a page that wrote anything, read a table whose writes renew no stamp
-    (sessions), set a cookie, showed or added a message, or answered anything but a 200 HTML
-    page. Its CSRF tokens and create-form tokens are filled in anew each time it is sent.
+    (sessions), set a cookie, showed or added a message, or answered anything but a 200 (an
+    image drawn for the page, a QR code, is kept like a page; a streamed file is not). Its
+    CSRF tokens and create-form tokens are filled in anew each time it is sent.
     See docs/caching.md.
     """
 
@@ -301,7 +302,7 @@ def kept_page(view):
         if kept is not None:
             tables, stamped, content, headers = kept
             if stamps.stamp(*tables) == stamped:
-                return HttpResponse(fill(request, content), headers=headers)
+                return _filled(request, HttpResponse(content, headers=headers))
         # Before rendering (a write meanwhile leaves the page under old stamps), and no newer
         # than what this request already read (the user, parts found before the view ran).
         before = stamps.every_stamp()
@@ -317,7 +318,7 @@ def kept_page(view):
             if viewer is not None:
                 keeping.tables.update(viewer_tables())
             tables = tuple(sorted(keeping.tables))
-            content = response.content.decode(response.charset)
+            content = response.content
             headers = {
                 name: value
                 for name, value in response.items()
@@ -326,9 +327,7 @@ def kept_page(view):
             stamped = tuple(before.get(table) for table in tables)
             if None not in stamped:  # (a stamp evicted meanwhile: not kept)
                 cache.set(page_key, (tables, stamped, content, headers), seconds)
-        if _html(response):
-            response.content = fill(request, response.content.decode(response.charset))
-        return response
+        return _filled(request, response)
 
     keep.kept = True  # the URL's view is kept (outer decorators copy it): tests find them all
     return keep
@@ -359,15 +358,18 @@ def _keepable(request, response) -> bool:
     storage = messages.get_messages(request)
     return (
         response.status_code == 200
-        and _html(response)
+        and not response.streaming
         and not response.cookies
         and not getattr(storage, "used", False)
         and not getattr(storage, "added_new", False)
     )
 
 
-def _html(response) -> bool:
-    return not response.streaming and response.get("Content-Type", "").startswith("text/html")
+def _filled(request, response):
+    """An HTML page rendered to be kept, with this request's tokens in it (see fill)."""
+    if not response.streaming and response.get("Content-Type", "").startswith("text/html"):
+        response.content = fill(request, response.content.decode(response.charset))
+    return response
 
 
 def fill(request, content: str) -> str:

@@ -178,6 +178,7 @@ def registration_cancel(request, public_id):
 
 
 @login_required
+@pagecache.kept_page
 def registration_qr(request, public_id):
     """The check-in QR code of a confirmed registration, for its holder and for staff."""
     registration = access.get_registration(request.user, public_id)
@@ -501,6 +502,7 @@ def invitation_card(request, public_id, token):
     )
 
 
+@pagecache.kept_page
 def invitation_qr(request, public_id, token):
     """The check-in code of an accepted invitation, for invitees without an account."""
     invitation = access.get_invitation(request.user, public_id, token)

@@ -108,10 +108,14 @@ ONCE_TOKEN = re.compile(r'(name="(?:[\w-]+-)?submission" value=")[^"]*(")')
 PRINTED_AT = re.compile(r'(<span id="printed-at">)[^<]*(</span>)')
 
 
+# When an iCalendar feed was made (DTSTAMP, to the second).
+MADE_AT = re.compile(r"(DTSTAMP:)\d{8}T\d{6}Z()")
+
+
 def rendering(client: Client, url: str, language: str) -> tuple[int, str, str]:
     response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
     body = response.content.decode()
-    for per_request in (CSRF_TOKEN, ONCE_TOKEN, PRINTED_AT):
+    for per_request in (CSRF_TOKEN, ONCE_TOKEN, PRINTED_AT, MADE_AT):
         body = per_request.sub(r"\1\2", body)
     return response.status_code, response.get("Location", ""), body
 

@@ -332,6 +332,7 @@ def calendar_reset(request):
     return redirect("roster:calendar")
 
 
+@pagecache.kept_page
 def ical(request, token):
     """A leader's own duties; no login, only the secret link."""
     user = calendar.user_for_token(token)

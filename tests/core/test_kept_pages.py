@@ -16,7 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.models import Session
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -58,7 +58,7 @@ def test_the_lists_and_records_people_read_all_day_are_kept():
         "roster:mine", "roster:month", "roster:swaps", "roster:calendar", "events:list",
         "events:month", "events:mine", "events:manage", "events:detail", "events:dashboard",
         "events:checkin", "events:checkin_scan", "events:record", "events:invitation",
-        "events:invitation_card",
+        "events:invitation_card", "events:invitation_qr", "events:registration_qr", "roster:ical",
         "petitions:list", "petitions:detail", "petitions:timeline", "petitions:record",
         "petitions:ledger", "petitions:metrics", "petitions:duty", "petitions:suggestions",
         "petitions:suggestion_detail", "ledgers:index", "ledgers:members", "ledgers:attendance",
@@ -254,13 +254,18 @@ def test_a_page_that_only_reads_is_kept():
     assert call_twice(lambda request: HttpResponse(Township.objects.count())) == 1
 
 
+def test_an_image_drawn_for_a_page_is_kept_as_it_is():
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>csrf</text></svg>'
+    assert call_twice(lambda request: HttpResponse(svg, content_type="image/svg+xml")) == 1
+
+
 @pytest.mark.parametrize(
     "view",
     [
         pytest.param(lambda r: HttpResponse(Township.objects.update(name="x")), id="writes"),
         pytest.param(lambda r: HttpResponse(Session.objects.count()), id="reads-sessions"),
         pytest.param(lambda r: HttpResponse("gone", status=404), id="not-200"),
-        pytest.param(lambda r: HttpResponse("a,b", content_type="text/csv"), id="not-html"),
+        pytest.param(lambda r: StreamingHttpResponse(iter(["a,b"])), id="streamed"),
         pytest.param(lambda r: set_cookie(HttpResponse("ok")), id="sets-a-cookie"),
         pytest.param(lambda r: add_message(r, HttpResponse("ok")), id="adds-a-message"),
     ],
