@@ -9,6 +9,7 @@ is never kept.
 
 import re
 import uuid
+from types import SimpleNamespace
 from unittest import mock
 
 import pytest
@@ -118,11 +119,20 @@ def test_every_kept_page_is_the_same_kept_or_not_for_every_viewer(settings, worl
     assert_same(expected, render_all(viewers, urls, order[::-1], languages))
 
 
+def at_second(moment: float):
+    """The kept pages' clock (core.pagecache's own import of time) held at `moment`."""
+    return mock.patch.object(pagecache, "time", SimpleNamespace(time=lambda: moment))
+
+
+START = 1_800_000_000.0  # a minute's first second
+
+
 def test_a_kept_page_is_sent_again_without_a_query(user_a):
     client = client_for(user_a)
     url = reverse("petitions:list")
-    first = rendering(client, url, "zh-hans")
-    with CaptureQueriesContext(connection) as queries:
+    with at_second(START):
+        first = rendering(client, url, "zh-hans")
+    with at_second(START + 59), CaptureQueriesContext(connection) as queries:
         again = rendering(client, url, "zh-hans")
     assert again == first
     assert len(queries) == 0
@@ -159,15 +169,12 @@ def test_a_table_only_a_cached_part_showed_renews_the_page_too(user_a):
 def test_a_kept_page_is_rendered_again_when_the_minute_turns(user_a):
     client = client_for(user_a)
     url = reverse("petitions:list")
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
+    with at_second(START):
+        client.get(url)
+    with at_second(START + 30), CaptureQueriesContext(connection) as queries:
         client.get(url)
     assert len(queries) == 0
-    later = pagecache.time.time() + 60
-    with (
-        mock.patch.object(pagecache.time, "time", return_value=later),
-        CaptureQueriesContext(connection) as queries,
-    ):
+    with at_second(START + 60), CaptureQueriesContext(connection) as queries:
         client.get(url)
     assert len(queries) > 0
 
@@ -245,7 +252,7 @@ def call_twice(view) -> int:
         request.user = AnonymousUser()
         request.session = {}
         request._messages = FallbackStorage(request)
-        with translation.override("zh-hans"):
+        with translation.override("zh-hans"), at_second(START):
             counted(request)
     return len(calls)
 
