@@ -81,6 +81,10 @@ def newest(queryset, field: str, *, year: int | None, limit: int) -> list:
     return list(queryset.order_by(f"-{field}", "-pk")[:limit])
 
 
+def yuan(amount) -> str:
+    return formats.number_format(amount, 2, force_grouping=True)
+
+
 def day(value: datetime.date) -> str:
     return formats.date_format(value)
 
@@ -297,14 +301,19 @@ def donations(enterprise, *, year, limit):
     link = row_link("events:dashboard")
     result = []
     for row in rows:
-        detail = _("%(cash)s yuan in money, goods worth %(goods)s yuan") % {
-            "cash": formats.number_format(row["cash_yuan"], 2, force_grouping=True),
-            "goods": formats.number_format(row["goods_value_yuan"], 2, force_grouping=True),
-        }
+        parts = []
+        if row["cash_yuan"]:
+            parts.append(_("%(amount)s yuan in money") % {"amount": yuan(row["cash_yuan"])})
+        if row["goods_value_yuan"]:
+            parts.append(
+                _("goods worth %(amount)s yuan") % {"amount": yuan(row["goods_value_yuan"])}
+            )
         if row["description"]:
-            detail += f" · {row['description']}"
+            parts.append(row["description"])
         title = _("Donation to %(campaign)s") % {"campaign": row["event__title"]}
-        result.append(Row(row["received_on"], title, detail, link(row["event__public_id"])))
+        result.append(
+            Row(row["received_on"], title, " · ".join(parts), link(row["event__public_id"]))
+        )
     return result
 
 
