@@ -179,3 +179,33 @@ def test_the_enterprise_page_links_staff_to_the_timeline(staff_client, client_a,
     link = f'href="{url(enterprise_a)}"'.encode()
     assert link in staff_client.get(f"/members/{enterprise_a.public_id}/").content
     assert link not in client_a.get(f"/members/{enterprise_a.public_id}/").content
+
+
+def test_an_edit_is_no_membership_entry_a_reinstatement_is(staff_client, staff, enterprise_a):
+    enterprise_a.address = "北京市延庆区妫水北街1号"
+    enterprise_a._history_user = staff
+    enterprise_a.save()
+    for status in ("suspended", "member"):
+        member_services.change_membership_status(
+            enterprise=enterprise_a, actor=staff, status=status, reason="会费"
+        )
+    response = staff_client.get(url(enterprise_a), {"kind": "membership"})
+    assert [entry.title for entry in entries(response)] == [
+        "Membership status: Member",
+        "Membership status: Suspended",
+        "Joined the federation",
+    ]
+
+
+def test_pages_of_several_kinds_follow_on_without_a_gap_or_a_repeat(
+    staff_client, user_a, enterprise_a
+):
+    for i in range(40):
+        NoticeFactory(recipient=user_a)
+        donate(enterprise_a, datetime.date(2025, 1, 1) + datetime.timedelta(days=i * 9))
+    pages = [entries(staff_client.get(url(enterprise_a), {"page": n})) for n in (1, 2)]
+    assert [len(page) for page in pages] == [PAGE_SIZE, 31]  # 40 + 40 and the joining
+    shown = [(entry.kind.code, entry.link, entry.when) for entry in pages[0] + pages[1]]
+    assert len(set(shown)) == 81
+    moments = [entry.moment for entry in pages[0] + pages[1]]
+    assert moments == sorted(moments, reverse=True)
