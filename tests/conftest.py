@@ -354,6 +354,7 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
         "members:enterprise_detail": [enterprise_a.public_id],
         "members:enterprise_edit": [enterprise_a.public_id],
         "members:enterprise_status": [enterprise_a.public_id],
+        "members:enterprise_timeline": [enterprise_a.public_id],
         "notices:open": [notice.public_id],
         "chambers:detail": [chamber.slug],
         "chambers:members": [chamber.slug],

@@ -68,6 +68,7 @@ MATRIX = {
     "members:enterprise_detail": row(302, 404, 200, 200, 404, 200),
     "members:enterprise_edit": row(302, 404, 403, 403, 404, 200),
     "members:enterprise_status": STAFF_ACTION,
+    "members:enterprise_timeline": STAFF_ONLY,
     "notices:inbox": LOGGED_IN,
     "notices:mark_all_read": row(302, 405, 405, 405, 405, 405),
     "notices:preferences": LOGGED_IN,

@@ -2,9 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from members import urls as member_urls
 from members.password_reset import PasswordResetView
 from petitions import urls as petition_urls
 from reports.ledgers.urls import petition_urlpatterns
+from reports.timeline.urls import enterprise_urlpatterns
 
 from . import views
 
@@ -18,7 +20,12 @@ urlpatterns = [
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("members/", include("members.urls")),
+    # An enterprise's timeline is defined in reports, which members may not import: it joins
+    # the members namespace here, under the enterprise's address.
+    path(
+        "members/",
+        include((enterprise_urlpatterns + member_urls.urlpatterns, member_urls.app_name)),
+    ),
     path("notices/", include("notices.urls")),
     path("chambers/", include("chambers.urls")),
     path("roster/", include("chambers.roster.urls")),

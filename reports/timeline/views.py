@@ -1,0 +1,35 @@
+from django.shortcuts import render
+
+from core import pagecache
+from core.access import staff_required
+from members import access
+
+from . import kinds
+from .forms import TimelineFilter
+
+
+@staff_required
+@pagecache.kept_page
+def enterprise_timeline(request, public_id):
+    """An enterprise's timeline, newest first, fifty entries a page, filtered by kind and year;
+    with a filter that does not validate, the field says why and nothing is listed."""
+    enterprise = access.get_enterprise(request.user, public_id)
+    form = TimelineFilter(request.GET)
+    valid = form.is_valid()
+    page = None
+    if valid:
+        page = kinds.page(
+            enterprise,
+            kinds=form.kinds(),
+            year=form.cleaned_data["year"],
+            number=form.cleaned_data["page"] or 1,
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "timeline/enterprise.html", {
+        "enterprise": enterprise,
+        "form": form,
+        "valid": valid,
+        "page": page,
+        "query": query.urlencode(),
+    })  # fmt: skip

@@ -1,0 +1,211 @@
+"""An enterprise's timeline (/members/<id>/timeline/): everything the federation has recorded
+with one enterprise, newest first, for staff; filtered by kind and year, fifty a page, at one
+query per kind whatever the number of entries."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from events import services as event_services
+from events.models import Donation, Event, Registration
+from members import services as member_services
+from petitions import services as petition_services
+from reports.timeline.kinds import KINDS, PAGE_SIZE
+from tests.chambers.factories import AffiliationFactory, PostFactory
+from tests.conftest import at, client_for, empty_caches
+from tests.events.factories import EventFactory, RegistrationFactory
+from tests.factories import ApplicationFactory, UserFactory
+from tests.notices.factories import NoticeFactory
+from tests.uploads import PDF
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+def url(enterprise) -> str:
+    return f"/members/{enterprise.public_id}/timeline/"
+
+
+def entries(response):
+    assert response.status_code == 200, response
+    return response.context["page"].entries
+
+
+def kinds_shown(response) -> set[str]:
+    return {entry.kind.code for entry in entries(response)}
+
+
+def campaign():
+    return EventFactory(kind=Event.Kind.CHARITY, starts_at=at(2025, 7, 1, 9))
+
+
+def donate(enterprise, day, cash="1000"):
+    return Donation.objects.create(
+        event=campaign(), enterprise=enterprise, cash_yuan=Decimal(cash), received_on=day
+    )
+
+
+@pytest.fixture
+def record(staff, enterprise_a, enterprise_b, user_a, user_b):
+    """Enterprise A with an entry of every kind; enterprise B with some of its own."""
+    member_services.change_membership_status(
+        enterprise=enterprise_a, actor=staff, status="suspended", reason="欠缴会费"
+    )
+    ApplicationFactory(applicant=user_a, credit_code=enterprise_a.credit_code)
+    AffiliationFactory(
+        enterprise=enterprise_a, organization__name="延庆区旅游商会",
+        joined_on=datetime.date(2024, 3, 1), left_on=datetime.date(2025, 2, 1),
+    )  # fmt: skip
+    PostFactory(enterprise=enterprise_a, holder=user_a, term__organization__name="延庆区青年商会")
+    meeting = EventFactory(title="早餐会第12期", audience=Event.Audience.INVITATION)
+    event_services.invite(event=meeting, actor=staff, enterprises=[enterprise_a, enterprise_b])
+    RegistrationFactory(
+        enterprise=enterprise_a, user=user_a, event__title="民企学堂第3期",
+        checked_in_at=timezone.now(),
+    )  # fmt: skip
+    petition_services.file_petition(
+        actor=user_a, enterprise=enterprise_a, category="financing", title="贷款续贷困难",
+        description="银行要求追加抵押。", files=[SimpleUploadedFile("a.pdf", PDF)],
+    )  # fmt: skip
+    donate(enterprise_a, datetime.date(2025, 7, 21), cash="10000")
+    NoticeFactory(recipient=user_a, subject="您的诉求已受理")
+    # Another enterprise's record, which A's timeline never shows.
+    petition_services.file_petition(
+        actor=user_b, enterprise=enterprise_b, category="legal", title="合同纠纷",
+        description="……",
+    )  # fmt: skip
+    NoticeFactory(recipient=user_b, subject="乙企业的通知")
+    donate(enterprise_b, datetime.date(2025, 7, 22))
+
+
+def test_staff_see_an_entry_of_every_kind_with_its_link(
+    staff_client, secretary, record, enterprise_a, user_a
+):
+    response = staff_client.get(url(enterprise_a))
+    assert kinds_shown(response) == set(KINDS)
+    titles = {entry.title for entry in entries(response)}
+    assert "Joined the federation" in titles
+    assert "Membership status: Suspended" in titles
+    assert "Membership application" in titles
+    assert {"Joined 延庆区旅游商会", "Left 延庆区旅游商会"} <= titles
+    assert "Invited to 早餐会第12期" in titles
+    assert "Registered for 民企学堂第3期" in titles
+    assert "Attended 民企学堂第3期" in titles
+    assert "您的诉求已受理" in titles
+    assert not {"乙企业的通知"} & titles
+    assert not any("合同纠纷" in title for title in titles)
+    by_kind = {entry.kind.code: entry for entry in entries(response)}
+    assert by_kind["petitions"].title.endswith("贷款续贷困难")
+    assert by_kind["petitions"].detail == "Submitted"
+    assert by_kind["donations"].detail == "10,000.00 yuan in money"  # no goods: not said
+    assert by_kind["posts"].title == f"{user_a.real_name}: President of 延庆区青年商会"
+    # Each row opens its own page, which answers the secretariat (a notice: in the admin).
+    for entry in entries(response):
+        assert entry.link, entry
+        assert client_for(secretary).get(entry.link).status_code == 200, entry
+
+
+def test_newest_first(staff_client, record, enterprise_a):
+    moments = [entry.moment for entry in entries(staff_client.get(url(enterprise_a)))]
+    assert moments == sorted(moments, reverse=True)
+
+
+def test_filter_by_kind(staff_client, record, enterprise_a):
+    response = staff_client.get(url(enterprise_a), {"kind": ["petitions", "donations"]})
+    assert kinds_shown(response) == {"petitions", "donations"}
+
+
+def test_filter_by_year(staff_client, record, enterprise_a):
+    response = staff_client.get(url(enterprise_a), {"year": 2025})
+    assert kinds_shown(response) == {"affiliations", "donations"}
+    assert all(entry.when.year == 2025 for entry in entries(response))
+    assert "Left 延庆区旅游商会" in {entry.title for entry in entries(response)}
+    response = staff_client.get(url(enterprise_a), {"year": 2024, "kind": "affiliations"})
+    assert [entry.title for entry in entries(response)] == ["Joined 延庆区旅游商会"]
+
+
+def test_a_filter_that_does_not_validate_says_why_and_lists_nothing(staff_client, enterprise_a):
+    for query in ({"year": "abc"}, {"kind": "gossip"}, {"page": "0"}, {"page": "x"}):
+        response = staff_client.get(url(enterprise_a), query)
+        assert response.status_code == 200
+        assert response.context["page"] is None
+        assert b"filter-errors" in response.content
+
+
+def test_pages_of_fifty_newer_and_older(staff_client, user_a, enterprise_a):
+    for _ in range(PAGE_SIZE + 20):
+        NoticeFactory(recipient=user_a)
+    first = staff_client.get(url(enterprise_a), {"kind": "notices"})
+    assert len(entries(first)) == PAGE_SIZE
+    assert first.context["page"].has_next
+    assert b'rel="next"' in first.content
+    second = staff_client.get(url(enterprise_a), {"kind": "notices", "page": 2})
+    assert len(entries(second)) == 20
+    assert not second.context["page"].has_next
+    assert b'rel="prev"' in second.content
+    assert not {e.link for e in entries(first)} & {e.link for e in entries(second)}
+
+
+def fill(enterprise, user, n):
+    """n entries of most kinds for `enterprise`."""
+    day = datetime.date(2025, 1, 1)
+    for i in range(n):
+        NoticeFactory(recipient=user)
+        donate(enterprise, day + datetime.timedelta(days=i))
+        registration = RegistrationFactory(enterprise=enterprise, user=user)
+        Registration.objects.filter(pk=registration.pk).update(checked_in_at=timezone.now())
+        AffiliationFactory(enterprise=enterprise, joined_on=day)
+        PostFactory(enterprise=enterprise, holder=UserFactory())
+        ApplicationFactory(enterprise=enterprise, status="approved")
+
+
+def test_a_page_costs_one_query_per_kind_however_long_the_record(
+    staff_client, staff, user_a, enterprise_a, django_assert_num_queries,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    fill(enterprise_a, user_a, 3)
+    empty_caches()
+    with django_assert_max_num_queries(len(KINDS) + 8) as few:
+        assert len(entries(staff_client.get(url(enterprise_a)))) > 3 * 5
+    fill(enterprise_a, user_a, 30)
+    empty_caches()
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(entries(staff_client.get(url(enterprise_a), {"page": 2}))) == PAGE_SIZE
+
+
+def test_the_enterprise_page_links_staff_to_the_timeline(staff_client, client_a, enterprise_a):
+    link = f'href="{url(enterprise_a)}"'.encode()
+    assert link in staff_client.get(f"/members/{enterprise_a.public_id}/").content
+    assert link not in client_a.get(f"/members/{enterprise_a.public_id}/").content
+
+
+def test_an_edit_is_no_membership_entry_a_reinstatement_is(staff_client, staff, enterprise_a):
+    enterprise_a.address = "北京市延庆区妫水北街1号"
+    enterprise_a._history_user = staff
+    enterprise_a.save()
+    for status in ("suspended", "member"):
+        member_services.change_membership_status(
+            enterprise=enterprise_a, actor=staff, status=status, reason="会费"
+        )
+    response = staff_client.get(url(enterprise_a), {"kind": "membership"})
+    assert [entry.title for entry in entries(response)] == [
+        "Membership status: Member",
+        "Membership status: Suspended",
+        "Joined the federation",
+    ]
+
+
+def test_pages_of_several_kinds_follow_on_without_a_gap_or_a_repeat(
+    staff_client, user_a, enterprise_a
+):
+    for i in range(40):
+        NoticeFactory(recipient=user_a)
+        donate(enterprise_a, datetime.date(2025, 1, 1) + datetime.timedelta(days=i * 9))
+    pages = [entries(staff_client.get(url(enterprise_a), {"page": n})) for n in (1, 2)]
+    assert [len(page) for page in pages] == [PAGE_SIZE, 31]  # 40 + 40 and the joining
+    shown = [(entry.kind.code, entry.link, entry.when) for entry in pages[0] + pages[1]]
+    assert len(set(shown)) == 81
+    moments = [entry.moment for entry in pages[0] + pages[1]]
+    assert moments == sorted(moments, reverse=True)
