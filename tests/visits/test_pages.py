@@ -258,3 +258,10 @@ def test_the_visit_page_costs_the_same_queries_for_1_and_10_problems(
     empty_caches()
     with django_assert_num_queries(len(few.captured_queries)):
         assert staff_client.get(url).status_code == 200
+
+
+def test_staff_reach_visits_from_the_secretariat_menu(staff_client, client_a):
+    link = f'href="{reverse("visits:list")}" id="visits-menu-link"'
+    assert link in staff_client.get(reverse("home")).content.decode()
+    assert link not in client_a.get(reverse("home")).content.decode()
+    assert "走访调研" in staff_client.get(reverse("home")).content.decode()
