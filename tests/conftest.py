@@ -35,6 +35,7 @@ from petitions.models import Suggestion
 from tests.events.factories import EventFactory
 from tests.factories import ApplicationFactory, EnterpriseFactory, UserFactory
 from tests.uploads import PDF
+from visits import services as visit_services
 
 PASSWORD = "correct horse battery"
 TZ = ZoneInfo("Asia/Shanghai")
@@ -345,6 +346,17 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
     staff_token = CalendarToken.objects.create(user=staff)
     job = Job.objects.create(owner=user_a, kind="members_export", state=Job.State.DONE)
     job.file.save("matrix.xlsx", ContentFile(b"PK"))
+    visit = visit_services.plan_visit(
+        actor=staff, planned_on=date(2025, 6, 1), enterprises=[enterprise_a],
+        organizations=[chamber], visitors=[staff],
+    )  # fmt: skip
+    visit_services.record_visit(actor=staff, visit=visit, done_on=date(2025, 6, 1), met="总经理")
+    finding = visit_services.add_finding(
+        actor=staff, visit=visit, enterprise=enterprise_a, text="厂区道路年久失修。"
+    )
+    planned = visit_services.plan_visit(
+        actor=staff, planned_on=date(2030, 3, 1), enterprises=[enterprise_a]
+    )
     args = {
         **{f"jobs:{name}": [job.public_id] for name in ("detail", "progress", "download")},
         "members:application_detail": [pending_application.public_id],
@@ -394,6 +406,9 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
         "petitions:act": [petition.public_id, "accept"],
         "petitions:from_problem": [meeting.public_id, problem.pk],
         "petitions:attachment": [petition.public_id, petition.attachments.get().public_id],
+        **{f"visits:{name}": [visit.public_id] for name in ("detail", "record", "finding_add")},
+        "visits:cancel": [planned.public_id],
+        "visits:finding_petition": [visit.public_id, finding.pk],
         "roster:ical": [leader_token.token],
         "roster:ical_all": [staff_token.token],
         "roster:swap_answer": [swap.public_id],

@@ -39,6 +39,7 @@ from tests.conftest import TZ, client_for
 from tests.core.jobs import post_for_job
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import EnterpriseFactory, UserFactory
+from visits import services as visit_services
 
 HYPERLINK = '=HYPERLINK("http://evil.example","点此")'
 HOSTILE = [HYPERLINK, "=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"]
@@ -121,6 +122,13 @@ def hostile(staff, user_a, enterprise_a):
     DutyLogEntry.objects.create(
         duty_month=month, author=chair.holder, day=month.month, kind="office", text="=1+1"
     )
+    # A visit and the problem found on it.
+    visit = visit_services.plan_visit(
+        actor=staff, planned_on=now.date(), enterprises=[enterprise_a], organizations=[chamber],
+        other_visitors="@SUM(A1)", purpose="=1+1",
+    )  # fmt: skip
+    visit_services.record_visit(actor=staff, visit=visit, done_on=now.date(), met="=1+1")
+    visit_services.add_finding(actor=staff, visit=visit, enterprise=enterprise_a, text="-1")
     keep_report_figures(year=timezone.localdate().year)  # as beat does: the report reads them
     return {"event": event}
 
@@ -155,6 +163,7 @@ SHOWN = {
     "ledger:donations": {"+1", "\t=1", "@SUM(A1)"},
     "ledger:suggestions": {"\r=1", HYPERLINK},
     "ledger:duty": {"+1", "-1"},
+    "ledger:visits": {HYPERLINK, "+1", "=1+1", "-1"},
 }
 
 # A column of dates and one of numbers in each export, by its header (None: the export has
@@ -173,6 +182,7 @@ TYPED = {
     "ledger:donations": ("Received", "Money (yuan)"),
     "ledger:suggestions": ("Submitted", "Points"),
     "ledger:duty": ("Month", "Duty-log entries"),
+    "ledger:visits": ("Date", "Problems found"),
 }
 
 

@@ -20,7 +20,7 @@ from ylqgsl.celery import app
 from ylqgsl.schedules import default_schedules
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN_APPS = ("members", "notices", "chambers", "events", "petitions")
+DOMAIN_APPS = ("members", "notices", "chambers", "events", "petitions", "visits")
 PROJECT_PACKAGES = (*DOMAIN_APPS, "core", "reports", "demo", "ylqgsl")
 
 
@@ -54,6 +54,14 @@ def test_no_domain_app_imports_reports_or_the_project_package(app):
 def test_nothing_imports_the_demo(package):
     for module, packages in imported_packages(package).items():
         assert "demo" not in packages, module
+
+
+@pytest.mark.parametrize("app", [app for app in DOMAIN_APPS if app != "visits"] + ["core"])
+def test_no_earlier_app_imports_visits(app):
+    """Visits link to petitions, chambers' duty log and members by foreign keys from their
+    side: only reports, the demo and the project package read visits."""
+    for module, packages in imported_packages(app).items():
+        assert "visits" not in packages, module
 
 
 def test_core_imports_no_app():

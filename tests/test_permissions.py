@@ -152,6 +152,16 @@ MATRIX = {
     "ledgers:suggestions_export": STAFF_ONLY,
     "ledgers:duty": STAFF_ONLY,
     "ledgers:duty_export": STAFF_ONLY,
+    "ledgers:visits": STAFF_ONLY,
+    "ledgers:visits_export": STAFF_ONLY,
+    "visits:list": STAFF_ONLY,
+    "visits:plan": STAFF_ONLY,
+    "visits:overdue": STAFF_ONLY,
+    "visits:detail": STAFF_ONLY,
+    "visits:record": STAFF_ONLY,
+    "visits:cancel": STAFF_ACTION,
+    "visits:finding_add": STAFF_ACTION,
+    "visits:finding_petition": STAFF_ACTION,
     "roster:index": ROSTER,
     "roster:mine": ROSTER,
     "roster:generate": STAFF_ONLY,
@@ -213,6 +223,10 @@ POST_DATA = {
     "roster:swap_withdraw": {},
     "roster:swap_decide": {"decision": "reject"},
     "dashboard:report_recompute": {"year": "2024"},
+    "visits:plan": {"planned_on": "2030-03-01", "enterprises": "延庆冰雪文旅有限公司"},
+    "visits:record": {"done_on": "2025-06-02", "met": "副总经理"},
+    "visits:cancel": {"reason": "企业负责人出差"},
+    "visits:finding_add": {"other_enterprise": "延庆冰雪文旅有限公司", "text": "融资难"},
 }
 # The one allowed to send each of those, where it is not staff.
 PERMITTED = {
@@ -284,14 +298,14 @@ ADMIN_MATRIX = {
 ADMIN_NO_ADD = {
     "axes.AccessAttempt", "axes.AccessFailureLog", "axes.AccessLog", "notices.Notice",
     "chambers.SwapRequest", "chambers.CalendarToken", "petitions.Petition",
-    "petitions.PetitionEvent", "members.Application",
+    "petitions.PetitionEvent", "members.Application", "visits.Finding",
 }  # fmt: skip
 ADMIN_NO_DELETE = {
     "members.Enterprise", "members.Application", "petitions.Petition", "petitions.PetitionEvent",
     "chambers.DutyMonth", "chambers.Organization", "chambers.Affiliation", "chambers.Term",
     "chambers.Post", "chambers.FourGoodEvaluation", "chambers.Secondment",
     "events.Event", "events.Registration", "events.RaisedProblem", "events.Donation",
-    "notices.Notice", "petitions.Department",
+    "notices.Notice", "petitions.Department", "visits.Visit", "visits.Finding",
 }  # fmt: skip
 # The secretariat: who holds which permissions is the administrators' (no page of groups);
 # townships (a code list), the portal's periodic tasks and secondments (the superusers') are

@@ -440,8 +440,16 @@ WITHOUT_TOKEN = {
     "reports.ledgers.filters.PetitionFilterForm": "a search",
     "petitions.forms.PetitionFromProblemForm": "one petition per problem (unique, row lock)",
     "petitions.forms.SuggestionRoutingForm": "edits a suggestion",
+    "visits.forms.VisitorsMixin": "a mixin: the plan form it is mixed into carries the token",
+    "visits.forms.VisitRecordForm": "edits a visit",
+    "visits.forms.CancelForm": "a state change",
+    "visits.forms.FindingPetitionForm": "one petition per problem found (unique, row lock)",
+    "visits.forms.VisitFilterForm": "a search",
 }
-APPS = ("chambers", "core", "events", "members", "notices", "petitions", "reports", "ylqgsl")
+APPS = (
+    "chambers", "core", "events", "members", "notices", "petitions", "reports", "visits",
+    "ylqgsl",
+)  # fmt: skip
 
 
 def project_forms():

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "chambers",
     "events",
     "petitions",
+    "visits",
     "reports",
     "demo",
 ]
@@ -398,6 +399,9 @@ DUTY_REMINDER_DAYS = env.int("DUTY_REMINDER_DAYS", default=7)
 PETITION_FIRST_RESPONSE_LEAD_HOURS = env.int("PETITION_FIRST_RESPONSE_LEAD_HOURS", default=4)
 PETITION_REPLY_LEAD_HOURS = env.int("PETITION_REPLY_LEAD_HOURS", default=24)
 PETITION_RATING_REMINDER_WORKING_DAYS = env.int("PETITION_RATING_REMINDER_WORKING_DAYS", default=3)
+# Every member enterprise should be visited at least once in this many years (visits/): the
+# members that no visit reached in that time are listed as overdue.
+VISIT_COVERAGE_YEARS = env.int("VISIT_COVERAGE_YEARS", default=3)
 # Seconds the dashboard keeps its computed figures (per year and language); 0 computes them
 # on every request.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)

@@ -26,6 +26,7 @@ from members.filters import search_enterprises, township_choices
 from members.models import Enterprise, PublicPost, RepresentativePerson, RepresentativeTag
 from petitions.models import Category, Department, Suggestion, Urgency
 from petitions.states import Status
+from visits.models import Visit
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
 MONTH_CHOICES = [(str(number), name) for number, name in MONTHS.items()]
@@ -391,6 +392,27 @@ class SuggestionFilter(LedgerFilterSet):
 class DutyFilter(LedgerFilterSet):
     year = YearFilter(label=_("Year"), field_name="month")
     status = Choice(label=_("Status"), choices=DutyMonth.Status.choices)
+
+
+class VisitFilter(LedgerFilterSet):
+    year = YearFilter(label=_("Year"), field_name="visit_day")
+    status = Choice(label=_("Status"), choices=Visit.Status.choices)
+    enterprise = django_filters.CharFilter(
+        label=_("Enterprise visited"), method="filter_enterprise", max_length=100
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["enterprise"].widget.attrs["placeholder"] = _(
+            "Name, pinyin or credit code"
+        )
+
+    def filter_enterprise(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        enterprises = search_enterprises(Enterprise.objects.all(), value).values("pk")
+        visited = Visit.enterprises.through.objects.filter(enterprise__in=enterprises)
+        return queryset.filter(pk__in=visited.values("visit_id"))
 
 
 class PetitionFilterForm(forms.Form):

@@ -24,6 +24,7 @@ from events.models import Donation, Event, Invitation, Registration
 from members.choices import Industry, Ownership, PartyOrganisation, SizeClass
 from members.models import Enterprise, PublicPost, RepresentativePerson, TrainingRecord
 from petitions.models import Suggestion
+from visits.models import Finding, Visit
 
 from . import filters
 from .base import (
@@ -600,6 +601,90 @@ class DutyLedger(Ledger):
             row["seconded"] = seconded[row["id"]]
 
 
+# --- Visits -------------------------------------------------------------------------------------
+
+
+class VisitsLedger(Ledger):
+    name = "visits"
+    title = pgettext_lazy("ledger", "Visits")
+    description = _(
+        "Visits to member enterprises and chambers: the day (made, or planned), the status, "
+        "who was visited and who went, the problems found and the petitions they became."
+    )
+    filterset_class = filters.VisitFilter
+    ordering = ("-visit_day", "-id")
+    row_keys = ("id", "public_id", "other_visitors")
+    extended = frozenset({"enterprises", "chambers", "visitors", "findings", "petitions"})
+    columns = [
+        Column(_("Date"), "visit_day", DATE, link=id_link("visits:detail", "public_id")),
+        Column(_("Status"), "status", choices=choices(Visit.Status), width=8),
+        Column(_("Enterprises visited"), "enterprises", LIST),
+        Column(_("Chambers visited"), "chambers", LIST, width=24),
+        Column(_("Visitors"), "visitors", LIST, width=24),
+        Column(_("Purpose"), "purpose", on_page=False, width=24),
+        Column(_("Whom they met"), "met", on_page=False, width=30),
+        Column(_("Problems found"), get=lambda row: len(row["findings"]), needs=(), kind=NUMBER),
+        Column(_("Problems found (text)"), "findings", LIST, on_page=False, width=50),
+        Column(_("Petitions"), "petitions", LIST, width=20),
+    ]
+
+    def get_queryset(self):
+        return Visit.objects.with_day()
+
+    def extend(self, rows):
+        """Who and what each visit of the batch names, one query per relation."""
+        ids = [row["id"] for row in rows]
+        found = {
+            key: defaultdict(list)
+            for key in ("enterprises", "chambers", "visitors", "findings", "petitions")
+        }
+        for key, through, name, order in (
+            (
+                "enterprises",
+                Visit.enterprises.through,
+                "enterprise__name",
+                "enterprise__name_pinyin",
+            ),
+            ("chambers", Visit.organizations.through, "organization__name", "organization__name"),
+            ("visitors", Visit.visitors.through, "user__real_name", "user__real_name"),
+        ):
+            for visit_id, value in (
+                through.objects.filter(visit_id__in=ids)
+                .order_by("visit_id", order, "pk")
+                .values_list("visit_id", name)
+            ):
+                found[key][visit_id].append(value)
+        for visit_id, text, number in (
+            Finding.objects.filter(visit_id__in=ids)
+            .order_by("visit_id", "id")
+            .values_list("visit_id", "text", "petition__tracking_number")
+        ):
+            found["findings"][visit_id].append(text)
+            if number:
+                found["petitions"][visit_id].append(number)
+        for row in rows:
+            for key, by_visit in found.items():
+                row[key] = by_visit[row["id"]]
+            if row["other_visitors"]:
+                row["visitors"] = [*row["visitors"], row["other_visitors"]]
+
+    def totals(self, queryset):
+        visits = cached_aggregate(
+            queryset, visits=Count("pk"), done=Count("pk", filter=Q(status=Visit.Status.DONE))
+        )
+        findings = cached_aggregate(
+            Finding.objects.filter(visit__in=queryset.values("pk")),
+            findings=Count("pk"),
+            petitions=Count("petition"),
+        )
+        return [
+            Total(_("Visits"), visits["visits"], key="total-visits"),
+            Total(_("Visits made"), visits["done"], key="total-visits-done"),
+            Total(_("Problems found"), findings["findings"], key="total-findings"),
+            Total(_("Turned into petitions"), findings["petitions"], key="total-petitions"),
+        ]
+
+
 LEDGERS = {
     ledger.name: ledger
     for ledger in (
@@ -613,5 +698,6 @@ LEDGERS = {
         DonationsLedger(),
         SuggestionsLedger(),
         DutyLedger(),
+        VisitsLedger(),
     )
 }

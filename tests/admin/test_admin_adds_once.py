@@ -246,6 +246,12 @@ ADD_DATA = {
         "author": r["user"],
         "sent_on": "2025-03-01",
     },
+    "visits.Visit": lambda r: {
+        "planned_on": "2030-06-01",
+        "status": "planned",
+        "enterprises": [r["enterprise"]],
+        "purpose": "走访调研",
+    },
 }
 
 

@@ -28,6 +28,7 @@ from tests.conftest import empty_caches
 from tests.events.factories import EventFactory, InvitationFactory, RegistrationFactory
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.ledgers.conftest import sheet_rows, table
+from tests.visits.factories import DoneVisitFactory, FindingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -187,6 +188,17 @@ def make_duty(n):
         )
 
 
+def make_visits(n):
+    for _ in range(n):
+        visit = DoneVisitFactory(
+            enterprises=[EnterpriseFactory(), EnterpriseFactory()],
+            organizations=[OrganizationFactory()],
+            visitors=[UserFactory()],
+            other_visitors="钱副主席",
+        )
+        FindingFactory(visit=visit, enterprise=EnterpriseFactory())
+
+
 MAKERS = {
     "members": make_members,
     "party": make_party,
@@ -198,6 +210,7 @@ MAKERS = {
     "donations": make_donations,
     "suggestions": make_suggestions,
     "duty": make_duty,
+    "visits": make_visits,
 }
 
 
