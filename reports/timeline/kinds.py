@@ -3,8 +3,7 @@
 A kind is one function registered with `@kind(code, label)`: given the enterprise, a year (or
 None) and a limit, it returns the newest `limit` rows of that kind (in that year), read with one
 query — `values()` of the columns shown, labels through `core.labels`, links through
-`core.links`, nothing read again per row. Adding a kind (the services and visits of a later
-app) is one such function.
+`core.links`, nothing read again per row. Adding a kind is one such function.
 
 A page merges the kinds chosen: page n takes the newest 50·n + 1 rows of each kind, sorts them
 together and keeps the n-th fifty (the one over tells whether there is a next page). So a page
@@ -19,11 +18,11 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from chambers.models import Affiliation, Post
 from core.labels import with_labels
@@ -33,6 +32,7 @@ from members.models import Application, Enterprise, EnterpriseChange
 from notices.models import Notice
 from petitions.models import Petition, Rating
 from petitions.states import Status as PetitionStatus
+from visits.models import Finding, Visit
 
 from ..ledgers.filters import day_range
 
@@ -284,6 +284,42 @@ def petitions(enterprise, *, year, limit):
             detail += _(", rated “%(rating)s”") % {"rating": row["rating_label"]}
         title = f"{row['tracking_number']} {row['title']}"
         result.append(Row(row["created_at"], title, detail, link(row["public_id"])))
+    return result
+
+
+@kind("visits", gettext_lazy("Visits"))
+def visits(enterprise, *, year, limit):
+    """The visits made to it, with how many problems were found there about it."""
+    found = (
+        Finding.objects.filter(visit=OuterRef("pk"), enterprise=enterprise)
+        .values("visit")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    rows = newest(
+        Visit.objects.done()
+        .filter(enterprises=enterprise)
+        .annotate(problems=Coalesce(Subquery(found), 0))
+        .values("public_id", "done_on", "purpose", "problems"),
+        "done_on",
+        year=year,
+        limit=limit,
+    )
+    link = row_link("visits:detail")
+    result = []
+    for row in rows:
+        title = (
+            _("Visited: %(purpose)s") % {"purpose": row["purpose"]}
+            if row["purpose"]
+            else _("Visited")
+        )
+        detail = (
+            ngettext("%(count)d problem found", "%(count)d problems found", row["problems"])
+            % {"count": row["problems"]}
+            if row["problems"]
+            else ""
+        )
+        result.append(Row(row["done_on"], title, detail, link(row["public_id"])))
     return result
 
 

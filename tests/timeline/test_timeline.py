@@ -20,6 +20,7 @@ from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import ApplicationFactory, UserFactory
 from tests.notices.factories import NoticeFactory
 from tests.uploads import PDF
+from visits import services as visit_services
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -70,6 +71,12 @@ def record(staff, enterprise_a, enterprise_b, user_a, user_b):
         description="银行要求追加抵押。", files=[SimpleUploadedFile("a.pdf", PDF)],
     )  # fmt: skip
     donate(enterprise_a, datetime.date(2025, 7, 21), cash="10000")
+    visit = visit_services.plan_visit(
+        actor=staff, planned_on=datetime.date(2025, 6, 1), enterprises=[enterprise_a],
+        purpose="了解用工情况",
+    )  # fmt: skip
+    visit_services.record_visit(actor=staff, visit=visit, done_on=datetime.date(2025, 6, 2))
+    visit_services.add_finding(actor=staff, visit=visit, enterprise=enterprise_a, text="招工难")
     NoticeFactory(recipient=user_a, subject="您的诉求已受理")
     # Another enterprise's record, which A's timeline never shows.
     petition_services.file_petition(
@@ -100,6 +107,10 @@ def test_staff_see_an_entry_of_every_kind_with_its_link(
     assert by_kind["petitions"].title.endswith("贷款续贷困难")
     assert by_kind["petitions"].detail == "Submitted"
     assert by_kind["donations"].detail == "10,000.00 yuan in money"  # no goods: not said
+    assert (by_kind["visits"].title, by_kind["visits"].detail) == (
+        "Visited: 了解用工情况",
+        "1 problem found",
+    )
     assert by_kind["posts"].title == f"{user_a.real_name}: President of 延庆区青年商会"
     # Each row opens its own page, which answers the secretariat (a notice: in the admin).
     for entry in entries(response):
@@ -119,7 +130,7 @@ def test_filter_by_kind(staff_client, record, enterprise_a):
 
 def test_filter_by_year(staff_client, record, enterprise_a):
     response = staff_client.get(url(enterprise_a), {"year": 2025})
-    assert kinds_shown(response) == {"affiliations", "donations"}
+    assert kinds_shown(response) == {"affiliations", "donations", "visits"}
     assert all(entry.when.year == 2025 for entry in entries(response))
     assert "Left 延庆区旅游商会" in {entry.title for entry in entries(response)}
     response = staff_client.get(url(enterprise_a), {"year": 2024, "kind": "affiliations"})
