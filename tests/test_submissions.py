@@ -438,6 +438,7 @@ WITHOUT_TOKEN = {
     "members.password_reset.PasswordResetForm": "each request sends its own link (as Django)",
     "notices.views.EmailPreferencesForm": "edits preferences",
     "reports.ledgers.filters.PetitionFilterForm": "a search",
+    "reports.timeline.forms.TimelineFilter": "a search",
     "petitions.forms.PetitionFromProblemForm": "one petition per problem (unique, row lock)",
     "petitions.forms.SuggestionRoutingForm": "edits a suggestion",
     "visits.forms.VisitorsMixin": "a mixin: the plan form it is mixed into carries the token",

@@ -27,8 +27,14 @@ class VisitAdmin(KeptForLedgers, HistoryAdmin):
     list_filter = ["status"]
     search_fields = ["purpose", "other_visitors", "enterprises__name", "organizations__name"]
     date_hierarchy = "planned_on"
-    autocomplete_fields = ["enterprises", "organizations", "visitors", "duty_log_entry"]
-    readonly_fields = ["created_by", "created_at"]
+    autocomplete_fields = ["visitors"]
+    # Whom a visit reached, whether it was made or cancelled and the duty-log entry it records
+    # change only through its pages (visits.services: a finding stays with an enterprise
+    # visited); here the plan's details and the notes are corrected.
+    readonly_fields = [
+        "status", "done_on", "cancel_reason", "enterprises", "organizations", "duty_log_entry",
+        "created_by", "created_at",
+    ]  # fmt: skip
     inlines = [FindingInline]
 
 
@@ -37,8 +43,9 @@ class FindingAdmin(KeptForLedgers, HistoryAdmin):
     list_display = ["__str__", "enterprise", "visit", "petition", "created_at"]
     search_fields = ["text", "enterprise__name"]
     list_select_related = ["visit", "enterprise", "petition"]
-    autocomplete_fields = ["enterprise", "petition"]
-    readonly_fields = ["visit", "recorded_by", "created_at"]
+    # Whom a problem is about and its petition are set on the visit's page only (a problem
+    # is turned into a petition once); here its text is corrected.
+    readonly_fields = ["visit", "enterprise", "petition", "recorded_by", "created_at"]
 
     def has_add_permission(self, request):
         return False

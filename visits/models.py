@@ -100,7 +100,7 @@ class Visit(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[enterprises, organizations, visitors])
     objects = VisitQuerySet.as_manager()
 
     class Meta:

@@ -68,6 +68,8 @@ def _check_duty_log_entry(visit: Visit, entry: DutyLogEntry | None) -> None:
         return
     if entry.kind != DutyLogEntry.Kind.VISIT:
         raise VisitRefused(_("Only a duty-log entry of the kind “visit to members” can be linked."))
+    # Locked: two visits linking the same entry at once would otherwise both pass the check.
+    DutyLogEntry.objects.select_for_update().filter(pk=entry.pk).first()
     if Visit.objects.filter(duty_log_entry=entry).exclude(pk=visit.pk).exists():
         raise VisitRefused(_("That duty-log entry already records another visit."))
 

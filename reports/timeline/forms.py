@@ -5,7 +5,7 @@ from ..ledgers.filters import YearField
 from .kinds import KINDS
 
 # Page 1,000 is 50,000 entries back: past any enterprise's record.
-MAX_PAGE = 1000
+MAX_PAGE = 100  # fifty a page: the newest 5,000 entries of each kind at the most
 
 
 def kind_choices():

@@ -148,7 +148,7 @@ def applications(enterprise, *, year, limit):
 def affiliations(enterprise, *, year, limit):
     """Joining and leaving a chamber or association: a row each, in one query (a union)."""
     mine = Affiliation.objects.filter(enterprise=enterprise).order_by()
-    columns = ("day", "leaving", "role", "organization__name", "organization__slug")
+    columns = ("day", "leaving", "id", "role", "organization__name", "organization__slug")
     joined = mine.annotate(day=F("joined_on"), leaving=Value(False)).values(*columns)
     left = (
         mine.filter(left_on__isnull=False)
@@ -159,7 +159,7 @@ def affiliations(enterprise, *, year, limit):
         start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
         joined = joined.filter(day_range("joined_on", start, end, datetimes=False))
         left = left.filter(day_range("left_on", start, end, datetimes=False))
-    rows = list(joined.union(left, all=True).order_by("-day")[:limit])
+    rows = list(joined.union(left, all=True).order_by("-day", "-leaving", "-id")[:limit])
     with_labels(rows, role=Affiliation.Role)
     link = row_link("chambers:detail")
     return [

@@ -38,7 +38,11 @@ def test_staff_plan_a_visit_to_enterprises_and_chambers(staff, staff2, enterpris
     assert set(visit.visitors.all()) == {staff, staff2}
     assert visit.other_visitors == "赵主席"
     assert visit.created_by == staff
-    assert visit.history.get().history_user == staff
+    # Each step of the plan is kept, whom it reaches included, as made by its planner.
+    assert {record.history_user for record in visit.history.all()} == {staff}
+    latest = visit.history.first()
+    assert [row.enterprise for row in latest.enterprises.all()] == [enterprise_a]
+    assert {row.user for row in latest.visitors.all()} == {staff, staff2}
 
 
 def test_a_plan_names_an_enterprise_or_a_chamber(staff):
