@@ -29,6 +29,8 @@ from petitions import services as petition_services
 from petitions.models import Department, Petition, Suggestion
 from reports.ledgers.registry import LEDGERS
 from reports.services import keep_report_figures
+from services import services as service_records
+from services.models import ServiceField
 from tests.chambers.factories import (
     AffiliationFactory,
     FourGoodEvaluationFactory,
@@ -121,6 +123,12 @@ def hostile(staff, user_a, enterprise_a):
     DutyLogEntry.objects.create(
         duty_month=month, author=chair.holder, day=month.month, kind="office", text="=1+1"
     )
+    # A service to members.
+    service_records.record_service(
+        actor=staff, enterprises=[enterprise_a], field=ServiceField.objects.get(code="finance"),
+        what="=1+1", given_on=now.date(), organization=chamber, loan_yuan=Decimal("1000000"),
+        outcome="\t=1",
+    )  # fmt: skip
     keep_report_figures(year=timezone.localdate().year)  # as beat does: the report reads them
     return {"event": event}
 
@@ -155,6 +163,7 @@ SHOWN = {
     "ledger:donations": {"+1", "\t=1", "@SUM(A1)"},
     "ledger:suggestions": {"\r=1", HYPERLINK},
     "ledger:duty": {"+1", "-1"},
+    "ledger:services": {"=1+1", HYPERLINK, "+1", "\t=1"},
 }
 
 # A column of dates and one of numbers in each export, by its header (None: the export has
@@ -173,6 +182,7 @@ TYPED = {
     "ledger:donations": ("Received", "Money (yuan)"),
     "ledger:suggestions": ("Submitted", "Points"),
     "ledger:duty": ("Month", "Duty-log entries"),
+    "ledger:services": ("Date", "Loan amount (yuan)"),
 }
 
 

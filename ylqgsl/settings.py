@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "chambers",
     "events",
     "petitions",
+    "services",
     "reports",
     "demo",
 ]

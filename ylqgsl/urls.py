@@ -34,6 +34,7 @@ urlpatterns = [
             )
         ),
     ),
+    path("services/", include("services.urls")),
     path("ledgers/", include("reports.ledgers.urls")),
     path("dashboard/", include("reports.dashboard.urls")),
     path("jobs/", include("core.urls")),
