@@ -37,7 +37,7 @@ def test_staff_record_one_service_for_several_enterprises(staff, enterprise_a, e
     assert ServiceRecipient.history.filter(history_user=staff).count() == 2
 
 
-def test_a_service_needs_someone_who_gave_it(staff, enterprise_a):
+def test_a_service_needs_someone_who_gave_it(staff, enterprise_a, english):
     with pytest.raises(ValidationError, match="a staff member, a chamber or a partner"):
         record(staff, [enterprise_a], staff_member=None)
     assert not ServiceRecord.objects.exists()
