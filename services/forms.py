@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from chambers.models import Organization
@@ -49,7 +49,8 @@ def recent_events():
 
 class EventChoice(forms.ModelChoiceField):
     def label_from_instance(self, event):
-        return f"{timezone.localdate(event.starts_at):%Y-%m-%d} {event.title}"
+        day = formats.date_format(timezone.localtime(event.starts_at), "SHORT_DATE_FORMAT")
+        return f"{day} {event.title}"
 
 
 class ServiceForm(OncePerForm, forms.Form):
