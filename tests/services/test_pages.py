@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from services.models import ServiceRecipient, ServiceRecord
-from tests.chambers.factories import OrganizationFactory
+from tests.chambers.factories import AffiliationFactory, OrganizationFactory
 from tests.conftest import client_for, empty_caches
 from tests.factories import EnterpriseFactory
 from tests.services.conftest import field, record
@@ -216,3 +216,59 @@ def test_a_chamber_president_sees_nothing_of_another_chambers(
 def test_the_chambers_page_links_its_keeper_to_its_services(president, chamber):
     html = client_for(president).get(reverse("chambers:detail", args=[chamber.slug])).content
     assert reverse("services:chamber", args=[chamber.slug]) in html.decode()
+
+
+def test_the_chambers_page_costs_the_same_queries_for_3_and_30_services(
+    president, chamber, django_assert_num_queries
+):
+    client = client_for(president)
+    url = reverse("services:chamber", args=[chamber.slug])
+
+    def make(n):
+        for _ in range(n):
+            enterprise = EnterpriseFactory()
+            AffiliationFactory(organization=chamber, enterprise=enterprise)
+            record(president, [enterprise], organization=chamber)
+
+    make(3)
+    empty_caches()
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get(url).context["records"]) == 3
+    make(27)
+    empty_caches()
+    with django_assert_num_queries(len(few.captured_queries)):
+        assert len(client.get(url).context["records"]) == 30
+
+
+def test_an_enterprise_may_change_its_rating_and_history_keeps_both(
+    client_a, user_a, staff, enterprise_a
+):
+    service = record(staff, [enterprise_a])
+    url = reverse("services:rate", args=[service.public_id])
+
+    client_a.post(url, {"rating": "not"})
+    client_a.post(url, {"rating": "basically"})
+
+    recipient = service.recipients.get()
+    assert recipient.rating == Rating.BASICALLY
+    assert [h.rating for h in recipient.history.order_by("history_id")] == [
+        "unrated", "not", "basically"
+    ]  # fmt: skip
+    assert "基本满意" in client_a.get("/services/mine/").content.decode()
+
+
+def test_the_admin_refuses_a_loan_on_a_legal_service_on_its_field(
+    admin_client, staff, enterprise_a
+):
+    service = record(staff, [enterprise_a], field=field("legal"), legal_hours=2)
+    url = reverse("admin:services_servicerecord_change", args=[service.pk])
+    page = admin_client.post(
+        url,
+        {"field": field("legal").pk, "what": service.what, "given_on": "2025-06-01",
+         "staff_member": staff.pk, "legal_hours": "2", "loan_yuan": "5000"},
+    )  # fmt: skip
+
+    assert page.status_code == 200
+    assert page.context["adminform"].form.errors["loan_yuan"]
+    service.refresh_from_db()
+    assert service.loan_yuan is None
