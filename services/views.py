@@ -186,3 +186,33 @@ def service_rate(request, public_id):
     else:
         messages.success(request, _("Thank you for your rating."))
     return redirect("services:mine")
+
+
+def initial_of(record: ServiceRecord) -> dict:
+    """The form's fields as the record has them: its enterprises one a line."""
+    values = {name: getattr(record, name) for name in services.RECORD_FIELDS}
+    values["enterprises"] = [r.enterprise for r in record.recipients.select_related("enterprise")]
+    values["petition"] = record.petition.tracking_number if record.petition else ""
+    return values
+
+
+@login_required
+def service_edit(request, public_id):
+    """Staff change any service; a chamber's keeper their chamber's (its enterprises among its
+    members). An enterprise that has rated the service stays on it."""
+    record = access.get_record(request.user, public_id)
+    form_class = ServiceForm if request.user.is_staff else ChamberServiceForm
+    form = form_class(request.POST or None, actor=request.user, initial=initial_of(record))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        enterprises = data.pop("enterprises")
+        try:
+            services.change_service(
+                record=record, actor=request.user, enterprises=enterprises, **data
+            )
+        except ValidationError as refusal:
+            show_refusal(form, refusal)
+        else:
+            messages.success(request, _("The service was changed."))
+            return redirect("services:detail", record.public_id)
+    return render(request, "services/form.html", {"form": form, "record": record})

@@ -417,6 +417,7 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
         "roster:summary": ["2030-01"],
         "services:detail": [service.public_id],
         "services:rate": [service.public_id],
+        "services:edit": [service.public_id],
         "services:chamber": [chamber.slug],
         "password_reset_confirm": ["MQ", "set-password"],
     }

@@ -156,6 +156,7 @@ MATRIX = {
     "services:list": STAFF_ONLY,
     "services:new": STAFF_ONLY,
     "services:detail": row(302, 404, 404, 404, 404, 200),  # and the giving chamber's keepers
+    "services:edit": row(302, 404, 404, 404, 404, 200),  # and the giving chamber's keepers
     "services:chamber": STAFF_ONLY,  # and the chamber's own president or secretary-general
     "services:mine": row(302, 403, 200, 200, 403, 403),
     "services:rate": LOGGED_IN_ACTION,

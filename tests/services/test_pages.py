@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from services import services
 from services.models import ServiceRecipient, ServiceRecord
 from tests.chambers.factories import AffiliationFactory, OrganizationFactory
 from tests.conftest import client_for, empty_caches
@@ -272,3 +273,71 @@ def test_the_admin_refuses_a_loan_on_a_legal_service_on_its_field(
     assert page.context["adminform"].form.errors["loan_yuan"]
     service.refresh_from_db()
     assert service.loan_yuan is None
+
+
+def test_staff_change_a_service_and_its_enterprises(
+    staff_client, staff, enterprise_a, enterprise_b
+):
+    service = record(staff, [enterprise_a], what="政策宣讲")
+    url = reverse("services:edit", args=[service.public_id])
+    form = staff_client.get(url).context["form"]
+    assert form["enterprises"].value() == enterprise_a.name
+
+    response = staff_client.post(
+        url,
+        {"enterprises": f"{enterprise_a.name}\n{enterprise_b.name}", "field": "policy",
+         "what": "政策宣讲（补记）", "given_on": "2025-06-01", "staff_member": staff.pk},
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert service.what == "政策宣讲（补记）"
+    assert service.recipients.count() == 2
+
+
+def test_an_enterprise_that_rated_stays_on_the_service(
+    staff_client, staff, user_a, enterprise_a, enterprise_b
+):
+    service = record(staff, [enterprise_a, enterprise_b])
+    services.rate_service(
+        actor=user_a, recipient=service.recipients.get(enterprise=enterprise_a), rating="satisfied"
+    )
+
+    response = staff_client.post(
+        reverse("services:edit", args=[service.public_id]),
+        {"enterprises": enterprise_b.name, "field": "policy", "what": "改",
+         "given_on": "2025-06-01", "staff_member": staff.pk},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert enterprise_a.name in str(response.context["form"].errors["enterprises"])
+    service.refresh_from_db()
+    assert service.what == "惠企政策解读会"
+    assert service.recipients.count() == 2
+
+
+def test_a_chamber_president_changes_the_chambers_service_but_not_the_federations(
+    president, staff, chamber, in_chamber, enterprise_a
+):
+    own = record(president, [enterprise_a], organization=chamber)
+    other = record(staff, [enterprise_a])
+    client = client_for(president)
+
+    response = client.post(
+        reverse("services:edit", args=[own.public_id]),
+        {"enterprises": enterprise_a.name, "field": "training", "what": "商会培训",
+         "given_on": "2025-07-01"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert (own.what, own.field.code, own.organization) == ("商会培训", "training", chamber)
+
+    assert client.get(reverse("services:edit", args=[other.public_id])).status_code == 404
+    refused = client.post(
+        reverse("services:edit", args=[other.public_id]),
+        {"enterprises": enterprise_a.name, "field": "policy", "what": "改",
+         "given_on": "2025-07-01"},
+    )  # fmt: skip
+    assert refused.status_code == 404
+    other.refresh_from_db()
+    assert other.what == "惠企政策解读会"
