@@ -32,6 +32,8 @@ from events.models import Event
 from notices.models import Notice
 from petitions import services as petition_services
 from petitions.models import Suggestion
+from services import services as service_records
+from services.models import ServiceField
 from tests.events.factories import EventFactory
 from tests.factories import ApplicationFactory, EnterpriseFactory, UserFactory
 from tests.uploads import PDF
@@ -261,7 +263,8 @@ def client_b(user_b):
 
 @pytest.fixture(autouse=True)
 def _townships_after_flush(request):
-    """Townships come from a data migration; a transactional test's flush deletes them.
+    """Townships and the fields of service come from data migrations; a transactional test's
+    flush deletes them.
 
     Every transactional test (browser stories, concurrency tests) gets them back first.
     """
@@ -272,6 +275,7 @@ def _townships_after_flush(request):
     from django.apps import apps
 
     importlib.import_module("members.migrations.0002_townships").load(apps, None)
+    importlib.import_module("services.migrations.0002_fields_of_service").load(apps, None)
 
 
 def empty_caches():
@@ -344,6 +348,15 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
     on_petition = [petition.public_id]
     by_token = [meeting.public_id, invitation.token]
     staff_token = CalendarToken.objects.create(user=staff)
+    service = service_records.record_service(
+        actor=staff,
+        enterprises=[enterprise_a],
+        field=ServiceField.objects.get(code="legal"),
+        what="合同纠纷法律咨询",
+        given_on=date(2025, 5, 20),
+        staff_member=staff,
+        legal_hours=2,
+    )
     job = Job.objects.create(owner=user_a, kind="members_export", state=Job.State.DONE)
     job.file.save("matrix.xlsx", ContentFile(b"PK"))
     visit = visit_services.plan_visit(
@@ -418,6 +431,10 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
         "roster:month_edit": ["2030-01"],
         "roster:log_add": ["2030-01"],
         "roster:summary": ["2030-01"],
+        "services:detail": [service.public_id],
+        "services:rate": [service.public_id],
+        "services:edit": [service.public_id],
+        "services:chamber": [chamber.slug],
         "password_reset_confirm": ["MQ", "set-password"],
     }
     return args, viewers

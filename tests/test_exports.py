@@ -29,6 +29,8 @@ from petitions import services as petition_services
 from petitions.models import Department, Petition, Suggestion
 from reports.ledgers.registry import LEDGERS
 from reports.services import keep_report_figures
+from services import services as service_records
+from services.models import ServiceField
 from tests.chambers.factories import (
     AffiliationFactory,
     FourGoodEvaluationFactory,
@@ -129,6 +131,12 @@ def hostile(staff, user_a, enterprise_a):
     )  # fmt: skip
     visit_services.record_visit(actor=staff, visit=visit, done_on=now.date(), met="=1+1")
     visit_services.add_finding(actor=staff, visit=visit, enterprise=enterprise_a, text="-1")
+    # A service to members.
+    service_records.record_service(
+        actor=staff, enterprises=[enterprise_a], field=ServiceField.objects.get(code="finance"),
+        what="=1+1", given_on=now.date(), organization=chamber, loan_yuan=Decimal("1000000"),
+        outcome="\t=1",
+    )  # fmt: skip
     keep_report_figures(year=timezone.localdate().year)  # as beat does: the report reads them
     return {"event": event}
 
@@ -164,6 +172,7 @@ SHOWN = {
     "ledger:suggestions": {"\r=1", HYPERLINK},
     "ledger:duty": {"+1", "-1"},
     "ledger:visits": {HYPERLINK, "+1", "=1+1", "-1"},
+    "ledger:services": {"=1+1", HYPERLINK, "+1", "\t=1"},
 }
 
 # A column of dates and one of numbers in each export, by its header (None: the export has
@@ -183,6 +192,7 @@ TYPED = {
     "ledger:suggestions": ("Submitted", "Points"),
     "ledger:duty": ("Month", "Duty-log entries"),
     "ledger:visits": ("Date", "Problems found"),
+    "ledger:services": ("Date", "Loan amount (yuan)"),
 }
 
 

@@ -20,7 +20,7 @@ from ylqgsl.celery import app
 from ylqgsl.schedules import default_schedules
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN_APPS = ("members", "notices", "chambers", "events", "petitions", "visits")
+DOMAIN_APPS = ("members", "notices", "chambers", "events", "petitions", "visits", "services")
 PROJECT_PACKAGES = (*DOMAIN_APPS, "core", "reports", "demo", "ylqgsl")
 
 
@@ -62,6 +62,19 @@ def test_no_earlier_app_imports_visits(app):
     side: only reports, the demo and the project package read visits."""
     for module, packages in imported_packages(app).items():
         assert "visits" not in packages, module
+
+
+@pytest.mark.parametrize("package", [app for app in DOMAIN_APPS if app != "services"] + ["core"])
+def test_only_reports_the_project_and_the_demo_import_services(package):
+    """Services to members is the latest app: it reads the others, none reads it."""
+    for module, packages in imported_packages(package).items():
+        assert "services" not in packages, module
+
+
+def test_services_imports_only_the_apps_it_stands_on():
+    allowed = {"services", "core", "members", "chambers", "events", "petitions", "notices"}
+    for module, packages in imported_packages("services").items():
+        assert packages <= allowed, module
 
 
 def test_core_imports_no_app():

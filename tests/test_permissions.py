@@ -162,6 +162,15 @@ MATRIX = {
     "visits:cancel": STAFF_ACTION,
     "visits:finding_add": STAFF_ACTION,
     "visits:finding_petition": STAFF_ACTION,
+    "ledgers:services": STAFF_ONLY,
+    "ledgers:services_export": STAFF_ONLY,
+    "services:list": STAFF_ONLY,
+    "services:new": STAFF_ONLY,
+    "services:detail": row(302, 404, 404, 404, 404, 200),  # and the giving chamber's keepers
+    "services:edit": row(302, 404, 404, 404, 404, 200),  # and the giving chamber's keepers
+    "services:chamber": STAFF_ONLY,  # and the chamber's own president or secretary-general
+    "services:mine": row(302, 403, 200, 200, 403, 403),
+    "services:rate": LOGGED_IN_ACTION,
     "roster:index": ROSTER,
     "roster:mine": ROSTER,
     "roster:generate": STAFF_ONLY,
@@ -197,6 +206,12 @@ PETITION = {
     "title": "贷款续贷困难",
     "description": "银行要求追加抵押，企业流动资金紧张。",
 }
+SERVICE = {
+    "enterprises": "延庆冰雪文旅有限公司",
+    "field": "policy",
+    "what": "惠企政策解读",
+    "given_on": "2025-06-01",
+}
 # What a permitted user would send; a URL not listed here is posted empty.
 POST_DATA = {
     "events:create": EVENT,
@@ -227,6 +242,9 @@ POST_DATA = {
     "visits:record": {"done_on": "2025-06-02", "met": "副总经理"},
     "visits:cancel": {"reason": "企业负责人出差"},
     "visits:finding_add": {"other_enterprise": "延庆冰雪文旅有限公司", "text": "融资难"},
+    "services:new": {**SERVICE, "organization": "ice"},
+    "services:chamber": SERVICE,
+    "services:rate": {"rating": "satisfied"},
 }
 # The one allowed to send each of those, where it is not staff.
 PERMITTED = {
@@ -238,6 +256,7 @@ PERMITTED = {
     "roster:unavailable": "leader",
     "roster:calendar_reset": "leader",
     "roster:swap_withdraw": "leader",
+    "services:rate": "enterprise_a",
 }
 # Redirects that are not refusals: to another page of the same kind.
 NOT_REFUSALS = {"set_language", "events:calendar"}
@@ -306,6 +325,7 @@ ADMIN_NO_DELETE = {
     "chambers.Post", "chambers.FourGoodEvaluation", "chambers.Secondment",
     "events.Event", "events.Registration", "events.RaisedProblem", "events.Donation",
     "notices.Notice", "petitions.Department", "visits.Visit", "visits.Finding",
+    "services.ServiceRecord",
 }  # fmt: skip
 # The secretariat: who holds which permissions is the administrators' (no page of groups);
 # townships (a code list), the portal's periodic tasks and secondments (the superusers') are

@@ -42,6 +42,7 @@ urlpatterns = [
         ),
     ),
     path("visits/", include("visits.urls")),
+    path("services/", include("services.urls")),
     path("ledgers/", include("reports.ledgers.urls")),
     path("dashboard/", include("reports.dashboard.urls")),
     path("jobs/", include("core.urls")),

@@ -26,6 +26,7 @@ from members.filters import search_enterprises, township_choices
 from members.models import Enterprise, PublicPost, RepresentativePerson, RepresentativeTag
 from petitions.models import Category, Department, Suggestion, Urgency
 from petitions.states import Status
+from services.models import ServiceField, ServiceRecipient
 from visits.models import Visit
 
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -472,3 +473,26 @@ class PetitionFilterForm(forms.Form):
                 widget.attrs["class"] = "form-select mb-3"
             else:
                 widget.attrs["class"] = "form-control mb-3"
+
+
+class ServiceFilter(LedgerFilterSet):
+    year = YearFilter(label=_("Year"), field_name="given_on")
+    field = ModelChoice(label=_("Field"), queryset=ServiceField.objects.all(), to_field_name="code")
+    organization = ModelChoice(label=_("Given by chamber"), queryset=organizations_for_choice())
+    enterprise = django_filters.CharFilter(
+        label=_("Enterprise served"), method="filter_enterprise", max_length=100
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["enterprise"].widget.attrs["placeholder"] = _(
+            "Name, pinyin or credit code"
+        )
+
+    def filter_enterprise(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        served = ServiceRecipient.objects.filter(
+            enterprise__in=search_enterprises(Enterprise.objects.all(), value).values("pk")
+        )
+        return queryset.filter(pk__in=served.values("record_id"))

@@ -1,10 +1,11 @@
 """Every ledger the federation is inspected on, by name (the name is in its URLs)."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
-from django.utils import formats
-from django.utils.translation import gettext, pgettext_lazy
+from django.template.defaultfilters import floatformat
+from django.utils import formats, translation
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from chambers.models import (
@@ -24,6 +25,7 @@ from events.models import Donation, Event, Invitation, Registration
 from members.choices import Industry, Ownership, PartyOrganisation, SizeClass
 from members.models import Enterprise, PublicPost, RepresentativePerson, TrainingRecord
 from petitions.models import Suggestion
+from services.models import ServiceRecipient, ServiceRecord
 from visits.models import Finding, Visit
 
 from . import filters
@@ -685,6 +687,131 @@ class VisitsLedger(Ledger):
         ]
 
 
+# --- Services to members ------------------------------------------------------------------------
+
+
+def field_label(row) -> str:
+    """A field of service in the reader's language (its Chinese name when no English one)."""
+    if row["field__name_en"] and not (translation.get_language() or "").startswith("zh"):
+        return row["field__name_en"]
+    return row["field__name"]
+
+
+def given_by(row) -> list[str]:
+    keys = ("staff_member__real_name", "organization__name", "partner__name")
+    return [row[key] for key in keys if row[key]]
+
+
+def outcome_text(row) -> str:
+    """The outcome in the field's terms (the loan's amount has its own column), then the text."""
+    parts = []
+    if row["bank"]:
+        parts.append(gettext("Bank: %(bank)s") % {"bank": row["bank"]})
+    if row["legal_hours"] is not None:
+        parts.append(
+            gettext("%(hours)s hours of legal advice")
+            % {"hours": floatformat(row["legal_hours"], -1)}
+        )
+    if row["legal_matter"]:
+        parts.append(row["legal_matter"])
+    if row["people_placed"] is not None:
+        parts.append(
+            ngettext("%(people)d person placed", "%(people)d people placed", row["people_placed"])
+            % {"people": row["people_placed"]}
+        )
+    if row["outcome"]:
+        parts.append(row["outcome"])
+    return pgettext("between the parts of an outcome", "; ").join(parts)
+
+
+SERVICE_RATINGS = choices(ServiceRecipient.Rating)
+
+
+class ServicesLedger(Ledger):
+    name = "services"
+    title = pgettext_lazy("ledger", "Services to members")
+    description = _(
+        "Every service given to member enterprises: date, field, the enterprises served, who "
+        "gave it (staff, a chamber, a partner), the outcome in the field's terms, the loan "
+        "amount for finance, and the enterprises' ratings."
+    )
+    filterset_class = filters.ServiceFilter
+    ordering = ("-given_on", "-id")
+    row_keys = ("id", "public_id")
+    extended = frozenset({"enterprises", "ratings"})
+    columns = [
+        Column(_("Date"), "given_on", DATE),
+        Column(_("Field"), get=field_label, needs=("field__name", "field__name_en"), width=12),
+        Column(_("What was done"), "what", link=id_link("services:detail", "public_id"), width=30),
+        Column(_("Enterprises served"), "enterprises", LIST, width=36),
+        Column(
+            _("Given by"),
+            get=given_by,
+            needs=("staff_member__real_name", "organization__name", "partner__name"),
+            kind=LIST,
+            width=24,
+        ),
+        Column(
+            _("Outcome"),
+            get=outcome_text,
+            needs=("bank", "legal_hours", "legal_matter", "people_placed", "outcome"),
+            width=36,
+        ),
+        Column(_("Loan amount (yuan)"), "loan_yuan", MONEY),
+        Column(_("Ratings"), "ratings", LIST, width=24),
+    ]
+
+    def get_queryset(self):
+        return ServiceRecord.objects.all()
+
+    def extend(self, rows):
+        """The enterprises of this batch of services and their ratings, in one query."""
+        names, ratings = defaultdict(list), defaultdict(Counter)
+        for record_id, name, rating in (
+            ServiceRecipient.objects.filter(record_id__in=[row["id"] for row in rows])
+            .order_by("record_id", "id")
+            .values_list("record_id", "enterprise__name", "rating")
+        ):
+            names[record_id].append(name)
+            ratings[record_id][rating] += 1
+        labels = {code: str(label) for code, label in SERVICE_RATINGS.items()}
+        for row in rows:
+            row["enterprises"] = names[row["id"]]
+            row["ratings"] = [
+                gettext("%(rating)s: %(count)d") % {"rating": labels[code], "count": count}
+                for code in ServiceRecipient.Rating.values
+                if (count := ratings[row["id"]][code])
+            ]
+
+    def totals(self, queryset):
+        records = cached_aggregate(
+            queryset,
+            services=Count("pk"),
+            loans=Sum("loan_yuan", default=0),
+            placed=Sum("people_placed", default=0),
+        )
+        Rating = ServiceRecipient.Rating
+        rated = [Rating.SATISFIED, Rating.BASICALLY, Rating.NOT_SATISFIED]
+        served = cached_aggregate(
+            ServiceRecipient.objects.filter(record__in=queryset.values("pk")),
+            enterprises=Count("enterprise", distinct=True),
+            rated=Count("pk", filter=Q(rating__in=rated)),
+            satisfied=Count("pk", filter=Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
+        )
+        return [
+            Total(_("Services"), records["services"], key="total-services"),
+            Total(_("Enterprises served"), served["enterprises"], key="total-enterprises"),
+            Total(_("Loans (yuan)"), records["loans"], MONEY, key="total-loans"),
+            Total(_("People placed"), records["placed"], key="total-placed"),
+            Total(
+                _("Satisfied or basically satisfied"),
+                percent(served["satisfied"], served["rated"]),
+                TEXT,
+                key="total-satisfied",
+            ),
+        ]
+
+
 LEDGERS = {
     ledger.name: ledger
     for ledger in (
@@ -699,5 +826,6 @@ LEDGERS = {
         SuggestionsLedger(),
         DutyLedger(),
         VisitsLedger(),
+        ServicesLedger(),
     )
 }

@@ -20,9 +20,9 @@ from typing import NamedTuple
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from chambers.models import Affiliation, Post
 from core.labels import with_labels
@@ -32,6 +32,7 @@ from members.models import Application, Enterprise, EnterpriseChange
 from notices.models import Notice
 from petitions.models import Petition, Rating
 from petitions.states import Status as PetitionStatus
+from services.models import ServiceRecipient
 from visits.models import Finding, Visit
 
 from ..ledgers.filters import day_range
@@ -320,6 +321,31 @@ def visits(enterprise, *, year, limit):
             else ""
         )
         result.append(Row(row["done_on"], title, detail, link(row["public_id"])))
+    return result
+
+
+@kind("services", pgettext_lazy("timeline", "Services"))
+def services(enterprise, *, year, limit):
+    """The services given to it, with its rating of each."""
+    rows = newest(
+        ServiceRecipient.objects.filter(enterprise=enterprise).values(
+            "pk", "rating", "record__public_id", "record__given_on", "record__what",
+            "record__field__name", "record__field__name_en",
+        ),
+        "record__given_on",
+        year=year,
+        limit=limit,
+    )  # fmt: skip
+    with_labels(rows, rating=ServiceRecipient.Rating)
+    english = not (translation.get_language() or "").startswith("zh")
+    link = row_link("services:detail")
+    result = []
+    for row in rows:
+        field = (english and row["record__field__name_en"]) or row["record__field__name"]
+        title = f"{field}: {row['record__what']}"
+        result.append(
+            Row(row["record__given_on"], title, row["rating_label"], link(row["record__public_id"]))
+        )
     return result
 
 

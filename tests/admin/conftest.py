@@ -23,6 +23,7 @@ from events.models import Donation, Event
 from members.models import PublicPost, RepresentativePerson, RepresentativeTag, TrainingRecord
 from notices.models import EmailOptOut
 from petitions.models import Department, Holiday
+from services.models import Partner
 
 
 @pytest.fixture
@@ -69,4 +70,5 @@ def every_kind_of_row(cast):
     )  # fmt: skip
     Department.objects.create(name="区发展改革委", code="fgw")
     Holiday.objects.create(day=date(2030, 10, 12), name="国庆调休", is_workday=True)
+    Partner.objects.create(name="北京延庆律师事务所", kind="law_firm")
     return cast

@@ -17,6 +17,7 @@ from chambers.models import DutyMonth, Organization
 from core.admin import AddsOnce
 from events.models import Event
 from members.models import Township, served_townships
+from services.models import ServiceField
 from tests.factories import make_credit_code
 
 
@@ -251,6 +252,17 @@ ADD_DATA = {
         "status": "planned",
         "enterprises": [r["enterprise"]],
         "purpose": "走访调研",
+    },
+    "services.Partner": {"name": "延庆农商银行", "kind": "bank"},
+    "services.ServiceField": {"code": "tax", "name": "财税服务", "name_en": "Tax", "terms": "none"},
+    "services.ServiceRecord": lambda r: {
+        "enterprises": "延庆冰雪文旅有限公司",
+        "field": ServiceField.objects.get(code="finance").pk,
+        "what": "银企对接",
+        "given_on": "2025-06-03",
+        "organization": r["chamber"],
+        "loan_yuan": "500000",
+        "bank": "延庆农商银行",
     },
 }
 

@@ -17,6 +17,8 @@ from events.models import Donation, Event
 from members.models import PublicPost, RepresentativePerson, RepresentativeTag, TrainingRecord
 from petitions.models import Suggestion
 from reports.ledgers.registry import LEDGERS, enterprise_url
+from services import services as service_records
+from services.models import ServiceField
 from tests.chambers.factories import (
     AffiliationFactory,
     FourGoodEvaluationFactory,
@@ -199,6 +201,17 @@ def make_visits(n):
         FindingFactory(visit=visit, enterprise=EnterpriseFactory())
 
 
+def make_services(n):
+    staff = UserFactory(is_staff=True)
+    finance = ServiceField.objects.get(code="finance")
+    for _ in range(n):
+        service_records.record_service(
+            actor=staff, enterprises=[EnterpriseFactory(), EnterpriseFactory()], field=finance,
+            what="银企对接", given_on=datetime.date.today(), staff_member=staff,
+            loan_yuan=Decimal("1000000"), bank="延庆农商银行",
+        )  # fmt: skip
+
+
 MAKERS = {
     "members": make_members,
     "party": make_party,
@@ -211,6 +224,7 @@ MAKERS = {
     "suggestions": make_suggestions,
     "duty": make_duty,
     "visits": make_visits,
+    "services": make_services,
 }
 
 

@@ -14,6 +14,8 @@ from events.models import Donation, Event, Registration
 from members import services as member_services
 from petitions import services as petition_services
 from reports.timeline.kinds import KINDS, PAGE_SIZE
+from services import services as service_records
+from services.models import ServiceField
 from tests.chambers.factories import AffiliationFactory, PostFactory
 from tests.conftest import at, client_for, empty_caches
 from tests.events.factories import EventFactory, RegistrationFactory
@@ -77,6 +79,10 @@ def record(staff, enterprise_a, enterprise_b, user_a, user_b):
     )  # fmt: skip
     visit_services.record_visit(actor=staff, visit=visit, done_on=datetime.date(2025, 6, 2))
     visit_services.add_finding(actor=staff, visit=visit, enterprise=enterprise_a, text="招工难")
+    service_records.record_service(
+        actor=staff, enterprises=[enterprise_a], field=ServiceField.objects.get(code="legal"),
+        what="合同审查", given_on=datetime.date(2025, 5, 6), staff_member=staff,
+    )  # fmt: skip
     NoticeFactory(recipient=user_a, subject="您的诉求已受理")
     # Another enterprise's record, which A's timeline never shows.
     petition_services.file_petition(
@@ -107,6 +113,10 @@ def test_staff_see_an_entry_of_every_kind_with_its_link(
     assert by_kind["petitions"].title.endswith("贷款续贷困难")
     assert by_kind["petitions"].detail == "Submitted"
     assert by_kind["donations"].detail == "10,000.00 yuan in money"  # no goods: not said
+    assert (by_kind["services"].title, by_kind["services"].detail) == (
+        "Legal: 合同审查",
+        "Not rated yet",
+    )
     assert (by_kind["visits"].title, by_kind["visits"].detail) == (
         "Visited: 了解用工情况",
         "1 problem found",
@@ -130,7 +140,7 @@ def test_filter_by_kind(staff_client, record, enterprise_a):
 
 def test_filter_by_year(staff_client, record, enterprise_a):
     response = staff_client.get(url(enterprise_a), {"year": 2025})
-    assert kinds_shown(response) == {"affiliations", "donations", "visits"}
+    assert kinds_shown(response) == {"affiliations", "donations", "visits", "services"}
     assert all(entry.when.year == 2025 for entry in entries(response))
     assert "Left 延庆区旅游商会" in {entry.title for entry in entries(response)}
     response = staff_client.get(url(enterprise_a), {"year": 2024, "kind": "affiliations"})
