@@ -21,14 +21,24 @@ def can_record_for(user, organization) -> bool:
         return False
     if user.is_staff:
         return True
-    return organization is not None and can_keep_members(user, organization)
+    return (
+        organization is not None
+        and gives_services(organization)
+        and can_keep_members(user, organization)
+    )
+
+
+def gives_services(organization) -> bool:
+    """A chamber that records services: an active one of those staff's form offers (not the
+    federation itself, a friendly federation elsewhere or a dissolved chamber)."""
+    return Organization.objects.active().chambers().filter(pk=organization.pk).exists()
 
 
 def get_chamber_to_record(user, slug) -> Organization:
-    """The chamber whose services `user` records: 403 if not theirs to keep, 404 if there is
-    no such chamber (a friendly federation elsewhere gives no services here)."""
+    """The chamber whose services `user` records: 403 if not theirs to keep, 404 if it gives
+    no services here (see gives_services)."""
     organization = get_organization_to_keep(user, slug)
-    if organization.kind == Organization.Kind.FRIENDLY:
+    if not gives_services(organization):
         raise Http404
     return organization
 

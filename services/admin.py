@@ -23,6 +23,13 @@ class ServiceFieldAdmin(HistoryAdmin):
     list_filter = ["terms", "is_active"]
     search_fields = ["name", "name_en", "code"]
 
+    def get_readonly_fields(self, request, obj=None):
+        """Once services use a field, its code and its terms (which outcome figures its
+        services hold) stay: services.services.check_record would refuse those it holds."""
+        if obj is not None and obj.records.exists():
+            return ["code", "terms"]
+        return []
+
 
 @admin.register(Partner)
 class PartnerAdmin(HistoryAdmin):

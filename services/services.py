@@ -10,6 +10,7 @@ record is checked here too (PermissionDenied), whatever the page that calls.
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -117,12 +118,12 @@ def record_service(*, actor, enterprises, **fields) -> ServiceRecord:
     a chamber's president or secretary-general records the chamber's services to its own
     member enterprises (the record names the chamber as a giver)."""
     record = ServiceRecord(**_only(fields, RECORD_FIELDS), recorded_by=actor)
-    _check_may_record(actor, record.organization)
     enterprises = _unique(enterprises)
-    record.full_clean(validate_constraints=False)  # check_record says it better
-    check_record(record)
-    check_recipients(enterprises, actor=actor, organization=record.organization)
     with transaction.atomic():
+        _check_may_record(actor, record.organization)
+        record.full_clean(validate_constraints=False)  # check_record says it better
+        check_record(record)
+        check_recipients(enterprises, actor=actor, organization=record.organization)
         record._history_user = actor
         record.save()
         bulk_create_with_history(
@@ -168,9 +169,13 @@ def change_service(*, record: ServiceRecord, actor, enterprises=None, **changes)
 
 
 def _change_recipients(record, enterprises, *, actor) -> None:
-    check_recipients(enterprises, actor=actor, organization=record.organization)
+    if not enterprises:
+        raise ValidationError({"enterprises": _("Name at least one enterprise served.")})
     wanted = {enterprise.pk for enterprise in enterprises}
     current = {r.enterprise_id: r for r in record.recipients.select_related("enterprise")}
+    added = [e for e in enterprises if e.pk not in current]
+    if added:  # an enterprise served then and gone since stays on the record it was served in
+        check_recipients(added, actor=actor, organization=record.organization)
     leaving = [r for pk, r in current.items() if pk not in wanted]
     rated = [r.enterprise for r in leaving if r.rating != ServiceRecipient.Rating.UNRATED]
     if rated:
@@ -183,7 +188,6 @@ def _change_recipients(record, enterprises, *, actor) -> None:
     for recipient in leaving:
         recipient._history_user = actor
         recipient.delete()
-    added = [e for e in enterprises if e.pk not in current]
     bulk_create_with_history(
         [ServiceRecipient(record=record, enterprise=e) for e in added],
         ServiceRecipient,
@@ -204,7 +208,12 @@ def rate_service(*, actor, recipient: ServiceRecipient, rating: str) -> ServiceR
     if rating not in RATED:
         raise ValidationError({"rating": _("Choose a rating.")})
     with transaction.atomic():
-        recipient = ServiceRecipient.objects.select_for_update().get(pk=recipient.pk)
+        # The service first, as change_service locks it: an edit taking this enterprise off
+        # the service and this rating are one after the other, never both.
+        ServiceRecord.objects.select_for_update().filter(pk=recipient.record_id).first()
+        recipient = ServiceRecipient.objects.select_for_update().filter(pk=recipient.pk).first()
+        if recipient is None:
+            raise Http404("The service is no longer recorded for this enterprise.")
         recipient.rating = rating
         recipient.rated_at = timezone.now()
         recipient.rated_by = actor

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from chambers.models import Post
 from notices.models import Notice
@@ -197,3 +198,53 @@ def test_the_enterprises_users_are_asked_to_rate_the_service(staff, user_a, user
     assert not Notice.objects.filter(recipient=user_b).exists()
     services.change_service(record=service, actor=staff, enterprises=[enterprise_a])
     assert Notice.objects.filter(recipient=user_a, kind="service_recorded").count() == 1
+
+
+def test_an_enterprise_that_has_left_since_stays_on_the_service_it_was_given(
+    staff, enterprise_a, enterprise_b
+):
+    """Correcting an older service does not ask that every enterprise served is still a
+    member; only one added now must be."""
+    service = record(staff, [enterprise_a])
+    enterprise_a.status = "suspended"
+    enterprise_a.save()
+    services.change_service(record=service, actor=staff, enterprises=[enterprise_a], what="更正")
+    service.refresh_from_db()
+    assert service.what == "更正"
+    assert [r.enterprise for r in service.recipients.all()] == [enterprise_a]
+    enterprise_b.status = "suspended"
+    enterprise_b.save()
+    with pytest.raises(ValidationError):
+        services.change_service(
+            record=service, actor=staff, enterprises=[enterprise_a, enterprise_b]
+        )
+    assert service.recipients.count() == 1
+
+
+def test_a_rating_for_an_enterprise_taken_off_the_service_is_a_404(staff, user_a, enterprise_a):
+    service = record(staff, [enterprise_a])
+    recipient = service.recipients.get()
+    ServiceRecipient.objects.filter(pk=recipient.pk).delete()
+    with pytest.raises(Http404):
+        services.rate_service(actor=user_a, recipient=recipient, rating="satisfied")
+
+
+def test_a_field_used_by_services_keeps_its_code_and_terms_in_the_admin(staff, enterprise_a):
+    from django.contrib.admin.sites import site
+
+    from services.models import ServiceField
+
+    legal = field("legal")
+    field_admin = site._registry[ServiceField]
+    assert field_admin.get_readonly_fields(None, legal) == []
+    record(staff, [enterprise_a], field=legal)
+    assert field_admin.get_readonly_fields(None, legal) == ["code", "terms"]
+
+
+def test_the_federation_itself_records_no_chamber_services(chamber_term, enterprise_a):
+    from chambers.models import Organization
+    from services import access
+
+    federation = OrganizationFactory(kind=Organization.Kind.FEDERATION, slug="yq-fic")
+    president = PostFactory(term__organization=federation, position=Post.Position.PRESIDENT).holder
+    assert not access.can_record_for(president, federation)
