@@ -79,7 +79,7 @@ def test_seed_services_builds_a_year_of_services_and_visits_once():
 
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
-def test_the_demo_member_sees_its_services_two_to_rate():
+def test_the_demo_logins_see_the_services_and_visits():
     call_command("seed_demo", quiet=True, stdout=StringIO())
     member = User.objects.get(email="member@ylqgsl.demo")
     received = ServiceRecipient.objects.filter(enterprise=member.enterprise)
@@ -90,3 +90,9 @@ def test_the_demo_member_sees_its_services_two_to_rate():
     content = response.content.decode()
     for recipient in received.select_related("record"):
         assert recipient.record.what in content
+    # The latest it received waits for its rating.
+    latest = received.order_by("-record__given_on").first()
+    assert latest.rating == ServiceRecipient.Rating.UNRATED
+    staff = client_for(User.objects.get(email="staff@ylqgsl.demo"))
+    assert staff.get("/services/").status_code == 200
+    assert staff.get("/visits/").status_code == 200
