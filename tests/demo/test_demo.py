@@ -44,7 +44,9 @@ from members.models import (
 from notices.models import Notice
 from petitions.models import Petition, PetitionEvent, Suggestion
 from petitions.states import Action
+from services.models import ServiceRecipient, ServiceRecord
 from tests.conftest import TZ, client_for
+from visits.models import Finding, Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -227,13 +229,33 @@ def test_nothing_is_dated_after_now(now):
     assert not Donation.objects.filter(received_on__gt=today).exists()
     assert not DutyMonth.objects.filter(summary_written_at__gt=now).exists()
     assert not Application.objects.filter(decided_at__gt=now).exists()
+    assert not ServiceRecord.objects.filter(given_on__gt=today).exists()
+    assert not ServiceRecord.objects.filter(created_at__gt=now).exists()
+    assert not ServiceRecipient.objects.filter(rated_at__gt=now).exists()
+    assert not Visit.objects.filter(done_on__gt=today).exists()
+    assert not Visit.objects.filter(created_at__gt=now).exists()
+    assert not Finding.objects.filter(created_at__gt=now).exists()
     # What the services stamp as they run: history records and notices.
     for model in (
         Petition, Application, DutyMonth, Suggestion, Enterprise, RepresentativePerson,
-        PublicPost, TrainingRecord, FourGoodEvaluation, Secondment,
+        PublicPost, TrainingRecord, FourGoodEvaluation, Secondment, ServiceRecord,
+        ServiceRecipient, Visit, Finding,
     ):  # fmt: skip
         assert not model.history.filter(history_date__gt=now).exists(), model
     assert not Notice.objects.filter(created_at__gt=now).exists()
+
+
+def test_services_and_visits_fill_the_year_before_today(now):
+    today = timezone.localdate()
+    year_ago = today - datetime.timedelta(days=365)
+    services = ServiceRecord.objects.all()
+    assert 190 <= services.count() <= 210
+    assert not services.filter(given_on__lt=year_ago).exists()
+    assert services.filter(given_on__gte=today - datetime.timedelta(days=30)).exists()
+    assert Visit.objects.count() == 60
+    assert Visit.objects.filter(status=Visit.Status.PLANNED, planned_on__gt=today).count() == 4
+    assert not Visit.objects.filter(planned_on__lt=year_ago).exists()
+    assert not Visit.objects.filter(status=Visit.Status.PLANNED, planned_on__lte=today).exists()
 
 
 def test_what_staff_keep_in_the_admin_was_entered_through_the_services_by_the_demo_staff(now):
