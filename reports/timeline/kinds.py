@@ -328,11 +328,13 @@ def visits(enterprise, *, year, limit):
 def services(enterprise, *, year, limit):
     """The services given to it, with its rating of each."""
     rows = newest(
-        ServiceRecipient.objects.filter(enterprise=enterprise).values(
-            "pk", "rating", "record__public_id", "record__given_on", "record__what",
+        ServiceRecipient.objects.filter(enterprise=enterprise)
+        .annotate(given_on=F("record__given_on"))
+        .values(
+            "pk", "rating", "record__public_id", "given_on", "record__what",
             "record__field__name", "record__field__name_en",
         ),
-        "record__given_on",
+        "given_on",
         year=year,
         limit=limit,
     )  # fmt: skip
@@ -344,7 +346,7 @@ def services(enterprise, *, year, limit):
         field = (english and row["record__field__name_en"]) or row["record__field__name"]
         title = f"{field}: {row['record__what']}"
         result.append(
-            Row(row["record__given_on"], title, row["rating_label"], link(row["record__public_id"]))
+            Row(row["given_on"], title, row["rating_label"], link(row["record__public_id"]))
         )
     return result
 
