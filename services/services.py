@@ -126,13 +126,18 @@ def record_service(*, actor, enterprises, **fields) -> ServiceRecord:
         check_recipients(enterprises, actor=actor, organization=record.organization)
         record._history_user = actor
         record.save()
-        bulk_create_with_history(
-            [ServiceRecipient(record=record, enterprise=e) for e in enterprises],
-            ServiceRecipient,
-            default_user=actor,
-        )
-        _ask_for_ratings(record, enterprises)
+        _add_recipients(record, enterprises, actor=actor)
     return record
+
+
+def _add_recipients(record: ServiceRecord, enterprises, *, actor) -> None:
+    """The enterprises served (each with its history row), asked to rate the service."""
+    bulk_create_with_history(
+        [ServiceRecipient(record=record, enterprise=e) for e in enterprises],
+        ServiceRecipient,
+        default_user=actor,
+    )
+    _ask_for_ratings(record, enterprises)
 
 
 def _ask_for_ratings(record: ServiceRecord, enterprises) -> None:
@@ -188,12 +193,7 @@ def _change_recipients(record, enterprises, *, actor) -> None:
     for recipient in leaving:
         recipient._history_user = actor
         recipient.delete()
-    bulk_create_with_history(
-        [ServiceRecipient(record=record, enterprise=e) for e in added],
-        ServiceRecipient,
-        default_user=actor,
-    )
-    _ask_for_ratings(record, added)
+    _add_recipients(record, added, actor=actor)
 
 
 def rate_service(*, actor, recipient: ServiceRecipient, rating: str) -> ServiceRecipient:
