@@ -73,3 +73,17 @@ class PartyOrganisation(models.TextChoices):
     OWN_BRANCH = "own", _("Own party organisation")
     JOINT_BRANCH = "joint", _("Joint party branch")
     INSTRUCTOR = "instructor", _("Party-building instructor only")
+
+
+class Qualification(models.TextChoices):
+    """Recognitions an enterprise holds (企业资质) that policies are often written for: declared
+    by the enterprise with a validity date, verified by staff (EnterpriseQualification)."""
+
+    HIGH_TECH = "high_tech", _("High and new technology enterprise")
+    TECH_SME = "tech_sme", _("Technology-based SME")
+    INNOVATIVE_SME = "innovative_sme", _("Innovative SME")
+    SPECIALISED = "specialised", _("Specialised, refined, distinctive and innovative SME")
+    LITTLE_GIANT = "little_giant", _("Specialised and innovative “little giant”")
+    SMALL_LOW_PROFIT = "small_low_profit", _("Small low-profit enterprise")
+    TIME_HONOURED = "time_honoured", _("Time-honoured brand")
+    TECH_CENTRE = "tech_centre", _("Enterprise technology centre")

@@ -16,7 +16,14 @@ from core.dates import PAST, TERMS
 from core.fields import EncryptedCharField
 from core.storage import private_storage
 
-from .choices import Industry, LegalForm, Ownership, PartyOrganisation, SizeClass
+from .choices import (
+    Industry,
+    LegalForm,
+    Ownership,
+    PartyOrganisation,
+    Qualification,
+    SizeClass,
+)
 from .credit_code import CreditCodeField
 from .pinyin import name_pinyin
 from .validators import (
@@ -577,3 +584,76 @@ class TrainingRecord(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class EnterpriseQualificationQuerySet(models.QuerySet):
+    def valid(self, day=None):
+        """Verified by staff and not expired on `day` (today)."""
+        day = day or timezone.localdate()
+        return self.filter(verified_at__isnull=False).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+
+
+class EnterpriseQualification(models.Model):
+    """A qualification an enterprise declares (高新技术企业, 专精特新…): the certificate, how long
+    it is valid, and the staff member who checked it. Only a verified, unexpired one counts
+    where a policy asks for it."""
+
+    Kind = Qualification
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="qualifications",
+    )
+    kind = models.CharField(_("qualification"), max_length=20, choices=Qualification.choices)
+    certificate_number = models.CharField(_("certificate number"), max_length=50, blank=True)
+    valid_until = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        validators=[TERMS],
+        help_text=_("Leave empty if it does not expire."),
+    )
+    declared_at = models.DateTimeField(_("declared"), default=timezone.now)
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("declared by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = EnterpriseQualificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enterprise qualification")
+        verbose_name_plural = _("enterprise qualifications")
+        ordering = ["enterprise", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "kind"], name="one_qualification_of_a_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.get_kind_display()}"
+
+    def is_valid(self, day=None) -> bool:
+        day = day or timezone.localdate()
+        return self.verified_at is not None and (
+            self.valid_until is None or self.valid_until >= day
+        )

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "chambers",
     "events",
     "petitions",
+    "policies",
     "visits",
     "services",
     "reports",

@@ -41,6 +41,7 @@ urlpatterns = [
             )
         ),
     ),
+    path("policies/", include("policies.urls")),
     path("visits/", include("visits.urls")),
     path("services/", include("services.urls")),
     path("ledgers/", include("reports.ledgers.urls")),
