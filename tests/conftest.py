@@ -263,7 +263,7 @@ def client_b(user_b):
 
 @pytest.fixture(autouse=True)
 def _townships_after_flush(request):
-    """Townships and the fields of service come from data migrations; a transactional test's
+    """Townships, the fields of service and the policy topics come from data migrations; a transactional test's
     flush deletes them.
 
     Every transactional test (browser stories, concurrency tests) gets them back first.
@@ -276,6 +276,18 @@ def _townships_after_flush(request):
 
     importlib.import_module("members.migrations.0002_townships").load(apps, None)
     importlib.import_module("services.migrations.0002_fields_of_service").load(apps, None)
+    importlib.import_module("policies.migrations.0002_topics").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the portal's default language: a page requested in English
+    leaves English active in the test's thread (LocaleMiddleware activates it and nothing
+    deactivates it), and a later test reading a message would read it in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def empty_caches():
