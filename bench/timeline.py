@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import signal
 import sys
 import time
-from dataclasses import asdict, replace
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
@@ -42,6 +41,7 @@ os.environ["BENCH_DATABASE_URL"] = os.environ.get(
 )
 
 from bench import directory as d  # noqa: E402  (sets DJANGO_SETTINGS_MODULE=bench.settings)
+from bench import result_file  # noqa: E402
 
 ENTERPRISES = 2_000
 CACHE_URL = "redis://127.0.0.1:6379/13"
@@ -312,29 +312,14 @@ def main(argv=None) -> int:
         verdict = "PASS" if target["passed"] else "FAIL"
         print(f"{verdict}  {target['mode']:<8} {target['page']}: p95 {target['p95_ms']} ms "
               f"(< {MAX_P95_MS:g} ms at {args.connections} connections)")  # fmt: skip
-    d.RESULTS_DIR.mkdir(exist_ok=True)
-    out = d.RESULTS_DIR / f"timeline-{started:%Y%m%d-%H%M%S}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "started": started.isoformat(timespec="seconds"),
-                "args": vars(args),
-                "machine": info,
-                "database": name,
-                "entries": entries,
-                "pages": {
-                    mode: [
-                        {k: v for k, v in asdict(p).items() if k != "warmup_paths"} for p in done
-                    ]
-                    for mode, done in measured.items()
-                },
-                "targets": targets,
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
-    )
-    print(f"\nResults written to {out.relative_to(BASE_DIR)}")
+    result_file.write("timeline", started, {
+        "args": vars(args),
+        "machine": info,
+        "database": name,
+        "entries": entries,
+        "pages": {mode: result_file.page_rows(done) for mode, done in measured.items()},
+        "targets": targets,
+    })  # fmt: skip
     return 1 if args.check and not all(t["passed"] for t in targets) else 0
 
 
