@@ -508,8 +508,8 @@ def show_services(enterprise, rows):
     link = row_link("services:detail")
     result = []
     for row in rows:
-        field = (english and row["record__field__name_en"]) or row["record__field__name"]
-        title = f"{field}: {row['record__what']}"
+        name = (english and row["record__field__name_en"]) or row["record__field__name"]
+        title = f"{name}: {row['record__what']}"
         result.append(Row(title, row["rating_label"], link(row["record__public_id"])))
     return result
 
