@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
@@ -40,7 +40,6 @@ from urllib.parse import urlencode
 BENCH_DIR = Path(__file__).resolve().parent
 CACHE_URL = "redis://127.0.0.1:6379/8"
 BASE_DIR = BENCH_DIR.parent
-RESULTS_DIR = BENCH_DIR / "results"
 WRK_SCRIPT = BENCH_DIR / "wrk_report.lua"
 
 # The targets.
@@ -55,6 +54,7 @@ if str(BASE_DIR) not in sys.path:  # run as a script: `python bench/directory.py
     sys.path.insert(0, str(BASE_DIR))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
+from bench import result_file  # noqa: E402
 
 # --- Synthetic data -------------------------------------------------------------------------
 
@@ -914,28 +914,17 @@ def main(argv=None) -> int:
 
     targets = evaluate(pages, args.connections)
     print_report(pages, targets)
-    RESULTS_DIR.mkdir(exist_ok=True)
-    out = RESULTS_DIR / f"directory-{started:%Y%m%d-%H%M%S}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "started": started.isoformat(timespec="seconds"),
-                "args": vars(args),
-                "machine": info,
-                "database": name,
-                "enterprises": Enterprise.objects.count(),
-                "pages": [
-                    {k: v for k, v in asdict(p).items() if k not in ("expect", "warmup_paths")}
-                    | {"paths": len(p.paths)}
-                    for p in pages
-                ],
-                "targets": targets,
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
-    )
-    print(f"\nResults written to {out.relative_to(BASE_DIR)}")
+    result_file.write("directory", started, {
+        "args": vars(args),
+        "machine": info,
+        "database": name,
+        "enterprises": Enterprise.objects.count(),
+        "pages": [
+            row | {"paths": len(p.paths)}
+            for row, p in zip(result_file.page_rows(pages), pages, strict=True)
+        ],
+        "targets": targets,
+    })  # fmt: skip
     return 1 if args.check and not all(t["passed"] for t in targets) else 0
 
 

@@ -46,6 +46,7 @@ os.environ["BENCH_DATABASE_URL"] = os.environ.get(
 )
 
 from bench import directory as d  # noqa: E402  (sets DJANGO_SETTINGS_MODULE=bench.settings)
+from bench import result_file  # noqa: E402
 
 EVENTS = 200
 KINDS = [
@@ -347,21 +348,11 @@ def main(argv=None) -> int:
         if figures["phone_cells"]:
             print(f"  WARNING: {figures['phone_cells']} cells look like mobile numbers")
         results.append({"ledger": ledger, "query": query, "label": label, **figures})
-    d.RESULTS_DIR.mkdir(exist_ok=True)
-    out = d.RESULTS_DIR / f"ledgers-{started:%Y%m%d-%H%M%S}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "started": started.isoformat(timespec="seconds"),
-                "args": {k: v for k, v in vars(args).items() if k not in ("child", "heap")},
-                "machine": d.server_info(),
-                "exports": results,
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
-    )
-    print(f"\nResults written to {out.relative_to(BASE_DIR)}")
+    result_file.write("ledgers", started, {
+        "args": {k: v for k, v in vars(args).items() if k not in ("child", "heap")},
+        "machine": d.server_info(),
+        "exports": results,
+    })  # fmt: skip
     return 0
 
 

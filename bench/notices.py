@@ -47,6 +47,8 @@ BASE_DIR = BENCH_DIR.parent
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
+from bench import result_file  # noqa: E402
+
 RECORD_MAX_SECONDS = 10.0
 DELIVER_MIN_RATE = 300.0
 RESUME_WITHIN = 120.0
@@ -401,11 +403,9 @@ def main():
             f"free core; load average {fan_out['load_average']} during the run"
         )
     print("targets met" if ok else "TARGETS MISSED")
-    out = BENCH_DIR / "results"
-    out.mkdir(exist_ok=True)
-    path = out / f"notices-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
-    path.write_text(json.dumps({"args": vars(ARGS), "results": results}, indent=2))
-    print(f"written to {path.relative_to(BASE_DIR)}")
+    result_file.write("notices", dt.datetime.now().astimezone(), {
+        "args": vars(ARGS), "results": results,
+    })  # fmt: skip
     return 0 if ok else 1
 
 

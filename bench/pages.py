@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import math
 import os
 import signal
@@ -54,7 +53,6 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -66,6 +64,7 @@ os.environ["BENCH_DASHBOARD_DATABASE_URL"] = os.environ.get(
 )
 
 from bench import dashboard as fill_dashboard  # noqa: E402  (sets the database and settings)
+from bench import result_file  # noqa: E402
 
 d = fill_dashboard.d
 CACHE_URL = "redis://127.0.0.1:6379/12"
@@ -541,27 +540,14 @@ def main(argv=None) -> int:
     d.print_report(pages + busy, targets)
     failed = [t for t in targets if not t["passed"]]
     print(f"\n{len(targets) - len(failed)} of {len(targets)} targets pass")
-    d.RESULTS_DIR.mkdir(exist_ok=True)
-    out = d.RESULTS_DIR / f"pages-{started:%Y%m%d-%H%M%S}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "started": started.isoformat(timespec="seconds"),
-                "args": vars(args),
-                "machine": info,
-                "load": os.getloadavg(),
-                "database": name,
-                "pages": [
-                    {k: v for k, v in asdict(p).items() if k not in ("expect", "warmup_paths")}
-                    for p in pages + busy
-                ],
-                "targets": targets,
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
-    )
-    print(f"Results written to {out.relative_to(BASE_DIR)}")
+    result_file.write("pages", started, {
+        "args": vars(args),
+        "machine": info,
+        "load": os.getloadavg(),
+        "database": name,
+        "pages": result_file.page_rows(pages + busy),
+        "targets": targets,
+    })  # fmt: skip
     return 1 if args.check and failed else 0
 
 

@@ -21,12 +21,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import signal
 import sys
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -38,6 +36,7 @@ os.environ["BENCH_DATABASE_URL"] = os.environ.get(
 )
 
 from bench import directory as d  # noqa: E402  (sets DJANGO_SETTINGS_MODULE=bench.settings)
+from bench import result_file  # noqa: E402
 
 LEDGER_MAX_P95_MS = 100.0
 METRICS_MAX_P95_MS = 300.0
@@ -376,27 +375,14 @@ def measure(pages, cookies, args, *, name: str, label: str, evaluate, extra=None
 
     targets = evaluate(pages, args.connections)
     d.print_report(pages, targets)
-    d.RESULTS_DIR.mkdir(exist_ok=True)
-    out = d.RESULTS_DIR / f"{label}-{started:%Y%m%d-%H%M%S}.json"
-    out.write_text(
-        json.dumps(
-            {
-                "started": started.isoformat(timespec="seconds"),
-                "args": vars(args),
-                "machine": info,
-                "database": name,
-                **(extra or {"petitions": args.rows}),
-                "pages": [
-                    {k: v for k, v in asdict(p).items() if k not in ("expect", "warmup_paths")}
-                    for p in pages
-                ],
-                "targets": targets,
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
-    )
-    print(f"\nResults written to {out.relative_to(BASE_DIR)}")
+    result_file.write(label, started, {
+        "args": vars(args),
+        "machine": info,
+        "database": name,
+        **(extra or {"petitions": args.rows}),
+        "pages": result_file.page_rows(pages),
+        "targets": targets,
+    })  # fmt: skip
     return 1 if args.check and not all(t["passed"] for t in targets) else 0
 
 

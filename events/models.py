@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -303,6 +304,13 @@ class Invitation(models.Model):
                 name="invitation_one_per_person",
             ),
         ]
+        # An enterprise's timeline, newest first from where its page begins (reports.timeline).
+        indexes = [
+            models.Index(
+                "enterprise", Coalesce("sent_at", "created_at"), "id",
+                name="invitation_timeline",
+            ),
+        ]  # fmt: skip
 
     def __str__(self):
         return self.invitee_name
@@ -451,6 +459,13 @@ class Registration(models.Model):
                 condition=Q(checked_in_at__isnull=False),
                 name="registration_attended",
             ),
+            # An enterprise's timeline, newest first from where its page begins (reports.timeline).
+            models.Index(fields=["enterprise", "created_at", "id"], name="registration_timeline"),
+            models.Index(
+                fields=["enterprise", "checked_in_at", "id"],
+                condition=Q(checked_in_at__isnull=False),
+                name="registration_attended_timeline",
+            ),
         ]
 
     def __str__(self):
@@ -592,7 +607,11 @@ class Donation(models.Model):
         verbose_name_plural = _("donations")
         ordering = ["event", "received_on", "id"]
         # The donations ledger, newest first: a page read from the index.
-        indexes = [models.Index(fields=["received_on", "id"], name="donation_received")]
+        indexes = [
+            models.Index(fields=["received_on", "id"], name="donation_received"),
+            # An enterprise's timeline (reports.timeline).
+            models.Index(fields=["enterprise", "received_on", "id"], name="donation_timeline"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(enterprise__isnull=False) & Q(organization__isnull=True))

@@ -2,10 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..ledgers.filters import YearField
-from .kinds import KINDS
-
-# Page 1,000 is 50,000 entries back: past any enterprise's record.
-MAX_PAGE = 100  # fifty a page: the newest 5,000 entries of each kind at the most
+from .kinds import KINDS, BadCursor, Cursor
 
 
 def kind_choices():
@@ -13,7 +10,9 @@ def kind_choices():
 
 
 class TimelineFilter(forms.Form):
-    """What the timeline shows: some kinds (every kind when none is ticked), a year, a page."""
+    """What the timeline shows: some kinds (every kind when none is ticked), a year, and where
+    the page begins (`after`: the cursor of an "older" link; the newest entries without one, or
+    with one that is not a cursor, which `refused` then tells)."""
 
     kind = forms.MultipleChoiceField(
         label=_("Show"),
@@ -22,11 +21,22 @@ class TimelineFilter(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     year = YearField(label=_("Year"), required=False)
-    page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=MAX_PAGE)
+    after = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].widget.attrs["class"] = "form-control"
+        self.refused = False
+
+    def clean_after(self) -> Cursor | None:
+        value = self.cleaned_data["after"]
+        if not value:
+            return None
+        try:
+            return Cursor.loads(value)
+        except BadCursor:
+            self.refused = True
+            return None
 
     def kinds(self):
         """The kinds chosen, in the timeline's order; every kind when none is."""

@@ -1,4 +1,4 @@
-from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from core import pagecache
 from core.access import staff_required
@@ -22,14 +22,18 @@ def enterprise_timeline(request, public_id):
             enterprise,
             kinds=form.kinds(),
             year=form.cleaned_data["year"],
-            number=form.cleaned_data["page"] or 1,
+            after=form.cleaned_data["after"],
         )
     query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "timeline/enterprise.html", {
+    query.pop("after", None)
+    # Rendered without the request (nothing of the viewer's is shown), inside a page frame.
+    body = pagecache.render_part("timeline/_enterprise_body.html", {
         "enterprise": enterprise,
         "form": form,
         "valid": valid,
         "page": page,
         "query": query.urlencode(),
+    })  # fmt: skip
+    return pagecache.render_page(request, "timeline/enterprise.html", {
+        "title": _("%(name)s: timeline") % {"name": enterprise.name}, "body": body,
     })  # fmt: skip

@@ -1,8 +1,10 @@
 """An enterprise's timeline (/members/<id>/timeline/): everything the federation has recorded
 with one enterprise, newest first, for staff; filtered by kind and year, fifty a page, at one
-query per kind whatever the number of entries."""
+query per kind whatever the number of entries and however deep the page (an "older" link
+carries where the next page begins)."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,8 +14,10 @@ from django.utils import timezone
 from events import services as event_services
 from events.models import Donation, Event, Registration
 from members import services as member_services
+from notices.models import Notice
 from petitions import services as petition_services
-from reports.timeline.kinds import KINDS, PAGE_SIZE
+from reports.timeline import kinds
+from reports.timeline.kinds import KINDS, PAGE_SIZE, Cursor
 from services import services as service_records
 from services.models import ServiceField
 from tests.chambers.factories import AffiliationFactory, PostFactory
@@ -34,6 +38,25 @@ def url(enterprise) -> str:
 def entries(response):
     assert response.status_code == 200, response
     return response.context["page"].entries
+
+
+def older(client, response, path):
+    """The page the response's "older" link opens (None if it has none)."""
+    found = re.search(rb'href="\?([^"]*)" rel="next"', response.content)
+    if found is None:
+        return None
+    query = found.group(1).decode().replace("&amp;", "&")
+    return client.get(f"{path}?{query}")
+
+
+def every_page(client, path, query=None):
+    """Every page of a timeline, from the newest, through the "older" links."""
+    response = client.get(path, query or {})
+    pages = []
+    while response is not None:
+        pages.append(entries(response))
+        response = older(client, response, path)
+    return pages
 
 
 def kinds_shown(response) -> set[str]:
@@ -148,25 +171,96 @@ def test_filter_by_year(staff_client, record, enterprise_a):
 
 
 def test_a_filter_that_does_not_validate_says_why_and_lists_nothing(staff_client, enterprise_a):
-    for query in ({"year": "abc"}, {"kind": "gossip"}, {"page": "0"}, {"page": "x"}):
+    for query in ({"year": "abc"}, {"kind": "gossip"}):
         response = staff_client.get(url(enterprise_a), query)
         assert response.status_code == 200
         assert response.context["page"] is None
         assert b"filter-errors" in response.content
 
 
-def test_pages_of_fifty_newer_and_older(staff_client, user_a, enterprise_a):
+def test_pages_of_fifty_newest_and_older(staff_client, user_a, enterprise_a):
     for _ in range(PAGE_SIZE + 20):
         NoticeFactory(recipient=user_a)
     first = staff_client.get(url(enterprise_a), {"kind": "notices"})
     assert len(entries(first)) == PAGE_SIZE
     assert first.context["page"].has_next
-    assert b'rel="next"' in first.content
-    second = staff_client.get(url(enterprise_a), {"kind": "notices", "page": 2})
+    assert b'rel="first"' not in first.content
+    second = older(staff_client, first, url(enterprise_a))
     assert len(entries(second)) == 20
     assert not second.context["page"].has_next
-    assert b'rel="prev"' in second.content
+    assert b'rel="next"' not in second.content
+    assert b"Page 2" in second.content
+    # Back to the newest, with the same filter.
+    assert b'href="?kind=notices" rel="first"' in second.content
     assert not {e.link for e in entries(first)} & {e.link for e in entries(second)}
+
+
+def at_same_moments(enterprise, user):
+    """Entries of three kinds, many at the very same moment: 30 notices at local midnight of
+    1 March 2025 and as many donations that day (a day sorts from its midnight), 10 notices
+    and 10 check-ins a minute later, and 5 donations a day before."""
+    midnight = at(2025, 3, 1, 0)
+    later = midnight + datetime.timedelta(minutes=1)
+    for moment, count in ((midnight, 30), (later, 10)):
+        notices = [NoticeFactory(recipient=user).pk for _ in range(count)]
+        Notice.objects.filter(pk__in=notices).update(created_at=moment)
+    for _ in range(10):
+        registration = RegistrationFactory(enterprise=enterprise, user=user)
+        Registration.objects.filter(pk=registration.pk).update(checked_in_at=later)
+    for _ in range(30):
+        donate(enterprise, datetime.date(2025, 3, 1))
+    for _ in range(5):
+        donate(enterprise, datetime.date(2025, 2, 28))
+
+
+def test_paging_through_every_kind_shows_each_entry_once_newest_first(
+    staff_client, user_a, enterprise_a, monkeypatch
+):
+    at_same_moments(enterprise_a, user_a)
+    monkeypatch.setattr(kinds, "PAGE_SIZE", 7)  # page breaks inside every run of ties
+    everything = [
+        (kind.code, row["key"])
+        for kind in KINDS.values()
+        for row in kind.rows(enterprise_a, year=None, limit=10**6, before=None)
+    ]
+    assert len(everything) == 40 + 10 + 10 + 35 + 1  # registered, came; and the joining
+    pages = every_page(staff_client, url(enterprise_a))
+    shown = [entry for page in pages for entry in page]
+    assert all(len(page) == 7 for page in pages[:-1])
+    assert sorted((entry.kind.code, entry.key) for entry in shown) == sorted(everything)
+    assert len({(entry.kind.code, entry.key) for entry in shown}) == len(shown)
+    # Newest first; of the same moment, in the kinds' order, then the higher key first.
+    order = [(entry.moment, -entry.kind.index, entry.key) for entry in shown]
+    assert order == sorted(order, reverse=True)
+
+
+def test_paging_keeps_the_kind_and_year_filters(staff_client, user_a, enterprise_a, monkeypatch):
+    at_same_moments(enterprise_a, user_a)
+    monkeypatch.setattr(kinds, "PAGE_SIZE", 7)
+    query = {"kind": ["notices", "donations"], "year": 2025}
+    shown = [e for page in every_page(staff_client, url(enterprise_a), query) for e in page]
+    assert {entry.kind.code for entry in shown} == {"notices", "donations"}
+    assert len(shown) == 40 + 35
+    assert len({(entry.kind.code, entry.key) for entry in shown}) == 75
+    assert all(entry.moment.year == 2025 for entry in shown)
+    assert every_page(staff_client, url(enterprise_a), {"year": 2024}) == [[]]
+
+
+def test_a_bad_older_link_shows_the_newest_entries_and_says_so(staff_client, user_a, enterprise_a):
+    for _ in range(PAGE_SIZE + 5):
+        NoticeFactory(recipient=user_a)
+    newest = entries(staff_client.get(url(enterprise_a)))
+    good = Cursor(newest[-1].moment, newest[-1].kind.code, newest[-1].key, 2).dumps()
+    forged = good.rsplit(":", 1)[0] + ":" + "A" * 27
+    wrong_shape = kinds.signing.dumps(["yesterday", "gossip", "x", 1], salt=Cursor.SALT)
+    for after in ("x", good[:-3], forged, wrong_shape, "", "%00"):
+        response = staff_client.get(url(enterprise_a), {"after": after})
+        assert response.status_code == 200
+        assert [entry.key for entry in entries(response)] == [entry.key for entry in newest]
+        assert (b"cursor-refused" in response.content) == bool(after)
+    response = staff_client.get(url(enterprise_a), {"after": good})
+    assert b"cursor-refused" not in response.content
+    assert len(entries(response)) == 6
 
 
 def fill(enterprise, user, n):
@@ -190,10 +284,15 @@ def test_a_page_costs_one_query_per_kind_however_long_the_record(
     empty_caches()
     with django_assert_max_num_queries(len(KINDS) + 8) as few:
         assert len(entries(staff_client.get(url(enterprise_a)))) > 3 * 5
+    queries = len(few.captured_queries)  # read before the next request empties the log
     fill(enterprise_a, user_a, 30)
     empty_caches()
-    with django_assert_num_queries(len(few.captured_queries)):
-        assert len(entries(staff_client.get(url(enterprise_a), {"page": 2}))) == PAGE_SIZE
+    first = staff_client.get(url(enterprise_a))
+    second = older(staff_client, first, url(enterprise_a))
+    empty_caches()
+    with django_assert_num_queries(queries):
+        third = older(staff_client, second, url(enterprise_a))
+        assert len(entries(third)) == PAGE_SIZE
 
 
 def test_the_enterprise_page_links_staff_to_the_timeline(staff_client, client_a, enterprise_a):
@@ -224,7 +323,7 @@ def test_pages_of_several_kinds_follow_on_without_a_gap_or_a_repeat(
     for i in range(40):
         NoticeFactory(recipient=user_a)
         donate(enterprise_a, datetime.date(2025, 1, 1) + datetime.timedelta(days=i * 9))
-    pages = [entries(staff_client.get(url(enterprise_a), {"page": n})) for n in (1, 2)]
+    pages = every_page(staff_client, url(enterprise_a))
     assert [len(page) for page in pages] == [PAGE_SIZE, 31]  # 40 + 40 and the joining
     shown = [(entry.kind.code, entry.link, entry.when) for entry in pages[0] + pages[1]]
     assert len(set(shown)) == 81
