@@ -16,9 +16,10 @@ from core import jobs as core_jobs
 from core import pagecache
 from core.models import Job
 from members.models import Township
+from services.models import ServiceField
 
 from . import jobs
-from .dashboard import charts, figures, report
+from .dashboard import charts, figures, links, report
 from .models import ReportFigures
 
 
@@ -67,6 +68,13 @@ def render_body(year: int) -> str:
                 charts.duty_chart(year, data.duty),
             ],
         ),
+        (
+            _("Services and visits"),
+            [
+                charts.service_chart(year, data.services),
+                charts.visit_chart(year, data.visits),
+            ],
+        ),
     ]
     growth = data.growth
     return render_to_string(
@@ -76,8 +84,22 @@ def render_body(year: int) -> str:
             "year": year,
             "new_members": growth.joined[-1] if growth.years and growth.years[-1] == year else 0,
             "sections": sections,
+            "ledgers": figure_links(year, data.services),
         },
     )
+
+
+def figure_links(year: int, services: figures.Services) -> dict:
+    """The ledger behind each of the key figures on services and visits."""
+    Terms = ServiceField.Terms
+    return {
+        "services": links.ledger("services", year=year),
+        **{
+            terms: links.ledger("services", year=year, field=services.field_code(terms))
+            for terms in (Terms.FINANCE, Terms.LEGAL, Terms.TALENT)
+        },
+        "visits": links.ledger("visits", year=year, status="done"),
+    }
 
 
 # --- The yearly report's kept figures ------------------------------------------------------------

@@ -4,6 +4,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.forms.models import fields_for_model
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +16,7 @@ from events.models import Event
 from members.enterprise_fields import MemberEnterprisesField
 from petitions.models import Petition
 
-from .models import Partner, ServiceField, ServiceRecipient
+from .models import Partner, ServiceField, ServiceRecipient, ServiceRecord
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # The events a service may have come from: those of the last two years and the next month
@@ -53,6 +55,32 @@ class EventChoice(forms.ModelChoiceField):
         return f"{day} {event.title}"
 
 
+def from_model(model_field, **kwargs):
+    """The model field's form field, with the bounds its validators set (a plain form runs no
+    model validation): a minimum value, a maximum length."""
+    for validator in model_field.validators:
+        if isinstance(validator, MinValueValidator):
+            kwargs.setdefault("min_value", validator.limit_value)
+        elif isinstance(validator, MaxLengthValidator):
+            kwargs.setdefault("max_length", validator.limit_value)
+    return model_field.formfield(**kwargs)
+
+
+# The outcome in the field's terms, as the model declares it (label, size, bounds): the form
+# and the model cannot drift apart.
+OUTCOME_FIELDS = fields_for_model(
+    ServiceRecord,
+    fields=["loan_yuan", "bank", "legal_hours", "legal_matter", "people_placed", "outcome"],
+    formfield_callback=from_model,
+    help_texts={
+        "loan_yuan": _("Finance services only."),
+        "legal_hours": _("Legal services only."),
+        "people_placed": _("Talent services only."),
+    },
+    widgets={"outcome": forms.Textarea(attrs={"rows": 3})},
+)
+
+
 class ServiceForm(OncePerForm, forms.Form):
     """Staff record a service given to one or several member enterprises."""
 
@@ -83,33 +111,12 @@ class ServiceForm(OncePerForm, forms.Form):
         required=False,
         help_text=_("A law firm, bank or other partner; staff add partners in the admin."),
     )
-    loan_yuan = forms.DecimalField(
-        label=_("Loan amount (yuan)"),
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        required=False,
-        help_text=_("Finance services only."),
-    )
-    bank = forms.CharField(label=_("Lending bank"), max_length=100, required=False)
-    legal_hours = forms.DecimalField(
-        label=_("Hours of legal advice"),
-        max_digits=6,
-        decimal_places=1,
-        min_value=0,
-        required=False,
-        help_text=_("Legal services only."),
-    )
-    legal_matter = forms.CharField(label=_("Legal matter"), max_length=200, required=False)
-    people_placed = forms.IntegerField(
-        label=_("People placed"), min_value=0, required=False, help_text=_("Talent services only.")
-    )
-    outcome = forms.CharField(
-        label=_("Outcome"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    loan_yuan = OUTCOME_FIELDS["loan_yuan"]
+    bank = OUTCOME_FIELDS["bank"]
+    legal_hours = OUTCOME_FIELDS["legal_hours"]
+    legal_matter = OUTCOME_FIELDS["legal_matter"]
+    people_placed = OUTCOME_FIELDS["people_placed"]
+    outcome = OUTCOME_FIELDS["outcome"]
     petition = forms.CharField(
         label=_("From petition"),
         max_length=20,

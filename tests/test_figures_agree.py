@@ -262,3 +262,86 @@ def test_the_invitations_of_an_event_do_not_multiply_its_registrations(staff, en
     RegistrationFactory(event=event)
     counted = Event.objects.with_counts().get(pk=event.pk)
     assert (counted.confirmed, counted.invited) == (2, 1)
+
+
+def test_every_page_counts_the_same_services_and_visits(staff, user_a, enterprise_a, enterprise_b):
+    """Services given in the year, the enterprises served, financing matches and their loans,
+    legal consultations and their hours, people placed, the ratings; visits made, the
+    enterprises visited, the problems found and the petitions they became: the dashboard, the
+    report and the ledger each figure links to show the same numbers."""
+    from decimal import Decimal
+
+    from services import services as service_services
+    from services.models import ServiceRecipient
+    from tests.services.conftest import field, record
+    from tests.visits.factories import DoneVisitFactory, FindingFactory, VisitFactory
+    from visits import services as visit_services
+
+    day = datetime.date(2025, 5, 6)
+    loan = record(
+        staff, [enterprise_a, enterprise_b], field=field("finance"), what="银企对接",
+        given_on=day, loan_yuan=Decimal("1500000.50"),
+    )  # fmt: skip
+    record(staff, [enterprise_a], field=field("legal"), what="合同审查", given_on=day,
+           legal_hours=Decimal("2.5"))  # fmt: skip
+    record(staff, [enterprise_b], field=field("talent"), what="招聘会", given_on=day,
+           people_placed=4)  # fmt: skip
+    record(staff, [enterprise_b], field=field("talent"), what="去年", given_on=datetime.date(
+        2024, 5, 6), people_placed=9)  # fmt: skip
+    service_services.rate_service(
+        actor=user_a,
+        recipient=loan.recipients.get(enterprise=enterprise_a),
+        rating=ServiceRecipient.Rating.BASICALLY,
+    )
+    made = DoneVisitFactory(planned_on=day, enterprises=[enterprise_a, enterprise_b])
+    DoneVisitFactory(planned_on=datetime.date(2025, 8, 1), enterprises=[enterprise_a])
+    VisitFactory(planned_on=datetime.date(2025, 12, 1), enterprises=[enterprise_b])  # planned
+    filed = FindingFactory(visit=made, enterprise=enterprise_a, text="用电难。")
+    FindingFactory(visit=made, enterprise=enterprise_b, text="招工难。")
+    visit_services.finding_to_petition(actor=staff, finding=filed, category="utilities")
+
+    client = client_in_english(staff)
+    dashboard = client.get("/dashboard/?year=2025").content.decode()
+    keep_report_figures(year=2025)
+    sections = client.get("/dashboard/report/?year=2025").context["report"].sections
+    items = {str(i.label): i for s in sections if s.key in ("services", "visits") for i in s.items}
+
+    def total(page, key):
+        match = re.search(rf'id="{key}">([^<]+)<', page)
+        assert match, key
+        return match.group(1)
+
+    expected = {
+        # report label: (value, dashboard id and its text, the ledger's total and its text)
+        "Services given": (3, ("figure-services", "3"), ("total-services", "3")),
+        "Enterprises served": (2, None, ("total-enterprises", "2")),
+        "Financing matches": (1, ("figure-financing", "1"), ("total-services", "1")),
+        "Loans obtained": (
+            Decimal("1500000.50"),
+            ("figure-loans", "1,500,001"),
+            ("total-loans", "1,500,000.50"),
+        ),
+        "Legal consultations": (1, ("figure-legal", "1"), ("total-services", "1")),
+        "Hours of legal advice": (
+            Decimal("2.5"),
+            ("figure-legal-hours", "2.5"),
+            ("total-hours", "2.5"),
+        ),
+        "People placed": (4, ("figure-placed", "4"), ("total-placed", "4")),
+        "Ratings: satisfied or basically satisfied": (
+            100.0,
+            ("figure-services-satisfied", "100.0%"),
+            ("total-satisfied", "100.0%"),
+        ),
+        "Visits made": (2, ("figure-visits", "2"), ("total-visits-done", "2")),
+        "Enterprises visited": (2, None, ("total-enterprises", "2")),
+        "Problems found": (2, None, ("total-findings", "2")),
+        "turned into petitions": (1, None, ("total-petitions", "1")),
+    }
+    for label, (value, on_dashboard, in_ledger) in expected.items():
+        item = items[label]
+        assert item.value == value, label
+        if on_dashboard:
+            assert total(dashboard, on_dashboard[0]) == on_dashboard[1], label
+        assert item.link in dashboard.replace("&amp;", "&") or on_dashboard is None, label
+        assert total(client.get(item.link).content.decode(), in_ledger[0]) == in_ledger[1], label

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +17,7 @@ from core.labels import with_labels
 from core.links import row_link
 from core.months import add_months, month_start
 from core.submissions import create_once
+from members.models import Enterprise
 
 from .. import access, services
 from ..models import (
@@ -64,6 +65,26 @@ def with_month_labels(months):
     for duty_month in months:
         duty_month.link = link(duty_month.key)
     return months
+
+
+# The visit a duty-log entry records is linked from the visit (`Visit.duty_log_entry`, its
+# related name "visit"): the visits app comes after chambers, which reads it by that name and
+# never imports it (docs/architecture.md).
+VISIT = "visit"
+
+
+def with_visits(entries: list) -> None:
+    """Each entry of the kind "visit" with `recorded_visit`, the visit it records (or None),
+    and that visit's enterprises: at most two queries for the whole log."""
+    visits = [entry for entry in entries if entry.kind == DutyLogEntry.Kind.VISIT]
+    prefetch_related_objects(
+        visits,
+        VISIT,
+        Prefetch(f"{VISIT}__enterprises", queryset=Enterprise.objects.only("name", "name_pinyin")),
+    )
+    for entry in entries:
+        is_visit = entry.kind == DutyLogEntry.Kind.VISIT
+        entry.recorded_visit = getattr(entry, VISIT, None) if is_visit else None
 
 
 @roster_required
@@ -128,12 +149,14 @@ def month(request, key):
     previous = DutyMonth.objects.filter(month=add_months(duty_month.month, -1)).first()
     # A month's log has tens of entries: their labels translated once (core.labels).
     log = with_labels(list(duty_month.log.select_related("author")), kind=DutyLogEntry.Kind)
+    with_visits(log)
     context = {
         "duty_month": duty_month,
         "status_label": with_labels([duty_month], status=DutyMonth.Status)[0].status_label,
         "previous": previous,
         "secondments": duty_month.secondments.select_related("enterprise", "user"),
         "log": log,
+        "can_open_visits": user.is_staff,  # the visits' pages are staff's
         "can_log": access.can_log(user, duty_month),
         "can_summarise": access.can_write_summary(user, duty_month),
         "log_form": LogEntryForm(

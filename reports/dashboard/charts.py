@@ -302,3 +302,46 @@ def duty_chart(year: int, duty: figures.Duty):
         links=[reverse("roster:month", args=[r.month.key]) for r in rows],
         more=links.ledger("duty", year=year),
     )
+
+
+# --- Services and visits ------------------------------------------------------------------------
+
+
+def service_chart(year: int, services: figures.Services):
+    fields = [row for row in services.by_field if row.services]
+    return Chart(
+        key="services_field",
+        title=_("Services to members by field"),
+        kind="bar",
+        labels=[row.label for row in fields],
+        series=[
+            Series(_("Services"), [row.services for row in fields]),
+            Series(_("Enterprises served"), [row.enterprises for row in fields]),
+        ],
+        links=[links.ledger("services", year=year, field=row.code) for row in fields],
+        more=links.ledger("services", year=year),
+        horizontal=True,
+        note=_(
+            "By the day the service was given; an enterprise served in two fields counts in each."
+        ),
+    )
+
+
+def visit_chart(year: int, visits: figures.Visits):
+    months = range(1, 13)
+    row = visits.by_month
+    empty = figures.VisitRow()
+    return Chart(
+        key="visits_month",
+        title=_("Visits made and problems found by month"),
+        kind="bar",
+        labels=month_labels(year),
+        series=[
+            Series(_("Visits made"), [row.get(m, empty).visits for m in months]),
+            Series(_("Problems found"), [row.get(m, empty).findings for m in months]),
+        ],
+        extra_columns=[(_("Turned into petitions"), [row.get(m, empty).petitions for m in months])],
+        links=[""] * 12,
+        more=links.ledger("visits", year=year, status="done"),
+        note=_("By the day the visit was made."),
+    )

@@ -19,6 +19,15 @@ Definitions (shown on the report page):
   adopted.
 - donations: received in the period, by campaign (the charity event they were given to).
 - duty months: the months of the period with an executive chair; served once the month began.
+- services to members: those given in the period (their date); the enterprises served are
+  the distinct enterprises among them; a financing match is a service of a field whose outcome
+  is a loan (its amount summed), a legal consultation one of a field whose outcome is hours of
+  legal advice (the hours summed); people placed are summed over every service; the
+  satisfaction rate is the ratings "satisfied" and "basically satisfied" over the ratings given
+  (not those still to rate), as in the services ledger.
+- visits: those made (done) in the period, by the day they were made; the enterprises visited
+  are the distinct enterprises among them; the problems found are those recorded on them, and
+  of these the ones turned into a petition.
 """
 
 import datetime
@@ -41,6 +50,8 @@ from members.choices import Industry, PartyOrganisation, SizeClass
 from members.models import Enterprise, on_roll
 from petitions import metrics
 from petitions.models import Petition, Status, Suggestion
+from services.models import ServiceField, ServiceRecipient, ServiceRecord
+from visits.models import Finding, Visit
 
 COVERED = (PartyOrganisation.OWN_BRANCH, PartyOrganisation.JOINT_BRANCH)
 HELD = (Event.Status.PUBLISHED, Event.Status.FINISHED)
@@ -545,6 +556,134 @@ def duty(period: Period) -> Duty:
     return Duty([DutyRow(m, m.entries, m.secondees) for m in months])
 
 
+# --- Services to members ------------------------------------------------------------------------
+
+
+@dataclass
+class FieldRow:
+    """One field of service: its services in the period and the distinct enterprises served."""
+
+    code: str
+    name: str
+    name_en: str
+    terms: str
+    services: int = 0
+    enterprises: int = 0
+
+    @property
+    def label(self) -> str:
+        return ServiceField(name=self.name, name_en=self.name_en).label
+
+
+@dataclass
+class Services:
+    services: int
+    enterprises: int  # distinct enterprises served
+    by_field: list[FieldRow]  # every field, in the admin's order
+    financing: int  # services of a field whose outcome is a loan
+    loans: Decimal  # their loan amounts (yuan)
+    legal: int  # services of a field whose outcome is hours of legal advice
+    legal_hours: Decimal
+    placed: int
+    rated: int  # ratings given
+    satisfied: int  # of them "satisfied" or "basically satisfied"
+
+    @property
+    def satisfaction_rate(self):
+        return rate(self.satisfied, self.rated)
+
+    def field_code(self, terms: str) -> str:
+        """The one field whose outcome is `terms` (its ledger's filter), or "" if several."""
+        codes = [row.code for row in self.by_field if row.terms == terms]
+        return codes[0] if len(codes) == 1 else ""
+
+
+SERVICE_RATED = [
+    ServiceRecipient.Rating.SATISFIED,
+    ServiceRecipient.Rating.BASICALLY,
+    ServiceRecipient.Rating.NOT_SATISFIED,
+]
+SERVICE_SATISFIED = [ServiceRecipient.Rating.SATISFIED, ServiceRecipient.Rating.BASICALLY]
+
+
+def services(period: Period) -> Services:
+    """Four queries: the records' counts and sums, the records by field, the enterprises
+    served by field, the recipients' distinct enterprises and ratings."""
+    given = ServiceRecord.objects.filter(
+        given_on__gte=period.first, given_on__lte=period.last
+    ).order_by()
+    Terms = ServiceField.Terms
+    sums = given.aggregate(
+        services=Count("pk"),
+        loans=Sum("loan_yuan", default=Decimal(0)),
+        legal_hours=Sum("legal_hours", default=Decimal(0)),
+        placed=Sum("people_placed", default=0),
+        financing=Count("pk", filter=Q(field__terms=Terms.FINANCE)),
+        legal=Count("pk", filter=Q(field__terms=Terms.LEGAL)),
+    )
+    by_field = {
+        field.pk: FieldRow(field.code, field.name, field.name_en, field.terms)
+        for field in ServiceField.objects.order_by("order", "code")
+    }
+    for field_id, n in given.values_list("field_id").annotate(n=Count("pk")):
+        by_field[field_id].services = n
+    served = ServiceRecipient.objects.filter(record__in=given.values("pk")).order_by()
+    for field_id, n in served.values_list("record__field_id").annotate(
+        n=Count("enterprise_id", distinct=True)
+    ):
+        by_field[field_id].enterprises = n
+    counts = served.aggregate(
+        enterprises=Count("enterprise_id", distinct=True),
+        rated=Count("pk", filter=Q(rating__in=SERVICE_RATED)),
+        satisfied=Count("pk", filter=Q(rating__in=SERVICE_SATISFIED)),
+    )
+    return Services(by_field=list(by_field.values()), **sums, **counts)
+
+
+# --- Visits -------------------------------------------------------------------------------------
+
+
+@dataclass
+class VisitRow:
+    visits: int = 0
+    findings: int = 0
+    petitions: int = 0
+
+
+@dataclass
+class Visits:
+    total: VisitRow
+    by_month: dict  # month number -> VisitRow
+    enterprises: int  # distinct enterprises visited
+
+
+def visits(period: Period) -> Visits:
+    """The visits made by month, their problems found by month, and the distinct enterprises
+    visited: three queries."""
+    made = Visit.objects.done().filter(done_on__gte=period.first, done_on__lte=period.last)
+    by_month: dict = defaultdict(VisitRow)
+    total = VisitRow()
+    for month, n in (
+        made.annotate(m=ExtractMonth("done_on")).values_list("m").annotate(n=Count("*")).order_by()
+    ):
+        by_month[month].visits = n
+        total.visits += n
+    for month, found, filed in (
+        Finding.objects.filter(visit__in=made.values("pk"))
+        .annotate(m=ExtractMonth("visit__done_on"))
+        .values_list("m")
+        .annotate(found=Count("pk"), filed=Count("petition"))
+        .order_by()
+    ):
+        by_month[month].findings, by_month[month].petitions = found, filed
+        total.findings += found
+        total.petitions += filed
+    enterprises = Visit.enterprises.through.objects.filter(visit__in=made.values("pk")).aggregate(
+        n=Count("enterprise_id", distinct=True)
+    )["n"]
+    return Visits(total=total, by_month=dict(by_month), enterprises=enterprises)
+
+
 # Everything the charts and the report label with choices, in one place.
 LABELS = {
     "industry": dict(Industry.choices),
@@ -572,6 +711,8 @@ class Year:
     suggestions: Suggestions
     donations: Donations
     duty: Duty
+    services: Services
+    visits: Visits
 
     @property
     def is_partial(self) -> bool:
@@ -591,4 +732,6 @@ def for_year(year: int, *, today: datetime.date | None = None) -> Year:
         suggestions=suggestions(period),
         donations=donations(period),
         duty=duty(period),
+        services=services(period),
+        visits=visits(period),
     )

@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from members.choices import PartyOrganisation
 from petitions.models import Status, Suggestion
+from services.models import ServiceField
 
 from . import figures, links
 
 PERCENT = "%"
 YUAN = _("yuan")
+HOURS = _("hours")
 
 
 @dataclass
@@ -62,7 +64,7 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
 
 # The shape of what `compute` returns. Kept figures of another version (a release that added
 # or renamed a figure) are not read: they are computed again (reports.services.kept_figures).
-FIGURES_VERSION = 1
+FIGURES_VERSION = 2  # 2: services to members and visits
 
 
 def compute(year: int, *, today: datetime.date | None = None) -> dict:
@@ -116,6 +118,19 @@ def compute(year: int, *, today: datetime.date | None = None) -> dict:
             "entries": duty.entries,
             "summaries": duty.summaries,
         },
+        "services": {
+            "services": data.services.services,
+            "enterprises": data.services.enterprises,
+            "financing": data.services.financing,
+            "loans": str(data.services.loans),
+            "legal": data.services.legal,
+            "legal_hours": str(data.services.legal_hours),
+            "placed": data.services.placed,
+            "rated": data.services.rated,
+            "satisfied": data.services.satisfied,
+            "by_field": [asdict(row) for row in data.services.by_field],
+        },
+        "visits": {**asdict(data.visits.total), "enterprises": data.visits.enterprises},
         "growth": asdict(data.growth),
     }
 
@@ -135,6 +150,22 @@ def from_figures(year: int, kept: dict) -> Report:
     yuan = {key: Decimal(kept["donations"][key]) for key in ("total", "cash", "goods")}
     duty = SimpleNamespace(**kept["duty"])
     y = {"year": year}
+    served = dict(kept["services"])
+    given = figures.Services(
+        **{
+            **served,
+            "by_field": [figures.FieldRow(**row) for row in served["by_field"]],
+            "loans": Decimal(served["loans"]),
+            "legal_hours": Decimal(served["legal_hours"]),
+        }
+    )
+    visits = SimpleNamespace(**kept["visits"])
+    # The services of a field of these terms, when one field has them (else of every field).
+    ledger_of = {
+        terms: links.ledger("services", **y, field=given.field_code(terms))
+        for terms in ServiceField.Terms
+    }
+    made = {**y, "status": "done"}
 
     sections = [
         Section(
@@ -236,6 +267,75 @@ def from_figures(year: int, kept: dict) -> Report:
                     )
                     for key, (label, _kinds) in figures.FIELDS.items()
                 ],
+            ],
+        ),
+        Section(
+            "services",
+            _("Services to member enterprises"),
+            [
+                Item(_("Services given"), given.services, links.ledger("services", **y)),
+                Item(_("Enterprises served"), given.enterprises, links.ledger("services", **y)),
+                *[
+                    Item(
+                        _("%(field)s: services (enterprises served: %(n)s)")
+                        % {"field": row.label, "n": row.enterprises},
+                        row.services,
+                        links.ledger("services", **y, field=row.code),
+                        indent=True,
+                    )
+                    for row in given.by_field
+                    if row.services
+                ],
+                Item(
+                    _("Financing matches"),
+                    given.financing,
+                    ledger_of[ServiceField.Terms.FINANCE],
+                ),
+                Item(
+                    _("Loans obtained"),
+                    given.loans,
+                    ledger_of[ServiceField.Terms.FINANCE],
+                    YUAN,
+                    True,
+                ),
+                Item(
+                    _("Legal consultations"),
+                    given.legal,
+                    ledger_of[ServiceField.Terms.LEGAL],
+                ),
+                Item(
+                    _("Hours of legal advice"),
+                    given.legal_hours,
+                    ledger_of[ServiceField.Terms.LEGAL],
+                    HOURS,
+                    True,
+                ),
+                Item(
+                    _("People placed"),
+                    given.placed,
+                    ledger_of[ServiceField.Terms.TALENT],
+                ),
+                Item(
+                    _("Ratings: satisfied or basically satisfied"),
+                    given.satisfaction_rate,
+                    links.ledger("services", **y),
+                    PERCENT,
+                ),
+            ],
+        ),
+        Section(
+            "visits",
+            _("Visits to members"),
+            [
+                Item(_("Visits made"), visits.visits, links.ledger("visits", **made)),
+                Item(_("Enterprises visited"), visits.enterprises, links.ledger("visits", **made)),
+                Item(_("Problems found"), visits.findings, links.ledger("visits", **made)),
+                Item(
+                    _("turned into petitions"),
+                    visits.petitions,
+                    links.ledger("visits", **made),
+                    indent=True,
+                ),
             ],
         ),
         Section(

@@ -679,9 +679,14 @@ class VisitsLedger(Ledger):
             findings=Count("pk"),
             petitions=Count("petition"),
         )
+        visited = cached_aggregate(
+            Visit.enterprises.through.objects.filter(visit__in=queryset.values("pk")),
+            enterprises=Count("enterprise_id", distinct=True),
+        )
         return [
             Total(_("Visits"), visits["visits"], key="total-visits"),
             Total(_("Visits made"), visits["done"], key="total-visits-done"),
+            Total(_("Enterprises visited"), visited["enterprises"], key="total-enterprises"),
             Total(_("Problems found"), findings["findings"], key="total-findings"),
             Total(_("Turned into petitions"), findings["petitions"], key="total-petitions"),
         ]
@@ -788,6 +793,7 @@ class ServicesLedger(Ledger):
             queryset,
             services=Count("pk"),
             loans=Sum("loan_yuan", default=0),
+            hours=Sum("legal_hours", default=0),
             placed=Sum("people_placed", default=0),
         )
         Rating = ServiceRecipient.Rating
@@ -802,6 +808,7 @@ class ServicesLedger(Ledger):
             Total(_("Services"), records["services"], key="total-services"),
             Total(_("Enterprises served"), served["enterprises"], key="total-enterprises"),
             Total(_("Loans (yuan)"), records["loans"], MONEY, key="total-loans"),
+            Total(_("Hours of legal advice"), records["hours"], key="total-hours"),
             Total(_("People placed"), records["placed"], key="total-placed"),
             Total(
                 _("Satisfied or basically satisfied"),

@@ -541,3 +541,82 @@ def test_my_duties_as_chair_and_seconded(leaders, month_of, user_b):
         links = re.findall(r'href="([^"]+)"', table)
         assert links == [reverse("roster:month", args=[key]) for key in months]
     assert "<td>已确认</td>" in table and "<td>计划中</td>" in table
+
+
+def test_a_visit_entry_shows_the_visit_it_records_with_its_enterprises(
+    leaders, month_of, staff, staff_client, enterprise_a, enterprise_b, english
+):
+    from visits import services as visit_services
+
+    november = month_of(2026, 11, chair=leaders[0], status="serving")
+    entry = services.add_log_entry(duty_month=november, author=leaders[0],
+                                   day=datetime.date(2026, 11, 10), kind="visit",
+                                   text="带队走访两家企业", members_recruited=0)  # fmt: skip
+    services.add_log_entry(duty_month=november, author=leaders[0],
+                           day=datetime.date(2026, 11, 11), kind="visit",
+                           text="走访未登记", members_recruited=0)  # fmt: skip
+    visit = visit_services.plan_visit(
+        actor=staff, planned_on=datetime.date(2026, 11, 10),
+        enterprises=[enterprise_a, enterprise_b],
+    )  # fmt: skip
+    visit_services.record_visit(
+        actor=staff, visit=visit, done_on=datetime.date(2026, 11, 10), duty_log_entry=entry
+    )
+    url = reverse("roster:month", args=["2026-11"])
+
+    html = staff_client.get(url).content.decode()
+    log = re.search(r'<table[^>]*id="duty-log">.*?</table>', html, re.S).group()
+    assert log.count('class="small mt-1 duty-log-visit"') == 1  # the entry without a visit: none
+    shown = re.search(r'class="small mt-1 duty-log-visit">(.*?)</div>', log).group(1)
+    assert f'<a href="/visits/{visit.public_id}/">Visit of 10 Nov 2026</a>' in shown
+    assert enterprise_a.name in shown and enterprise_b.name in shown
+
+    # The chair sees which visit and whom, without a link to the staff's page.
+    chair_page = client_for(leaders[0]).get(url).content.decode()
+    assert "Visit of 10 Nov 2026: " in chair_page
+    assert f"/visits/{visit.public_id}/" not in chair_page
+
+
+def test_the_month_page_reads_its_visits_in_a_bounded_number_of_queries(
+    leaders, month_of, staff, staff_client, enterprise_a, django_assert_max_num_queries
+):
+    from tests.factories import EnterpriseFactory
+    from visits import services as visit_services
+
+    november = month_of(2026, 11, chair=leaders[0], status="serving")
+    url = reverse("roster:month", args=["2026-11"])
+
+    def visit_logged(day, enterprises):
+        entry = services.add_log_entry(duty_month=november, author=leaders[0],
+                                       day=datetime.date(2026, 11, day), kind="visit",
+                                       text="走访", members_recruited=0)  # fmt: skip
+        visit = visit_services.plan_visit(
+            actor=staff, planned_on=entry.day, enterprises=enterprises
+        )
+        visit_services.record_visit(actor=staff, visit=visit, done_on=entry.day,
+                                    duty_log_entry=entry)  # fmt: skip
+
+    visit_logged(1, [enterprise_a])
+    with django_assert_max_num_queries(40) as few:
+        staff_client.get(url)
+    for day in range(2, 12):
+        visit_logged(day, [EnterpriseFactory(), EnterpriseFactory()])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = staff_client.get(url).content.decode()
+    assert html.count('class="small mt-1 duty-log-visit"') == 11
+
+
+def test_a_kept_month_page_shows_a_visit_recorded_after_it_was_kept(
+    leaders, month_of, staff, staff_client, enterprise_a, page_cache, english
+):
+    from visits import services as visit_services
+
+    november = month_of(2026, 11, chair=leaders[0], status="serving")
+    entry = services.add_log_entry(duty_month=november, author=leaders[0],
+                                   day=datetime.date(2026, 11, 10), kind="visit",
+                                   text="走访", members_recruited=0)  # fmt: skip
+    url = reverse("roster:month", args=["2026-11"])
+    assert "duty-log-visit" not in staff_client.get(url).content.decode()
+    visit = visit_services.plan_visit(actor=staff, planned_on=entry.day, enterprises=[enterprise_a])
+    visit_services.record_visit(actor=staff, visit=visit, done_on=entry.day, duty_log_entry=entry)
+    assert f"/visits/{visit.public_id}/" in staff_client.get(url).content.decode()

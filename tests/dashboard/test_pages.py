@@ -35,6 +35,8 @@ CHARTS = [
     "suggestions",
     "donations",
     "duty",
+    "services_field",
+    "visits_month",
 ]
 
 

@@ -51,6 +51,7 @@ def test_the_ledger_lists_who_was_visited_what_was_found_and_the_petitions(staff
     html = response.content.decode()
     assert f'href="/visits/{made.public_id}/"' in html
     assert 'id="total-findings"' in html and 'id="total-petitions"' in html
+    assert 'id="total-enterprises">2<' in html  # the two enterprises of the visit made
 
 
 def test_the_ledger_filters_by_year_and_enterprise(staff_client, visits):

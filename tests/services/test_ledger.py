@@ -58,6 +58,8 @@ def test_the_ledger_shows_date_field_enterprises_giver_outcome_amount_and_rating
     assert 'id="total-services">2<' in html
     assert 'id="total-enterprises">2<' in html
     assert 'id="total-loans">2,000,000.00<' in html
+    assert 'id="total-hours">3.0<' in html
+    assert 'id="total-placed">0<' in html
     assert 'id="total-satisfied">100.0%<' in html
 
 

@@ -248,3 +248,37 @@ def test_the_federation_itself_records_no_chamber_services(chamber_term, enterpr
     federation = OrganizationFactory(kind=Organization.Kind.FEDERATION, slug="yq-fic")
     president = PostFactory(term__organization=federation, position=Post.Position.PRESIDENT).holder
     assert not access.can_record_for(president, federation)
+
+
+def test_the_forms_outcome_fields_are_the_models(english):
+    """Declared once, on the model: the form's label, size and bounds follow it."""
+    from django.utils.text import capfirst
+
+    from services.forms import ChamberServiceForm, ServiceForm
+    from services.models import ServiceRecord
+
+    for form_class in (ServiceForm, ChamberServiceForm):
+        form = form_class()
+        for name in ("loan_yuan", "bank", "legal_hours", "legal_matter", "people_placed"):
+            model_field = ServiceRecord._meta.get_field(name)
+            form_field = form.fields[name]
+            assert str(form_field.label) == capfirst(str(model_field.verbose_name))
+            assert not form_field.required
+            for bound in ("max_length", "max_digits", "decimal_places"):
+                if hasattr(form_field, bound) and getattr(model_field, bound, None):
+                    assert getattr(form_field, bound) == getattr(model_field, bound)
+        assert form.fields["outcome"].max_length == 2000
+    assert str(ServiceForm().fields["loan_yuan"].label) == "Loan amount (yuan)"
+
+
+def test_a_negative_outcome_figure_is_refused_on_its_field(staff, english):
+    from services.forms import ServiceForm
+
+    form = ServiceForm(
+        {"loan_yuan": "-1", "legal_hours": "-0.5", "people_placed": "-2", "outcome": "x" * 2001},
+        actor=staff,
+    )
+    assert not form.is_valid()
+    for name in ("loan_yuan", "legal_hours", "people_placed"):
+        assert form.errors[name] == ["Ensure this value is greater than or equal to 0."], name
+    assert "at most 2000 characters" in form.errors["outcome"][0]
