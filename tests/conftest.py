@@ -263,8 +263,8 @@ def client_b(user_b):
 
 @pytest.fixture(autouse=True)
 def _townships_after_flush(request):
-    """Townships, the fields of service and the policy topics come from data migrations; a transactional test's
-    flush deletes them.
+    """Townships, the fields of service and the policy topics come from data migrations; a
+    transactional test's flush deletes them.
 
     Every transactional test (browser stories, concurrency tests) gets them back first.
     """
