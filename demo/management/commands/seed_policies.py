@@ -10,7 +10,7 @@ hold verified qualifications (高新技术企业, 专精特新, 小型微利企�
 declared and waiting for staff), the enterprises with accounts follow topics and
 departments, and their users have read the policies they match and marked some (will apply,
 applied, granted with the amount, refused, not applicable). The demo member's enterprise
-matches several open policies and has marked six.
+matches several open policies, has read six and marked five.
 
 Each step is one small function below, standing in for the service that does it (named in its
 `# merge:` comment) until those services are on this branch; each runs with the clock held at
