@@ -192,6 +192,20 @@ def enterprises_for(policy: Policy, day: datetime.date | None = None) -> QuerySe
     return enterprises
 
 
+def townships_of(policies: QuerySet) -> dict[int, set[int]]:
+    """Each policy's townships' ids, in one query. Read as pairs rather than prefetched: a
+    prefetch builds a related manager and a queryset for every policy, and a list of a thousand
+    ids costs Django more to prepare than the query takes; a subquery costs neither
+    (bench/policies.py)."""
+    result: dict[int, set[int]] = {}
+    pairs = Policy.townships.through.objects.filter(
+        policy_id__in=policies.values("pk")
+    ).values_list("policy_id", "township_id")
+    for policy_id, township_id in pairs:
+        result.setdefault(policy_id, set()).add(township_id)
+    return result
+
+
 def policies_for(
     enterprise: Enterprise, policies: QuerySet | None = None, day: datetime.date | None = None
 ) -> list[tuple[Policy, Match]]:
@@ -201,10 +215,10 @@ def policies_for(
     facts = facts_of(enterprise, day)
     if policies is None:
         policies = Policy.objects.current(day)
-    policies = policies.prefetch_related("townships")
     found = []
+    townships = townships_of(policies)
     for policy in policies:
-        found_match = match(policy, facts, day, township_ids={t.pk for t in policy.townships.all()})
+        found_match = match(policy, facts, day, township_ids=townships.get(policy.pk, set()))
         if found_match is not None:
             found.append((policy, found_match))
 

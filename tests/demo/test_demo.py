@@ -44,6 +44,8 @@ from members.models import (
 from notices.models import Notice
 from petitions.models import Petition, PetitionEvent, Suggestion
 from petitions.states import Action
+from policies import eligibility
+from policies.models import FollowUp, Policy
 from services.models import ServiceRecipient, ServiceRecord
 from tests.conftest import TZ, client_for
 from visits.models import Finding, Visit
@@ -91,6 +93,7 @@ def test_seed_demo_seeds_every_app_and_prints_the_logins(demo):
     assert DutyMonth.objects.count() == 25
     assert Event.objects.exists()
     assert Petition.objects.count() >= 300
+    assert Policy.objects.count() == 60
     for login_name in ("staff", "member", "applicant", "chair", "vicechair", "secondee"):
         assert f"{login_name}@{DOMAIN}" in demo.output
 
@@ -192,6 +195,14 @@ def test_the_members_home_page_shows_its_petitions_and_an_invitation(now):
     assert response.context["pending_invitations"]
 
 
+def test_the_member_matches_policies_open_today_and_has_marked_some(now):
+    enterprise = User.objects.get(email=f"member@{DOMAIN}").enterprise
+    today = timezone.localdate()
+    found = eligibility.policies_for(enterprise, day=today)
+    assert sum(policy.is_open(today) for policy, _match in found) >= 5
+    assert FollowUp.objects.filter(enterprise=enterprise).exclude(state="").count() == 5
+
+
 def test_events_lie_just_past_and_ahead(now):
     finished = Event.objects.filter(status=Event.Status.FINISHED)
     assert not finished.filter(ends_at__gt=now).exists()
@@ -235,11 +246,14 @@ def test_nothing_is_dated_after_now(now):
     assert not Visit.objects.filter(done_on__gt=today).exists()
     assert not Visit.objects.filter(created_at__gt=now).exists()
     assert not Finding.objects.filter(created_at__gt=now).exists()
+    assert not Policy.objects.filter(issued_on__gt=today).exists()
+    assert not Policy.objects.filter(published_at__gt=now).exists()
+    assert not FollowUp.objects.filter(marked_at__gt=now).exists()
     # What the services stamp as they run: history records and notices.
     for model in (
         Petition, Application, DutyMonth, Suggestion, Enterprise, RepresentativePerson,
         PublicPost, TrainingRecord, FourGoodEvaluation, Secondment, ServiceRecord,
-        ServiceRecipient, Visit, Finding,
+        ServiceRecipient, Visit, Finding, Policy, FollowUp,
     ):  # fmt: skip
         assert not model.history.filter(history_date__gt=now).exists(), model
     assert not Notice.objects.filter(created_at__gt=now).exists()

@@ -404,7 +404,9 @@ def test_refuses_a_database_with_an_enterprise_it_did_not_make(settings, debug, 
     assert not Load.objects.exists()
 
 
-@pytest.mark.parametrize("command", ["seed_chambers", "seed_events", "seed_petitions"])
+@pytest.mark.parametrize(
+    "command", ["seed_chambers", "seed_events", "seed_petitions", "seed_policies"]
+)
 def test_every_part_of_the_demo_refuses_a_database_with_an_account_it_did_not_make(command):
     # `manage.py createsuperuser` on a fresh database: real data, though no enterprise yet.
     User.objects.create_superuser(email="admin@example.org", password="x", real_name="管理员")

@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = (
         "Build a demo federation like Yanqing's: members, applications, chambers, leaders, "
-        "the duty roster, petitions, events, services and visits. Safe to run again: a second "
-        "run adds nothing of what is there."
+        "the duty roster, petitions, events, services and visits, and policies. Safe to run "
+        "again: a second run adds nothing of what is there."
     )
 
     def add_arguments(self, parser):
@@ -19,3 +19,4 @@ class Command(BaseCommand):
         call_command("seed_events", stdout=self.stdout)
         call_command("seed_petitions", quiet=quiet, stdout=self.stdout)
         call_command("seed_services", quiet=quiet, stdout=self.stdout)
+        call_command("seed_policies", quiet=quiet, stdout=self.stdout)
