@@ -19,7 +19,7 @@ from members.services import TransitionError
 from . import access, audience, html, services
 from . import jobs as announcement_jobs
 from .forms import AnnouncementForm, RemindForm, SendForm, skeleton
-from .models import Announcement
+from .models import Announcement, Receipt
 
 NEWS_COLUMNS = ("public_id", "title", "kind", "sent_at")
 PAGE_SIZE = 20
@@ -179,7 +179,8 @@ def receipts(request, public_id):
     """Who read the announcement and who did not (?show=unread), with the reminder's form."""
     announcement = access.get_announcement_to_manage(request.user, public_id)
     show_unread = request.GET.get("show") == "unread"
-    rows = announcement.receipts.select_related("recipient__enterprise").only(
+    rows = Receipt.objects.filter(announcement=announcement)
+    rows = rows.select_related("recipient__enterprise").only(
         "read_at", "recipient__real_name", "recipient__enterprise__name"
     )
     rows = rows.unread() if show_unread else rows.read()

@@ -74,8 +74,10 @@ def test_sending_now_tells_each_recipient_once_by_inbox_and_email(
     assert Receipt.objects.filter(announcement=announcement).count() == 3
 
 
-def test_a_second_delivery_sends_nothing(staff, chamber_members, django_capture_on_commit_callbacks):
-    chamber, users = chamber_members
+def test_a_second_delivery_sends_nothing(
+    staff, chamber_members, django_capture_on_commit_callbacks
+):
+    chamber, _users = chamber_members
     announcement = draft(staff, chamber)
     send_now(staff, announcement, django_capture_on_commit_callbacks)
 
@@ -90,7 +92,7 @@ def test_a_second_delivery_sends_nothing(staff, chamber_members, django_capture_
 def test_a_scheduled_announcement_waits_for_its_time_then_the_sweep_sends_it(
     staff, chamber_members, django_capture_on_commit_callbacks
 ):
-    chamber, users = chamber_members
+    chamber, _users = chamber_members
     announcement = draft(staff, chamber)
     later = timezone.now() + datetime.timedelta(hours=2)
     with django_capture_on_commit_callbacks(execute=True):
@@ -108,7 +110,7 @@ def test_a_scheduled_announcement_waits_for_its_time_then_the_sweep_sends_it(
 
 
 def test_a_scheduled_announcement_can_go_back_to_a_draft(staff, chamber_members):
-    chamber, users = chamber_members
+    chamber, _users = chamber_members
     announcement = draft(staff, chamber)
     services.schedule(
         actor=staff, announcement=announcement, send_at=timezone.now() + datetime.timedelta(days=1)
@@ -124,7 +126,7 @@ def test_a_scheduled_announcement_can_go_back_to_a_draft(staff, chamber_members)
 def test_sending_is_refused_to_nobody_and_twice(
     staff, chamber_members, django_capture_on_commit_callbacks
 ):
-    chamber, users = chamber_members
+    chamber, _users = chamber_members
     empty = services.save_draft(
         actor=staff, criteria={"industries": ["T"]}, kind="other", title="空", body="<p>x</p>",
         is_public=False,
@@ -148,7 +150,7 @@ def test_sending_is_refused_to_nobody_and_twice(
 
 
 def test_the_text_is_sanitised_on_save_and_on_display(staff, chamber_members):
-    chamber, users = chamber_members
+    chamber, _users = chamber_members
     announcement = draft(
         staff,
         chamber,
@@ -218,7 +220,7 @@ def test_a_reminder_goes_to_those_who_have_not_read_once_per_round(
 def test_the_reminder_page_action_reports_and_refuses_a_repeat(
     staff, chamber_members, django_capture_on_commit_callbacks
 ):
-    chamber, users = chamber_members
+    chamber, _users = chamber_members
     announcement = draft(staff, chamber)
     send_now(staff, announcement, django_capture_on_commit_callbacks)
     url = reverse("policies:announcement_remind", args=[announcement.public_id])
@@ -291,7 +293,7 @@ def test_the_form_refuses_a_file_that_is_not_what_it_says(staff):
 def test_staff_write_preview_the_count_and_send(
     staff, chamber_members, django_capture_on_commit_callbacks
 ):
-    chamber, users = chamber_members
+    chamber, _users = chamber_members
     client = client_for(staff)
     response = client.post(
         reverse("policies:announcement_new"),
@@ -319,7 +321,7 @@ def test_staff_write_preview_the_count_and_send(
 
 
 def test_a_time_in_the_past_is_refused_with_a_message(staff, chamber_members):
-    chamber, users = chamber_members
+    chamber, _users = chamber_members
     announcement = draft(staff, chamber)
 
     page = client_for(staff).post(
