@@ -373,7 +373,7 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
     )
     notice_to_chamber = announcements.save_draft(
         actor=staff, criteria={"chambers": [chamber.pk]}, kind="meeting", title="冰雪商会年会通知",
-        body="<p>年会</p>", is_public=False, files=[SimpleUploadedFile("议程.pdf", PDF)],
+        body="年会", is_public=False, files=[SimpleUploadedFile("议程.pdf", PDF)],
     )  # fmt: skip
     announcements.schedule(actor=staff, announcement=notice_to_chamber)
     announcements.deliver(notice_to_chamber.pk)
