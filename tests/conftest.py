@@ -377,6 +377,14 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
     )  # fmt: skip
     announcements.schedule(actor=staff, announcement=notice_to_chamber)
     announcements.deliver(notice_to_chamber.pk)
+    # Read already: the pages' walks open it, and a first reading would change what others see.
+    announcements.mark_read(announcement=notice_to_chamber, user=user_a)
+    to_leaders = announcements.save_draft(
+        actor=staff, criteria={"leaders": True}, kind="other", title="轮值工作提示",
+        body="请查收", is_public=False,
+    )  # fmt: skip
+    announcements.schedule(actor=staff, announcement=to_leaders)
+    announcements.deliver(to_leaders.pk)
     announcement_draft = announcements.save_draft(
         actor=staff, criteria={"all_members": True}, kind="other", title="草稿", body="<p>草稿</p>",
         is_public=False,
@@ -398,7 +406,6 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
                 "announcement",
                 "announcement_review",
                 "announcement_receipts",
-                "announcement_remind",
                 "announcement_export",
             )
         },
@@ -406,6 +413,7 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
             notice_to_chamber.public_id,
             notice_to_chamber.attachments.get().public_id,
         ],
+        "policies:announcement_remind": [to_leaders.public_id],  # the leader has not read it
         "policies:announcement_edit": [announcement_draft.public_id],
         "policies:announcement_send": [announcement_draft.public_id],
         "policies:announcement_unschedule": [announcement_later.public_id],

@@ -176,11 +176,12 @@ def mark_read(*, announcement, user) -> bool:
     """Record that `user` opened the announcement, the first time only; True if recorded."""
     if not user.is_authenticated:
         return False
-    return bool(
-        Receipt.objects.filter(
-            announcement=announcement, recipient=user, read_at__isnull=True
-        ).update(read_at=timezone.now())
-    )
+    unread = Receipt.objects.filter(announcement=announcement, recipient=user, read_at__isnull=True)
+    # Looked for first: an UPDATE, even of no row, renews the receipts' stamp and so every
+    # cached page that shows them (core/stamps.py); a reader opens the page again and again.
+    if not unread.exists():
+        return False
+    return bool(unread.update(read_at=timezone.now()))
 
 
 def remind_unread(*, actor, announcement, round_seen: int) -> int:

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Job
 from members.services import TransitionError
 from notices.models import Notice
 from policies.announcements import services
@@ -18,6 +19,7 @@ from tests.chambers.factories import AffiliationFactory, OrganizationFactory
 from tests.conftest import client_for
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.uploads import PDF
+from ylqgsl.schedules import default_schedules
 
 pytestmark = pytest.mark.django_db
 
@@ -334,3 +336,51 @@ def test_a_time_in_the_past_is_refused_with_a_message(staff, chamber_members):
     announcement.refresh_from_db()
     assert announcement.status == Announcement.Status.DRAFT
     assert len(list(page.context["messages"])) == 1
+
+
+def test_staff_see_who_read_and_who_did_not(
+    staff, chamber_members, django_capture_on_commit_callbacks
+):
+    chamber, users = chamber_members
+    announcement = draft(staff, chamber)
+    send_now(staff, announcement, django_capture_on_commit_callbacks)
+    services.mark_read(announcement=announcement, user=users[0])
+    url = reverse("policies:announcement_receipts", args=[announcement.public_id])
+    client = client_for(staff)
+
+    read = client.get(url).content.decode()
+    unread = client.get(url + "?show=unread").content.decode()
+
+    assert users[0].real_name in read and users[1].real_name not in read
+    assert users[1].real_name in unread and users[2].real_name in unread
+    assert users[0].real_name not in unread
+
+
+def test_a_long_export_is_a_background_job(
+    staff, chamber_members, settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_IMMEDIATE_ROWS = 2
+    chamber, _users = chamber_members
+    announcement = draft(staff, chamber)
+    send_now(staff, announcement, django_capture_on_commit_callbacks)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(staff).get(
+            reverse("policies:announcement_export", args=[announcement.public_id])
+        )
+
+    assert response.status_code == 302
+    job = Job.objects.get(owner=staff)
+    assert job.kind == "announcement_receipts_export"
+    assert job.state == Job.State.DONE
+    book = openpyxl.load_workbook(job.file.open("rb"))
+    assert [sheet.max_row for sheet in book.worksheets] == [1, 4]  # headers; 3 not read
+
+
+def test_the_scheduled_announcements_are_swept_every_minute():
+    schedule = next(
+        s
+        for s in default_schedules()
+        if s.task == "policies.announcements.tasks.announcement_sweep"
+    )
+    assert schedule.seconds == 60
