@@ -384,3 +384,18 @@ def test_the_scheduled_announcements_are_swept_every_minute():
         if s.task == "policies.announcements.tasks.announcement_sweep"
     )
     assert schedule.seconds == 60
+
+
+def test_an_announcement_sent_now_whose_task_was_lost_goes_out_with_the_next_sweep(
+    staff, chamber_members, django_capture_on_commit_callbacks
+):
+    chamber, _users = chamber_members
+    announcement = draft(staff, chamber)
+    with django_capture_on_commit_callbacks(execute=False):  # the broker was down
+        services.schedule(actor=staff, announcement=announcement)
+    assert not Notice.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.deliver_due() == 3
+
+    assert Notice.objects.filter(kind="announcement").count() == 3
