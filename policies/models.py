@@ -445,3 +445,6 @@ class Question(models.Model):
 
     def __str__(self):
         return f"{self.policy} · {self.petition}"
+
+
+from .announcements.models import Announcement, AnnouncementAttachment, Receipt, Segment  # noqa: E402, F401

@@ -32,6 +32,7 @@ from events.models import Event
 from notices.models import Notice
 from petitions import services as petition_services
 from petitions.models import Suggestion
+from policies.announcements import services as announcements
 from services import services as service_records
 from services.models import ServiceField
 from tests.events.factories import EventFactory
@@ -382,8 +383,52 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
     planned = visit_services.plan_visit(
         actor=staff, planned_on=date(2030, 3, 1), enterprises=[enterprise_a]
     )
+    notice_to_chamber = announcements.save_draft(
+        actor=staff, criteria={"chambers": [chamber.pk]}, kind="meeting", title="冰雪商会年会通知",
+        body="年会", is_public=False, files=[SimpleUploadedFile("议程.pdf", PDF)],
+    )  # fmt: skip
+    announcements.schedule(actor=staff, announcement=notice_to_chamber)
+    announcements.deliver(notice_to_chamber.pk)
+    # Read already: the pages' walks open it, and a first reading would change what others see.
+    announcements.mark_read(announcement=notice_to_chamber, user=user_a)
+    to_leaders = announcements.save_draft(
+        actor=staff, criteria={"leaders": True}, kind="other", title="轮值工作提示",
+        body="请查收", is_public=False,
+    )  # fmt: skip
+    announcements.schedule(actor=staff, announcement=to_leaders)
+    announcements.deliver(to_leaders.pk)
+    announcement_draft = announcements.save_draft(
+        actor=staff, criteria={"all_members": True}, kind="other", title="草稿", body="<p>草稿</p>",
+        is_public=False,
+    )  # fmt: skip
+    announcement_later = announcements.save_draft(
+        actor=staff, criteria={"all_members": True}, kind="holiday", title="节假日通知",
+        body="<p>放假</p>", is_public=True,
+    )  # fmt: skip
+    announcements.schedule(
+        actor=staff,
+        announcement=announcement_later,
+        send_at=datetime(2030, 1, 1, tzinfo=ZoneInfo("UTC")),
+    )
     args = {
         **{f"jobs:{name}": [job.public_id] for name in ("detail", "progress", "download")},
+        **{
+            f"policies:{name}": [notice_to_chamber.public_id]
+            for name in (
+                "announcement",
+                "announcement_review",
+                "announcement_receipts",
+                "announcement_export",
+            )
+        },
+        "policies:announcement_attachment": [
+            notice_to_chamber.public_id,
+            notice_to_chamber.attachments.get().public_id,
+        ],
+        "policies:announcement_remind": [to_leaders.public_id],  # the leader has not read it
+        "policies:announcement_edit": [announcement_draft.public_id],
+        "policies:announcement_send": [announcement_draft.public_id],
+        "policies:announcement_unschedule": [announcement_later.public_id],
         "members:application_detail": [pending_application.public_id],
         "members:application_approve": [pending_application.public_id],
         "members:application_reject": [pending_application.public_id],

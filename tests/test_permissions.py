@@ -171,6 +171,19 @@ MATRIX = {
     "services:chamber": STAFF_ONLY,  # and the chamber's own president or secretary-general
     "services:mine": row(302, 403, 200, 200, 403, 403),
     "services:rate": LOGGED_IN_ACTION,
+    "policies:announcements": EVERYONE,
+    # Sent to the "ice" chamber's members (enterprise A), not public.
+    "policies:announcement": row(404, 404, 200, 404, 404, 200),
+    "policies:announcement_attachment": row(404, 404, 200, 404, 404, 200),
+    "policies:announcement_manage": STAFF_ONLY,
+    "policies:announcement_new": STAFF_ONLY,
+    "policies:announcement_edit": STAFF_ONLY,
+    "policies:announcement_review": STAFF_ONLY,
+    "policies:announcement_send": STAFF_ACTION,
+    "policies:announcement_unschedule": STAFF_ACTION,
+    "policies:announcement_receipts": STAFF_ONLY,
+    "policies:announcement_remind": STAFF_ACTION,
+    "policies:announcement_export": STAFF_ONLY,
     "roster:index": ROSTER,
     "roster:mine": ROSTER,
     "roster:generate": STAFF_ONLY,
@@ -212,6 +225,7 @@ SERVICE = {
     "what": "惠企政策解读",
     "given_on": "2025-06-01",
 }
+ANNOUNCEMENT = {"kind": "other", "title": "通知", "body": "<p>通知</p>", "all_members": "on"}
 # What a permitted user would send; a URL not listed here is posted empty.
 POST_DATA = {
     "events:create": EVENT,
@@ -245,6 +259,11 @@ POST_DATA = {
     "services:new": {**SERVICE, "organization": "ice"},
     "services:chamber": SERVICE,
     "services:rate": {"rating": "satisfied"},
+    "policies:announcement_new": ANNOUNCEMENT,
+    "policies:announcement_edit": ANNOUNCEMENT,
+    "policies:announcement_send": {"when": "now"},
+    "policies:announcement_unschedule": {},
+    "policies:announcement_remind": {"round": 0},
 }
 # The one allowed to send each of those, where it is not staff.
 PERMITTED = {

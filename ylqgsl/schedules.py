@@ -66,6 +66,16 @@ def default_schedules() -> list[Schedule]:
             ),
         ),
         Schedule(
+            "policies.announcements.tasks.announcement_sweep",
+            # A minute: an announcement set for 9:00 goes out by 9:01.
+            60,
+            _("Scheduled announcements"),
+            _(
+                "Sends the announcements whose set time has come, and any whose sending "
+                "was interrupted."
+            ),
+        ),
+        Schedule(
             "core.tasks.sweep_jobs",
             # core.jobs.SWEEP_EVERY: a job a broker outage held starts within about 4 minutes.
             int(jobs.SWEEP_EVERY.total_seconds()),

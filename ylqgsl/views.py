@@ -2,8 +2,9 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,7 +21,8 @@ from events.models import Event, Invitation, Registration
 from members.models import Application, Enterprise
 from notices.models import Notice
 from petitions import metrics
-from petitions.models import OPEN, Petition, Status
+from petitions.models import OPEN, Department, Petition, Status
+from policies.models import Announcement, Policy
 
 logger = logging.getLogger(__name__)
 
@@ -28,10 +30,14 @@ logger = logging.getLogger(__name__)
 @pagecache.kept_page
 def home(request):
     """What matters to whoever is logged in: their enterprise's open petitions, invitations and
-    events; a leader's next duty month; seconded staff their secondment; the staff's queues."""
+    events; a leader's next duty month; seconded staff their secondment; the staff's queues.
+    An anonymous visitor sees the federation's public side: its latest public announcements,
+    the policies open for applications now and the public events to come."""
     user = request.user
     context = {}
-    if user.is_authenticated:
+    if not user.is_authenticated:
+        context.update(public_home(timezone.now()))
+    else:
         now = timezone.now()
         # Each query reads only the columns the page shows: compiling a query costs about
         # 10 µs a column, and whole rows with their relations made the home page cost ten
@@ -61,6 +67,30 @@ def home(request):
         if user.is_staff:
             context.update(staff_queues(now))
     return render(request, "home.html", context)
+
+
+PUBLIC_HOME_ROWS = 5
+
+
+def public_home(now) -> dict:
+    """The anonymous home page's lists: a query each (and one for the policies' departments)."""
+    departments = Department.objects.only("pk", "name")
+    return {
+        "announcements": Announcement.objects.public()
+        .only("public_id", "title", "kind", "sent_at")
+        .order_by("-sent_at", "-pk")[:PUBLIC_HOME_ROWS],
+        "open_policies": Policy.objects.open_now(timezone.localdate(now))
+        .only("public_id", "title", "window_closes")
+        .prefetch_related(Prefetch("departments", queryset=departments))
+        .order_by("window_closes", "pk")[: PUBLIC_HOME_ROWS * 2],
+        # As the public event list chooses them (what an anonymous visitor may see), the
+        # cancelled left out: each offers the way to register.
+        "public_events": Event.objects.visible_to(AnonymousUser())
+        .filter(status=Event.Status.PUBLISHED)
+        .upcoming(now)
+        .only("public_id", "title", "venue", "starts_at")
+        .order_by("starts_at", "pk")[:PUBLIC_HOME_ROWS],
+    }
 
 
 def enterprise_home(user, now) -> dict:
