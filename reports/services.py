@@ -84,18 +84,19 @@ def render_body(year: int) -> str:
             "year": year,
             "new_members": growth.joined[-1] if growth.years and growth.years[-1] == year else 0,
             "sections": sections,
-            "ledgers": figure_links(year, data.services),
+            "ledgers": figure_links(year),
         },
     )
 
 
-def figure_links(year: int, services: figures.Services) -> dict:
+def figure_links(year: int) -> dict:
     """The ledger behind each of the key figures on services and visits."""
     Terms = ServiceField.Terms
     return {
         "services": links.ledger("services", year=year),
+        # The services of every field of these terms: those the outcome figures add up.
         **{
-            terms: links.ledger("services", year=year, field=services.field_code(terms))
+            terms: links.ledger("services", year=year, terms=terms)
             for terms in (Terms.FINANCE, Terms.LEGAL, Terms.TALENT)
         },
         "visits": links.ledger("visits", year=year, status="done"),

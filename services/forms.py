@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import MaxLengthValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.forms.models import fields_for_model
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,10 +57,13 @@ class EventChoice(forms.ModelChoiceField):
 
 def from_model(model_field, **kwargs):
     """The model field's form field, with the bounds its validators set (a plain form runs no
-    model validation): a minimum value, a maximum length."""
+    model validation): a minimum and a maximum value (an integer column's range, which the
+    database would refuse with an error page), a maximum length."""
     for validator in model_field.validators:
         if isinstance(validator, MinValueValidator):
             kwargs.setdefault("min_value", validator.limit_value)
+        elif isinstance(validator, MaxValueValidator):
+            kwargs.setdefault("max_value", validator.limit_value)
         elif isinstance(validator, MaxLengthValidator):
             kwargs.setdefault("max_length", validator.limit_value)
     return model_field.formfield(**kwargs)

@@ -200,6 +200,22 @@ class ServiceRecord(models.Model):
         return self.what
 
 
+def outcome_sums() -> dict:
+    """The outcome figures of a set of records, each summed over the records of a field whose
+    terms it is: loans over finance, hours over legal advice, people placed over talent. The
+    dashboard, the yearly report and the services ledger all add them up so, and the ledger
+    filtered by the same terms lists what was added. A field's terms are read as they are
+    now: a record kept in a field whose terms changed counts with its field."""
+    Terms = ServiceField.Terms
+    return {
+        "loans": models.Sum("loan_yuan", filter=Q(field__terms=Terms.FINANCE), default=Decimal(0)),
+        "legal_hours": models.Sum(
+            "legal_hours", filter=Q(field__terms=Terms.LEGAL), default=Decimal(0)
+        ),
+        "placed": models.Sum("people_placed", filter=Q(field__terms=Terms.TALENT), default=0),
+    }
+
+
 class ServiceRecipient(models.Model):
     """An enterprise a service was given to, and its rating of it."""
 

@@ -318,11 +318,11 @@ def test_every_page_counts_the_same_services_and_visits(staff, user_a, enterpris
         "Financing matches": (1, ("figure-financing", "1"), ("total-services", "1")),
         "Loans obtained": (
             Decimal("1500000.50"),
-            ("figure-loans", "1,500,001"),
+            ("figure-loans", "1,500,000.50"),
             ("total-loans", "1,500,000.50"),
         ),
         "Legal consultations": (1, ("figure-legal", "1"), ("total-services", "1")),
-        "Hours of legal advice": (
+        "Legal advice given": (
             Decimal("2.5"),
             ("figure-legal-hours", "2.5"),
             ("total-hours", "2.5"),
@@ -345,3 +345,70 @@ def test_every_page_counts_the_same_services_and_visits(staff, user_a, enterpris
             assert total(dashboard, on_dashboard[0]) == on_dashboard[1], label
         assert item.link in dashboard.replace("&amp;", "&") or on_dashboard is None, label
         assert total(client.get(item.link).content.decode(), in_ledger[0]) == in_ledger[1], label
+
+
+def test_outcome_figures_add_up_the_fields_of_their_terms_as_the_ledger_lists_them(
+    staff, enterprise_a, enterprise_b
+):
+    """Two fields whose outcome is a loan: the loans of both, and the ledger the figure links
+    to lists both. A field whose outcome was hours of legal advice and is now outcome text
+    only: its record's hours are no longer counted, on the dashboard, in the report or in
+    the ledger, which lists the record under its field's terms as they are now."""
+    from decimal import Decimal
+
+    from services.models import ServiceField
+    from tests.services.conftest import field, record
+
+    day = datetime.date(2025, 5, 6)
+    Terms = ServiceField.Terms
+    venture = ServiceField.objects.create(
+        code="venture", name="创投对接", name_en="Venture capital", terms=Terms.FINANCE
+    )
+    consulting = ServiceField.objects.create(
+        code="consulting", name="企业顾问", name_en="Consulting", terms=Terms.LEGAL
+    )
+    record(staff, [enterprise_a], field=field("finance"), what="银企对接", given_on=day,
+           loan_yuan=Decimal("1000000.25"))  # fmt: skip
+    record(staff, [enterprise_b], field=venture, what="创投路演", given_on=day,
+           loan_yuan=Decimal("300000.50"))  # fmt: skip
+    record(staff, [enterprise_a], field=field("legal"), what="合同审查", given_on=day,
+           legal_hours=Decimal("2.5"))  # fmt: skip
+    record(staff, [enterprise_b], field=consulting, what="顾问咨询", given_on=day,
+           legal_hours=Decimal("4"))  # fmt: skip
+    consulting.terms = Terms.NONE
+    consulting.save(update_fields=["terms"])
+
+    client = client_in_english(staff)
+    dashboard = client.get("/dashboard/?year=2025").content.decode()
+    keep_report_figures(year=2025)
+    sections = client.get("/dashboard/report/?year=2025").context["report"].sections
+    items = {str(i.label): i for s in sections if s.key == "services" for i in s.items}
+
+    def total(page, key):
+        match = re.search(rf'id="{key}">([^<]+)<', page)
+        assert match, key
+        return match.group(1)
+
+    loans, financing = items["Loans obtained"], items["Financing matches"]
+    assert (financing.value, loans.value) == (2, Decimal("1300000.75"))
+    assert total(dashboard, "figure-financing") == "2"
+    assert total(dashboard, "figure-loans") == "1,300,000.75"
+    assert loans.link == financing.link == "/ledgers/services/?year=2025&terms=finance"
+    assert f'href="{loans.link.replace("&", "&amp;")}"' in dashboard
+    ledger = client.get(loans.link)
+    assert ledger.context["page"].paginator.count == 2
+    assert total(ledger.content.decode(), "total-services") == "2"
+    assert total(ledger.content.decode(), "total-loans") == "1,300,000.75"
+
+    hours, legal = items["Legal advice given"], items["Legal consultations"]
+    assert (legal.value, hours.value) == (1, Decimal("2.5"))
+    assert total(dashboard, "figure-legal") == "1"
+    assert total(dashboard, "figure-legal-hours") == "2.5"
+    ledger = client.get(hours.link)
+    assert ledger.context["page"].paginator.count == 1
+    assert total(ledger.content.decode(), "total-hours") == "2.5"
+    # Every service of the year: the same outcome figures, the changed field's hours left out.
+    every = client.get("/ledgers/services/?year=2025").content.decode()
+    assert total(every, "total-services") == "4"
+    assert total(every, "total-loans") == "1,300,000.75"
+    assert total(every, "total-hours") == "2.5"

@@ -341,7 +341,7 @@ def visit_chart(year: int, visits: figures.Visits):
             Series(_("Problems found"), [row.get(m, empty).findings for m in months]),
         ],
         extra_columns=[(_("Turned into petitions"), [row.get(m, empty).petitions for m in months])],
-        links=[""] * 12,
+        links=[links.ledger("visits", year=year, month=m, status="done") for m in months],
         more=links.ledger("visits", year=year, status="done"),
         note=_("By the day the visit was made."),
     )

@@ -22,7 +22,9 @@ Definitions (shown on the report page):
 - services to members: those given in the period (their date); the enterprises served are
   the distinct enterprises among them; a financing match is a service of a field whose outcome
   is a loan (its amount summed), a legal consultation one of a field whose outcome is hours of
-  legal advice (the hours summed); people placed are summed over every service; the
+  legal advice (the hours summed), and people placed are summed over the services of a field
+  whose outcome they are (`services.models.outcome_sums`: a field's terms as they are now,
+  which the services ledger filters by); the
   satisfaction rate is the ratings "satisfied" and "basically satisfied" over the ratings given
   (not those still to rate), as in the services ledger.
 - visits: those made (done) in the period, by the day they were made; the enterprises visited
@@ -50,7 +52,7 @@ from members.choices import Industry, PartyOrganisation, SizeClass
 from members.models import Enterprise, on_roll
 from petitions import metrics
 from petitions.models import Petition, Status, Suggestion
-from services.models import ServiceField, ServiceRecipient, ServiceRecord
+from services.models import ServiceField, ServiceRecipient, ServiceRecord, outcome_sums
 from visits.models import Finding, Visit
 
 COVERED = (PartyOrganisation.OWN_BRANCH, PartyOrganisation.JOINT_BRANCH)
@@ -583,19 +585,14 @@ class Services:
     financing: int  # services of a field whose outcome is a loan
     loans: Decimal  # their loan amounts (yuan)
     legal: int  # services of a field whose outcome is hours of legal advice
-    legal_hours: Decimal
-    placed: int
+    legal_hours: Decimal  # their hours
+    placed: int  # people placed by services of a field whose outcome is people placed
     rated: int  # ratings given
     satisfied: int  # of them "satisfied" or "basically satisfied"
 
     @property
     def satisfaction_rate(self):
         return rate(self.satisfied, self.rated)
-
-    def field_code(self, terms: str) -> str:
-        """The one field whose outcome is `terms` (its ledger's filter), or "" if several."""
-        codes = [row.code for row in self.by_field if row.terms == terms]
-        return codes[0] if len(codes) == 1 else ""
 
 
 SERVICE_RATED = [
@@ -607,19 +604,17 @@ SERVICE_SATISFIED = [ServiceRecipient.Rating.SATISFIED, ServiceRecipient.Rating.
 
 
 def services(period: Period) -> Services:
-    """Four queries: the records' counts and sums, the records by field, the enterprises
-    served by field, the recipients' distinct enterprises and ratings."""
+    """Five queries: the records' counts and sums, the fields, the records by field, the
+    enterprises served by field, the recipients' distinct enterprises and ratings."""
     given = ServiceRecord.objects.filter(
         given_on__gte=period.first, given_on__lte=period.last
     ).order_by()
     Terms = ServiceField.Terms
     sums = given.aggregate(
         services=Count("pk"),
-        loans=Sum("loan_yuan", default=Decimal(0)),
-        legal_hours=Sum("legal_hours", default=Decimal(0)),
-        placed=Sum("people_placed", default=0),
         financing=Count("pk", filter=Q(field__terms=Terms.FINANCE)),
         legal=Count("pk", filter=Q(field__terms=Terms.LEGAL)),
+        **outcome_sums(),
     )
     by_field = {
         field.pk: FieldRow(field.code, field.name, field.name_en, field.terms)

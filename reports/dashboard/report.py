@@ -64,7 +64,8 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
 
 # The shape of what `compute` returns. Kept figures of another version (a release that added
 # or renamed a figure) are not read: they are computed again (reports.services.kept_figures).
-FIGURES_VERSION = 2  # 2: services to members and visits
+# 2: services to members and visits; 3: loans, hours and people placed of their fields only.
+FIGURES_VERSION = 3
 
 
 def compute(year: int, *, today: datetime.date | None = None) -> dict:
@@ -160,11 +161,8 @@ def from_figures(year: int, kept: dict) -> Report:
         }
     )
     visits = SimpleNamespace(**kept["visits"])
-    # The services of a field of these terms, when one field has them (else of every field).
-    ledger_of = {
-        terms: links.ledger("services", **y, field=given.field_code(terms))
-        for terms in ServiceField.Terms
-    }
+    # The services of every field of these terms: those the outcome figures add up.
+    ledger_of = {terms: links.ledger("services", **y, terms=terms) for terms in ServiceField.Terms}
     made = {**y, "status": "done"}
 
     sections = [
@@ -304,7 +302,7 @@ def from_figures(year: int, kept: dict) -> Report:
                     ledger_of[ServiceField.Terms.LEGAL],
                 ),
                 Item(
-                    _("Hours of legal advice"),
+                    _("Legal advice given"),
                     given.legal_hours,
                     ledger_of[ServiceField.Terms.LEGAL],
                     HOURS,

@@ -395,8 +395,11 @@ class DutyFilter(LedgerFilterSet):
     status = Choice(label=_("Status"), choices=DutyMonth.Status.choices)
 
 
-class VisitFilter(LedgerFilterSet):
-    year = YearFilter(label=_("Year"), field_name="visit_day")
+class VisitFilter(PeriodFilterSet):
+    """By the visit's day (`Visit.objects.with_day`): the day it was made, else planned."""
+
+    period_field = "visit_day"
+
     status = Choice(label=_("Status"), choices=Visit.Status.choices)
     enterprise = django_filters.CharFilter(
         label=_("Enterprise visited"), method="filter_enterprise", max_length=100
@@ -478,6 +481,13 @@ class PetitionFilterForm(forms.Form):
 class ServiceFilter(LedgerFilterSet):
     year = YearFilter(label=_("Year"), field_name="given_on")
     field = ModelChoice(label=_("Field"), queryset=ServiceField.objects.all(), to_field_name="code")
+    # The fields whose outcome is a loan, hours or people placed, however many there are: what
+    # the dashboard's and the report's outcome figures add up (services.models.outcome_sums).
+    terms = Choice(
+        label=_("Outcome recorded as"),
+        field_name="field__terms",
+        choices=ServiceField.Terms.choices,
+    )
     organization = ModelChoice(label=_("Given by chamber"), queryset=organizations_for_choice())
     enterprise = django_filters.CharFilter(
         label=_("Enterprise served"), method="filter_enterprise", max_length=100

@@ -25,7 +25,7 @@ from events.models import Donation, Event, Invitation, Registration
 from members.choices import Industry, Ownership, PartyOrganisation, SizeClass
 from members.models import Enterprise, PublicPost, RepresentativePerson, TrainingRecord
 from petitions.models import Suggestion
-from services.models import ServiceRecipient, ServiceRecord
+from services.models import ServiceRecipient, ServiceRecord, outcome_sums
 from visits.models import Finding, Visit
 
 from . import filters
@@ -671,16 +671,20 @@ class VisitsLedger(Ledger):
                 row["visitors"] = [*row["visitors"], row["other_visitors"]]
 
     def totals(self, queryset):
+        """Every visit listed, and of them the visits made; the enterprises visited and the
+        problems found are those of the visits made (as on the dashboard), never of a visit
+        only planned or cancelled."""
         visits = cached_aggregate(
             queryset, visits=Count("pk"), done=Count("pk", filter=Q(status=Visit.Status.DONE))
         )
+        made = queryset.filter(status=Visit.Status.DONE).values("pk")
         findings = cached_aggregate(
-            Finding.objects.filter(visit__in=queryset.values("pk")),
+            Finding.objects.filter(visit__in=made),
             findings=Count("pk"),
             petitions=Count("petition"),
         )
         visited = cached_aggregate(
-            Visit.enterprises.through.objects.filter(visit__in=queryset.values("pk")),
+            Visit.enterprises.through.objects.filter(visit__in=made),
             enterprises=Count("enterprise_id", distinct=True),
         )
         return [
@@ -789,13 +793,8 @@ class ServicesLedger(Ledger):
             ]
 
     def totals(self, queryset):
-        records = cached_aggregate(
-            queryset,
-            services=Count("pk"),
-            loans=Sum("loan_yuan", default=0),
-            hours=Sum("legal_hours", default=0),
-            placed=Sum("people_placed", default=0),
-        )
+        # Each outcome summed over the services of its field's terms, as on the dashboard.
+        records = cached_aggregate(queryset, services=Count("pk"), **outcome_sums())
         Rating = ServiceRecipient.Rating
         rated = [Rating.SATISFIED, Rating.BASICALLY, Rating.NOT_SATISFIED]
         served = cached_aggregate(
@@ -808,7 +807,7 @@ class ServicesLedger(Ledger):
             Total(_("Services"), records["services"], key="total-services"),
             Total(_("Enterprises served"), served["enterprises"], key="total-enterprises"),
             Total(_("Loans (yuan)"), records["loans"], MONEY, key="total-loans"),
-            Total(_("Hours of legal advice"), records["hours"], key="total-hours"),
+            Total(_("Hours of legal advice"), records["legal_hours"], key="total-hours"),
             Total(_("People placed"), records["placed"], key="total-placed"),
             Total(
                 _("Satisfied or basically satisfied"),

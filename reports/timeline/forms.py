@@ -11,8 +11,9 @@ def kind_choices():
 
 class TimelineFilter(forms.Form):
     """What the timeline shows: some kinds (every kind when none is ticked), a year, and where
-    the page begins (`after`: the cursor of an "older" link; the newest entries without one, or
-    with one that is not a cursor, which `refused` then tells)."""
+    the page begins (`after`: the cursor of an "older" link of this enterprise's timeline; the
+    newest entries without one, or with one that is not a cursor for this enterprise, which
+    `refused` then tells)."""
 
     kind = forms.MultipleChoiceField(
         label=_("Show"),
@@ -23,9 +24,10 @@ class TimelineFilter(forms.Form):
     year = YearField(label=_("Year"), required=False)
     after = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].widget.attrs["class"] = "form-control"
+        self.enterprise = enterprise
         self.refused = False
 
     def clean_after(self) -> Cursor | None:
@@ -33,7 +35,7 @@ class TimelineFilter(forms.Form):
         if not value:
             return None
         try:
-            return Cursor.loads(value)
+            return Cursor.loads(value, enterprise=self.enterprise.pk)
         except BadCursor:
             self.refused = True
             return None

@@ -129,14 +129,21 @@ class BadCursor(ValueError):
 class Cursor:
     """The last entry of a page — its moment, kind and key — and the number of the page after
     it, which begins there. Signed into the "older" link, so a link is never guessed or edited
-    into a query the page would not make."""
+    into a query the page would not make; signed for the enterprise whose timeline it pages
+    (its id in the salt), so a link taken from one enterprise's timeline to another's is no
+    cursor there. A cursor does not expire: an old link still begins where it says."""
 
     moment: datetime.datetime
     kind: str
     key: int
     number: int
+    enterprise: int  # the id of the enterprise whose timeline it pages
 
     SALT = "reports.timeline.cursor"
+
+    @classmethod
+    def salt(cls, enterprise: int) -> str:
+        return f"{cls.SALT}:{enterprise}"
 
     def bound(self, kind: Kind) -> Bound:
         """Where `kind`'s rows resume: a kind listed before the cursor's has shown its rows of
@@ -148,14 +155,16 @@ class Cursor:
 
     def dumps(self) -> str:
         return signing.dumps(
-            [self.moment.isoformat(), self.kind, self.key, self.number], salt=self.SALT
+            [self.moment.isoformat(), self.kind, self.key, self.number],
+            salt=self.salt(self.enterprise),
         )
 
     @classmethod
-    def loads(cls, value: str) -> "Cursor":
-        """The cursor signed into `value`; BadCursor if it is not one (edited, cut, old)."""
+    def loads(cls, value: str, *, enterprise: int) -> "Cursor":
+        """The cursor signed into `value` for the timeline of `enterprise` (its id); BadCursor
+        if it is not one (cut short, edited, or signed for another enterprise's timeline)."""
         try:
-            at, code, key, number = signing.loads(value, salt=cls.SALT)
+            at, code, key, number = signing.loads(value, salt=cls.salt(enterprise))
             at = datetime.datetime.fromisoformat(at)
         except (signing.BadSignature, TypeError, ValueError) as error:
             raise BadCursor(str(error)) from error
@@ -167,7 +176,7 @@ class Cursor:
             or number < 2
         ):
             raise BadCursor(value)
-        return cls(at, code, key, number)
+        return cls(at, code, key, number, enterprise)
 
 
 def newest(queryset, field: str, *, year: int | None, limit: int, before: Bound | None,
@@ -624,5 +633,5 @@ def page(enterprise, *, kinds: list[Kind], year: int | None, after: Cursor | Non
     older = None
     if len(found) > PAGE_SIZE:
         last = entries[-1]
-        older = Cursor(last.moment, last.kind.code, last.key, number + 1)
+        older = Cursor(last.moment, last.kind.code, last.key, number + 1, enterprise.pk)
     return Page(entries, number, older)

@@ -14,7 +14,7 @@ def enterprise_timeline(request, public_id):
     """An enterprise's timeline, newest first, fifty entries a page, filtered by kind and year;
     with a filter that does not validate, the field says why and nothing is listed."""
     enterprise = access.get_enterprise(request.user, public_id)
-    form = TimelineFilter(request.GET)
+    form = TimelineFilter(request.GET, enterprise=enterprise)
     valid = form.is_valid()
     page = None
     if valid:

@@ -3,6 +3,7 @@ for 2025: one definition of each figure (reports.dashboard.figures), the same nu
 place, each linked to its ledger."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -117,14 +118,14 @@ def test_the_report_has_a_section_for_services_and_one_for_visits(given, visited
     assert services_items["Financing matches"].value == 1
     assert services_items["Loans obtained"].value == Decimal("2000000")
     assert services_items["Legal consultations"].value == 2
-    assert services_items["Hours of legal advice"].value == Decimal("4.5")
+    assert services_items["Legal advice given"].value == Decimal("4.5")
     assert services_items["People placed"].value == 5
     assert services_items["Ratings: satisfied or basically satisfied"].value == 66.7
     assert services_items["Legal: services (enterprises served: 2)"].value == 2
     assert "Policy: services (enterprises served: 0)" not in services_items
     assert services_items["Services given"].link == "/ledgers/services/?year=2025"
-    assert services_items["Financing matches"].link == "/ledgers/services/?year=2025&field=finance"
-    assert services_items["People placed"].link == "/ledgers/services/?year=2025&field=talent"
+    assert services_items["Financing matches"].link == "/ledgers/services/?year=2025&terms=finance"
+    assert services_items["People placed"].link == "/ledgers/services/?year=2025&terms=talent"
     visit_items = {str(i.label): i for i in sections["visits"].items}
     assert visit_items["Visits made"].value == 3
     assert visit_items["Enterprises visited"].value == 3
@@ -137,14 +138,15 @@ def test_the_dashboard_shows_the_figures_and_links_them_to_the_ledgers(staff, gi
     page = client_for(staff).get("/dashboard/?year=2025").content.decode()
     assert 'id="figure-services">4<' in page
     assert 'id="figure-financing">1<' in page
-    assert 'id="figure-loans">2,000,000<' in page
+    assert 'id="figure-loans">2,000,000.00<' in page  # as the ledger shows it
     assert 'id="figure-legal">2<' in page
     assert 'id="figure-legal-hours">4.5<' in page
     assert 'id="figure-placed">5<' in page
     assert 'id="figure-services-satisfied">66.7%<' in page
     assert 'id="figure-visits">3<' in page
-    assert 'href="/ledgers/services/?year=2025&amp;field=finance"' in page
-    assert 'href="/ledgers/services/?year=2025&amp;field=legal"' in page
+    assert 'href="/ledgers/services/?year=2025&amp;terms=finance"' in page
+    assert 'href="/ledgers/services/?year=2025&amp;terms=legal"' in page
+    assert 'href="/ledgers/services/?year=2025&amp;terms=talent"' in page
     assert 'href="/ledgers/visits/?year=2025&amp;status=done"' in page
     assert 'id="chart-services_field"' in page and 'id="chart-visits_month"' in page
 
@@ -163,7 +165,7 @@ def test_the_printed_report_and_its_workbook_include_them(staff, given, visited)
     rows = {row[0]: row[1:] for row in book.worksheets[0].iter_rows(values_only=True) if row}
     assert rows["Services given"][0] == 4
     assert rows["    Loans obtained"] == (2000000, "yuan")
-    assert rows["    Hours of legal advice"] == (4.5, "hours")
+    assert rows["    Legal advice given"] == (4.5, "hours")
     assert rows["Visits made"][0] == 3
     assert rows["    turned into petitions"][0] == 1
 
@@ -191,3 +193,35 @@ def test_the_figures_cost_the_same_queries_for_one_or_ten_services_and_visits(
     add(9)
     with django_assert_num_queries(len(one.captured_queries)):
         figures.services(YEAR), figures.visits(YEAR)
+
+
+def test_each_month_of_the_visits_chart_links_to_its_visits_made(staff, visited):
+    from reports.dashboard import charts
+
+    chart = charts.visit_chart(2025, figures.visits(YEAR))
+    assert chart.links[1] == "/ledgers/visits/?year=2025&month=2&status=done"
+    assert len(chart.links) == 12 and all(chart.links)
+    client = client_for(staff)
+    page = client.get("/dashboard/?year=2025").content.decode()
+    assert 'href="/ledgers/visits/?year=2025&amp;month=2&amp;status=done"' in page
+    february = client.get(chart.links[1])
+    assert february.context["page"].paginator.count == chart.series[0].values[1] == 2
+
+
+def test_the_visit_figures_read_in_the_singular_for_one(staff, enterprise_a, english):
+    made = DoneVisitFactory(planned_on=D(2025, 2, 10), enterprises=[enterprise_a])
+    FindingFactory(visit=made, enterprise=enterprise_a, text="用电难。")
+    page = client_for(staff).get("/dashboard/?year=2025").content.decode()
+    assert ">1 problem found<" in page
+    assert ">0 filed as petitions<" in page
+
+
+def test_the_report_names_each_unit_once(staff, given):
+    keep_report_figures(year=2025)
+    client = client_for(staff)
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get("/dashboard/report/?year=2025").content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "提供法律咨询 4.50 小时" in text
+    assert "获得贷款 2,000,000.00 元" in text
+    assert "（小时） 4.50 小时" not in text

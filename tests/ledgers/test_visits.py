@@ -1,7 +1,8 @@
 """The visit ledger: each visit's day, who was visited and who went, the problems found and
-the petitions they became, filtered by year, status and enterprise, and its export."""
+the petitions they became, filtered by year, month, status and enterprise, and its export."""
 
 import datetime
+import re
 
 import pytest
 from django.utils.formats import date_format
@@ -11,6 +12,7 @@ from tests.factories import EnterpriseFactory, UserFactory
 from tests.ledgers.conftest import column, sheet_column, sheet_rows, table
 from tests.visits.factories import DoneVisitFactory, FindingFactory, VisitFactory, days
 from visits import services
+from visits.models import Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +76,45 @@ def test_the_export_has_the_date_the_visited_the_visitors_findings_and_petitions
     assert sheet_column(rows, "Problems found (text)")[1] == "冷库用电增容难。, 网点用工难。"
     assert sheet_column(rows, "Petitions")[1] == petition.tracking_number
     assert sheet_column(rows, "Whom they met")[1] == "场长"
+
+
+def total(response, key: str) -> str:
+    match = re.search(rf'id="{key}">([^<]+)<', response.content.decode())
+    assert match, key
+    return match.group(1)
+
+
+def test_without_a_status_filter_only_the_visits_made_count_their_enterprises(staff_client):
+    """A year's ledger lists visits planned and cancelled too; the enterprises visited and the
+    problems found are those of the visits made."""
+    made = DoneVisitFactory(
+        planned_on=datetime.date(2025, 4, 8), enterprises=[EnterpriseFactory(name="走访过的企业")]
+    )
+    FindingFactory(visit=made, enterprise=made.enterprises.get(), text="融资难。")
+    VisitFactory(
+        planned_on=datetime.date(2025, 5, 8), enterprises=[EnterpriseFactory(name="计划中的企业")]
+    )
+    VisitFactory(
+        planned_on=datetime.date(2025, 6, 8),
+        status=Visit.Status.CANCELLED,
+        cancel_reason="企业停产",
+        enterprises=[EnterpriseFactory(name="取消走访的企业")],
+    )
+    response = staff_client.get("/ledgers/visits/", {"year": 2025})
+    assert len(table(response)) == 3
+    assert total(response, "total-visits") == "3"
+    assert total(response, "total-visits-done") == "1"
+    assert total(response, "total-enterprises") == "1"
+    assert total(response, "total-findings") == "1"
+
+
+def test_the_ledger_filters_by_month_of_the_visits_day(staff_client):
+    march = DoneVisitFactory(planned_on=datetime.date(2025, 3, 31))
+    DoneVisitFactory(planned_on=datetime.date(2025, 4, 1))
+    VisitFactory(planned_on=datetime.date(2025, 3, 2))  # planned for March: its day is March
+    response = staff_client.get("/ledgers/visits/", {"year": 2025, "month": 3, "status": "done"})
+    assert column(response, "Date") == [date_format(march.done_on, "DATE_FORMAT")]
+    assert len(table(staff_client.get("/ledgers/visits/", {"year": 2025, "month": 3}))) == 2
+    refused = staff_client.get("/ledgers/visits/", {"year": 2025, "month": 13})
+    assert table(refused) == []
+    assert "month" in refused.context["filter"].errors

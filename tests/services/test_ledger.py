@@ -63,13 +63,17 @@ def test_the_ledger_shows_date_field_enterprises_giver_outcome_amount_and_rating
     assert 'id="total-satisfied">100.0%<' in html
 
 
-def test_the_ledger_filters_by_field_chamber_and_enterprise(
+def test_the_ledger_filters_by_field_chamber_enterprise_and_outcome(
     staff_client, given, chamber, enterprise_b
 ):
     def what(query):
         return set(column(staff_client.get(f"/ledgers/services/?{query}"), "What was done"))
 
     assert what("field=talent") == {"春季招聘会"}
+    assert what("terms=legal") == {"合同审查"}
+    assert what("terms=finance&year=2025") == {"银企对接会"}
+    refused = staff_client.get("/ledgers/services/?terms=loans")
+    assert table(refused) == [] and "terms" in refused.context["filter"].errors
     assert what(f"organization={chamber.pk}") == {"银企对接会"}
     assert what(f"enterprise={enterprise_b.name}") == {"银企对接会", "春季招聘会"}
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator
 from django.http import Http404
 
 from chambers.models import Post
@@ -282,3 +283,19 @@ def test_a_negative_outcome_figure_is_refused_on_its_field(staff, english):
     for name in ("loan_yuan", "legal_hours", "people_placed"):
         assert form.errors[name] == ["Ensure this value is greater than or equal to 0."], name
     assert "at most 2000 characters" in form.errors["outcome"][0]
+
+
+def test_people_placed_past_the_columns_range_is_refused_on_its_field(staff, english):
+    """The model's integer range is the form's maximum: the database never sees the number."""
+    from services.forms import ChamberServiceForm, ServiceForm
+
+    [limit] = [
+        v.limit_value
+        for v in ServiceRecord._meta.get_field("people_placed").validators
+        if isinstance(v, MaxValueValidator)
+    ]
+    for form_class in (ServiceForm, ChamberServiceForm):
+        assert form_class().fields["people_placed"].max_value == limit
+    form = ServiceForm({"people_placed": str(limit + 1)}, actor=staff)
+    assert not form.is_valid()
+    assert form.errors["people_placed"] == [f"Ensure this value is less than or equal to {limit}."]

@@ -250,9 +250,11 @@ def test_a_bad_older_link_shows_the_newest_entries_and_says_so(staff_client, use
     for _ in range(PAGE_SIZE + 5):
         NoticeFactory(recipient=user_a)
     newest = entries(staff_client.get(url(enterprise_a)))
-    good = Cursor(newest[-1].moment, newest[-1].kind.code, newest[-1].key, 2).dumps()
+    last = newest[-1]
+    good = Cursor(last.moment, last.kind.code, last.key, 2, enterprise_a.pk).dumps()
     forged = good.rsplit(":", 1)[0] + ":" + "A" * 27
-    wrong_shape = kinds.signing.dumps(["yesterday", "gossip", "x", 1], salt=Cursor.SALT)
+    salt = Cursor.salt(enterprise_a.pk)
+    wrong_shape = kinds.signing.dumps(["yesterday", "gossip", "x", 1], salt=salt)
     for after in ("x", good[:-3], forged, wrong_shape, "", "%00"):
         response = staff_client.get(url(enterprise_a), {"after": after})
         assert response.status_code == 200
@@ -261,6 +263,27 @@ def test_a_bad_older_link_shows_the_newest_entries_and_says_so(staff_client, use
     response = staff_client.get(url(enterprise_a), {"after": good})
     assert b"cursor-refused" not in response.content
     assert len(entries(response)) == 6
+
+
+def test_an_older_link_from_another_enterprises_timeline_shows_the_first_page(
+    staff_client, user_a, user_b, enterprise_a, enterprise_b
+):
+    """The cursor is signed for its enterprise: carried to another's timeline it is refused,
+    never read as a place in that timeline."""
+    for _ in range(PAGE_SIZE + 5):
+        NoticeFactory(recipient=user_a)
+        NoticeFactory(recipient=user_b)
+    a_first = staff_client.get(url(enterprise_a))
+    assert len(entries(a_first)) == PAGE_SIZE
+    cursor = a_first.context["page"].older.dumps()
+    b_first = entries(staff_client.get(url(enterprise_b)))
+    response = staff_client.get(url(enterprise_b), {"after": cursor})
+    assert [entry.key for entry in entries(response)] == [entry.key for entry in b_first]
+    assert response.context["page"].number == 1
+    assert b"cursor-refused" in response.content
+    own = staff_client.get(url(enterprise_a), {"after": cursor})
+    assert b"cursor-refused" not in own.content
+    assert own.context["page"].number == 2 and len(entries(own)) == 6  # and the joining
 
 
 def fill(enterprise, user, n):
