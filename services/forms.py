@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.forms.models import fields_for_model
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,7 @@ from core.submissions import OncePerForm
 from events.models import Event
 from members.enterprise_fields import MemberEnterprisesField
 from petitions.models import Petition
+from policies.models import Policy
 
 from .models import Partner, ServiceField, ServiceRecipient, ServiceRecord
 
@@ -47,6 +49,17 @@ def recent_events():
         )
     )
     return Event.objects.filter(starts_at__gte=start, starts_at__lt=end).order_by("-starts_at")
+
+
+def recent_policies():
+    """The policies a service may have come from: those published and still valid, or whose
+    validity ended in the last two years (the same reach back as events)."""
+    since = timezone.localdate() - datetime.timedelta(days=EVENT_DAYS_BACK)
+    return (
+        Policy.objects.published()
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=since))
+        .order_by("-issued_on", "-pk")
+    )
 
 
 class EventChoice(forms.ModelChoiceField):
@@ -132,12 +145,20 @@ class ServiceForm(OncePerForm, forms.Form):
         to_field_name="public_id",
         required=False,
     )
+    policy = forms.ModelChoiceField(
+        label=_("From policy"),
+        queryset=Policy.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        help_text=_("The policy the service helped the enterprise use, if any."),
+    )
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         if "staff_member" in self.fields and actor is not None and actor.is_staff:
             self.fields["staff_member"].initial = actor.pk
         self.fields["event"].queryset = recent_events()
+        self.fields["policy"].queryset = recent_policies()
         self.helper = form_helper()
 
     def clean_petition(self):

@@ -23,6 +23,7 @@ from core.dates import PAST
 from events.models import Event
 from members.models import Enterprise
 from petitions.models import Petition
+from policies.models import Policy
 
 
 class ServiceFieldQuerySet(models.QuerySet):
@@ -100,7 +101,7 @@ class Partner(models.Model):
 
 class ServiceRecord(models.Model):
     """One service given: what, when, by whom (staff, a chamber, a partner: at least one),
-    its outcome, and where it came from (a petition, an event)."""
+    its outcome, and where it came from (a petition, an event, a policy)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     field = models.ForeignKey(
@@ -164,6 +165,14 @@ class ServiceRecord(models.Model):
     event = models.ForeignKey(
         Event,
         verbose_name=_("at event"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="service_records",
+    )
+    policy = models.ForeignKey(
+        Policy,
+        verbose_name=_("from policy"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

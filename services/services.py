@@ -26,6 +26,7 @@ from .models import ServiceField, ServiceRecipient, ServiceRecord
 RECORD_FIELDS = [
     "field", "what", "given_on", "staff_member", "organization", "partner", "loan_yuan", "bank",
     "legal_hours", "legal_matter", "people_placed", "outcome", "petition", "event",
+    "policy",
 ]  # fmt: skip
 # The outcome figures of each field's terms: kept empty on a record of another field.
 TERM_FIELDS = {

@@ -20,7 +20,9 @@ from ylqgsl.celery import app
 from ylqgsl.schedules import default_schedules
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAIN_APPS = ("members", "notices", "chambers", "events", "petitions", "visits", "services")
+DOMAIN_APPS = (
+    "members", "notices", "chambers", "events", "petitions", "policies", "visits", "services",
+)  # fmt: skip
 PROJECT_PACKAGES = (*DOMAIN_APPS, "core", "reports", "demo", "ylqgsl")
 
 
@@ -72,8 +74,26 @@ def test_only_reports_the_project_and_the_demo_import_services(package):
 
 
 def test_services_imports_only_the_apps_it_stands_on():
-    allowed = {"services", "core", "members", "chambers", "events", "petitions", "notices"}
+    allowed = {
+        "services", "core", "members", "chambers", "events", "petitions", "notices", "policies",
+    }  # fmt: skip
     for module, packages in imported_packages("services").items():
+        assert packages <= allowed, module
+
+
+@pytest.mark.parametrize(
+    "package", ["members", "notices", "chambers", "events", "petitions", "visits", "core"]
+)
+def test_only_services_reports_the_project_and_the_demo_import_policies(package):
+    """Policies read members, chambers and petitions (a question is a petition); of the domain
+    apps only services, which come after them, read policies."""
+    for module, packages in imported_packages(package).items():
+        assert "policies" not in packages, module
+
+
+def test_policies_imports_only_the_apps_it_stands_on():
+    allowed = {"policies", "core", "members", "chambers", "petitions", "notices"}
+    for module, packages in imported_packages("policies").items():
         assert packages <= allowed, module
 
 

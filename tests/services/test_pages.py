@@ -341,3 +341,28 @@ def test_a_chamber_president_changes_the_chambers_service_but_not_the_federation
     assert refused.status_code == 404
     other.refresh_from_db()
     assert other.what == "惠企政策解读会"
+
+
+def test_a_service_names_the_policy_it_came_from_and_links_it(staff_client, staff, enterprise_a):
+    from policies.models import Policy
+    from tests.policies.factories import PolicyFactory
+
+    policy = PolicyFactory(title="延庆区小微企业贷款贴息办法")
+    draft = PolicyFactory(status=Policy.Status.DRAFT)
+    data = {
+        "enterprises": enterprise_a.name,
+        "field": "policy",
+        "what": "协助申报贷款贴息",
+        "given_on": "2025-09-10",
+        "staff_member": staff.pk,
+    }
+
+    refused = staff_client.post(reverse("services:new"), {**data, "policy": draft.public_id})
+    assert refused.status_code == 200 and not ServiceRecord.objects.exists()
+
+    response = staff_client.post(reverse("services:new"), {**data, "policy": policy.public_id})
+    service = ServiceRecord.objects.get()
+    assert service.policy == policy
+    page = staff_client.get(response.url).content.decode()
+    assert reverse("policies:detail", kwargs={"public_id": policy.public_id}) in page
+    assert "延庆区小微企业贷款贴息办法" in page
