@@ -206,21 +206,33 @@ def townships_of(policies: QuerySet) -> dict[int, set[int]]:
     return result
 
 
+# What `match` and the order of "for you" read of a policy: the candidates are read with these
+# columns only, and the matched ones in full (a policy's texts are long; 1,000 of them read
+# whole cost most of the time, bench/policies.py).
+MATCHED_ON = (
+    "pk", "status", "issued_on", "valid_until", "window_opens", "window_closes", "industries",
+    "sizes", "min_years_founded", "max_years_founded", "members_only", "qualifications",
+    "unchecked_conditions",
+)  # fmt: skip
+
+
 def policies_for(
     enterprise: Enterprise, policies: QuerySet | None = None, day: datetime.date | None = None
 ) -> list[tuple[Policy, Match]]:
     """The policies (current ones by default) the enterprise matches, each with its match:
-    open windows first (closing soonest first), then the rest, newest first."""
+    open windows first (closing soonest first), then the rest, newest first. Only the matched
+    policies are read in full, with whatever the caller's queryset selects or prefetches."""
     day = day or timezone.localdate()
     facts = facts_of(enterprise, day)
     if policies is None:
         policies = Policy.objects.current(day)
-    found = []
     townships = townships_of(policies)
-    for policy in policies:
-        found_match = match(policy, facts, day, township_ids=townships.get(policy.pk, set()))
+    matches = {}
+    for candidate in policies.only(*MATCHED_ON).prefetch_related(None):
+        found_match = match(candidate, facts, day, township_ids=townships.get(candidate.pk, set()))
         if found_match is not None:
-            found.append((policy, found_match))
+            matches[candidate.pk] = found_match
+    found = [(policy, matches[policy.pk]) for policy in policies.filter(pk__in=list(matches))]
 
     def order(item):
         policy = item[0]
