@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from core.dates import CALENDAR, PAST
 from members.choices import INDUSTRY_DIVISIONS, Industry, Qualification, SizeClass
 from members.models import Township
-from petitions.forms import ALLOWED_ATTACHMENTS, MultipleFileField
+from petitions.forms import MultipleFileField, attachments_help
 from petitions.models import Department
 
 from .models import Policy, Topic, validate_industry_codes
@@ -86,6 +86,8 @@ class PolicyForm(forms.ModelForm):
         self.fields["townships"].queryset = Township.objects.served().order_by("code")
         self.fields["townships"].required = False
         self.fields["issued_on"].validators = [PAST]
+        # (the model's example is a Chinese number, which an English page would show)
+        self.fields["document_number"].help_text = _("As printed on the document.")
         policy = self.instance
         if policy.pk:
             # A retired department the policy names stays ticked.
@@ -144,11 +146,7 @@ class PolicyForm(forms.ModelForm):
 
 
 class AttachmentForm(forms.Form):
-    files = MultipleFileField(
-        label=_("Attachments"),
-        help_text=_("PDF, images or Office files (%(types)s).")
-        % {"types": ", ".join(ALLOWED_ATTACHMENTS)},
-    )
+    files = MultipleFileField(label=_("Attachments"), help_text=attachments_help())
 
     def clean_files(self):
         if not self.cleaned_data["files"]:
