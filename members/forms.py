@@ -336,7 +336,7 @@ def too_many_rows() -> str:
     ) % {"limit": f"{settings.IMPORT_MAX_ROWS:,}"}
 
 
-class QualificationForm(forms.ModelForm):
+class QualificationForm(OncePerForm, forms.ModelForm):
     """An enterprise's declaration of a qualification: its kind (fixed once declared), the
     certificate and how long it is valid."""
 

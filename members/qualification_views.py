@@ -12,6 +12,7 @@ from core import pagecache
 from core.access import staff_required
 from core.counts import cached_count
 from core.paginator import MirroredPaginator
+from core.submissions import create_once
 
 from . import access, services
 from .forms import QualificationForm, QualificationRejectForm
@@ -22,8 +23,9 @@ PER_PAGE = 50
 
 def _declare(request, enterprise, form, qualification=None):
     data = form.cleaned_data
-    try:
-        services.declare_qualification(
+
+    def declare():
+        return services.declare_qualification(
             enterprise=enterprise,
             actor=request.user,
             kind=qualification.kind if qualification else data["kind"],
@@ -31,6 +33,12 @@ def _declare(request, enterprise, form, qualification=None):
             valid_until=data["valid_until"],
             qualification=qualification,
         )
+
+    try:
+        if qualification is None:
+            create_once(form, declare)
+        else:
+            declare()
     except ValidationError as refusal:
         if hasattr(refusal, "error_dict"):
             for field, errors in refusal.error_dict.items():

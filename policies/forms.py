@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.dates import CALENDAR, PAST
+from core.submissions import OncePerForm
 from members.choices import INDUSTRY_DIVISIONS, Industry, Qualification, SizeClass
 from members.models import Township
 from petitions.forms import MultipleFileField, attachments_help
@@ -21,7 +22,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TICKS = forms.CheckboxSelectMultiple
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(OncePerForm, forms.ModelForm):
     """A draft or an edit. Industries are ticked by section, with divisions typed ("C13,
     C39"); the model's own checks (Policy.clean) show on their fields."""
 
@@ -145,7 +146,7 @@ class PolicyForm(forms.ModelForm):
         return values
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(OncePerForm, forms.Form):
     files = MultipleFileField(label=_("Attachments"), help_text=attachments_help())
 
     def clean_files(self):

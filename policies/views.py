@@ -14,6 +14,7 @@ from core import pagecache
 from core.access import staff_required
 from core.counts import cached_count
 from core.paginator import MirroredPaginator
+from core.submissions import create_once
 from members.choices import Qualification, SizeClass
 
 from . import access, eligibility, search, services
@@ -168,7 +169,8 @@ def policy_new(request):
     form = PolicyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            policy = services.create_policy(actor=request.user, **form.values())
+            values = form.values()
+            policy = create_once(form, lambda: services.create_policy(actor=request.user, **values))
         except ValidationError as refusal:
             form.add_error(None, refusal)
         else:
@@ -221,8 +223,13 @@ def attachment_add(request, public_id):
             messages.error(request, error)
         return redirect("policies:detail", policy.public_id)
     try:
-        for upload in form.cleaned_data["files"]:
-            services.add_attachment(policy=policy, actor=request.user, upload=upload)
+        create_once(
+            form,
+            lambda: [
+                services.add_attachment(policy=policy, actor=request.user, upload=upload)
+                for upload in form.cleaned_data["files"]
+            ],
+        )
     except ValidationError as refusal:
         messages.error(request, " ".join(refusal.messages))
     else:

@@ -13,6 +13,7 @@ from petitions.models import Department
 from policies import services
 from policies.models import Policy, PolicyAttachment
 from tests.conftest import client_for
+from tests.test_submissions import rendered_token, send_same_form
 from tests.uploads import PDF
 
 from .factories import PolicyFactory
@@ -217,3 +218,28 @@ def test_staff_list_costs_a_constant_number_of_queries(
     with django_assert_max_num_queries(12):
         response = staff_client.get(reverse("policies:manage"))
     assert response.status_code == 200
+
+
+def test_a_draft_sent_four_times_is_one_draft(staff_client, department):
+    url = reverse("policies:new")
+    data = {**draft_data(), **rendered_token(staff_client, url)}
+
+    response = send_same_form(staff_client, url, data)
+
+    policy = Policy.objects.get()
+    assert response["Location"] == reverse("policies:detail", args=[policy.public_id])
+
+
+def test_files_sent_four_times_are_attached_once(staff_client, staff):
+    policy = PolicyFactory(created_by=staff)
+    page = reverse("policies:detail", args=[policy.public_id])
+    token = rendered_token(staff_client, page)
+
+    send_same_form(
+        staff_client,
+        reverse("policies:attachment_add", args=[policy.public_id]),
+        token,
+        files=lambda: {"files": SimpleUploadedFile("a.pdf", PDF)},
+    )
+
+    assert policy.attachments.count() == 1

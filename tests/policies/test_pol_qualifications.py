@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from members.models import EnterpriseQualification
 from notices.models import Notice
+from tests.test_submissions import rendered_token, send_same_form
 
 from .factories import QualificationFactory
 
@@ -183,3 +184,11 @@ def test_the_review_queue_costs_a_constant_number_of_queries(
     with django_assert_max_num_queries(8):
         response = staff_client.get(reverse("members:qualification_review"))
     assert response.context["qualifications"].paginator.count == 20
+
+
+def test_a_declaration_sent_four_times_is_declared_once(client_a, enterprise_a):
+    url = reverse("members:qualifications")
+
+    send_same_form(client_a, url, {**DECLARATION, **rendered_token(client_a, url)})
+
+    assert EnterpriseQualification.objects.filter(enterprise=enterprise_a).count() == 1
