@@ -37,10 +37,16 @@ class PolicyAdmin(KeptForLedgers, HistoryAdmin):
     date_hierarchy = "issued_on"
     inlines = [AttachmentInline]
 
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.get_fields() if field.concrete] + [
-            "departments", "topics", "townships"
-        ]  # fmt: skip
+    # Every field but the keys and the search's pinyin, none of them typed here.
+    fields = readonly_fields = [
+        "title", "status", "departments", "document_number", "issued_on", "valid_from",
+        "valid_until", "window_opens", "window_closes", "topics", "summary", "body",
+        "interpretation", "beneficiaries", "conditions", "benefit", "time_to_payment",
+        "where_to_apply", "contact", "industries", "sizes", "townships", "min_years_founded",
+        "max_years_founded", "members_only", "qualifications", "unchecked_conditions",
+        "published_at", "published_by", "withdrawn_at", "withdrawn_by", "withdrawal_reason",
+        "created_by", "created_at", "updated_at",
+    ]  # fmt: skip
 
     def has_add_permission(self, request):
         return False

@@ -87,8 +87,6 @@ class PolicyForm(OncePerForm, forms.ModelForm):
         self.fields["townships"].queryset = Township.objects.served().order_by("code")
         self.fields["townships"].required = False
         self.fields["issued_on"].validators = [PAST]
-        # (the model's example is a Chinese number, which an English page would show)
-        self.fields["document_number"].help_text = _("As printed on the document.")
         policy = self.instance
         if policy.pk:
             # A retired department the policy names stays ticked.

@@ -116,7 +116,7 @@ class Policy(models.Model):
         Department, verbose_name=_("issuing departments"), related_name="policies"
     )
     document_number = models.CharField(
-        _("document number"), max_length=100, blank=True, help_text=_("Such as 延政发〔2026〕3号")
+        _("document number"), max_length=100, blank=True, help_text=_("As printed on the document.")
     )
     issued_on = models.DateField(_("date of publication"), validators=[PAST])
     valid_from = models.DateField(_("valid from"), null=True, blank=True, validators=[CALENDAR])
