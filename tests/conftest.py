@@ -265,8 +265,8 @@ def client_b(user_b):
 
 @pytest.fixture(autouse=True)
 def _townships_after_flush(request):
-    """Townships and the fields of service come from data migrations; a transactional test's
-    flush deletes them.
+    """Townships, the fields of service and policy topics come from data migrations; a
+    transactional test's flush deletes them.
 
     Every transactional test (browser stories, concurrency tests) gets them back first.
     """
@@ -278,6 +278,7 @@ def _townships_after_flush(request):
 
     importlib.import_module("members.migrations.0002_townships").load(apps, None)
     importlib.import_module("services.migrations.0002_fields_of_service").load(apps, None)
+    importlib.import_module("policies.migrations.0002_topics").load(apps, None)
 
 
 def empty_caches():
