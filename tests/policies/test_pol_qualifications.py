@@ -192,3 +192,14 @@ def test_a_declaration_sent_four_times_is_declared_once(client_a, enterprise_a):
     send_same_form(client_a, url, {**DECLARATION, **rendered_token(client_a, url)})
 
     assert EnterpriseQualification.objects.filter(enterprise=enterprise_a).count() == 1
+
+
+def test_the_profile_shows_the_qualifications_and_their_review(client_a, enterprise_a):
+    QualificationFactory(enterprise=enterprise_a)
+    QualificationFactory(enterprise=enterprise_a, kind="tech_sme", verified_at=None)
+
+    page = client_a.get(reverse("members:profile")).content.decode()
+
+    assert "高新技术企业 (已核验)" in page
+    assert "科技型中小企业 (待核验)" in page
+    assert reverse("members:qualifications") in page
