@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Application, Enterprise
+from .models import Application, Enterprise, EnterpriseQualification
 
 
 def get_enterprise(user, public_id, *, write: bool = False) -> Enterprise:
@@ -32,3 +32,10 @@ def own_enterprise(user) -> Enterprise:
 
 def can_see_private_fields(user, enterprise) -> bool:
     return user.is_staff or user.enterprise_id == enterprise.pk
+
+
+def own_qualification(user, pk):
+    """A qualification the user's enterprise declared; 404 for anyone else (staff review them
+    on their own page)."""
+    enterprise = own_enterprise(user)
+    return get_object_or_404(EnterpriseQualification, pk=pk, enterprise=enterprise)

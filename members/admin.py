@@ -31,6 +31,7 @@ from .filters import join_year_choices, search_enterprises, township_choices
 from .models import (
     Application,
     Enterprise,
+    EnterpriseQualification,
     PublicPost,
     RepresentativePerson,
     RepresentativeTag,
@@ -429,3 +430,22 @@ class RepresentativeTagAdmin(SavedThroughServices, HistoryAdmin):
     def delete_queryset(self, request, queryset):
         for tag in queryset:
             services.remove_representative_tag(tag=tag, actor=request.user)
+
+
+@admin.register(EnterpriseQualification)
+class EnterpriseQualificationAdmin(HistoryAdmin):
+    """Read here, with their history: enterprises declare them on their page, staff verify
+    or reject them on theirs (/members/qualifications/review/), through members.services."""
+
+    list_display = ["enterprise", "kind", "certificate_number", "valid_until", "verified_at",
+                    "rejected_at"]  # fmt: skip
+    list_filter = ["kind"]
+    search_fields = ["enterprise__name", "certificate_number"]
+    list_select_related = ["enterprise"]
+    readonly_fields = [
+        "enterprise", "kind", "certificate_number", "valid_until", "declared_at", "declared_by",
+        "verified_at", "verified_by", "rejected_at", "rejected_by", "rejection_reason",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False

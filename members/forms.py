@@ -20,7 +20,7 @@ from core.uploads import (
 from core.widgets import QuickSelect
 
 from .choices import INDUSTRY_DIVISIONS
-from .models import Application, Enterprise
+from .models import Application, Enterprise, EnterpriseQualification
 from .services import credit_code_taken
 from .validators import (
     credit_code_checksum_ok,
@@ -334,3 +334,26 @@ def too_many_rows() -> str:
         "The workbook has more than %(limit)s rows: split it into files of at most "
         "%(limit)s rows and import them one after another."
     ) % {"limit": f"{settings.IMPORT_MAX_ROWS:,}"}
+
+
+class QualificationForm(OncePerForm, forms.ModelForm):
+    """An enterprise's declaration of a qualification: its kind (fixed once declared), the
+    certificate and how long it is valid."""
+
+    class Meta:
+        model = EnterpriseQualification
+        fields = ["kind", "certificate_number", "valid_until"]
+        widgets = {"valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certificate_number"].required = True
+        if self.instance.pk:
+            self.fields["kind"].disabled = True
+
+    def validate_unique(self):
+        """The service says when the kind is declared already (the form has no enterprise)."""
+
+
+class QualificationRejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)

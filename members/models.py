@@ -594,6 +594,10 @@ class EnterpriseQualificationQuerySet(models.QuerySet):
             Q(valid_until__isnull=True) | Q(valid_until__gte=day)
         )
 
+    def awaiting_review(self):
+        """Declared, neither verified nor rejected: staff's queue."""
+        return self.filter(verified_at__isnull=True, rejected_at__isnull=True)
+
 
 class EnterpriseQualification(models.Model):
     """A qualification an enterprise declares (高新技术企业, 专精特新…): the certificate, how long
@@ -635,6 +639,16 @@ class EnterpriseQualification(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    rejected_at = models.DateTimeField(_("rejected"), null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rejected by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rejection_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
 
     history = HistoricalRecords()
     objects = EnterpriseQualificationQuerySet.as_manager()

@@ -10,3 +10,4 @@ register("account_exists", _("Someone tried to register with your e-mail address
 register("membership_changed", _("Your membership status changed"))
 register("password_reset", _("A link to reset your password"), optional=False)
 register("federation_message", _("A message from the federation"))
+register("qualification_rejected", _("A qualification you declared was not verified"))

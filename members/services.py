@@ -17,6 +17,7 @@ from .models import (
     Enterprise,
     EnterpriseChange,
     EnterpriseDetails,
+    EnterpriseQualification,
     MemberNumberCounter,
     PublicPost,
     RepresentativePerson,
@@ -488,3 +489,90 @@ def remove_training(*, record: TrainingRecord, actor) -> None:
     """A training entered by mistake: history keeps what it was and who removed it."""
     record._history_user = actor
     record.delete()
+
+
+def declare_qualification(
+    *, enterprise, actor, kind: str, certificate_number: str, valid_until, qualification=None
+) -> EnterpriseQualification:
+    """The enterprise declares a qualification, or corrects one it declared. A new one, or a
+    change of its certificate or dates, waits for staff to verify it again (a verified
+    qualification that changed no longer counts until then); a rejected one, corrected, is
+    reviewed afresh."""
+    with transaction.atomic():
+        if qualification is None:
+            if EnterpriseQualification.objects.filter(enterprise=enterprise, kind=kind).exists():
+                raise ValidationError(
+                    {"kind": _("Your enterprise has declared this qualification already.")}
+                )
+            qualification = EnterpriseQualification(enterprise=enterprise, kind=kind)
+        else:
+            qualification = EnterpriseQualification.objects.select_for_update().get(
+                pk=qualification.pk, enterprise=enterprise
+            )
+        changed = (
+            qualification.pk is None
+            or qualification.certificate_number != certificate_number
+            or qualification.valid_until != valid_until
+            or qualification.rejected_at is not None
+        )
+        if not changed:
+            return qualification
+        qualification.certificate_number = certificate_number
+        qualification.valid_until = valid_until
+        qualification.declared_at = timezone.now()
+        qualification.declared_by = actor
+        qualification.verified_at = qualification.verified_by = None
+        qualification.rejected_at = qualification.rejected_by = None
+        qualification.rejection_reason = ""
+        qualification.full_clean(exclude=["enterprise"])
+        qualification._history_user = actor
+        qualification.save()
+    return qualification
+
+
+def withdraw_qualification(*, qualification, actor) -> None:
+    """The enterprise takes back a declaration (it no longer holds the qualification); the
+    history keeps it."""
+    qualification._history_user = actor
+    qualification.delete()
+
+
+def _review(qualification, actor, **fields):
+    with transaction.atomic():
+        qualification = EnterpriseQualification.objects.select_for_update().get(pk=qualification.pk)
+        if qualification.verified_at or qualification.rejected_at:
+            raise TransitionError(_("This qualification has already been reviewed."))
+        for name, value in fields.items():
+            setattr(qualification, name, value)
+        qualification._history_user = actor
+        qualification.save(update_fields=list(fields))
+    return qualification
+
+
+def verify_qualification(*, qualification, actor) -> EnterpriseQualification:
+    """Staff checked the certificate: from now the qualification counts for policies."""
+    return _review(qualification, actor, verified_at=timezone.now(), verified_by=actor)
+
+
+def reject_qualification(*, qualification, actor, reason: str) -> EnterpriseQualification:
+    """Staff could not verify the declaration; the enterprise's users are told why, and may
+    correct it (declare_qualification) for another review."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise TransitionError(_("Give a reason for the rejection."))
+    with transaction.atomic():
+        qualification = _review(
+            qualification,
+            actor,
+            rejected_at=timezone.now(),
+            rejected_by=actor,
+            rejection_reason=reason[:500],
+        )
+        notify_each(
+            qualification.enterprise.users.filter(is_active=True),
+            kind="qualification_rejected",
+            key=f"qualification_rejected:{qualification.pk}:{qualification.history.latest().pk}",
+            context={"qualification": qualification, "reason": reason},
+            link=reverse("members:qualifications"),
+        )
+    return qualification

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import qualification_views, views
 
 app_name = "members"
 urlpatterns = [
@@ -10,6 +10,32 @@ urlpatterns = [
     path("export.xlsx", views.export_directory, name="export"),
     path("import/", views.import_roster, name="import"),
     path("profile/", views.profile, name="profile"),
+    path("qualifications/", qualification_views.qualifications, name="qualifications"),
+    path(
+        "qualifications/<int:pk>/edit/",
+        qualification_views.qualification_edit,
+        name="qualification_edit",
+    ),
+    path(
+        "qualifications/<int:pk>/withdraw/",
+        qualification_views.qualification_withdraw,
+        name="qualification_withdraw",
+    ),
+    path(
+        "qualifications/review/",
+        qualification_views.qualification_review,
+        name="qualification_review",
+    ),
+    path(
+        "qualifications/<int:pk>/verify/",
+        qualification_views.qualification_verify,
+        name="qualification_verify",
+    ),
+    path(
+        "qualifications/<int:pk>/reject/",
+        qualification_views.qualification_reject,
+        name="qualification_reject",
+    ),
     path("applications/", views.application_list, name="application_list"),
     path("applications/<uuid:public_id>/", views.application_detail, name="application_detail"),
     path(

@@ -40,6 +40,7 @@ from .models import (
     Application,
     Enterprise,
     EnterpriseChange,
+    EnterpriseQualification,
     RepresentativePerson,
     RepresentativeTag,
     Township,
@@ -339,7 +340,11 @@ def profile(request):
             services.update_enterprise(enterprise=enterprise, actor=request.user, form=form)
             messages.success(request, _("Your enterprise's profile was saved."))
             return redirect("members:profile")
-    return render(request, "members/profile.html", {"form": form, "enterprise": enterprise})
+    return render(request, "members/profile.html", {
+        "form": form,
+        "enterprise": enterprise,
+        "qualifications": EnterpriseQualification.objects.filter(enterprise=enterprise),
+    })  # fmt: skip
 
 
 @staff_required

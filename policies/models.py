@@ -26,6 +26,7 @@ from core.dates import CALENDAR, PAST
 from core.storage import private_storage
 from members.choices import INDUSTRY_DIVISIONS, Industry, Qualification, SizeClass
 from members.models import Enterprise, Township
+from members.pinyin import name_pinyin
 from petitions.models import Department, Petition
 
 
@@ -115,7 +116,7 @@ class Policy(models.Model):
         Department, verbose_name=_("issuing departments"), related_name="policies"
     )
     document_number = models.CharField(
-        _("document number"), max_length=100, blank=True, help_text=_("Such as 延政发〔2026〕3号")
+        _("document number"), max_length=100, blank=True, help_text=_("As printed on the document.")
     )
     issued_on = models.DateField(_("date of publication"), validators=[PAST])
     valid_from = models.DateField(_("valid from"), null=True, blank=True, validators=[CALENDAR])
@@ -208,8 +209,25 @@ class Policy(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=500, blank=True)
+    # For the search by pinyin (members/pinyin.py), kept by save().
+    title_pinyin = models.CharField(max_length=400, editable=False, default="")
+    title_initials = models.CharField(max_length=100, editable=False, default="")
+    title_pinyin_pairs = models.TextField(editable=False, default="")
 
-    history = HistoricalRecords(m2m_fields=[departments, topics, townships])
+    history = HistoricalRecords(
+        m2m_fields=[departments, topics, townships],
+        excluded_fields=["title_pinyin", "title_initials", "title_pinyin_pairs"],
+    )
     objects = PolicyQuerySet.as_manager()
 
     class Meta:
@@ -241,6 +259,15 @@ class Policy(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.title_pinyin, self.title_initials, self.title_pinyin_pairs = name_pinyin(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {
+                *update_fields, "title_pinyin", "title_initials", "title_pinyin_pairs"
+            }  # fmt: skip
+        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}

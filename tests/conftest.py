@@ -31,12 +31,14 @@ from events import services as event_services
 from events.models import Event
 from notices.models import Notice
 from petitions import services as petition_services
-from petitions.models import Suggestion
+from petitions.models import Department, Suggestion
+from policies import services as policy_services
 from policies.announcements import services as announcements
 from services import services as service_records
 from services.models import ServiceField
 from tests.events.factories import EventFactory
 from tests.factories import ApplicationFactory, EnterpriseFactory, UserFactory
+from tests.policies.factories import PolicyFactory, QualificationFactory
 from tests.uploads import PDF
 from visits import services as visit_services
 
@@ -410,6 +412,13 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
         announcement=announcement_later,
         send_at=datetime(2030, 1, 1, tzinfo=ZoneInfo("UTC")),
     )
+    department = Department.objects.create(name="区经济和信息化局", code="jxj")
+    policy = PolicyFactory(created_by=staff, departments=[department])
+    policy_file = policy_services.add_attachment(
+        policy=policy, actor=staff, upload=SimpleUploadedFile("指南.pdf", PDF)
+    )
+    on_policy = [policy.public_id]
+    qualification = QualificationFactory(enterprise=enterprise_a, verified_at=None)
     args = {
         **{f"jobs:{name}": [job.public_id] for name in ("detail", "progress", "download")},
         **{
@@ -429,6 +438,14 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
         "policies:announcement_edit": [announcement_draft.public_id],
         "policies:announcement_send": [announcement_draft.public_id],
         "policies:announcement_unschedule": [announcement_later.public_id],
+        **{f"policies:{name}": on_policy for name in ("detail", "edit", "withdraw")},
+        "policies:attachment_add": on_policy,
+        "policies:attachment": [policy.public_id, policy_file.public_id],
+        "policies:attachment_remove": [policy.public_id, policy_file.public_id],
+        **{
+            f"members:qualification_{name}": [qualification.pk]
+            for name in ("edit", "withdraw", "verify", "reject")
+        },
         "members:application_detail": [pending_application.public_id],
         "members:application_approve": [pending_application.public_id],
         "members:application_reject": [pending_application.public_id],

@@ -184,6 +184,23 @@ MATRIX = {
     "policies:announcement_receipts": STAFF_ONLY,
     "policies:announcement_remind": STAFF_ACTION,
     "policies:announcement_export": STAFF_ONLY,
+    "policies:list": EVERYONE,
+    "policies:detail": EVERYONE,  # a published policy (a draft: staff only, others 404)
+    "policies:attachment": EVERYONE,  # of a published policy
+    "policies:for_you": row(302, 403, 200, 200, 403, 403),  # enterprises' users
+    "policies:subscriptions": row(302, 403, 200, 200, 403, 403),
+    "policies:manage": STAFF_ONLY,
+    "policies:new": STAFF_ONLY,
+    "policies:edit": STAFF_ONLY,
+    "policies:withdraw": STAFF_ACTION,
+    "policies:attachment_add": STAFF_ACTION,
+    "policies:attachment_remove": STAFF_ACTION,
+    "members:qualifications": row(302, 404, 200, 200, 404, 404),  # its enterprise's own
+    "members:qualification_edit": row(302, 404, 200, 404, 404, 404),  # enterprise A's
+    "members:qualification_withdraw": LOGGED_IN_ACTION,
+    "members:qualification_review": STAFF_ONLY,
+    "members:qualification_verify": STAFF_ACTION,
+    "members:qualification_reject": STAFF_ACTION,
     "roster:index": ROSTER,
     "roster:mine": ROSTER,
     "roster:generate": STAFF_ONLY,
@@ -226,6 +243,16 @@ SERVICE = {
     "given_on": "2025-06-01",
 }
 ANNOUNCEMENT = {"kind": "other", "title": "通知", "body": "<p>通知</p>", "all_members": "on"}
+POLICY = {
+    "title": "延庆区促进制造业高质量发展若干措施",
+    "departments": ["jxj"],
+    "topics": ["industry"],
+    "issued_on": "2025-06-01",
+    "summary": "支持制造业企业技术改造。",
+    "body": "第一条 为促进制造业高质量发展，制定本措施。",
+    "sections": ["C"],
+}
+QUALIFICATION = {"certificate_number": "GR202511000123", "valid_until": "2028-12-01"}
 # What a permitted user would send; a URL not listed here is posted empty.
 POST_DATA = {
     "events:create": EVENT,
@@ -264,6 +291,13 @@ POST_DATA = {
     "policies:announcement_send": {"when": "now"},
     "policies:announcement_unschedule": {},
     "policies:announcement_remind": {"round": 0},
+    "policies:new": POLICY,
+    "policies:edit": POLICY,
+    "policies:withdraw": {"reason": "已被新政策替代"},
+    "policies:subscriptions": {"topics": ["finance"], "departments": ["jxj"]},
+    "members:qualifications": {**QUALIFICATION, "kind": "tech_sme"},
+    "members:qualification_edit": QUALIFICATION,
+    "members:qualification_reject": {"reason": "证书编号无法核实"},
 }
 # The one allowed to send each of those, where it is not staff.
 PERMITTED = {
@@ -276,6 +310,9 @@ PERMITTED = {
     "roster:calendar_reset": "leader",
     "roster:swap_withdraw": "leader",
     "services:rate": "enterprise_a",
+    "policies:subscriptions": "enterprise_a",
+    "members:qualifications": "enterprise_a",
+    "members:qualification_edit": "enterprise_a",
 }
 # Redirects that are not refusals: to another page of the same kind.
 NOT_REFUSALS = {"set_language", "events:calendar"}
@@ -336,7 +373,8 @@ ADMIN_MATRIX = {
 ADMIN_NO_ADD = {
     "axes.AccessAttempt", "axes.AccessFailureLog", "axes.AccessLog", "notices.Notice",
     "chambers.SwapRequest", "chambers.CalendarToken", "petitions.Petition",
-    "petitions.PetitionEvent", "members.Application", "visits.Finding",
+    "petitions.PetitionEvent", "members.Application", "visits.Finding", "policies.Policy",
+    "members.EnterpriseQualification",
 }  # fmt: skip
 ADMIN_NO_DELETE = {
     "members.Enterprise", "members.Application", "petitions.Petition", "petitions.PetitionEvent",
@@ -344,7 +382,7 @@ ADMIN_NO_DELETE = {
     "chambers.Post", "chambers.FourGoodEvaluation", "chambers.Secondment",
     "events.Event", "events.Registration", "events.RaisedProblem", "events.Donation",
     "notices.Notice", "petitions.Department", "visits.Visit", "visits.Finding",
-    "services.ServiceRecord",
+    "services.ServiceRecord", "policies.Policy",
 }  # fmt: skip
 # The secretariat: who holds which permissions is the administrators' (no page of groups);
 # townships (a code list), the portal's periodic tasks and secondments (the superusers') are

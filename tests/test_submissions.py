@@ -446,10 +446,15 @@ WITHOUT_TOKEN = {
     "visits.forms.CancelForm": "a state change",
     "visits.forms.FindingPetitionForm": "one petition per problem found (unique, row lock)",
     "visits.forms.VisitFilterForm": "a search",
+    "members.forms.QualificationRejectForm": "a state change",
+    "policies.forms.WithdrawForm": "a state change",
+    "policies.forms.StatusFilterForm": "a search",
+    "policies.forms.SearchForm": "a search",
+    "policies.forms.SubscriptionForm": "edits an enterprise's subscriptions (one per topic)",
 }
 APPS = (
-    "chambers", "core", "events", "members", "notices", "petitions", "reports", "visits",
-    "ylqgsl",
+    "chambers", "core", "events", "members", "notices", "petitions", "policies", "reports",
+    "visits", "ylqgsl",
 )  # fmt: skip
 
 

@@ -253,6 +253,7 @@ ADD_DATA = {
         "enterprises": [r["enterprise"]],
         "purpose": "走访调研",
     },
+    "policies.Topic": {"code": "export", "name": "外贸出口", "name_en": "Exports", "order": "20"},
     "services.Partner": {"name": "延庆农商银行", "kind": "bank"},
     "services.ServiceField": {"code": "tax", "name": "财税服务", "name_en": "Tax", "terms": "none"},
     "services.ServiceRecord": lambda r: {

@@ -63,7 +63,8 @@ def test_the_lists_and_records_people_read_all_day_are_kept():
         "petitions:list", "petitions:detail", "petitions:timeline", "petitions:record",
         "petitions:ledger", "petitions:metrics", "petitions:duty", "petitions:suggestions",
         "petitions:suggestion_detail", "ledgers:index", "ledgers:members", "ledgers:attendance",
-        "members:enterprise_timeline",
+        "members:enterprise_timeline", "policies:list", "policies:detail", "policies:for_you",
+        "policies:manage", "members:qualification_review",
     } <= kept_names()  # fmt: skip
 
 
