@@ -37,6 +37,7 @@ from members.models import Application, Enterprise, EnterpriseChange
 from notices.models import Notice
 from petitions.models import Petition, Rating
 from petitions.states import Status as PetitionStatus
+from policies.models import FollowUp
 from services.models import ServiceRecipient
 from visits.models import Finding, Visit
 
@@ -520,6 +521,39 @@ def show_services(enterprise, rows):
         name = (english and row["record__field__name_en"]) or row["record__field__name"]
         title = f"{name}: {row['record__what']}"
         result.append(Row(title, row["rating_label"], link(row["record__public_id"])))
+    return result
+
+
+@kind("policies", gettext_lazy("Policies"))
+def policies(enterprise, *, year, limit, before):
+    """The policies it has read or marked (申兑), at its latest step: how far it has followed
+    each through, with the amount granted."""
+    return newest(
+        FollowUp.objects.filter(enterprise=enterprise)
+        .annotate(moment=Coalesce("marked_at", "read_at"))
+        .filter(moment__isnull=False)
+        .values("pk", "moment", "state", "amount", "policy__public_id", "policy__title"),
+        "moment",
+        year=year,
+        limit=limit,
+        before=before,
+    )
+
+
+@policies.shows
+def show_policies(enterprise, rows):
+    with_labels(rows, state=FollowUp.State)
+    link = row_link("policies:detail")
+    result = []
+    for row in rows:
+        if row["state"] == FollowUp.State.GRANTED and row["amount"] is not None:
+            detail = _("%(state)s, %(amount)s yuan") % {
+                "state": row["state_label"],
+                "amount": yuan(row["amount"]),
+            }
+        else:
+            detail = row["state_label"] if row["state"] else _("Read")
+        result.append(Row(row["policy__title"], detail, link(row["policy__public_id"])))
     return result
 
 

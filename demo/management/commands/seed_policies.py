@@ -30,10 +30,12 @@ from demo import accounts, clock
 from demo.data import members as members_data
 from demo.data import policies as data
 from demo.guard import refuse_real_data
+from members import services as member_services
 from members.choices import Qualification
 from members.models import Enterprise, EnterpriseQualification, Township, User
 from petitions.models import Department
 from policies import eligibility
+from policies import services as policy_services
 from policies.models import FollowUp, Policy, Subscription, Topic
 
 SEED = 110119 + 6
@@ -92,15 +94,9 @@ def weighted(rng, pairs):
 
 def create_policy(*, actor, fields: dict, departments, topics, townships) -> Policy:
     """A draft written by staff."""
-    # merge: call policies.services.create_policy
-    policy = Policy(created_by=actor, status=Policy.Status.DRAFT, **fields)
-    policy.full_clean()
-    policy._history_user = actor
-    policy.save()
-    policy.departments.set(departments)
-    policy.topics.set(topics)
-    policy.townships.set(townships)
-    return policy
+    return policy_services.create_policy(
+        actor=actor, departments=departments, topics=topics, townships=townships, **fields
+    )
 
 
 def publish(*, actor, policy: Policy) -> Policy:
@@ -115,42 +111,34 @@ def publish(*, actor, policy: Policy) -> Policy:
 
 
 def withdraw(*, actor, policy: Policy, reason: str) -> Policy:
-    # merge: call policies.services.withdraw_policy
-    policy.status = Policy.Status.WITHDRAWN
-    policy._history_user = actor
-    policy._change_reason = reason
-    policy.save(update_fields=["status", "updated_at"])
-    return policy
+    return policy_services.withdraw_policy(policy=policy, actor=actor, reason=reason)
 
 
 def declare_qualification(*, actor, enterprise, kind, certificate_number, valid_until):
     """Declared on the enterprise's profile (or entered by staff from a department's list)."""
-    # merge: call members.services.declare_qualification
-    qualification = EnterpriseQualification(
+    return member_services.declare_qualification(
         enterprise=enterprise,
+        actor=actor,
         kind=kind,
         certificate_number=certificate_number,
         valid_until=valid_until,
-        declared_at=timezone.now(),
-        declared_by=actor,
     )
-    qualification._history_user = actor
-    qualification.save()
-    return qualification
 
 
 def verify_qualification(*, actor, qualification):
-    # merge: call members.services.verify_qualification
-    qualification.verified_at = timezone.now()
-    qualification.verified_by = actor
-    qualification._history_user = actor
-    qualification.save(update_fields=["verified_at", "verified_by"])
-    return qualification
+    return member_services.verify_qualification(qualification=qualification, actor=actor)
 
 
-def subscribe(*, actor, enterprise, topic=None, department=None) -> Subscription:
-    # merge: call policies.services.subscribe
-    return Subscription.objects.create(enterprise=enterprise, topic=topic, department=department)
+def subscribe(*, actor, enterprise, topic=None, department=None) -> None:
+    """The enterprise follows one more topic or department."""
+    held = Subscription.objects.filter(enterprise=enterprise)
+    topics = [s.topic for s in held if s.topic_id] + ([topic] if topic else [])
+    departments = [s.department for s in held if s.department_id] + (
+        [department] if department else []
+    )
+    policy_services.set_subscriptions(
+        enterprise=enterprise, actor=actor, topics=topics, departments=departments
+    )
 
 
 def mark_read(*, actor, policy, enterprise) -> FollowUp:
@@ -342,10 +330,10 @@ class Command(BaseCommand):
                 )
             if spec.timing != "draft":
                 with clock.at(written + rng.randint(2, 6) * HOUR):
-                    publish(actor=self.staff, policy=policy)
+                    policy = publish(actor=self.staff, policy=policy)
             if spec.timing == "withdrawn":
                 with clock.at(accounts.aware(when.withdrawn_on, 16)):
-                    withdraw(actor=self.staff, policy=policy, reason=spec.interpretation)
+                    policy = withdraw(actor=self.staff, policy=policy, reason=spec.interpretation)
             made.append((spec, policy))
         return made
 
