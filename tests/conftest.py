@@ -36,6 +36,7 @@ from services import services as service_records
 from services.models import ServiceField
 from tests.events.factories import EventFactory
 from tests.factories import ApplicationFactory, EnterpriseFactory, UserFactory
+from tests.policies.factories import PolicyFactory
 from tests.uploads import PDF
 from visits import services as visit_services
 
@@ -370,6 +371,8 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
     planned = visit_services.plan_visit(
         actor=staff, planned_on=date(2030, 3, 1), enterprises=[enterprise_a]
     )
+    policy = PolicyFactory(created_by=staff)
+    draft_policy = PolicyFactory(created_by=staff, status="draft", published_at=None)
     args = {
         **{f"jobs:{name}": [job.public_id] for name in ("detail", "progress", "download")},
         "members:application_detail": [pending_application.public_id],
@@ -436,5 +439,10 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
         "services:edit": [service.public_id],
         "services:chamber": [chamber.slug],
         "password_reset_confirm": ["MQ", "set-password"],
+        **{
+            f"policies:{name}": [policy.public_id]
+            for name in ("detail", "mark", "ask", "funnel_policy")
+        },
+        "policies:publish": [draft_policy.public_id],
     }
     return args, viewers

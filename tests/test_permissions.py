@@ -189,6 +189,14 @@ MATRIX = {
     "roster:month_edit": STAFF_ONLY,
     "roster:log_add": ROSTER_ACTION,
     "roster:summary": ROSTER_ACTION,
+    "policies:detail": EVERYONE,  # a published policy
+    "policies:publish": STAFF_ONLY,  # GET: whom it will reach; POST: publish
+    "policies:mark": LOGGED_IN_ACTION,  # an enterprise's users, for their enterprise
+    "policies:ask": LOGGED_IN_ACTION,
+    "policies:funnel": STAFF_ONLY,
+    "policies:funnel_export": STAFF_ONLY,
+    "policies:funnel_enterprises": STAFF_ONLY,
+    "policies:funnel_policy": STAFF_ONLY,
 }
 
 
@@ -245,6 +253,9 @@ POST_DATA = {
     "services:new": {**SERVICE, "organization": "ice"},
     "services:chamber": SERVICE,
     "services:rate": {"rating": "satisfied"},
+    "policies:publish": {},
+    "policies:mark": {"state": "will_apply"},
+    "policies:ask": {"text": "申报材料需要盖章吗？"},
 }
 # The one allowed to send each of those, where it is not staff.
 PERMITTED = {
@@ -257,6 +268,8 @@ PERMITTED = {
     "roster:calendar_reset": "leader",
     "roster:swap_withdraw": "leader",
     "services:rate": "enterprise_a",
+    "policies:mark": "enterprise_a",
+    "policies:ask": "enterprise_a",
 }
 # Redirects that are not refusals: to another page of the same kind.
 NOT_REFUSALS = {"set_language", "events:calendar"}
