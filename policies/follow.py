@@ -132,7 +132,10 @@ def panel(policy: Policy, user) -> dict:
     _follow.html), after recording the first reading: the page calls this before rendering."""
     follow_up = record_read(policy=policy, user=user)
     can_mark = acts_for_enterprise(user) and policy.status == Policy.Status.PUBLISHED
+    is_staff = user.is_authenticated and user.is_staff
     return {
+        "staff_links": is_staff,
+        "can_publish": is_staff and policy.status != Policy.Status.PUBLISHED,
         "follow_up": follow_up,
         "can_mark": can_mark,
         "mark_form": MarkForm(follow_up=follow_up) if can_mark else None,

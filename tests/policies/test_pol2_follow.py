@@ -136,3 +136,16 @@ def test_an_empty_question_files_nothing(policy, user_a):
     )
     assert "请写下您的问题" in response.content.decode()
     assert not Petition.objects.exists() and not Question.objects.exists()
+
+
+def test_staff_find_publishing_and_the_funnel_on_the_policys_page(staff, user_a):
+    draft = PolicyFactory(status=Policy.Status.DRAFT, published_at=None)
+    html = page(client_for(staff), draft).content.decode()
+    assert reverse("policies:publish", args=[draft.public_id]) in html
+    assert reverse("policies:funnel_policy", args=[draft.public_id]) in html
+    published = PolicyFactory()
+    assert reverse("policies:publish", args=[published.public_id]) not in (
+        page(client_for(staff), published).content.decode()
+    )
+    funnel_url = reverse("policies:funnel_policy", args=[published.public_id])
+    assert funnel_url not in page(client_for(user_a), published).content.decode()
