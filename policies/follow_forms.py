@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.submissions import OncePerForm
+
 from .models import FollowUp
 
 MARK_CHOICES = [(state.value, state.label) for state in FollowUp.State if state.value]
@@ -31,7 +33,9 @@ class MarkForm(forms.Form):
         return cleaned
 
 
-class AskForm(forms.Form):
+class AskForm(OncePerForm, forms.Form):
+    """A create form: sent twice, it files one petition (core/submissions.py)."""
+
     text = forms.CharField(
         label=_("Your question"),
         max_length=2000,

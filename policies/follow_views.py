@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from core import excel, pagecache
 from core.access import staff_required
+from core.submissions import create_once
 from petitions.models import Department
 
 from . import access, follow, funnel, push
@@ -96,8 +97,11 @@ def ask(request, public_id):
         messages.error(request, _("Write your question (at most 2,000 characters)."))
         return redirect("policies:detail", policy.public_id)
     try:
-        question = follow.ask_about_policy(
-            policy=policy, actor=request.user, text=form.cleaned_data["text"]
+        question = create_once(
+            form,
+            lambda: follow.ask_about_policy(
+                policy=policy, actor=request.user, text=form.cleaned_data["text"]
+            ),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

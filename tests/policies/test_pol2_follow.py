@@ -149,3 +149,17 @@ def test_staff_find_publishing_and_the_funnel_on_the_policys_page(staff, user_a)
     )
     funnel_url = reverse("policies:funnel_policy", args=[published.public_id])
     assert funnel_url not in page(client_for(user_a), published).content.decode()
+
+
+def test_a_question_sent_twice_files_one_petition(policy, user_a):
+    client = client_for(user_a)
+    form = page(client, policy).context["ask_form"]
+    token = form["submission"].value()
+    data = {"text": "研发费用如何归集？", "submission": token}
+    url = reverse("policies:ask", args=[policy.public_id])
+
+    first = client.post(url, data)
+    second = client.post(url, data)
+
+    assert Question.objects.count() == Petition.objects.count() == 1
+    assert first["Location"] == second["Location"]
