@@ -7,4 +7,5 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Policies and announcements")
 
     def ready(self):
-        from . import notice_kinds, push  # noqa: F401  (notice kinds; profile-change receivers)
+        # Notice kinds, the profile-change receivers, the funnel's export job.
+        from . import funnel, notice_kinds, push  # noqa: F401

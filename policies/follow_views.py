@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core import excel, pagecache
+from core import excel, jobs, pagecache
 from core.access import staff_required
 from core.submissions import create_once
 from petitions.models import Department
@@ -189,13 +189,9 @@ def funnel_enterprises(request):
     page, rows, scope = None, [], ""
     if form.is_valid():
         data = form.cleaned_data
-        if data["policy"] is not None:
-            chosen = [data["policy"]]
-            scope = data["policy"].title
-        else:
-            year = data["year"] or timezone.localdate().year
-            chosen = list(funnel.policies_of(year, data["department"]))
-            scope = f"{data['department'].name} · {year}" if data["department"] else str(year)
+        chosen, scope = funnel.scope(
+            policy=data["policy"], year=data["year"], department=data["department"]
+        )
         policies = {p.pk: p for p in chosen}
         pairs = funnel.pairs(
             data["stage"], Policy.objects.filter(pk__in=policies).prefetch_related("townships")
@@ -223,10 +219,43 @@ def funnel_enterprises(request):
     return render(request, "policies/funnel_enterprises.html", context)
 
 
+def pairs_params(data: dict) -> dict:
+    """A valid PairsForm's data as a job's JSON parameters."""
+    return {
+        "stage": data["stage"],
+        "policy": str(data["policy"].public_id) if data["policy"] else "",
+        "year": data["year"],
+        "department": data["department"].pk if data["department"] else None,
+    }
+
+
+@staff_required
+def funnel_enterprises_export(request):
+    """The enterprises behind one figure as a workbook: at once when few, else a job."""
+    form = PairsForm(request.GET)
+    if not form.is_valid():
+        messages.error(request, _("This list cannot be shown: choose a figure on the funnel page."))
+        return redirect("policies:funnel")
+    params = pairs_params(form.cleaned_data)
+    chosen, _scope = funnel.scope_of_params(params)
+    return jobs.export(
+        request,
+        kind=funnel.FUNNEL_EXPORT,
+        params=params,
+        rows=funnel.pairs(params["stage"], chosen),
+        write=lambda: funnel.write_pairs(params),
+    )
+
+
 urlpatterns = [
     path("funnel/", funnel_by_department, name="funnel"),
     path("funnel/export/", funnel_export, name="funnel_export"),
     path("funnel/enterprises/", funnel_enterprises, name="funnel_enterprises"),
+    path(
+        "funnel/enterprises/export/",
+        funnel_enterprises_export,
+        name="funnel_enterprises_export",
+    ),
     path("<uuid:public_id>/", policy_detail, name="detail"),
     path("<uuid:public_id>/publish/", publish, name="publish"),
     path("<uuid:public_id>/mark/", mark, name="mark"),

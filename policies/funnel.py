@@ -21,9 +21,12 @@ from decimal import Decimal
 
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core import excel
 from core.counts import cached_aggregate
+from core.jobs import Outcome, register
 from members.models import Enterprise
 from petitions.models import Department
 
@@ -31,6 +34,7 @@ from . import eligibility
 from .models import FollowUp, Policy
 
 State = FollowUp.State
+FUNNEL_EXPORT = "policy_funnel_export"
 # What each stage asks of a follow-up (matched is the eligibility rule instead).
 FOLLOW_UP_STAGES = {
     "read": Q(read_at__isnull=False),
@@ -178,3 +182,59 @@ def pairs(stage: str, policies, day: datetime.date | None = None):
         return FollowUp.objects.none().values("policy")
     first, *rest = parts
     return (first.union(*rest, all=True) if rest else first).order_by("enterprise_name", "policy")
+
+
+def scope(*, policy=None, year: int | None = None, department=None) -> tuple[list[Policy], str]:
+    """The policies behind a figure and how to name them: one policy, or a year's (of one
+    department, or of all)."""
+    if policy is not None:
+        return [policy], policy.title
+    year = year or timezone.localdate().year
+    policies = list(policies_of(year, department).prefetch_related("townships"))
+    return policies, f"{department.name} · {year}" if department is not None else str(year)
+
+
+def scope_of_params(params: dict) -> tuple[list[Policy], str]:
+    """`scope` from a job's JSON parameters (the funnel list's validated query)."""
+    policy = Policy.objects.filter(public_id=params["policy"]).first() if params["policy"] else None
+    department = (
+        Department.objects.filter(pk=params["department"]).first() if params["department"] else None
+    )
+    return scope(policy=policy, year=params["year"], department=department)
+
+
+def write_pairs(params: dict, progress=None) -> Outcome:
+    """The enterprises behind one figure as a workbook, in the request or in a job."""
+    policies, label = scope_of_params(params)
+    titles = {p.pk: p.title for p in policies}
+    states = dict(FollowUp.State.choices)
+    rows = pairs(
+        params["stage"], Policy.objects.filter(pk__in=titles).prefetch_related("townships")
+    )
+    if progress is not None:
+        rows = progress.counted(rows.iterator(), rows.count())
+    header = [_("Enterprise"), _("Policy"), _("State"), _("Amount granted (yuan)"), _("First read")]
+    title = f"{STAGE_LABELS[params['stage']]} · {label}"
+    file = excel.write(
+        title,
+        [str(h) for h in header],
+        (
+            [
+                row["enterprise_name"],
+                titles[row["policy"]],
+                str(states.get(row.get("state") or "", "")) if row.get("state") else "",
+                row.get("amount"),
+                timezone.localtime(row["read_at"]).date() if row.get("read_at") else None,
+            ]
+            for row in rows
+        ),
+        widths=[36, 40, 12, 16, 14],
+    )
+    return Outcome(file=file, title=title)
+
+
+@register(FUNNEL_EXPORT, _("Policy funnel enterprises export"))
+def export_pairs(job, progress) -> Outcome:
+    outcome = write_pairs(job.params, progress)
+    outcome.summary = gettext("%(count)s rows exported.") % {"count": job.done}
+    return outcome

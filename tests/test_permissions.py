@@ -196,6 +196,8 @@ MATRIX = {
     "policies:funnel": STAFF_ONLY,
     "policies:funnel_export": STAFF_ONLY,
     "policies:funnel_enterprises": STAFF_ONLY,
+    # Without a figure's query, staff are sent back to the funnel with the reason.
+    "policies:funnel_enterprises_export": row(302, 403, 403, 403, 403, 302),
     "policies:funnel_policy": STAFF_ONLY,
 }
 

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Job
 from petitions.models import Department
 from policies import funnel
 from policies.models import FollowUp, Policy
@@ -157,3 +158,44 @@ def test_the_funnel_pages_cost_the_same_queries_whatever_their_size(
         client.get(reverse("policies:funnel"), {"year": YEAR})
     with django_assert_max_num_queries(12):
         client.get(reverse("policies:funnel_enterprises"), {"stage": "matched", "year": YEAR})
+
+
+def sheet_rows(file) -> list[tuple]:
+    return list(openpyxl.load_workbook(file).active.iter_rows(values_only=True))
+
+
+def test_a_figures_enterprises_export_to_excel(world, staff):
+    science = world[0]
+    response = client_for(staff).get(
+        reverse("policies:funnel_enterprises_export"),
+        {"stage": "granted", "year": YEAR, "department": science.pk},
+    )
+
+    assert response.status_code == 200
+    rows = sheet_rows(io.BytesIO(b"".join(response.streaming_content)))
+    assert rows[0][:3] == ("企业", "政策", "状态")
+    assert len(rows) == 2 and rows[1][2] == "已兑现" and rows[1][3] == 300000
+
+
+def test_a_long_list_of_enterprises_is_exported_by_a_background_job(
+    world, staff, settings, django_capture_on_commit_callbacks
+):
+    settings.EXPORT_IMMEDIATE_ROWS = 2
+    first = world[2]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(staff).get(
+            reverse("policies:funnel_enterprises_export"),
+            {"stage": "matched", "policy": first.public_id},
+        )
+
+    job = Job.objects.get(owner=staff)
+    assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
+    assert job.state == Job.State.DONE, job.result
+    with job.file.open("rb") as file:
+        assert len(sheet_rows(file)) == 1 + 5
+
+
+def test_an_export_without_a_figure_goes_back_to_the_funnel(staff):
+    response = client_for(staff).get(reverse("policies:funnel_enterprises_export"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("policies:funnel")
+    assert "无法显示" in response.content.decode()
