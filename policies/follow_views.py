@@ -31,9 +31,11 @@ from .models import FollowUp, Policy
 PER_PAGE = 50
 
 
+@pagecache.kept_page
 def policy_detail(request, public_id):
-    """The policy and, for an enterprise's users and staff, the follow-through panel. Not
-    kept: its first reading by an enterprise writes (follow.record_read)."""
+    """The policy and, for an enterprise's users and staff, the follow-through panel. Its
+    first reading by an enterprise writes (follow.record_read), so that page is not kept;
+    every later one is, until a mark or a question changes what it shows."""
     policy = access.get_policy(request.user, public_id)
     context = {"policy": policy, **follow.panel(policy, request.user)}
     return render(request, "policies/detail.html", context)

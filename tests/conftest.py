@@ -32,6 +32,7 @@ from events.models import Event
 from notices.models import Notice
 from petitions import services as petition_services
 from petitions.models import Suggestion
+from policies import follow
 from services import services as service_records
 from services.models import ServiceField
 from tests.events.factories import EventFactory
@@ -373,6 +374,10 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
     )
     policy = PolicyFactory(created_by=staff)
     draft_policy = PolicyFactory(created_by=staff, status="draft", published_at=None)
+    # Read already: opening the policy writes its first reading, and the matrix's pages are
+    # compared as if reading wrote nothing (test_cache_crosstalk.py).
+    for reader in (user_a, viewers["enterprise_b"]):
+        follow.record_read(policy=policy, user=reader)
     args = {
         **{f"jobs:{name}": [job.public_id] for name in ("detail", "progress", "download")},
         "members:application_detail": [pending_application.public_id],

@@ -1,6 +1,7 @@
 """Following a policy through (申兑): the first reading is noted, an enterprise marks the policy
 with its history kept, and a question becomes a petition of category "policy"."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -153,8 +154,8 @@ def test_staff_find_publishing_and_the_funnel_on_the_policys_page(staff, user_a)
 
 def test_a_question_sent_twice_files_one_petition(policy, user_a):
     client = client_for(user_a)
-    form = page(client, policy).context["ask_form"]
-    token = form["submission"].value()
+    html = page(client, policy).content.decode()
+    token = re.search(r'name="submission" value="([^"]+)"', html).group(1)
     data = {"text": "研发费用如何归集？", "submission": token}
     url = reverse("policies:ask", args=[policy.public_id])
 
@@ -163,3 +164,20 @@ def test_a_question_sent_twice_files_one_petition(policy, user_a):
 
     assert Question.objects.count() == Petition.objects.count() == 1
     assert first["Location"] == second["Location"]
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_the_kept_page_records_the_first_reading_and_shows_each_new_mark(
+    policy, user_a, colleague_a
+):
+    client = client_for(user_a)
+    page(client, policy)  # the first reading writes: that page is not kept
+    read_at = FollowUp.objects.get(policy=policy).read_at
+    page(client, policy)  # kept now
+    page(client_for(colleague_a), policy)
+
+    mark(client, policy, state="applied")
+    html = page(client, policy).content.decode()
+
+    assert "本企业标记：已申报" in html
+    assert FollowUp.objects.get(policy=policy).read_at == read_at
