@@ -5,8 +5,9 @@ Who hears of a policy, and when, each through `notices` and each at most once:
 - on publishing, the active users of every enterprise that matches it (policy_for_you), and
   those of every other enterprise subscribed to one of its topics or departments
   (policy_followed): one background fan-out each;
-- when an enterprise's profile or qualifications change, or it is approved, its users hear of
-  each open policy it now matches (policy_for_you), run as a task once the change commits;
+- when an existing enterprise's profile or qualifications change, its users hear of each open
+  policy it now matches (policy_for_you), run as a task once the change commits (a new
+  enterprise has no users yet when it is saved: they find its matches under "for you");
 - POLICY_REMINDER_DAYS before a window closes, the users of matched enterprises that have not
   marked the policy handled (policy_closing), by the beat scan.
 
@@ -210,7 +211,9 @@ def enterprise_changed(sender, instance, created, raw=False, update_fields=None,
     """members may not import policies: the change is heard here, and the enterprise's
     matches are looked at in a task once it commits (a broker that is down loses only this
     telling, never the change)."""
-    if raw or (update_fields is not None and not ELIGIBILITY_FIELDS & set(update_fields)):
+    if raw or created:
+        return
+    if update_fields is not None and not ELIGIBILITY_FIELDS & set(update_fields):
         return
     pk = instance.pk
     transaction.on_commit(lambda: _queue_newly_matching(pk), robust=True)

@@ -257,3 +257,10 @@ def test_no_reminder_while_the_window_closes_later_than_the_setting(
     settings.POLICY_REMINDER_DAYS = 3
     assert push.remind_closing() == 0
     assert push.remind_closing(closing_soon.window_closes - datetime.timedelta(days=3)) == 2
+
+
+def test_a_new_enterprise_queues_nothing(yanqing, django_capture_on_commit_callbacks):
+    """It has no users yet when it is saved (an approval links the applicant after)."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        EnterpriseFactory(industry="C", township=yanqing)
+    assert callbacks == []
