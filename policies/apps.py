@@ -7,4 +7,7 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("Policies and announcements")
 
     def ready(self):
-        from .announcements import jobs, notice_kinds, tasks  # noqa: F401  (kinds, jobs, tasks)
+        # Notice kinds, jobs and tasks; the profile-change receivers; the funnel's export job.
+        from . import funnel, notice_kinds, push  # noqa: F401
+        from .announcements import jobs, tasks  # noqa: F401
+        from .announcements import notice_kinds as announcement_kinds  # noqa: F401

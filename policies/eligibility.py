@@ -173,7 +173,8 @@ def enterprises_for(policy: Policy, day: datetime.date | None = None) -> QuerySe
         enterprises = enterprises.filter(by_industry)
     if policy.sizes:
         enterprises = enterprises.filter(size__in=policy.sizes)
-    township_ids = list(policy.townships.values_list("pk", flat=True)) if policy.pk else []
+    # .all(): the townships prefetched with many policies (policies.funnel) are used as they are.
+    township_ids = [t.pk for t in policy.townships.all()] if policy.pk else []
     if township_ids:
         enterprises = enterprises.filter(township_id__in=township_ids)
     if policy.min_years_founded is not None or policy.max_years_founded is not None:

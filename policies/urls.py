@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import follow_views, views
 from .announcements import urls as announcement_urls
 
 app_name = "policies"
 
 urlpatterns = [
     *announcement_urls.urlpatterns,
+    # (the policy's page is the policies' views': follow_views' own is left out)
+    *[p for p in follow_views.urlpatterns if p.name != "detail"],
     path("", views.policy_list, name="list"),
     path("for-you/", views.for_you, name="for_you"),
     path("subscriptions/", views.subscriptions, name="subscriptions"),

@@ -17,7 +17,7 @@ from core.paginator import MirroredPaginator
 from core.submissions import create_once
 from members.choices import Qualification, SizeClass
 
-from . import access, eligibility, search, services
+from . import access, eligibility, follow, search, services
 from .forms import (
     AttachmentForm,
     PolicyForm,
@@ -69,7 +69,11 @@ def policy_list(request):
 def policy_detail(request, public_id):
     policy = access.get_policy(request.user, public_id)
     staff = request.user.is_authenticated and request.user.is_staff
+    # The follow-through panel; an enterprise's first reading is recorded here, before the
+    # page renders (that one page writes, so it is not kept; later ones are).
+    panel = follow.panel(policy, request.user)
     return render(request, "policies/detail.html", {
+        **panel,
         "policy": policy,
         "departments": list(policy.departments.all()),
         "topics": list(policy.topics.all()),

@@ -32,6 +32,7 @@ from events.models import Event
 from notices.models import Notice
 from petitions import services as petition_services
 from petitions.models import Department, Suggestion
+from policies import follow
 from policies import services as policy_services
 from policies.announcements import services as announcements
 from services import services as service_records
@@ -419,6 +420,11 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
     )
     on_policy = [policy.public_id]
     qualification = QualificationFactory(enterprise=enterprise_a, verified_at=None)
+    draft_policy = PolicyFactory(created_by=staff, status="draft", published_at=None)
+    # Read already: opening the policy writes its first reading, and the matrix's pages are
+    # compared as if reading wrote nothing (test_cache_crosstalk.py).
+    for reader in (user_a, viewers["enterprise_b"]):
+        follow.record_read(policy=policy, user=reader)
     args = {
         **{f"jobs:{name}": [job.public_id] for name in ("detail", "progress", "download")},
         **{
@@ -510,5 +516,10 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
         "services:edit": [service.public_id],
         "services:chamber": [chamber.slug],
         "password_reset_confirm": ["MQ", "set-password"],
+        **{
+            f"policies:{name}": [policy.public_id]
+            for name in ("detail", "mark", "ask", "funnel_policy")
+        },
+        "policies:publish": [draft_policy.public_id],
     }
     return args, viewers

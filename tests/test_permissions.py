@@ -219,6 +219,15 @@ MATRIX = {
     "roster:month_edit": STAFF_ONLY,
     "roster:log_add": ROSTER_ACTION,
     "roster:summary": ROSTER_ACTION,
+    "policies:publish": STAFF_ONLY,  # GET: whom it will reach; POST: publish
+    "policies:mark": LOGGED_IN_ACTION,  # an enterprise's users, for their enterprise
+    "policies:ask": LOGGED_IN_ACTION,
+    "policies:funnel": STAFF_ONLY,
+    "policies:funnel_export": STAFF_ONLY,
+    "policies:funnel_enterprises": STAFF_ONLY,
+    # Without a figure's query, staff are sent back to the funnel with the reason.
+    "policies:funnel_enterprises_export": row(302, 403, 403, 403, 403, 302),
+    "policies:funnel_policy": STAFF_ONLY,
 }
 
 
@@ -298,6 +307,9 @@ POST_DATA = {
     "members:qualifications": {**QUALIFICATION, "kind": "tech_sme"},
     "members:qualification_edit": QUALIFICATION,
     "members:qualification_reject": {"reason": "证书编号无法核实"},
+    "policies:publish": {},
+    "policies:mark": {"state": "will_apply"},
+    "policies:ask": {"text": "申报材料需要盖章吗？"},
 }
 # The one allowed to send each of those, where it is not staff.
 PERMITTED = {
@@ -313,6 +325,8 @@ PERMITTED = {
     "policies:subscriptions": "enterprise_a",
     "members:qualifications": "enterprise_a",
     "members:qualification_edit": "enterprise_a",
+    "policies:mark": "enterprise_a",
+    "policies:ask": "enterprise_a",
 }
 # Redirects that are not refusals: to another page of the same kind.
 NOT_REFUSALS = {"set_language", "events:calendar"}

@@ -76,6 +76,16 @@ def default_schedules() -> list[Schedule]:
             ),
         ),
         Schedule(
+            "policies.tasks.policy_scan",
+            # Hourly, like the petitions' scan: a reminder is due by the day, and once each.
+            3600,
+            _("Policy reminders"),
+            _(
+                "Reminds the enterprises a policy is for, which have not marked it handled, "
+                "that its applications close within the set number of days."
+            ),
+        ),
+        Schedule(
             "core.tasks.sweep_jobs",
             # core.jobs.SWEEP_EVERY: a job a broker outage held starts within about 4 minutes.
             int(jobs.SWEEP_EVERY.total_seconds()),

@@ -396,6 +396,9 @@ PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-11")
 DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=50)
 # Days before a duty month that its chair and seconded staff are reminded.
 DUTY_REMINDER_DAYS = env.int("DUTY_REMINDER_DAYS", default=7)
+# Days before a policy's application window closes that matched enterprises which have not
+# marked it handled are reminded (policies/push.py).
+POLICY_REMINDER_DAYS = env.int("POLICY_REMINDER_DAYS", default=7)
 # How long before a petition deadline its handler is reminded, and when a silent enterprise
 # is reminded to rate a reply.
 PETITION_FIRST_RESPONSE_LEAD_HOURS = env.int("PETITION_FIRST_RESPONSE_LEAD_HOURS", default=4)

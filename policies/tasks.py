@@ -1,0 +1,17 @@
+"""The policies' background work: an enterprise's new matches after a change, and the beat
+scan that reminds enterprises before a window closes (policies/push.py says who hears what,
+once each)."""
+
+from celery import shared_task
+
+from . import push
+
+
+@shared_task(acks_late=True)
+def tell_newly_matching(enterprise_id: int) -> int:
+    return push.tell_newly_matching(enterprise_id)
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=540)
+def policy_scan() -> dict[str, int]:
+    return {"reminded": push.remind_closing()}
