@@ -12,9 +12,9 @@ departments, and their users have read the policies they match and marked some (
 applied, granted with the amount, refused, not applicable). The demo member's enterprise
 matches several open policies, has read six and marked five.
 
-Each step is one small function below, standing in for the service that does it (named in its
-`# merge:` comment) until those services are on this branch; each runs with the clock held at
-its moment (demo.clock), and the notices of that past are not e-mailed. Every choice comes from
+Each step is one small function below that calls the service the pages call (policies.services,
+push, follow; members.services); each runs with the clock held at its moment (demo.clock), and
+the notices of that past are not e-mailed. Every choice comes from
 a fixed seed; once policies exist, a second run adds none.
 """
 
@@ -34,7 +34,7 @@ from members import services as member_services
 from members.choices import Qualification
 from members.models import Enterprise, EnterpriseQualification, Township, User
 from petitions.models import Department
-from policies import eligibility
+from policies import eligibility, follow, push
 from policies import services as policy_services
 from policies.models import FollowUp, Policy, Subscription, Topic
 
@@ -100,13 +100,9 @@ def create_policy(*, actor, fields: dict, departments, topics, townships) -> Pol
 
 
 def publish(*, actor, policy: Policy) -> Policy:
-    """The draft made public (and, once merged, its matched enterprises told)."""
-    # merge: call policies.push.publish_policy
-    policy.status = Policy.Status.PUBLISHED
-    policy.published_at = timezone.now()
-    policy.published_by = actor
-    policy._history_user = actor
-    policy.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    """The draft made public, its matched and subscribed enterprises' users told."""
+    push.publish_policy(policy=policy, actor=actor)
+    policy.refresh_from_db()
     return policy
 
 
@@ -143,26 +139,12 @@ def subscribe(*, actor, enterprise, topic=None, department=None) -> None:
 
 def mark_read(*, actor, policy, enterprise) -> FollowUp:
     """The enterprise's user opened the policy: the first time is kept."""
-    # merge: call policies.follow.mark_read
-    follow_up, _created = FollowUp.objects.get_or_create(policy=policy, enterprise=enterprise)
-    if follow_up.read_at is None:
-        follow_up.read_at = timezone.now()
-        follow_up._history_user = actor
-        follow_up.save(update_fields=["read_at"])
-    return follow_up
+    return follow.record_read(policy=policy, user=actor)
 
 
 def mark(*, actor, policy, enterprise, state, amount=None) -> FollowUp:
     """The enterprise's user marks how far it has followed the policy through."""
-    # merge: call policies.follow.mark
-    follow_up, _created = FollowUp.objects.get_or_create(policy=policy, enterprise=enterprise)
-    follow_up.state = state
-    follow_up.amount = amount if state == State.GRANTED else None
-    follow_up.marked_at = timezone.now()
-    follow_up.marked_by = actor
-    follow_up._history_user = actor
-    follow_up.save(update_fields=["state", "amount", "marked_at", "marked_by"])
-    return follow_up
+    return follow.mark_policy(policy=policy, actor=actor, state=state, amount=amount)
 
 
 class Command(BaseCommand):
