@@ -7,15 +7,23 @@ from core.submissions import OncePerForm
 
 from .models import FollowUp
 
-MARK_CHOICES = [(state.value, state.label) for state in FollowUp.State if state.value]
+# A leading blank, so that an enterprise that has not marked the policy chooses its mark
+# (rather than sending the first one without reading it).
+MARK_CHOICES = [
+    ("", "—"),
+    *((state.value, state.label) for state in FollowUp.State if state.value),
+]
 
 
 class MarkForm(forms.Form):
-    state = forms.ChoiceField(label=_("Where your enterprise stands"), choices=MARK_CHOICES)
+    state = forms.ChoiceField(
+        label=_("Where your enterprise stands"),
+        choices=MARK_CHOICES,
+        error_messages={"required": _("Choose a mark from the list.")},
+    )
     amount = forms.DecimalField(
         label=_("Amount granted (yuan)"),
         required=False,
-        min_value=0,
         max_digits=14,
         decimal_places=2,
         help_text=_("Required when the support was granted."),
@@ -28,8 +36,12 @@ class MarkForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("state") == FollowUp.State.GRANTED and cleaned.get("amount") is None:
-            self.add_error("amount", _("Give the amount granted, in yuan."))
+        if cleaned.get("state") == FollowUp.State.GRANTED:
+            amount = cleaned.get("amount")
+            if amount is None and "amount" not in self.errors:
+                self.add_error("amount", _("Give the amount granted, in yuan."))
+            elif amount is not None and amount <= 0:
+                self.add_error("amount", _("The amount granted must be more than 0 yuan."))
         return cleaned
 
 

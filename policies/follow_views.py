@@ -238,8 +238,11 @@ def funnel_enterprises_export(request):
     if not form.is_valid():
         messages.error(request, _("This list cannot be shown: choose a figure on the funnel page."))
         return redirect("policies:funnel")
-    params = pairs_params(form.cleaned_data)
-    chosen, _scope = funnel.scope_of_params(params)
+    data = form.cleaned_data
+    params = pairs_params(data)
+    chosen, _scope = funnel.scope(
+        policy=data["policy"], year=data["year"], department=data["department"]
+    )
     return jobs.export(
         request,
         kind=funnel.FUNNEL_EXPORT,

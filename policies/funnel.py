@@ -9,6 +9,11 @@ per policy, under every policy it matches):
 - applied: marked applied, granted or refused;
 - granted: marked granted; amount: the yuan granted.
 
+The stages after "matched" count only the follow-ups of enterprises that matched the policy
+when they read it or last marked it (`FollowUp.matched`): an enterprise outside the policy's
+terms that opened or marked it is counted apart, under "other" (followed without matching),
+with its own list, and its amount is not in the funnel's amount.
+
 A year's policies are the published ones (expired included) issued in it; a policy with two
 issuing departments counts under each in `by_department`, once in `for_year`. The figures
 come from a constant number of queries, whatever the number of policies or enterprises: the
@@ -26,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import excel
 from core.counts import cached_aggregate
-from core.jobs import Outcome, register
+from core.jobs import JobError, Outcome, register
 from members.models import Enterprise
 from petitions.models import Department
 
@@ -35,13 +40,18 @@ from .models import FollowUp, Policy
 
 State = FollowUp.State
 FUNNEL_EXPORT = "policy_funnel_export"
-# What each stage asks of a follow-up (matched is the eligibility rule instead).
+# What each stage asks of a follow-up (matched is the eligibility rule instead): only those
+# of enterprises that matched the policy; "other" is every follow-up of one that did not.
 FOLLOW_UP_STAGES = {
-    "read": Q(read_at__isnull=False),
-    "will_apply": Q(state__in=[State.WILL_APPLY, State.APPLIED, State.GRANTED, State.REFUSED]),
-    "applied": Q(state__in=[State.APPLIED, State.GRANTED, State.REFUSED]),
-    "granted": Q(state=State.GRANTED),
+    "read": Q(matched=True, read_at__isnull=False),
+    "will_apply": Q(
+        matched=True, state__in=[State.WILL_APPLY, State.APPLIED, State.GRANTED, State.REFUSED]
+    ),
+    "applied": Q(matched=True, state__in=[State.APPLIED, State.GRANTED, State.REFUSED]),
+    "granted": Q(matched=True, state=State.GRANTED),
+    "other": Q(matched=False),
 }
+# The figures, in the order of the funnel's columns.
 STAGES = ["matched", *FOLLOW_UP_STAGES]
 STAGE_LABELS = {
     "matched": _("Matched"),
@@ -49,6 +59,7 @@ STAGE_LABELS = {
     "will_apply": _("Will apply"),
     "applied": _("Applied"),
     "granted": _("Granted"),
+    "other": _("Followed without matching"),
 }
 
 
@@ -60,6 +71,7 @@ class Funnel:
     applied: int = 0
     granted: int = 0
     amount: Decimal = Decimal(0)
+    other: int = 0
 
     def __add__(self, other: "Funnel") -> "Funnel":
         return Funnel(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -101,7 +113,7 @@ def follow_up_figures(policies) -> dict[int, Funnel]:
         FollowUp.objects.filter(policy__in=[p.pk for p in policies])
         .values("policy")
         .order_by("policy")
-        .annotate(**figures, amount=Sum("amount", filter=Q(state=State.GRANTED)))
+        .annotate(**figures, amount=Sum("amount", filter=FOLLOW_UP_STAGES["granted"]))
     )
     return {
         row["policy"]: Funnel(
@@ -110,6 +122,7 @@ def follow_up_figures(policies) -> dict[int, Funnel]:
             applied=row["applied"],
             granted=row["granted"],
             amount=row["amount"] or Decimal(0),
+            other=row["other"],
         )
         for row in rows
     }
@@ -195,11 +208,20 @@ def scope(*, policy=None, year: int | None = None, department=None) -> tuple[lis
 
 
 def scope_of_params(params: dict) -> tuple[list[Policy], str]:
-    """`scope` from a job's JSON parameters (the funnel list's validated query)."""
-    policy = Policy.objects.filter(public_id=params["policy"]).first() if params["policy"] else None
-    department = (
-        Department.objects.filter(pk=params["department"]).first() if params["department"] else None
-    )
+    """`scope` from a job's JSON parameters (the funnel list's validated query). A policy or
+    department deleted since they were chosen fails the job (JobError), rather than widening
+    the export to the whole year."""
+    policy = department = None
+    if params["policy"]:
+        policy = Policy.objects.filter(public_id=params["policy"]).first()
+        if policy is None:
+            raise JobError(gettext("The policy of this list has been deleted: nothing exported."))
+    if params["department"]:
+        department = Department.objects.filter(pk=params["department"]).first()
+        if department is None:
+            raise JobError(
+                gettext("The department of this list has been deleted: nothing exported.")
+            )
     return scope(policy=policy, year=params["year"], department=department)
 
 

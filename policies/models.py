@@ -11,6 +11,7 @@ is the one place these rules are applied.
 """
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -390,7 +391,9 @@ class Subscription(models.Model):
 
 class FollowUp(models.Model):
     """One enterprise and one policy: when it first read it and how far it has followed it
-    through (申兑). The policy's funnel counts these rows."""
+    through (申兑). The policy's funnel counts these rows: its stages those of enterprises
+    that matched the policy (`matched`, from the eligibility rule on the day the row was
+    created or last marked), its "other" column the rest."""
 
     class State(models.TextChoices):
         NONE = "", _("Not marked")
@@ -419,7 +422,12 @@ class FollowUp(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    matched = models.BooleanField(
+        _("matched the policy"),
+        default=False,
+        help_text=_("Whether the enterprise matched the policy when it read or last marked it."),
     )
     marked_at = models.DateTimeField(_("marked"), null=True, blank=True)
     marked_by = models.ForeignKey(
@@ -443,6 +451,11 @@ class FollowUp(models.Model):
             models.CheckConstraint(
                 condition=Q(amount__isnull=True) | Q(state="granted"),
                 name="amount_only_when_granted",
+            ),
+            # An amount granted is money received: never zero or negative.
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="amount_granted_positive",
             ),
         ]
         indexes = [models.Index(fields=["enterprise", "state"], name="follow_up_enterprise_state")]

@@ -6,10 +6,16 @@ Who hears of a policy, and when, each through `notices` and each at most once:
   those of every other enterprise subscribed to one of its topics or departments
   (policy_followed): one background fan-out each;
 - when an existing enterprise's profile or qualifications change, its users hear of each open
-  policy it now matches (policy_for_you), run as a task once the change commits (a new
-  enterprise has no users yet when it is saved: they find its matches under "for you");
+  policy it now matches (policy_for_you), run as a task once the change commits;
+- the hourly beat scan tells, for every policy whose window is open, the active users of the
+  matching enterprises not told of it yet (policy_for_you): it catches what the task cannot
+  hear or lost (a roster import's bulk update sends no post_save; a broker down when the
+  change committed; a change committed while a publishing read the enterprises, whose task
+  ran before that publishing committed), and the users of a new member, or new users of an
+  old one;
 - POLICY_REMINDER_DAYS before a window closes, the users of matched enterprises that have not
-  marked the policy handled (policy_closing), by the beat scan.
+  marked the policy handled (policy_closing), by the same scan; a user told of the policy
+  within the last day (RECENTLY_TOLD) is reminded by a later run instead.
 
 "At most once" is the notices' de-duplication key: every notice telling of a policy is keyed
 `policy_told:<policy>:<user>`, so a user told at publishing, as a subscriber or on a
@@ -41,6 +47,9 @@ from .models import FollowUp, Policy, Subscription
 
 TOLD = "policy_told"
 CLOSING = "policy_closing"
+# A user told of a policy this recently is not reminded of it yet (two notices of one policy
+# in a day say nothing new): a later scan reminds them if the window is still open.
+RECENTLY_TOLD = datetime.timedelta(days=1)
 # What a follow-up says once the enterprise has dealt with the policy: no more reminders.
 HANDLED = [
     FollowUp.State.NOT_APPLICABLE,
@@ -69,11 +78,14 @@ def users_of(enterprises: QuerySet) -> QuerySet:
     return User.objects.filter(is_active=True, enterprise__in=enterprises)
 
 
-def untold(users: QuerySet, key: str) -> QuerySet:
-    """The users without the notice `key` (notify_each adds `:<user id>` to the key)."""
+def untold(users: QuerySet, key: str, since: datetime.datetime | None = None) -> QuerySet:
+    """The users without the notice `key` (notify_each adds `:<user id>` to the key), or
+    without one created `since` then."""
     told = Notice.objects.filter(
         key=Concat(Value(f"{key}:"), Cast(OuterRef("pk"), CharField()), output_field=CharField())
     )
+    if since is not None:
+        told = told.filter(created_at__gte=since)
     return users.exclude(Exists(told))
 
 
@@ -176,13 +188,44 @@ def tell_newly_matching(enterprise_id: int, day: datetime.date | None = None) ->
     return told
 
 
-def remind_closing(day: datetime.date | None = None) -> int:
+def tell_matched(day: datetime.date | None = None) -> dict[int, list[int]]:
+    """Tell the active users of the enterprises matching each open policy that have not been
+    told of it (policy_for_you); by policy id, the users to be told. Safe to repeat: one
+    query per open policy finds the users not told, whatever the number of enterprises."""
+    day = day or timezone.localdate()
+    told = {}
+    for policy in Policy.objects.open_now(day).prefetch_related("townships"):
+        key = f"{TOLD}:{policy.pk}"
+        ids = list(
+            untold(users_of(eligibility.enterprises_for(policy, day)), key).values_list(
+                "pk", flat=True
+            )
+        )
+        if ids:
+            notify_each(
+                ids,
+                kind="policy_for_you",
+                key=key,
+                context={"policy": policy},
+                link=policy_link(policy),
+            )
+            told[policy.pk] = ids
+    return told
+
+
+def remind_closing(
+    day: datetime.date | None = None, just_told: dict[int, list[int]] | None = None
+) -> int:
     """Remind the users of matched enterprises that have not marked a policy handled, once,
     when its window closes within POLICY_REMINDER_DAYS; the number of users to be told.
     Selects every window closing on or before the horizon and still open, so a missed run
-    is made up by the next."""
+    is made up by the next. A user told of the policy within RECENTLY_TOLD, or in this very
+    scan (`just_told`, by policy id, whose notices are still being written), waits for a
+    later run."""
     day = day or timezone.localdate()
+    just_told = just_told or {}
     horizon = day + datetime.timedelta(days=settings.POLICY_REMINDER_DAYS)
+    recently = timezone.now() - RECENTLY_TOLD
     told = 0
     for policy in Policy.objects.open_now(day).filter(window_closes__lte=horizon):
         handled = FollowUp.objects.filter(
@@ -190,8 +233,11 @@ def remind_closing(day: datetime.date | None = None) -> int:
         )
         waiting = eligibility.enterprises_for(policy, day).exclude(Exists(handled))
         key = f"{CLOSING}:{policy.pk}"
+        users = untold(untold(users_of(waiting), key), f"{TOLD}:{policy.pk}", since=recently)
+        if policy.pk in just_told:
+            users = users.exclude(pk__in=just_told[policy.pk])
         told += notify_each(
-            untold(users_of(waiting), key),
+            users,
             kind="policy_closing",
             key=key,
             context={"policy": policy},

@@ -81,8 +81,9 @@ def default_schedules() -> list[Schedule]:
             3600,
             _("Policy reminders"),
             _(
-                "Reminds the enterprises a policy is for, which have not marked it handled, "
-                "that its applications close within the set number of days."
+                "Tells the enterprises an open policy is for that have not heard of it yet, and "
+                "reminds those that have not marked it handled that its applications close "
+                "within the set number of days."
             ),
         ),
         Schedule(

@@ -5,10 +5,12 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from members.models import Enterprise
 from petitions.models import Petition
 from policies import follow
 from policies.models import FollowUp, Policy, Question
@@ -181,3 +183,96 @@ def test_the_kept_page_records_the_first_reading_and_shows_each_new_mark(
 
     assert "本企业标记：已申报" in html
     assert FollowUp.objects.get(policy=policy).read_at == read_at
+
+
+def set_status(user, status):
+    Enterprise.objects.filter(pk=user.enterprise_id).update(status=status)
+    user.refresh_from_db()
+
+
+def ask(client, policy, text="申报材料需要盖章吗？"):
+    return client.post(reverse("policies:ask", args=[policy.public_id]), {"text": text})
+
+
+def test_a_withdrawn_enterprises_users_neither_ask_nor_mark(policy, user_a):
+    follow_up = FollowUp.objects.create(policy=policy, enterprise=user_a.enterprise)
+    set_status(user_a, Enterprise.Status.WITHDRAWN)
+    client = client_for(user_a)
+
+    html = page(client, policy).content.decode()
+    asked = ask(client, policy)
+    marked = client.post(reverse("policies:mark", args=[policy.public_id]), {"state": "applied"})
+
+    assert 'id="ask-form"' not in html and 'id="mark-form"' not in html
+    assert asked.status_code == marked.status_code == 403
+    assert not Petition.objects.exists() and not Question.objects.exists()
+    follow_up.refresh_from_db()
+    assert follow_up.state == "" and follow_up.marked_by is None
+
+
+def test_a_suspended_members_users_mark_but_do_not_ask(policy, user_a):
+    set_status(user_a, Enterprise.Status.SUSPENDED)
+    client = client_for(user_a)
+
+    html = page(client, policy).content.decode()
+    asked = ask(client, policy)
+    mark(client, policy, state="will_apply")
+
+    assert 'id="mark-form"' in html and 'id="ask-form"' not in html
+    assert asked.status_code == 403
+    assert not Petition.objects.exists() and not Question.objects.exists()
+    assert FollowUp.objects.get(policy=policy).state == "will_apply"
+
+
+def test_the_service_refuses_a_question_from_whoever_may_not_file_a_petition(policy, user_a):
+    set_status(user_a, Enterprise.Status.SUSPENDED)
+    with pytest.raises(PermissionDenied):
+        follow.ask_about_policy(policy=policy, actor=user_a, text="可以申报吗？")
+    assert not Petition.objects.exists()
+
+
+def test_the_mark_form_starts_blank_and_must_be_chosen(policy, user_a):
+    client = client_for(user_a)
+    html = page(client, policy).content.decode()
+    select = re.search(r'<select name="state"[^>]*>(.*?)</select>', html, re.S).group(1)
+    first = re.search(r"<option([^>]*)>([^<]*)</option>", select)
+    assert first.group(2) == "—" and 'value=""' in first.group(1)
+    assert re.search(r'<select name="state"[^>]*required', html)
+
+    response = mark(client, policy, state="")
+
+    assert "请从列表中选择" in response.content.decode()
+    follow_up = FollowUp.objects.get(policy=policy)  # the reading only
+    assert follow_up.state == "" and follow_up.marked_at is None
+
+
+def test_a_marked_policy_shows_the_enterprises_mark_in_the_form(policy, user_a):
+    client = client_for(user_a)
+    mark(client, policy, state="applied")
+    html = page(client, policy).content.decode()
+    assert re.search(r'<option value="applied"[^>]*selected', html)
+
+
+@pytest.mark.parametrize("amount", ["0", "-100", "0.00"])
+def test_granted_with_nothing_or_less_is_refused(policy, user_a, amount):
+    client = client_for(user_a)
+    mark(client, policy, state="applied")
+
+    response = mark(client, policy, state="granted", amount=amount)
+
+    assert "兑现金额必须大于0元" in response.content.decode()
+    follow_up = FollowUp.objects.get(policy=policy)
+    assert follow_up.state == "applied" and follow_up.amount is None
+    with pytest.raises(ValidationError):
+        follow.mark_policy(policy=policy, actor=user_a, state="granted", amount=Decimal(amount))
+    follow_up.refresh_from_db()
+    assert follow_up.state == "applied"
+
+
+def test_the_database_refuses_an_amount_of_zero_or_less(policy, enterprise_a):
+    for amount in (Decimal("0"), Decimal("-1")):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            FollowUp.objects.create(
+                policy=policy, enterprise=enterprise_a, state="granted", amount=amount
+            )
+    assert not FollowUp.objects.exists()

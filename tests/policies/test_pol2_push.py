@@ -3,20 +3,26 @@ an open policy is told once; matched enterprises that have not marked it are rem
 before its window closes."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Township
+from members.roll import put_on_roll
 from notices.models import Notice
 from petitions.models import Department
-from policies import push
+from policies import eligibility, push
 from policies.models import FollowUp, Policy, Subscription, Topic
 from policies.tasks import policy_scan
 from tests.conftest import client_for
 from tests.factories import EnterpriseFactory, UserFactory
+from tests.members.test_directory import roster_row
+from tests.members.test_roll import sheet
 
 from .factories import PolicyFactory, QualificationFactory
 
@@ -238,10 +244,14 @@ def test_matched_enterprises_that_have_not_marked_are_reminded_once_before_the_w
     will_user = UserFactory(enterprise=will)
     FollowUp.objects.create(policy=closing_soon, enterprise=will, state="will_apply")
 
+    with django_capture_on_commit_callbacks(execute=True):  # never told of it: told first
+        assert policy_scan.delay().get() == {"told": 4, "reminded": 0}
+    a_day_ago = timezone.now() - datetime.timedelta(days=1, minutes=1)
+    Notice.objects.filter(kind="policy_for_you").update(created_at=a_day_ago)
     with django_capture_on_commit_callbacks(execute=True):
-        assert policy_scan.delay().get() == {"reminded": 3}
+        assert policy_scan.delay().get() == {"told": 0, "reminded": 3}
     with django_capture_on_commit_callbacks(execute=True):
-        assert policy_scan.delay().get() == {"reminded": 0}
+        assert policy_scan.delay().get() == {"told": 0, "reminded": 0}
 
     reminded = Notice.objects.filter(kind="policy_closing")
     assert sorted(reminded.values_list("recipient", flat=True)) == sorted(
@@ -264,3 +274,141 @@ def test_a_new_enterprise_queues_nothing(yanqing, django_capture_on_commit_callb
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         EnterpriseFactory(industry="C", township=yanqing)
     assert callbacks == []
+
+
+def scan(capture):
+    with capture(execute=True):
+        return policy_scan.delay().get()
+
+
+def test_the_scan_tells_an_enterprise_the_roster_import_made_match(
+    staff, yanqing, elsewhere, django_capture_on_commit_callbacks
+):
+    policy = PolicyFactory(industries=["C"], townships=[yanqing])
+    firm, user = elsewhere
+    row = roster_row(1, credit_code=firm.credit_code, name=firm.name, township="延庆镇")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = put_on_roll(rows=sheet([row]), actor=staff)
+    firm.refresh_from_db()
+    assert result.figures["update"] == 1 and firm.township == yanqing
+    assert told(user, policy) == 0  # a bulk update: no post_save, no task
+
+    assert scan(django_capture_on_commit_callbacks)["told"] == 1
+    assert told(user, policy, "policy_for_you") == 1
+    assert scan(django_capture_on_commit_callbacks)["told"] == 0
+    assert told(user, policy) == 1
+
+
+def test_the_scan_tells_an_enterprise_whose_task_was_lost_with_the_broker(
+    yanqing, elsewhere, django_capture_on_commit_callbacks
+):
+    policy = PolicyFactory(industries=["C"], townships=[yanqing])
+    firm, user = elsewhere
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        firm.township = yanqing
+        firm.save()
+    assert callbacks  # the task that would have told it, never run: the broker was down
+    assert told(user, policy) == 0
+
+    scan(django_capture_on_commit_callbacks)
+
+    assert told(user, policy, "policy_for_you") == 1
+
+
+def test_the_scan_tells_an_enterprise_whose_change_raced_the_publishing(
+    staff, draft, yanqing, elsewhere, django_capture_on_commit_callbacks
+):
+    firm, user = elsewhere
+    # The change commits while the policy is being published: its task still finds a draft...
+    with django_capture_on_commit_callbacks(execute=True):
+        firm.township = yanqing
+        firm.save()
+    # ...and the publishing had read the matching enterprises before the change committed.
+    as_before = eligibility.enterprises_for
+
+    def before_the_change(policy, day=None):
+        return as_before(policy, day).exclude(pk=firm.pk)
+
+    with (
+        mock.patch.object(eligibility, "enterprises_for", before_the_change),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        push.publish_policy(policy=draft, actor=staff)
+    assert told(user, draft) == 0
+
+    scan(django_capture_on_commit_callbacks)
+
+    assert told(user, draft, "policy_for_you") == 1
+
+
+def test_the_scan_asks_one_query_per_open_policy_whatever_the_number_of_enterprises(
+    yanqing, django_capture_on_commit_callbacks
+):
+    policies = PolicyFactory.create_batch(2, industries=["C"], townships=[yanqing])
+    PolicyFactory(industries=["C"], status=Policy.Status.DRAFT)
+
+    def tell():
+        with (
+            django_capture_on_commit_callbacks(execute=False) as callbacks,
+            CaptureQueriesContext(connection) as queries,
+        ):
+            found = push.tell_matched()
+        for callback in callbacks:  # the fan-outs' notices, written after
+            callback()
+        return sum(len(ids) for ids in found.values()), len(queries)
+
+    def firms(count):
+        for firm in EnterpriseFactory.create_batch(count, industry="C", township=yanqing):
+            UserFactory(enterprise=firm)
+
+    firms(2)
+    few, few_queries = tell()
+    firms(25)
+    many, many_queries = tell()
+    nobody, idle_queries = tell()
+
+    assert (few, many, nobody) == (2 * 2, 25 * 2, 0)
+    assert many_queries == few_queries
+    assert idle_queries == 2 + len(policies)  # the open policies, their townships, one each
+
+
+def test_inactive_users_and_withdrawn_enterprises_are_never_told(
+    staff, draft, matching, yanqing, django_capture_on_commit_callbacks
+):
+    _firm, user, colleague = matching
+    colleague.is_active = False
+    colleague.save(update_fields=["is_active"])
+    gone = EnterpriseFactory(industry="C", township=yanqing, status="withdrawn")
+    gone_user = UserFactory(enterprise=gone)
+    topic = Topic.objects.first()
+    draft.topics.set([topic])
+    Subscription.objects.create(enterprise=gone, topic=topic)
+
+    publish(client_for(staff), draft, django_capture_on_commit_callbacks)
+    scan(django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        gone.size = "micro"
+        gone.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        QualificationFactory(enterprise=gone, kind="high_tech")
+
+    assert told(user, draft) == 1
+    assert not Notice.objects.filter(recipient__in=[colleague, gone_user]).exists()
+
+
+def test_a_user_told_of_the_policy_within_the_day_is_reminded_by_a_later_run(
+    closing_soon, matching, django_capture_on_commit_callbacks
+):
+    _firm, user, colleague = matching
+
+    assert scan(django_capture_on_commit_callbacks) == {"told": 2, "reminded": 0}
+    assert scan(django_capture_on_commit_callbacks) == {"told": 0, "reminded": 0}
+    assert not Notice.objects.filter(kind="policy_closing").exists()
+
+    a_day_ago = timezone.now() - datetime.timedelta(days=1, minutes=1)
+    Notice.objects.filter(kind="policy_for_you").update(created_at=a_day_ago)
+    assert scan(django_capture_on_commit_callbacks) == {"told": 0, "reminded": 2}
+    assert set(
+        Notice.objects.filter(kind="policy_closing").values_list("recipient", flat=True)
+    ) == {user.pk, colleague.pk}
