@@ -446,10 +446,12 @@ WITHOUT_TOKEN = {
     "visits.forms.CancelForm": "a state change",
     "visits.forms.FindingPetitionForm": "one petition per problem found (unique, row lock)",
     "visits.forms.VisitFilterForm": "a search",
+    "policies.announcements.forms.SendForm": "a state change (draft → scheduled, once)",
+    "policies.announcements.forms.RemindForm": "one reminder per round seen (tested)",
 }
 APPS = (
-    "chambers", "core", "events", "members", "notices", "petitions", "reports", "visits",
-    "ylqgsl",
+    "chambers", "core", "events", "members", "notices", "petitions", "policies", "reports",
+    "visits", "ylqgsl",
 )  # fmt: skip
 
 

@@ -5,6 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chambers.models import Organization, Post
+from core.dates import CALENDAR
+from core.held_uploads import KeepsUploads
+from core.submissions import OncePerForm
 from members.choices import Industry, Qualification, SizeClass
 from members.models import Township
 from petitions.forms import attachments_field
@@ -53,7 +56,7 @@ def skeleton(kind: str) -> dict:
     return {"kind": kind, "title": str(title), "body": str(body)}
 
 
-class AnnouncementForm(forms.ModelForm):
+class AnnouncementForm(OncePerForm, KeepsUploads, forms.ModelForm):
     attachments = attachments_field()
     segment = forms.ModelChoiceField(
         label=_("Saved segment"),

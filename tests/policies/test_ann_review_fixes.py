@@ -1,0 +1,91 @@
+"""Announcements: a draft made once per form, files kept when the form comes back, the
+reminder's button counting whom it reminds, refused contradictions and far-off times, links
+kept in the e-mail, and "send now" not hanging on the worker's clock."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from members.services import TransitionError
+from notices.models import Notice
+from policies.announcements import html, services, tasks
+from policies.announcements.models import Announcement, AnnouncementAttachment
+from tests.chambers.factories import AffiliationFactory, OrganizationFactory
+from tests.conftest import client_for
+from tests.factories import EnterpriseFactory, UserFactory
+from tests.test_submissions import rendered_token, send_same_form
+from tests.uploads import PDF
+
+pytestmark = pytest.mark.django_db
+
+NEW = {"kind": "meeting", "title": "年会通知", "body": "<p>年会</p>", "all_members": "on"}
+
+
+@pytest.fixture
+def chamber_members(db):
+    chamber = OrganizationFactory(name="冰雪产业商会")
+    users = []
+    for n in range(3):
+        enterprise = EnterpriseFactory()
+        AffiliationFactory(organization=chamber, enterprise=enterprise)
+        users.append(UserFactory(enterprise=enterprise, email=f"m{n}@ylqgsl.test"))
+    return chamber, users
+
+
+def draft(staff, chamber, body="<p>定于下周召开年会。</p>"):
+    return services.save_draft(
+        actor=staff, criteria={"chambers": [chamber.pk]}, kind="meeting",
+        title="关于召开冰雪产业商会年会的通知", body=body, is_public=False,
+    )  # fmt: skip
+
+
+def test_a_new_announcement_sent_twice_is_one_draft(staff):
+    client = client_for(staff)
+    url = reverse("policies:announcement_new")
+
+    send_same_form(
+        client,
+        url,
+        {**NEW, **rendered_token(client, url)},
+        files=lambda: {"attachments": SimpleUploadedFile("议程.pdf", PDF)},
+    )
+
+    assert Announcement.objects.count() == 1
+    assert AnnouncementAttachment.objects.count() == 1
+
+
+def test_two_rendered_forms_make_two_drafts(staff):
+    client = client_for(staff)
+    url = reverse("policies:announcement_new")
+
+    send_same_form(client, url, {**NEW, **rendered_token(client, url)})
+    send_same_form(client, url, {**NEW, **rendered_token(client, url)})
+
+    assert Announcement.objects.count() == 2
+
+
+def test_the_attachment_is_kept_when_the_form_comes_back_with_an_error(staff):
+    client = client_for(staff)
+    url = reverse("policies:announcement_new")
+    data = {"kind": "meeting", "title": "年会通知", "body": "<p>年会</p>"}
+
+    first = client.post(url, {**data, "attachments": SimpleUploadedFile("议程.pdf", PDF)})
+
+    assert first.status_code == 200
+    form = first.context["form"]
+    assert form.non_field_errors()  # nobody chosen
+    token = form.data["held_uploads"]
+    assert token and "议程.pdf" in first.content.decode()
+    assert not Announcement.objects.exists()
+
+    second = client.post(url, {**data, "all_members": "on", "held_uploads": token})
+
+    assert second.status_code == 302
+    attachment = Announcement.objects.get().attachments.get()
+    assert attachment.original_name == "议程.pdf"
+    assert attachment.file.open("rb").read() == PDF
