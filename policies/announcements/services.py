@@ -201,6 +201,10 @@ def remind_unread(*, actor, announcement, round_seen: int) -> int:
             .values_list("recipient_id", flat=True)
         )
         if not unread:
+            if announcement.receipts.unread().exists():
+                raise TransitionError(
+                    _("Those who have not read it have no active account: nobody to remind.")
+                )
             raise TransitionError(_("Everyone has read it: nobody to remind."))
         announcement.reminder_rounds += 1
         announcement.save(update_fields=["reminder_rounds", "updated_at"])

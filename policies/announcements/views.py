@@ -201,6 +201,8 @@ def receipts(request, public_id):
     rows = rows.order_by("-read_at" if not show_unread else "recipient__real_name", "pk")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     read = announcement.receipts.read().count()
+    # The button offers what remind_unread does: only active accounts are reminded.
+    to_remind = announcement.receipts.unread().filter(recipient__is_active=True).count()
     return render(
         request,
         "policies/announcements/receipts.html",
@@ -210,6 +212,7 @@ def receipts(request, public_id):
             "show_unread": show_unread,
             "read": read,
             "unread": announcement.recipient_count - read,
+            "to_remind": to_remind,
             "remind_form": RemindForm(initial={"round": announcement.reminder_rounds}),
         },
     )

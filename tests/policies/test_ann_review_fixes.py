@@ -89,3 +89,50 @@ def test_the_attachment_is_kept_when_the_form_comes_back_with_an_error(staff):
     attachment = Announcement.objects.get().attachments.get()
     assert attachment.original_name == "议程.pdf"
     assert attachment.file.open("rb").read() == PDF
+
+
+def test_the_reminder_button_counts_only_those_it_reminds(
+    staff, chamber_members, django_capture_on_commit_callbacks
+):
+    chamber, users = chamber_members
+    announcement = draft(staff, chamber)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule(actor=staff, announcement=announcement)
+    users[0].is_active = False
+    users[0].save(update_fields=["is_active"])
+    url = reverse("policies:announcement_receipts", args=[announcement.public_id])
+
+    page = client_for(staff).get(url)
+
+    assert page.context["to_remind"] == 2
+    assert 'id="remind-form"' in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        reminded = services.remind_unread(actor=staff, announcement=announcement, round_seen=0)
+    assert reminded == 2
+    assert Notice.objects.filter(kind="announcement_reminder").count() == 2
+
+
+def test_nobody_to_remind_when_those_unread_are_deactivated(
+    staff, chamber_members, django_capture_on_commit_callbacks
+):
+    chamber, users = chamber_members
+    announcement = draft(staff, chamber)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule(actor=staff, announcement=announcement)
+    services.mark_read(announcement=announcement, user=users[0])
+    for user in users[1:]:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    client = client_for(staff)
+
+    page = client.get(reverse("policies:announcement_receipts", args=[announcement.public_id]))
+
+    content = page.content.decode()
+    assert 'id="remind-form"' not in content
+    assert 'id="nobody-to-remind"' in content
+    assert page.context["unread"] == 2  # still listed as not read
+    with pytest.raises(TransitionError, match=r"active|账号"):
+        services.remind_unread(actor=staff, announcement=announcement, round_seen=0)
+    announcement.refresh_from_db()
+    assert announcement.reminder_rounds == 0
+    assert not Notice.objects.filter(kind="announcement_reminder").exists()
