@@ -141,6 +141,11 @@ class AnnouncementForm(OncePerForm, KeepsUploads, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        narrowed = [key for key in audience.ENTERPRISE_KEYS if cleaned.get(key)]
+        if cleaned.get("all_members") and narrowed:
+            # All members means every one: a condition beside it would be shown yet ignored.
+            message = _("“All member enterprises” takes no conditions on enterprises.")
+            self.add_error("all_members", message)
         if not self.errors and not cleaned.get("segment") and not self.criteria():
             raise forms.ValidationError(
                 _("Choose whom it is for: all members, a segment, or some criteria.")
@@ -162,6 +167,7 @@ class SendForm(forms.Form):
         required=False,
         widget=DATETIME_WIDGET,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        validators=[CALENDAR],
     )
 
     def clean(self):

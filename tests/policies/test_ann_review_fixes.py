@@ -136,3 +136,43 @@ def test_nobody_to_remind_when_those_unread_are_deactivated(
     announcement.refresh_from_db()
     assert announcement.reminder_rounds == 0
     assert not Notice.objects.filter(kind="announcement_reminder").exists()
+
+
+def test_all_members_with_conditions_on_enterprises_is_refused(staff, chamber_members):
+    chamber, _users = chamber_members
+
+    response = client_for(staff).post(
+        reverse("policies:announcement_new"), {**NEW, "chambers": [chamber.pk]}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["all_members"]
+    assert not Announcement.objects.exists()
+
+
+def test_all_members_and_people_chosen_is_accepted(staff):
+    response = client_for(staff).post(
+        reverse("policies:announcement_new"), {**NEW, "leaders": "on"}
+    )
+
+    assert response.status_code == 302
+    assert Announcement.objects.get().audience == {"all_members": True, "leaders": True}
+
+
+@pytest.mark.parametrize("years", [6, 7973])  # past the calendar's five years; year 9999
+def test_a_send_time_past_the_calendar_is_refused(staff, chamber_members, years):
+    chamber, _users = chamber_members
+    announcement = draft(staff, chamber)
+    far = timezone.localdate().year + years
+
+    page = client_for(staff).post(
+        reverse("policies:announcement_send", args=[announcement.public_id]),
+        {"when": "later", "send_at": f"{min(far, 9999)}-01-01T09:00"},
+        follow=True,
+    )
+
+    assert page.status_code == 200
+    announcement.refresh_from_db()
+    assert announcement.status == Announcement.Status.DRAFT
+    assert announcement.send_at is None
+    assert len(list(page.context["messages"])) == 1
