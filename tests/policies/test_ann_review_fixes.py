@@ -176,3 +176,28 @@ def test_a_send_time_past_the_calendar_is_refused(staff, chamber_members, years)
     assert announcement.status == Announcement.Status.DRAFT
     assert announcement.send_at is None
     assert len(list(page.context["messages"])) == 1
+
+
+def test_the_email_text_keeps_the_links_addresses():
+    body = (
+        '<p>请填写<a href="https://example.com/form?a=1&amp;b=2">报名表</a>。</p>'
+        '<p><a href="https://example.com/">https://example.com/</a></p>'
+        '<p><a href="mailto:office@ylqgsl.test">office@ylqgsl.test</a></p>'
+    )
+
+    assert html.text(body) == (
+        "请填写报名表 (https://example.com/form?a=1&b=2)。\n"
+        "https://example.com/\n"
+        "office@ylqgsl.test"
+    )
+
+
+def test_the_email_sent_keeps_the_link(staff, chamber_members, django_capture_on_commit_callbacks):
+    chamber, _users = chamber_members
+    announcement = draft(staff, chamber, body='<p>见<a href="https://example.com/a">议程</a></p>')
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule(actor=staff, announcement=announcement)
+
+    assert mail.outbox
+    assert all("议程 (https://example.com/a)" in message.body for message in mail.outbox)
