@@ -201,3 +201,51 @@ def test_the_email_sent_keeps_the_link(staff, chamber_members, django_capture_on
 
     assert mail.outbox
     assert all("议程 (https://example.com/a)" in message.body for message in mail.outbox)
+
+
+def test_send_now_goes_out_although_the_workers_clock_runs_behind(
+    staff, chamber_members, django_capture_on_commit_callbacks
+):
+    chamber, _users = chamber_members
+    announcement = draft(staff, chamber)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        services.schedule(actor=staff, announcement=announcement)
+    announcement.refresh_from_db()
+    behind = announcement.send_at - datetime.timedelta(seconds=5)
+
+    # The worker runs the queued task with a clock five seconds behind the web server's.
+    with time_machine.travel(behind, tick=False):
+        assert services.deliver_due() == 0  # a clock comparison would still wait
+        with django_capture_on_commit_callbacks(execute=True):
+            for callback in queued:
+                callback()
+        assert tasks.deliver_announcement(announcement.pk, announcement.send_at.isoformat()) == 0
+
+    announcement.refresh_from_db()
+    assert announcement.status == Announcement.Status.SENT
+    assert announcement.sent_at == behind
+    assert Notice.objects.filter(kind="announcement").count() == 3
+    assert services.deliver_due(timezone.now() + datetime.timedelta(hours=1)) == 0
+
+
+def test_a_stale_send_now_task_does_not_send_a_draft_rescheduled_later(
+    staff, chamber_members, django_capture_on_commit_callbacks
+):
+    chamber, _users = chamber_members
+    announcement = draft(staff, chamber)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.schedule(actor=staff, announcement=announcement)
+    announcement.refresh_from_db()
+    stale = announcement.send_at.isoformat()
+    services.unschedule(actor=staff, announcement=announcement)
+    services.schedule(
+        actor=staff,
+        announcement=announcement,
+        send_at=timezone.now() + datetime.timedelta(days=1),
+    )
+
+    assert tasks.deliver_announcement(announcement.pk, stale) == 0
+
+    announcement.refresh_from_db()
+    assert announcement.status == Announcement.Status.SCHEDULED
+    assert not Notice.objects.exists()
