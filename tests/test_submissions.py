@@ -451,6 +451,8 @@ WITHOUT_TOKEN = {
     "policies.forms.StatusFilterForm": "a search",
     "policies.forms.SearchForm": "a search",
     "policies.forms.SubscriptionForm": "edits an enterprise's subscriptions (one per topic)",
+    "policies.announcements.forms.SendForm": "a state change (draft → scheduled, once)",
+    "policies.announcements.forms.RemindForm": "one reminder per round seen (tested)",
 }
 APPS = (
     "chambers", "core", "events", "members", "notices", "petitions", "policies", "reports",

@@ -5,6 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chambers.models import Organization, Post
+from core.dates import CALENDAR
+from core.held_uploads import KeepsUploads
+from core.submissions import OncePerForm
 from members.choices import Industry, Qualification, SizeClass
 from members.models import Township
 from petitions.forms import attachments_field
@@ -53,7 +56,7 @@ def skeleton(kind: str) -> dict:
     return {"kind": kind, "title": str(title), "body": str(body)}
 
 
-class AnnouncementForm(forms.ModelForm):
+class AnnouncementForm(OncePerForm, KeepsUploads, forms.ModelForm):
     attachments = attachments_field()
     segment = forms.ModelChoiceField(
         label=_("Saved segment"),
@@ -138,6 +141,11 @@ class AnnouncementForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        narrowed = [key for key in audience.ENTERPRISE_KEYS if cleaned.get(key)]
+        if cleaned.get("all_members") and narrowed:
+            # All members means every one: a condition beside it would be shown yet ignored.
+            message = _("“All member enterprises” takes no conditions on enterprises.")
+            self.add_error("all_members", message)
         if not self.errors and not cleaned.get("segment") and not self.criteria():
             raise forms.ValidationError(
                 _("Choose whom it is for: all members, a segment, or some criteria.")
@@ -159,6 +167,7 @@ class SendForm(forms.Form):
         required=False,
         widget=DATETIME_WIDGET,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        validators=[CALENDAR],
     )
 
     def clean(self):

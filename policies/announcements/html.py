@@ -32,7 +32,21 @@ def safe(html: str) -> SafeString:
     return mark_safe(clean(html))
 
 
+LINK = re.compile(r'(?is)<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>')
+
+
+def _link(found: re.Match) -> str:
+    url, label = found.group(1), found.group(2)
+    shown = unescape(strip_tags(label)).strip()
+    target = unescape(url)
+    if not target or shown in (target, target.removeprefix("mailto:")):
+        return label
+    return f"{label} ({url})"
+
+
 def text(html: str) -> str:
-    """The text alone, a line per paragraph, for the e-mail (no markup)."""
-    lines = re.sub(r"(?i)<br\s*/?>|</(p|h[2-4]|li|tr|blockquote)>", "\n", clean(html))
+    """The text alone, a line per paragraph, for the e-mail (no markup); a link keeps its
+    address after its words, "报名表 (https://…)", or the reader could not follow it."""
+    lines = LINK.sub(_link, clean(html))
+    lines = re.sub(r"(?i)<br\s*/?>|</(p|h[2-4]|li|tr|blockquote)>", "\n", lines)
     return unescape(strip_tags(lines)).strip()

@@ -101,8 +101,8 @@ def schedule(*, actor, announcement, send_at: datetime | None = None) -> Announc
         announcement.send_at = max(send_at or now, now)
         announcement.save(update_fields=["status", "send_at", "updated_at"])
         if announcement.send_at <= now:
-            pk = announcement.pk
-            transaction.on_commit(lambda: queue_delivery(pk), robust=True)
+            pk, queued_for = announcement.pk, announcement.send_at.isoformat()
+            transaction.on_commit(lambda: queue_delivery(pk, queued_for), robust=True)
     return announcement
 
 
@@ -117,26 +117,34 @@ def unschedule(*, actor, announcement) -> Announcement:
     return announcement
 
 
-def queue_delivery(announcement_id: int) -> None:
+def queue_delivery(announcement_id: int, queued_for: str | None = None) -> None:
     from .tasks import deliver_announcement
 
-    deliver_announcement.delay(announcement_id)
+    deliver_announcement.delay(announcement_id, queued_for)
 
 
-def deliver(announcement_id: int, now: datetime | None = None) -> int:
+def deliver(
+    announcement_id: int, now: datetime | None = None, *, queued_for: datetime | None = None
+) -> int:
     """Send a due announcement to its recipients, exactly once; the number told (0 when it
     was not due or another run sent it).
 
+    Due means `send_at` on or before `now`; or, for the task queued by "send now", still
+    scheduled for the very `queued_for` it was queued with: the web server's clock set that
+    time, and a worker whose clock runs behind must not wait for the sweep (a draft taken back
+    and scheduled anew has another time, so a stale task sends nothing).
     One transaction: the claim (scheduled → sent, a conditional update that a concurrent run
     waits on and then finds done), a receipt per recipient, and one fan-out row for
     `notify_each`, whose task writes each inbox notice and e-mail once (keyed per recipient).
     A worker killed midway leaves it scheduled, for the next sweep."""
     now = now or timezone.now()
+    if queued_for is None:
+        due = Announcement.objects.due(now)
+    else:
+        due = Announcement.objects.filter(status=Announcement.Status.SCHEDULED, send_at=queued_for)
     with transaction.atomic():
-        claimed = (
-            Announcement.objects.due(now)
-            .filter(pk=announcement_id)
-            .update(status=Announcement.Status.SENT, sent_at=now, updated_at=now)
+        claimed = due.filter(pk=announcement_id).update(
+            status=Announcement.Status.SENT, sent_at=now, updated_at=now
         )
         if not claimed:
             return 0
@@ -201,6 +209,10 @@ def remind_unread(*, actor, announcement, round_seen: int) -> int:
             .values_list("recipient_id", flat=True)
         )
         if not unread:
+            if announcement.receipts.unread().exists():
+                raise TransitionError(
+                    _("Those who have not read it have no active account: nobody to remind.")
+                )
             raise TransitionError(_("Everyone has read it: nobody to remind."))
         announcement.reminder_rounds += 1
         announcement.save(update_fields=["reminder_rounds", "updated_at"])

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from core import jobs, pagecache
 from core.access import staff_required
+from core.submissions import create_once
 from members.services import TransitionError
 
 from . import access, audience, html, services
@@ -75,7 +76,10 @@ def manage(request):
 def new(request):
     """A new draft; ?kind= starts from that kind's template."""
     form = AnnouncementForm(
-        request.POST or None, request.FILES or None, initial=skeleton(request.GET.get("kind", ""))
+        request.POST or None,
+        request.FILES or None,
+        initial=skeleton(request.GET.get("kind", "")),
+        session=request.session,
     )
     return _save(request, form, None)
 
@@ -86,15 +90,19 @@ def edit(request, public_id):
     if not announcement.is_draft:
         messages.error(request, _("Only a draft can be changed."))
         return redirect("policies:announcement_review", announcement.public_id)
-    form = AnnouncementForm(request.POST or None, request.FILES or None, instance=announcement)
+    form = AnnouncementForm(
+        request.POST or None, request.FILES or None, instance=announcement, session=request.session
+    )
     return _save(request, form, announcement)
 
 
 def _save(request, form, announcement):
+    """A new draft is made once per rendered form (a second sending finds the first draft)."""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            announcement = services.save_draft(
+
+        def save():
+            return services.save_draft(
                 actor=request.user,
                 announcement=announcement,
                 criteria=form.criteria(),
@@ -103,11 +111,17 @@ def _save(request, form, announcement):
                 files=data["attachments"],
                 **{name: data[name] for name in services.ANNOUNCEMENT_FIELDS},
             )
+
+        try:
+            saved = save() if announcement else create_once(form, save)
         except TransitionError as error:
             form.add_error(None, str(error))
         else:
+            form.release_uploads()
             messages.success(request, _("The draft is saved. Check its recipients, then send it."))
-            return redirect("policies:announcement_review", announcement.public_id)
+            return redirect("policies:announcement_review", saved.public_id)
+    if request.method == "POST":
+        form.keep_uploads()
     return render(
         request, "policies/announcements/form.html", {"form": form, "announcement": announcement}
     )
@@ -187,6 +201,8 @@ def receipts(request, public_id):
     rows = rows.order_by("-read_at" if not show_unread else "recipient__real_name", "pk")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     read = announcement.receipts.read().count()
+    # The button offers what remind_unread does: only active accounts are reminded.
+    to_remind = announcement.receipts.unread().filter(recipient__is_active=True).count()
     return render(
         request,
         "policies/announcements/receipts.html",
@@ -196,6 +212,7 @@ def receipts(request, public_id):
             "show_unread": show_unread,
             "read": read,
             "unread": announcement.recipient_count - read,
+            "to_remind": to_remind,
             "remind_form": RemindForm(initial={"round": announcement.reminder_rounds}),
         },
     )
