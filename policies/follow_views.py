@@ -1,9 +1,8 @@
 """Publishing and following policies through: staff publish (seeing whom it will reach) and
 read the funnels; an enterprise's users mark a policy and ask about it.
 
-The policy's page itself belongs to the policies' views; it calls `follow.panel` before it
-renders and includes templates/policies/_follow.html. `policy_detail` here is the smallest
-such page.
+The policy's page itself belongs to the policies' views (views.policy_detail); it calls
+`follow.panel` before it renders and includes templates/policies/_follow.html.
 """
 
 from django import forms
@@ -29,16 +28,6 @@ from .follow_forms import AskForm, MarkForm
 from .models import FollowUp, Policy
 
 PER_PAGE = 50
-
-
-@pagecache.kept_page
-def policy_detail(request, public_id):
-    """The policy and, for an enterprise's users and staff, the follow-through panel. Its
-    first reading by an enterprise writes (follow.record_read), so that page is not kept;
-    every later one is, until a mark or a question changes what it shows."""
-    policy = access.get_policy(request.user, public_id)
-    context = {"policy": policy, **follow.panel(policy, request.user)}
-    return render(request, "policies/detail.html", context)
 
 
 @staff_required
@@ -261,7 +250,6 @@ urlpatterns = [
         funnel_enterprises_export,
         name="funnel_enterprises_export",
     ),
-    path("<uuid:public_id>/", policy_detail, name="detail"),
     path("<uuid:public_id>/publish/", publish, name="publish"),
     path("<uuid:public_id>/mark/", mark, name="mark"),
     path("<uuid:public_id>/ask/", ask, name="ask"),

@@ -7,8 +7,7 @@ app_name = "policies"
 
 urlpatterns = [
     *announcement_urls.urlpatterns,
-    # (the policy's page is the policies' views': follow_views' own is left out)
-    *[p for p in follow_views.urlpatterns if p.name != "detail"],
+    *follow_views.urlpatterns,
     path("", views.policy_list, name="list"),
     path("for-you/", views.for_you, name="for_you"),
     path("subscriptions/", views.subscriptions, name="subscriptions"),
