@@ -16,6 +16,7 @@ from events.models import Donation, Event, Registration
 from members import services as member_services
 from notices.models import Notice
 from petitions import services as petition_services
+from policies import follow
 from reports.timeline import kinds
 from reports.timeline.kinds import KINDS, PAGE_SIZE, Cursor
 from services import services as service_records
@@ -25,6 +26,7 @@ from tests.conftest import at, client_for, empty_caches
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.factories import ApplicationFactory, UserFactory
 from tests.notices.factories import NoticeFactory
+from tests.policies.factories import PolicyFactory
 from tests.uploads import PDF
 from visits import services as visit_services
 
@@ -107,6 +109,9 @@ def record(staff, enterprise_a, enterprise_b, user_a, user_b):
         what="合同审查", given_on=datetime.date(2025, 5, 6), staff_member=staff,
     )  # fmt: skip
     NoticeFactory(recipient=user_a, subject="您的诉求已受理")
+    policy = PolicyFactory(title="延庆区制造业技改补贴办法")
+    follow.mark_policy(policy=policy, actor=user_a, state="granted", amount=Decimal("50000"))
+    follow.record_read(policy=PolicyFactory(title="稳岗补贴"), user=user_a)
     # Another enterprise's record, which A's timeline never shows.
     petition_services.file_petition(
         actor=user_b, enterprise=enterprise_b, category="legal", title="合同纠纷",
@@ -145,6 +150,8 @@ def test_staff_see_an_entry_of_every_kind_with_its_link(
         "1 problem found",
     )
     assert by_kind["posts"].title == f"{user_a.real_name}: President of 延庆区青年商会"
+    policies = {e.title: e.detail for e in entries(response) if e.kind.code == "policies"}
+    assert policies == {"延庆区制造业技改补贴办法": "Granted, 50,000.00 yuan", "稳岗补贴": "Read"}
     # Each row opens its own page, which answers the secretariat (a notice: in the admin).
     for entry in entries(response):
         assert entry.link, entry
