@@ -221,3 +221,37 @@ def test_every_timing_places_its_dates_in_order():
                     assert when.valid_until < today
                 if timing == "withdrawn":
                     assert when.issued_on < when.withdrawn_on < today
+
+
+def test_announcements_were_sent_in_the_past_and_the_public_ones_are_on_the_home_page(demo):
+    from django.test import Client
+
+    from policies.announcements.models import Announcement, Receipt
+
+    by_status = Counter(Announcement.objects.values_list("status", flat=True))
+    assert by_status == {"sent": 7, "scheduled": 1, "draft": 1}
+    assert not Announcement.objects.filter(sent_at__gt=demo.now).exists()
+    assert Announcement.objects.get(status="scheduled").send_at > demo.now
+    receipts = Receipt.objects.filter(announcement__status="sent")
+    assert 0.4 < receipts.filter(read_at__isnull=False).count() / receipts.count() < 0.9
+    assert not receipts.filter(read_at__gt=demo.now).exists()
+    home = Client().get("/").content.decode()
+    newest = Announcement.objects.public().order_by("-sent_at").first()
+    assert newest.title in home
+    assert "关于征集企业用工需求的通知" not in home  # the draft
+
+
+def test_the_notices_of_the_demos_fan_outs_are_dated_when_sent_and_not_e_mailed(demo):
+    """A policy published or an announcement sent tells many through a fan-out: its notices
+    are written at that moment, the past's like every demo notice."""
+    from policies.announcements.models import Announcement
+
+    oldest = Announcement.objects.filter(status="sent").order_by("sent_at").first()
+    told = Notice.objects.filter(kind="announcement", key__startswith=f"announcement:{oldest.pk}:")
+    assert told.exists()
+    assert {n.created_at for n in told} == {oldest.sent_at}
+    for kind in ("announcement", "policy_for_you"):
+        notices = Notice.objects.filter(kind=kind)
+        assert notices.exists(), kind
+        assert not notices.filter(email_state=Notice.EmailState.PENDING).exists(), kind
+        assert not notices.filter(created_at__gt=demo.now).exists(), kind

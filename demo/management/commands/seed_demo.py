@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = (
         "Build a demo federation like Yanqing's: members, applications, chambers, leaders, "
-        "the duty roster, petitions, events, services and visits, and policies. Safe to run "
+        "the duty roster, petitions, events, services and visits, policies and announcements. Safe to run "
         "again: a second run adds nothing of what is there."
     )
 
@@ -20,3 +20,4 @@ class Command(BaseCommand):
         call_command("seed_petitions", quiet=quiet, stdout=self.stdout)
         call_command("seed_services", quiet=quiet, stdout=self.stdout)
         call_command("seed_policies", quiet=quiet, stdout=self.stdout)
+        call_command("seed_announcements", quiet=quiet, stdout=self.stdout)
