@@ -75,6 +75,7 @@ def render_body(year: int) -> str:
                 charts.visit_chart(year, data.visits),
             ],
         ),
+        (_("Enterprise-support policies"), [charts.policy_chart(year, data.policies)]),
     ]
     growth = data.growth
     return render_to_string(
@@ -90,7 +91,7 @@ def render_body(year: int) -> str:
 
 
 def figure_links(year: int) -> dict:
-    """The ledger behind each of the key figures on services and visits."""
+    """The list behind each of the key figures on services, visits and policies."""
     Terms = ServiceField.Terms
     return {
         "services": links.ledger("services", year=year),
@@ -100,6 +101,8 @@ def figure_links(year: int) -> dict:
             for terms in (Terms.FINANCE, Terms.LEGAL, Terms.TALENT)
         },
         "visits": links.ledger("visits", year=year, status="done"),
+        "funnel": links.funnel(year),
+        "granted": links.funnel_enterprises(year, "granted"),
     }
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 from members.choices import Industry, PartyOrganisation, SizeClass
 from petitions.models import Category, Status
+from policies import funnel
 
 from . import figures, links
 
@@ -344,4 +345,28 @@ def visit_chart(year: int, visits: figures.Visits):
         links=[links.ledger("visits", year=year, month=m, status="done") for m in months],
         more=links.ledger("visits", year=year, status="done"),
         note=_("By the day the visit was made."),
+    )
+
+
+# --- Policies -----------------------------------------------------------------------------------
+
+# The funnel's stages of a year on the dashboard ("followed without matching" stays on the
+# funnel page, which says what it is).
+POLICY_STAGES = ["matched", "read", "will_apply", "applied", "granted"]
+
+
+def policy_chart(year: int, policies: figures.Policies):
+    totals = policies.funnel
+    return Chart(
+        key="policy_funnel",
+        title=_("Policy funnel: enterprises at each stage"),
+        kind="bar",
+        labels=[funnel.STAGE_LABELS[stage] for stage in POLICY_STAGES],
+        series=[Series(_("Enterprises"), [getattr(totals, stage) for stage in POLICY_STAGES])],
+        links=[links.funnel_enterprises(year, stage) for stage in POLICY_STAGES],
+        more=links.funnel(year),
+        note=_(
+            "The published policies issued in the year; an enterprise counts under each policy "
+            "it matches, and a later stage only if it matched the policy when it read or marked it."
+        ),
     )

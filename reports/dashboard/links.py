@@ -19,6 +19,16 @@ def petitions(**params) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
+def funnel(year: int) -> str:
+    """The policies' funnel page of the year, by issuing department with its totals."""
+    return f"{reverse('policies:funnel')}?{urlencode({'year': year})}"
+
+
+def funnel_enterprises(year: int, stage: str) -> str:
+    """The enterprises behind one stage of the year's funnel (every department's policies)."""
+    return f"{reverse('policies:funnel_enterprises')}?{urlencode({'stage': stage, 'year': year})}"
+
+
 def _text(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
