@@ -75,7 +75,14 @@ def render_body(year: int) -> str:
                 charts.visit_chart(year, data.visits),
             ],
         ),
-        (_("Enterprise-support policies"), [charts.policy_chart(year, data.policies)]),
+        (
+            _("Enterprise-support policies"),
+            [
+                charts.policy_chart(year, data.policies),
+                # The dashboard alone: the report keeps no names, which may change.
+                charts.policy_department_chart(year, figures.top_departments(year)),
+            ],
+        ),
     ]
     growth = data.growth
     return render_to_string(

@@ -370,3 +370,25 @@ def policy_chart(year: int, policies: figures.Policies):
             "it matches, and a later stage only if it matched the policy when it read or marked it."
         ),
     )
+
+
+def policy_department_chart(year: int, rows: list):
+    """`rows`: figures.top_departments."""
+    return Chart(
+        key="policy_departments",
+        title=_("Issuing departments that granted most"),
+        kind="bar",
+        labels=[department.name for department, _funnel in rows],
+        series=[
+            Series(funnel.STAGE_LABELS[stage], [getattr(row, stage) for _d, row in rows])
+            for stage in ("matched", "applied", "granted")
+        ],
+        extra_columns=[(_("Amount granted (yuan)"), [row.amount for _d, row in rows])],
+        links=[
+            links.funnel_enterprises(year, "granted", department=department.pk)
+            for department, _funnel in rows
+        ],
+        more=links.funnel(year),
+        horizontal=True,
+        note=_("A policy of two departments counts under each, as on the policy funnel page."),
+    )

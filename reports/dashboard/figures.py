@@ -686,6 +686,9 @@ def visits(period: Period) -> Visits:
 # --- Policies -----------------------------------------------------------------------------------
 
 
+TOP_DEPARTMENTS = 5
+
+
 @dataclass
 class Policies:
     published: int  # the year's policies (policies.funnel.policies_of)
@@ -698,6 +701,14 @@ def policies(year: int, *, today: datetime.date | None = None) -> Policies:
         published=policy_funnel.policies_of(year).count(),
         funnel=policy_funnel.for_year(year, day=today),
     )
+
+
+def top_departments(year: int, *, today: datetime.date | None = None) -> list:
+    """The issuing departments that granted most (amount, then enterprises matched), each
+    with its funnel as the funnel page's row shows it (by_department): at most
+    TOP_DEPARTMENTS."""
+    rows = policy_funnel.by_department(year, day=today)
+    return sorted(rows, key=lambda row: (-row[1].amount, -row[1].matched))[:TOP_DEPARTMENTS]
 
 
 # Everything the charts and the report label with choices, in one place.

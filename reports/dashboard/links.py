@@ -24,9 +24,13 @@ def funnel(year: int) -> str:
     return f"{reverse('policies:funnel')}?{urlencode({'year': year})}"
 
 
-def funnel_enterprises(year: int, stage: str) -> str:
-    """The enterprises behind one stage of the year's funnel (every department's policies)."""
-    return f"{reverse('policies:funnel_enterprises')}?{urlencode({'stage': stage, 'year': year})}"
+def funnel_enterprises(year: int, stage: str, department: int | None = None) -> str:
+    """The enterprises behind one stage of the year's funnel: every department's policies, or
+    one department's."""
+    query = {"stage": stage, "year": year}
+    if department is not None:
+        query["department"] = department
+    return f"{reverse('policies:funnel_enterprises')}?{urlencode(query)}"
 
 
 def _text(value) -> str:

@@ -154,3 +154,39 @@ def test_the_policy_figures_cost_the_same_queries_for_one_or_ten_policies(
     add(9)
     with django_assert_num_queries(len(one.captured_queries)):
         assert figures.policies(YEAR).funnel.read == 10
+
+
+def test_the_dashboard_names_the_departments_that_granted_most(staff, world):
+    finance = Department.objects.create(name="区金融办", code="jinrong")
+    PolicyFactory(departments=[finance], issued_on=datetime.date(YEAR, 4, 1))  # granted nothing
+    rows = figures.top_departments(YEAR)
+    assert [department.name for department, _row in rows] == ["区科委", "区金融办"]
+    assert rows == [row for row in funnel.by_department(YEAR) if row[0].name == "区科委"] + [
+        row for row in funnel.by_department(YEAR) if row[0].name == "区金融办"
+    ]
+    chart = charts.policy_department_chart(YEAR, rows)
+    assert chart.series[2].values == [1, 0]  # granted
+    assert chart.extra_columns[0][1] == [Decimal("300000"), Decimal(0)]
+    science = rows[0][0]
+    page = client_for(staff).get(f"/dashboard/?year={YEAR}").content.decode()
+    link = (
+        f"/policies/funnel/enterprises/?stage=granted&amp;year={YEAR}&amp;department={science.pk}"
+    )
+    assert f'href="{link}"' in page
+    listed = client_for(staff).get(chart.links[0])
+    assert listed.context["page"].paginator.count == 1
+
+
+def test_at_most_five_departments_at_the_same_cost(django_assert_num_queries):
+    def add(n):
+        for _i in range(n):
+            n = Department.objects.count()
+            department = Department.objects.create(name=f"部门{n}", code=f"d{n}")
+            PolicyFactory(departments=[department], issued_on=datetime.date(YEAR, 5, 1))
+
+    add(1)
+    with CaptureQueriesContext(connection) as one:
+        figures.top_departments(YEAR)
+    add(7)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert len(figures.top_departments(YEAR)) == figures.TOP_DEPARTMENTS
