@@ -128,6 +128,7 @@ def funnel_by_department(request):
             for department, figures in funnel.by_department(year)
         ],
         "total": funnel.for_year(year),
+        "published": funnel.policies_of(year).count(),
         "total_query": urlencode({"year": year}),
         "stages": funnel.STAGE_LABELS,
     }

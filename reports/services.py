@@ -75,6 +75,14 @@ def render_body(year: int) -> str:
                 charts.visit_chart(year, data.visits),
             ],
         ),
+        (
+            _("Enterprise-support policies"),
+            [
+                charts.policy_chart(year, data.policies),
+                # The dashboard alone: the report keeps no names, which may change.
+                charts.policy_department_chart(year, figures.top_departments(year)),
+            ],
+        ),
     ]
     growth = data.growth
     return render_to_string(
@@ -90,7 +98,7 @@ def render_body(year: int) -> str:
 
 
 def figure_links(year: int) -> dict:
-    """The ledger behind each of the key figures on services and visits."""
+    """The list behind each of the key figures on services, visits and policies."""
     Terms = ServiceField.Terms
     return {
         "services": links.ledger("services", year=year),
@@ -100,6 +108,8 @@ def figure_links(year: int) -> dict:
             for terms in (Terms.FINANCE, Terms.LEGAL, Terms.TALENT)
         },
         "visits": links.ledger("visits", year=year, status="done"),
+        "funnel": links.funnel(year),
+        "granted": links.funnel_enterprises(year, "granted"),
     }
 
 

@@ -412,3 +412,66 @@ def test_outcome_figures_add_up_the_fields_of_their_terms_as_the_ledger_lists_th
     assert total(every, "total-services") == "4"
     assert total(every, "total-loans") == "1,300,000.75"
     assert total(every, "total-hours") == "2.5"
+
+
+def test_every_page_counts_the_same_policy_figures(staff, enterprise_a, enterprise_b):
+    """The year's policies published, the enterprises matched, read, will apply, applied and
+    granted and the amount granted: the dashboard, the report and the funnel page or list
+    each figure links to show the same numbers (policies.funnel counts them once)."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from policies.models import FollowUp
+    from tests.policies.factories import PolicyFactory
+
+    year = timezone.localdate().year - 1
+    firms = [enterprise_a, enterprise_b, EnterpriseFactory(), EnterpriseFactory()]
+    policy = PolicyFactory(issued_on=datetime.date(year, 4, 1))  # for every enterprise
+    PolicyFactory(issued_on=datetime.date(year - 1, 4, 1))  # another year's
+    read = {"matched": True, "read_at": timezone.now()}
+    FollowUp.objects.create(policy=policy, enterprise=firms[0], **read)
+    FollowUp.objects.create(policy=policy, enterprise=firms[1], state="applied", **read)
+    FollowUp.objects.create(
+        policy=policy, enterprise=firms[2], state="granted", amount=Decimal("80000.50"), **read
+    )
+    matched = Enterprise.objects.count()
+
+    client = client_in_english(staff)
+    dashboard = client.get(f"/dashboard/?year={year}").content.decode()
+    keep_report_figures(year=year)
+    sections = client.get(f"/dashboard/report/?year={year}").context["report"].sections
+    items = {str(i.label): i for s in sections if s.key == "policies" for i in s.items}
+    funnel_page = client.get(items["Policies published"].link).content.decode()
+
+    def cell(page, key):
+        match = re.search(rf'id="{key}">(?:<a [^>]*>)?([^<]+)<', page)
+        assert match, key
+        return match.group(1)
+
+    assert items["Policies published"].value == 1
+    assert cell(dashboard, "figure-policies") == "1"
+    assert cell(funnel_page, "funnel-policies") == "1"
+    expected = {
+        # report label: (value, dashboard id, funnel total cell)
+        "Enterprises matched (counted under each policy they match)": (matched, None, "matched"),
+        "read them": (3, None, "read"),
+        "will apply": (2, None, "will_apply"),
+        "applied": (2, None, "applied"),
+        "granted": (1, "figure-policy-granted", "granted"),
+    }
+    for label, (value, on_dashboard, stage) in expected.items():
+        item = items[label]
+        assert item.value == value, label
+        if on_dashboard:
+            assert cell(dashboard, on_dashboard) == str(value), label
+        assert item.link.replace("&", "&amp;") in dashboard, label
+        assert cell(funnel_page, f"funnel-total-{stage}") == str(value), label
+        assert client.get(item.link).context["page"].paginator.count == value, label
+    amount = items["Amount granted"]
+    assert amount.value == Decimal("80000.50")
+    assert cell(dashboard, "figure-policy-amount") == "80,000.50"
+    assert amount.link in dashboard.replace("&amp;", "&")
+    assert Decimal(cell(client.get(amount.link).content.decode(), "funnel-total-amount")) == (
+        amount.value
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 from members.choices import Industry, PartyOrganisation, SizeClass
 from petitions.models import Category, Status
+from policies import funnel
 
 from . import figures, links
 
@@ -344,4 +345,50 @@ def visit_chart(year: int, visits: figures.Visits):
         links=[links.ledger("visits", year=year, month=m, status="done") for m in months],
         more=links.ledger("visits", year=year, status="done"),
         note=_("By the day the visit was made."),
+    )
+
+
+# --- Policies -----------------------------------------------------------------------------------
+
+# The funnel's stages of a year on the dashboard ("followed without matching" stays on the
+# funnel page, which says what it is).
+POLICY_STAGES = ["matched", "read", "will_apply", "applied", "granted"]
+
+
+def policy_chart(year: int, policies: figures.Policies):
+    totals = policies.funnel
+    return Chart(
+        key="policy_funnel",
+        title=_("Policy funnel: enterprises at each stage"),
+        kind="bar",
+        labels=[funnel.STAGE_LABELS[stage] for stage in POLICY_STAGES],
+        series=[Series(_("Enterprises"), [getattr(totals, stage) for stage in POLICY_STAGES])],
+        links=[links.funnel_enterprises(year, stage) for stage in POLICY_STAGES],
+        more=links.funnel(year),
+        note=_(
+            "The published policies issued in the year; an enterprise counts under each policy "
+            "it matches, and a later stage only if it matched the policy when it read or marked it."
+        ),
+    )
+
+
+def policy_department_chart(year: int, rows: list):
+    """`rows`: figures.top_departments."""
+    return Chart(
+        key="policy_departments",
+        title=_("Issuing departments that granted most"),
+        kind="bar",
+        labels=[department.name for department, _funnel in rows],
+        series=[
+            Series(funnel.STAGE_LABELS[stage], [getattr(row, stage) for _d, row in rows])
+            for stage in ("matched", "applied", "granted")
+        ],
+        extra_columns=[(_("Amount granted (yuan)"), [row.amount for _d, row in rows])],
+        links=[
+            links.funnel_enterprises(year, "granted", department=department.pk)
+            for department, _funnel in rows
+        ],
+        more=links.funnel(year),
+        horizontal=True,
+        note=_("A policy of two departments counts under each, as on the policy funnel page."),
     )

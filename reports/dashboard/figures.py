@@ -27,6 +27,9 @@ Definitions (shown on the report page):
   which the services ledger filters by); the
   satisfaction rate is the ratings "satisfied" and "basically satisfied" over the ratings given
   (not those still to rate), as in the services ledger.
+- policies: the published policies issued in the year (expired ones too) and their funnel,
+  as the policies' funnel page counts them (`policies.funnel`: matched today, read, will
+  apply, applied, granted, the amount granted); nothing of a stage is defined here.
 - visits: those made (done) in the period, by the day they were made; the enterprises visited
   are the distinct enterprises among them; the problems found are those recorded on them, and
   of these the ones turned into a petition.
@@ -52,6 +55,7 @@ from members.choices import Industry, PartyOrganisation, SizeClass
 from members.models import Enterprise, on_roll
 from petitions import metrics
 from petitions.models import Petition, Status, Suggestion
+from policies import funnel as policy_funnel
 from services.models import ServiceField, ServiceRecipient, ServiceRecord, outcome_sums
 from visits.models import Finding, Visit
 
@@ -679,6 +683,34 @@ def visits(period: Period) -> Visits:
     return Visits(total=total, by_month=dict(by_month), enterprises=enterprises)
 
 
+# --- Policies -----------------------------------------------------------------------------------
+
+
+TOP_DEPARTMENTS = 5
+
+
+@dataclass
+class Policies:
+    published: int  # the year's policies (policies.funnel.policies_of)
+    funnel: policy_funnel.Funnel  # their funnel, each policy once (for_year)
+
+
+def policies(year: int, *, today: datetime.date | None = None) -> Policies:
+    """The year's policies and their funnel, matched as of `today`: the funnel page's totals."""
+    return Policies(
+        published=policy_funnel.policies_of(year).count(),
+        funnel=policy_funnel.for_year(year, day=today),
+    )
+
+
+def top_departments(year: int, *, today: datetime.date | None = None) -> list:
+    """The issuing departments that granted most (amount, then enterprises matched), each
+    with its funnel as the funnel page's row shows it (by_department): at most
+    TOP_DEPARTMENTS."""
+    rows = policy_funnel.by_department(year, day=today)
+    return sorted(rows, key=lambda row: (-row[1].amount, -row[1].matched))[:TOP_DEPARTMENTS]
+
+
 # Everything the charts and the report label with choices, in one place.
 LABELS = {
     "industry": dict(Industry.choices),
@@ -708,6 +740,7 @@ class Year:
     duty: Duty
     services: Services
     visits: Visits
+    policies: Policies
 
     @property
     def is_partial(self) -> bool:
@@ -729,4 +762,5 @@ def for_year(year: int, *, today: datetime.date | None = None) -> Year:
         duty=duty(period),
         services=services(period),
         visits=visits(period),
+        policies=policies(year, today=today),
     )

@@ -19,6 +19,20 @@ def petitions(**params) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
+def funnel(year: int) -> str:
+    """The policies' funnel page of the year, by issuing department with its totals."""
+    return f"{reverse('policies:funnel')}?{urlencode({'year': year})}"
+
+
+def funnel_enterprises(year: int, stage: str, department: int | None = None) -> str:
+    """The enterprises behind one stage of the year's funnel: every department's policies, or
+    one department's."""
+    query = {"stage": stage, "year": year}
+    if department is not None:
+        query["department"] = department
+    return f"{reverse('policies:funnel_enterprises')}?{urlencode(query)}"
+
+
 def _text(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()

@@ -64,8 +64,9 @@ def build(year: int, *, today: datetime.date | None = None) -> Report:
 
 # The shape of what `compute` returns. Kept figures of another version (a release that added
 # or renamed a figure) are not read: they are computed again (reports.services.kept_figures).
-# 2: services to members and visits; 3: loans, hours and people placed of their fields only.
-FIGURES_VERSION = 3
+# 2: services to members and visits; 3: loans, hours and people placed of their fields only;
+# 4: policies published in the year and their funnel (policies.funnel).
+FIGURES_VERSION = 4
 
 
 def compute(year: int, *, today: datetime.date | None = None) -> dict:
@@ -132,6 +133,11 @@ def compute(year: int, *, today: datetime.date | None = None) -> dict:
             "by_field": [asdict(row) for row in data.services.by_field],
         },
         "visits": {**asdict(data.visits.total), "enterprises": data.visits.enterprises},
+        "policies": {
+            "published": data.policies.published,
+            **dict(data.policies.funnel.stages()),
+            "amount": str(data.policies.funnel.amount),
+        },
         "growth": asdict(data.growth),
     }
 
@@ -161,6 +167,14 @@ def from_figures(year: int, kept: dict) -> Report:
         }
     )
     visits = SimpleNamespace(**kept["visits"])
+    policies = dict(kept["policies"])
+    stage_labels = {
+        "matched": _("Enterprises matched (counted under each policy they match)"),
+        "read": _("read them"),
+        "will_apply": _("will apply"),
+        "applied": _("applied"),
+        "granted": _("granted"),
+    }
     # The services of every field of these terms: those the outcome figures add up.
     ledger_of = {terms: links.ledger("services", **y, terms=terms) for terms in ServiceField.Terms}
     made = {**y, "status": "done"}
@@ -333,6 +347,29 @@ def from_figures(year: int, kept: dict) -> Report:
                     visits.petitions,
                     links.ledger("visits", **made),
                     indent=True,
+                ),
+            ],
+        ),
+        Section(
+            "policies",
+            _("Enterprise-support policies"),
+            [
+                Item(_("Policies published"), policies["published"], links.funnel(year)),
+                *[
+                    Item(
+                        label,
+                        policies[stage],
+                        links.funnel_enterprises(year, stage),
+                        indent=stage != "matched",
+                    )
+                    for stage, label in stage_labels.items()
+                ],
+                Item(
+                    _("Amount granted"),
+                    Decimal(policies["amount"]),
+                    links.funnel(year),
+                    YUAN,
+                    True,
                 ),
             ],
         ),
