@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import excel
@@ -55,7 +55,7 @@ FOLLOW_UP_STAGES = {
 STAGES = ["matched", *FOLLOW_UP_STAGES]
 STAGE_LABELS = {
     "matched": _("Matched"),
-    "read": _("Read"),
+    "read": pgettext_lazy("policy funnel", "Read"),
     "will_apply": _("Will apply"),
     "applied": _("Applied"),
     "granted": _("Granted"),

@@ -27,7 +27,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from chambers.models import Affiliation, Post
 from core.labels import with_labels
@@ -552,7 +552,7 @@ def show_policies(enterprise, rows):
                 "amount": yuan(row["amount"]),
             }
         else:
-            detail = row["state_label"] if row["state"] else _("Read")
+            detail = row["state_label"] if row["state"] else pgettext("policy funnel", "Read")
         result.append(Row(row["policy__title"], detail, link(row["policy__public_id"])))
     return result
 

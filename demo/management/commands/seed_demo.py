@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = (
         "Build a demo federation like Yanqing's: members, applications, chambers, leaders, "
-        "the duty roster, petitions, events, services and visits, policies and announcements. Safe to run "
-        "again: a second run adds nothing of what is there."
+        "the duty roster, petitions, events, services and visits, policies and announcements. "
+        "Safe to run again: a second run adds nothing of what is there."
     )
 
     def add_arguments(self, parser):
