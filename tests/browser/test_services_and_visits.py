@@ -103,3 +103,21 @@ def test_a_visit_a_loan_and_its_rating_show_on_the_timeline(
     assert services.locator("a").get_attribute("href") == f"/services/{record.public_id}/"
     assert "协调续贷" in services.inner_text()
     assert services.locator("td").nth(3).inner_text().strip() == "满意"  # satisfied
+
+    # The yearly report counts them. No figures of this year are kept yet: the first visit
+    # has them computed in the background (at once here, where tasks run eagerly), the next
+    # reads them.
+    page.goto("/dashboard/report/")
+    page.goto("/dashboard/report/")
+    page.wait_for_selector("#report-services")
+
+    def figure(section, label):
+        row = page.locator(f"#report-{section} tr").filter(has_text=label).first
+        return row.locator(".report-value").inner_text().strip()
+
+    assert figure("services", "服务次数") == "1"
+    assert figure("services", "融资对接次数") == "1"
+    assert figure("services", "获得贷款").startswith("500,000")
+    assert figure("visits", "已走访") == "1"
+    assert figure("visits", "走访企业") == "2"
+    assert figure("visits", "发现问题") == "1"
