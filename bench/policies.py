@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import random
 import statistics
@@ -52,6 +51,7 @@ os.environ["BENCH_DATABASE_URL"] = os.environ.get(
 os.environ["KEPT_PAGE_SECONDS"] = "0"  # every page rendered
 
 from bench import directory as d  # noqa: E402  (sets DJANGO_SETTINGS_MODULE=bench.settings)
+from bench import result_file  # noqa: E402
 
 ENTERPRISES = 100_000
 POLICIES = 1_000
@@ -411,7 +411,8 @@ def main(argv=None) -> int:
     only = set(args.only.split(","))
     print(f"{name}: {ENTERPRISES:,} enterprises, {POLICIES:,} policies "
           f"(load average {os.getloadavg()[0]:.1f})")  # fmt: skip
-    results = {"started": dt.datetime.now().astimezone().isoformat(), "load": os.getloadavg()}
+    started = dt.datetime.now().astimezone()
+    results = {"load": os.getloadavg()}
     if "for_you" in only:
         results["for_you"] = for_you(rng, args.samples)
     if "matching" in only or "fan_out" in only:
@@ -420,10 +421,7 @@ def main(argv=None) -> int:
         results["fan_out"] = fan_out(args.fan_out_max)
     results["load_after"] = os.getloadavg()
     print(f"\nload average after: {os.getloadavg()[0]:.1f}")
-    d.RESULTS_DIR.mkdir(exist_ok=True)
-    out = d.RESULTS_DIR / f"policies-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
-    out.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str))
-    print(f"Results written to {out.relative_to(BASE_DIR)}")
+    result_file.write("policies", started, results)
     return 0
 
 

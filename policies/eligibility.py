@@ -217,23 +217,51 @@ MATCHED_ON = (
 )  # fmt: skip
 
 
-def policies_for(
+def could_match(facts: Facts) -> Q:
+    """A filter of policies that keeps every one the enterprise matches and leaves out most it
+    does not, in SQL (the JSON lists read as text, so it runs on SQLite too): the conditions on
+    membership, industry, size, township and qualifications. `match` still decides; this only
+    spares it the policies that plainly cannot match (bench/policies.py: 700 current
+    policies read and checked cost 30 ms of CPU a page)."""
+
+    def any_of(name: str, codes) -> Q:
+        found = Q(**{name: []})
+        for code in codes:
+            found |= Q(**{f"{name}__icontains": f'"{code}"'})
+        return found
+
+    possible = any_of(
+        "industries", [facts.industry, facts.division] if facts.division else [facts.industry]
+    )
+    possible &= any_of("sizes", [facts.size])
+    possible &= any_of("qualifications", sorted(facts.qualifications))
+    if facts.status != Enterprise.Status.MEMBER:
+        possible &= Q(members_only=False)
+    places = Policy.townships.through.objects
+    possible &= ~Q(pk__in=places.values("policy_id")) | Q(
+        pk__in=places.filter(township_id=facts.township_id).values("policy_id")
+    )
+    return possible
+
+
+def matches_for(
     enterprise: Enterprise, policies: QuerySet | None = None, day: datetime.date | None = None
 ) -> list[tuple[Policy, Match]]:
-    """The policies (current ones by default) the enterprise matches, each with its match:
-    open windows first (closing soonest first), then the rest, newest first. Only the matched
-    policies are read in full, with whatever the caller's queryset selects or prefetches."""
+    """The policies (current ones by default) the enterprise matches, each with its match, in
+    the order "for you" lists them: open windows first (closing soonest first), then the rest,
+    newest first. The policies are read with the columns matching and ordering need only
+    (MATCHED_ON): a page reads in full the ones it shows."""
     day = day or timezone.localdate()
     facts = facts_of(enterprise, day)
     if policies is None:
         policies = Policy.objects.current(day)
+    policies = policies.filter(could_match(facts))
     townships = townships_of(policies)
-    matches = {}
+    found = []
     for candidate in policies.only(*MATCHED_ON).prefetch_related(None):
         found_match = match(candidate, facts, day, township_ids=townships.get(candidate.pk, set()))
         if found_match is not None:
-            matches[candidate.pk] = found_match
-    found = [(policy, matches[policy.pk]) for policy in policies.filter(pk__in=list(matches))]
+            found.append((candidate, found_match))
 
     def order(item):
         policy = item[0]
@@ -246,3 +274,15 @@ def policies_for(
         )
 
     return sorted(found, key=order)
+
+
+def policies_for(
+    enterprise: Enterprise, policies: QuerySet | None = None, day: datetime.date | None = None
+) -> list[tuple[Policy, Match]]:
+    """`matches_for`, each policy read in full (with whatever the caller's queryset selects or
+    prefetches)."""
+    if policies is None:
+        policies = Policy.objects.current(day or timezone.localdate())
+    found = matches_for(enterprise, policies, day)
+    full = policies.in_bulk([policy.pk for policy, _ in found])
+    return [(full[policy.pk], found_match) for policy, found_match in found]

@@ -4,6 +4,7 @@ forms, files and withdrawal; an enterprise's "policies for you" and its subscrip
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -107,6 +108,10 @@ def attachment_download(request, public_id, attachment_id):
     )
 
 
+# Policies for you, a page: the rest follow (an enterprise may match hundreds of 1,000).
+FOR_YOU_PAGE = 20
+
+
 @login_required
 @pagecache.kept_page
 def for_you(request):
@@ -114,12 +119,16 @@ def for_you(request):
     why it matches and what the enterprise checks itself (policies.eligibility)."""
     enterprise = access.enterprise_of(request.user)
     today = timezone.localdate()
-    found = eligibility.policies_for(
-        enterprise, Policy.objects.current(today).prefetch_related("departments"), today
+    page = Paginator(eligibility.matches_for(enterprise, day=today), FOR_YOU_PAGE).get_page(
+        request.GET.get("page")
+    )
+    shown = Policy.objects.prefetch_related("departments").in_bulk(
+        [policy.pk for policy, _ in page.object_list]
     )
     return render(request, "policies/for_you.html", {
         "enterprise": enterprise,
-        "found": found,
+        "page": page,
+        "found": [(shown[policy.pk], found_match) for policy, found_match in page.object_list],
         "today": today,
         "subscribed": Subscription.objects.filter(enterprise=enterprise).exists(),
     })  # fmt: skip

@@ -83,7 +83,23 @@ def test_for_you_costs_a_constant_number_of_queries(client_m, staff, django_asse
         PolicyFactory(departments=[department], townships=[], created_by=staff)
     with django_assert_max_num_queries(10):
         response = client_m.get(reverse("policies:for_you"))
-    assert len(found(response)) == 30
+    assert len(found(response)) == 20  # a page
+    assert response.context["page"].paginator.count == 30
+
+
+def test_for_you_pages_twenty_at_a_time_open_windows_first(client_m, staff):
+    today = timezone.localdate()
+    for n in range(25):
+        PolicyFactory(
+            title=f"政策{n:02d}",
+            created_by=staff,
+            window_closes=today + datetime.timedelta(days=n + 1),
+        )
+    first = client_m.get(reverse("policies:for_you"))
+    second = client_m.get(reverse("policies:for_you"), {"page": 2})
+    assert 'id="match-count">25<' in first.content.decode()
+    assert found(first) + found(second) == [f"政策{n:02d}" for n in range(25)]
+    assert len(found(second)) == 5
 
 
 def test_staff_and_applicants_have_no_policies_for_them(staff_client, applicant):
