@@ -358,5 +358,11 @@ class QualificationForm(OncePerForm, forms.ModelForm):
         """The service says when the kind is declared already (the form has no enterprise)."""
 
 
-class QualificationRejectForm(forms.Form):
+class QualificationReviewForm(forms.Form):
+    """The declaration as the reviewer saw it: its `declared_at`, sent back with the action."""
+
+    declared = forms.DateTimeField(widget=forms.HiddenInput)
+
+
+class QualificationRejectForm(QualificationReviewForm):
     reason = forms.CharField(label=_("Reason"), max_length=500)

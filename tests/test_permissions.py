@@ -15,7 +15,7 @@ from django.contrib.sessions.models import Session
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.conftest import client_for
+from tests.conftest import QUALIFICATION_DECLARED, client_for
 
 ROLES = ["anonymous", "applicant", "enterprise_a", "enterprise_b", "leader", "staff"]
 # The admin's URLs are many per model: ADMIN_MATRIX below gives each kind its row.
@@ -306,7 +306,11 @@ POST_DATA = {
     "policies:subscriptions": {"topics": ["finance"], "departments": ["jxj"]},
     "members:qualifications": {**QUALIFICATION, "kind": "tech_sme"},
     "members:qualification_edit": QUALIFICATION,
-    "members:qualification_reject": {"reason": "证书编号无法核实"},
+    "members:qualification_verify": {"declared": QUALIFICATION_DECLARED.isoformat()},
+    "members:qualification_reject": {
+        "reason": "证书编号无法核实",
+        "declared": QUALIFICATION_DECLARED.isoformat(),
+    },
     "policies:publish": {},
     "policies:mark": {"state": "will_apply"},
     "policies:ask": {"text": "申报材料需要盖章吗？"},
