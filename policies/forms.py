@@ -190,8 +190,10 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(policies__isnull=False)
-        self.fields["department"].queryset = self.fields["department"].queryset.distinct()
+        # Only departments with a published policy: a draft's department is nobody's business.
+        self.fields["department"].queryset = Department.objects.filter(
+            policies__status=Policy.Status.PUBLISHED
+        ).distinct()
         self.fields["topic"].queryset = Topic.objects.all()
         self.fields["topic"].label_from_instance = lambda topic: topic.label
 
