@@ -400,7 +400,8 @@ ADMIN_NO_DELETE = {
     "chambers.Post", "chambers.FourGoodEvaluation", "chambers.Secondment",
     "events.Event", "events.Registration", "events.RaisedProblem", "events.Donation",
     "notices.Notice", "petitions.Department", "visits.Visit", "visits.Finding",
-    "services.ServiceRecord", "policies.Policy",
+    "services.ServiceRecord", "policies.Policy", "policies.Topic",
+    "members.EnterpriseQualification",
 }  # fmt: skip
 # The secretariat: who holds which permissions is the administrators' (no page of groups);
 # townships (a code list), the portal's periodic tasks and secondments (the superusers') are
