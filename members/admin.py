@@ -433,9 +433,10 @@ class RepresentativeTagAdmin(SavedThroughServices, HistoryAdmin):
 
 
 @admin.register(EnterpriseQualification)
-class EnterpriseQualificationAdmin(HistoryAdmin):
-    """Read here, with their history: enterprises declare them on their page, staff verify
-    or reject them on theirs (/members/qualifications/review/), through members.services."""
+class EnterpriseQualificationAdmin(KeptForLedgers, HistoryAdmin):
+    """Read here, with their history: enterprises declare (and withdraw) them on their page,
+    staff verify or reject them on theirs (/members/qualifications/review/), through
+    members.services; never deleted here."""
 
     list_display = ["enterprise", "kind", "certificate_number", "valid_until", "verified_at",
                     "rejected_at"]  # fmt: skip

@@ -24,6 +24,8 @@ from .models import Application, Enterprise, EnterpriseQualification
 from .services import credit_code_taken
 from .validators import (
     credit_code_checksum_ok,
+    is_division_of,
+    normalize_division,
     normalize_landline,
     normalize_mobile,
     validate_mobile,
@@ -83,11 +85,12 @@ class EnterpriseDetailsMixin:
 
     def clean(self):
         cleaned = super().clean()
-        division = cleaned.get("industry_division", "")
+        division = normalize_division(cleaned.get("industry_division", ""))
+        cleaned["industry_division"] = division
         industry = cleaned.get("industry")
         if division and industry:
             low, high = INDUSTRY_DIVISIONS[industry]
-            if not division.isdigit() or not low <= int(division) <= high:
+            if not is_division_of(industry, division):
                 self.add_error(
                     "industry_division",
                     _("Divisions of this industry run from %(low)02d to %(high)02d.")
@@ -355,5 +358,11 @@ class QualificationForm(OncePerForm, forms.ModelForm):
         """The service says when the kind is declared already (the form has no enterprise)."""
 
 
-class QualificationRejectForm(forms.Form):
+class QualificationReviewForm(forms.Form):
+    """The declaration as the reviewer saw it: its `declared_at`, sent back with the action."""
+
+    declared = forms.DateTimeField(widget=forms.HiddenInput)
+
+
+class QualificationRejectForm(QualificationReviewForm):
     reason = forms.CharField(label=_("Reason"), max_length=500)

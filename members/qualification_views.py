@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core import pagecache
@@ -15,7 +16,7 @@ from core.paginator import MirroredPaginator
 from core.submissions import create_once
 
 from . import access, services
-from .forms import QualificationForm, QualificationRejectForm
+from .forms import QualificationForm, QualificationRejectForm, QualificationReviewForm
 from .models import EnterpriseQualification
 
 PER_PAGE = 50
@@ -108,12 +109,21 @@ def qualification_review(request):
     })  # fmt: skip
 
 
+STALE = gettext_lazy("The page was out of date: check the declaration again before reviewing it.")
+
+
 @staff_required
 @require_POST
 def qualification_verify(request, pk):
     qualification = get_object_or_404(EnterpriseQualification, pk=pk)
+    form = QualificationReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, str(STALE))
+        return redirect("members:qualification_review")
     try:
-        services.verify_qualification(qualification=qualification, actor=request.user)
+        services.verify_qualification(
+            qualification=qualification, actor=request.user, seen=form.cleaned_data["declared"]
+        )
     except services.TransitionError as refusal:
         messages.error(request, str(refusal))
     else:
@@ -127,11 +137,15 @@ def qualification_reject(request, pk):
     qualification = get_object_or_404(EnterpriseQualification, pk=pk)
     form = QualificationRejectForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Give a reason for the rejection."))
+        stale = "declared" in form.errors
+        messages.error(request, str(STALE) if stale else _("Give a reason for the rejection."))
         return redirect("members:qualification_review")
     try:
         services.reject_qualification(
-            qualification=qualification, actor=request.user, reason=form.cleaned_data["reason"]
+            qualification=qualification,
+            actor=request.user,
+            seen=form.cleaned_data["declared"],
+            reason=form.cleaned_data["reason"],
         )
     except services.TransitionError as refusal:
         messages.error(request, str(refusal))

@@ -29,6 +29,7 @@ from .choices import PartyOrganisation
 from .models import Enterprise, EnterpriseChange, MemberNumberCounter, Township, member_number
 from .validators import (
     normalize_credit_code,
+    normalize_division,
     normalize_landline,
     normalize_mobile,
     to_half_width,
@@ -58,6 +59,7 @@ NORMALISE = {
     "member_number": normalize_member_number,
     "contact_mobile": normalize_mobile,
     "contact_phone": normalize_landline,
+    "industry_division": normalize_division,
 }
 # What a new enterprise is when its row does not say.
 DEFAULTS = {

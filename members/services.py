@@ -1,11 +1,12 @@
 """Use cases of the members app: one function per thing a person does."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core import jobs
@@ -526,7 +527,14 @@ def declare_qualification(
         qualification.rejection_reason = ""
         qualification.full_clean(exclude=["enterprise"])
         qualification._history_user = actor
-        qualification.save()
+        try:
+            with transaction.atomic():
+                qualification.save()
+        except IntegrityError:
+            # Two tabs declared the same kind at once: the other one's declaration stands.
+            raise ValidationError(
+                {"kind": _("Your enterprise has declared this qualification already.")}
+            ) from None
     return qualification
 
 
@@ -537,11 +545,24 @@ def withdraw_qualification(*, qualification, actor) -> None:
     qualification.delete()
 
 
-def _review(qualification, actor, **fields):
+def _review(qualification, actor, seen, **fields):
+    """Review the declaration as staff saw it: `seen` is its `declared_at` on their page, so a
+    certificate the enterprise corrected since is never verified unseen."""
     with transaction.atomic():
-        qualification = EnterpriseQualification.objects.select_for_update().get(pk=qualification.pk)
+        qualification = (
+            EnterpriseQualification.objects.select_for_update().filter(pk=qualification.pk).first()
+        )
+        if qualification is None:
+            raise TransitionError(_("The enterprise has withdrawn this declaration."))
         if qualification.verified_at or qualification.rejected_at:
             raise TransitionError(_("This qualification has already been reviewed."))
+        if qualification.declared_at != seen:
+            raise TransitionError(
+                _(
+                    "The enterprise changed this declaration after the page was opened: "
+                    "check it again before reviewing it."
+                )
+            )
         for name, value in fields.items():
             setattr(qualification, name, value)
         qualification._history_user = actor
@@ -549,12 +570,13 @@ def _review(qualification, actor, **fields):
     return qualification
 
 
-def verify_qualification(*, qualification, actor) -> EnterpriseQualification:
-    """Staff checked the certificate: from now the qualification counts for policies."""
-    return _review(qualification, actor, verified_at=timezone.now(), verified_by=actor)
+def verify_qualification(*, qualification, actor, seen) -> EnterpriseQualification:
+    """Staff checked the certificate (as declared at `seen`): from now the qualification
+    counts for policies."""
+    return _review(qualification, actor, seen, verified_at=timezone.now(), verified_by=actor)
 
 
-def reject_qualification(*, qualification, actor, reason: str) -> EnterpriseQualification:
+def reject_qualification(*, qualification, actor, seen, reason: str) -> EnterpriseQualification:
     """Staff could not verify the declaration; the enterprise's users are told why, and may
     correct it (declare_qualification) for another review."""
     reason = " ".join((reason or "").split())
@@ -564,15 +586,24 @@ def reject_qualification(*, qualification, actor, reason: str) -> EnterpriseQual
         qualification = _review(
             qualification,
             actor,
+            seen,
             rejected_at=timezone.now(),
             rejected_by=actor,
             rejection_reason=reason[:500],
         )
+        with translation.override(settings.LANGUAGE_CODE):
+            kind_label = str(qualification.get_kind_display())
         notify_each(
             qualification.enterprise.users.filter(is_active=True),
             kind="qualification_rejected",
             key=f"qualification_rejected:{qualification.pk}:{qualification.history.latest().pk}",
-            context={"qualification": qualification, "reason": reason},
+            # Plain text: what staff rejected, whatever the enterprise corrects before the
+            # notice is written.
+            context={
+                "kind": kind_label,
+                "certificate_number": qualification.certificate_number,
+                "reason": reason,
+            },
             link=reverse("members:qualifications"),
         )
     return qualification

@@ -9,6 +9,8 @@ from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumError
 
+from .choices import INDUSTRY_DIVISIONS
+
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^010-?\d{8}(-\d{1,6})?$")
@@ -17,6 +19,25 @@ LANDLINE_RE = re.compile(r"^010-?\d{8}(-\d{1,6})?$")
 def to_half_width(value: str) -> str:
     """Full-width letters and digits (as typed by a Chinese IME) become ASCII."""
     return unicodedata.normalize("NFKC", value)
+
+
+def normalize_division(value) -> str:
+    """A GB/T 4754 division as the portal keeps it: two ASCII digits, so "9", "９" and a
+    sheet's number 9.0 are all "09" (eligibility matches "B09"). Anything else comes back as
+    typed, for the form to refuse."""
+    text = to_half_width(str(value or "")).strip()
+    digits = re.fullmatch(r"(\d{1,2})(?:\.0+)?", text, re.ASCII)
+    return digits.group(1).zfill(2) if digits else text
+
+
+def is_division_of(section: str, division: str) -> bool:
+    """Whether `division` (two ASCII digits) is one of GB/T 4754 section `section`'s."""
+    low_high = INDUSTRY_DIVISIONS.get(section)
+    return bool(
+        low_high
+        and re.fullmatch(r"\d{2}", division, re.ASCII)
+        and low_high[0] <= int(division) <= low_high[1]
+    )
 
 
 # Spaces and the dashes people type or paste between groups of characters (NFKC has already

@@ -10,7 +10,10 @@ from .models import Policy, PolicyAttachment, Topic
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(KeptForLedgers, admin.ModelAdmin):
+    """Topics are added and renamed here, never deleted: a deletion would silently end the
+    enterprises' subscriptions to it and take it off every policy."""
+
     list_display = ["name", "name_en", "code", "order"]
     list_editable = ["order"]
     search_fields = ["name", "name_en", "code"]

@@ -10,8 +10,9 @@ from django.utils.translation import pgettext_lazy
 
 from core.dates import CALENDAR, PAST
 from core.submissions import OncePerForm
-from members.choices import INDUSTRY_DIVISIONS, Industry, Qualification, SizeClass
+from members.choices import Industry, Qualification, SizeClass
 from members.models import Township
+from members.validators import is_division_of, to_half_width
 from petitions.forms import MultipleFileField, attachments_help
 from petitions.models import Department
 
@@ -102,16 +103,12 @@ class PolicyForm(OncePerForm, forms.ModelForm):
 
     def clean_divisions(self):
         codes = []
-        for code in re.split(r"[,，、\s]+", self.cleaned_data["divisions"].upper()):
+        typed = to_half_width(self.cleaned_data["divisions"]).upper()
+        for code in re.split(r"[,，、\s]+", typed):
             if not code:
                 continue
-            section = code[:1]
-            low_high = INDUSTRY_DIVISIONS.get(section)
             if not (
-                low_high
-                and len(code) == 3
-                and code[1:].isdigit()
-                and low_high[0] <= int(code[1:]) <= low_high[1]
+                re.fullmatch(r"[A-T]\d{2}", code, re.ASCII) and is_division_of(code[0], code[1:])
             ):
                 raise ValidationError(
                     _("“%(code)s” is not a GB/T 4754 division (a letter and two digits: C13)."),
@@ -193,8 +190,10 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(policies__isnull=False)
-        self.fields["department"].queryset = self.fields["department"].queryset.distinct()
+        # Only departments with a published policy: a draft's department is nobody's business.
+        self.fields["department"].queryset = Department.objects.filter(
+            policies__status=Policy.Status.PUBLISHED
+        ).distinct()
         self.fields["topic"].queryset = Topic.objects.all()
         self.fields["topic"].label_from_instance = lambda topic: topic.label
 

@@ -10,6 +10,7 @@ condition must hold; an empty one does not restrict. What the portal cannot chec
 is the one place these rules are applied.
 """
 
+import re
 import uuid
 from decimal import Decimal
 
@@ -25,9 +26,10 @@ from simple_history.models import HistoricalRecords
 
 from core.dates import CALENDAR, PAST
 from core.storage import private_storage
-from members.choices import INDUSTRY_DIVISIONS, Industry, Qualification, SizeClass
+from members.choices import Industry, Qualification, SizeClass
 from members.models import Enterprise, Township
 from members.pinyin import name_pinyin
+from members.validators import is_division_of
 from petitions.models import Department, Petition
 
 
@@ -67,14 +69,14 @@ def validate_industry_codes(value):
                 code="industries",
                 params={"code": code},
             )
-        if len(code) > 1:
-            low, high = INDUSTRY_DIVISIONS[section]
-            if not (len(code) == 3 and code[1:].isdigit() and low <= int(code[1:]) <= high):
-                raise ValidationError(
-                    _("“%(code)s” is not a GB/T 4754 section or division."),
-                    code="industries",
-                    params={"code": code},
-                )
+        if len(code) > 1 and not (
+            re.fullmatch(r"[A-T]\d{2}", code, re.ASCII) and is_division_of(section, code[1:])
+        ):
+            raise ValidationError(
+                _("“%(code)s” is not a GB/T 4754 section or division."),
+                code="industries",
+                params={"code": code},
+            )
 
 
 def validate_sizes(value):

@@ -109,6 +109,9 @@ def set_subscriptions(*, enterprise, actor, topics, departments) -> None:
     topic_ids = {t.pk for t in topics}
     department_ids = {d.pk for d in departments}
     with transaction.atomic():
+        # Two saves at once (two tabs) take turns on the enterprise's row: the later one sees
+        # what the earlier added, never a unique-constraint error.
+        type(enterprise).objects.select_for_update().only("pk").get(pk=enterprise.pk)
         current = Subscription.objects.select_for_update().filter(enterprise=enterprise)
         held_topics = {s.topic_id for s in current if s.topic_id}
         held_departments = {s.department_id for s in current if s.department_id}

@@ -45,6 +45,8 @@ from visits import services as visit_services
 
 PASSWORD = "correct horse battery"
 TZ = ZoneInfo("Asia/Shanghai")
+# When the cast's qualification awaiting review was declared: the version a review posts.
+QUALIFICATION_DECLARED = datetime(2026, 3, 2, 9, 30, tzinfo=TZ)
 
 
 def at(*args) -> datetime:
@@ -419,7 +421,9 @@ def cast(viewers, pending_application, user_a, leader, staff, enterprise_a):
         policy=policy, actor=staff, upload=SimpleUploadedFile("指南.pdf", PDF)
     )
     on_policy = [policy.public_id]
-    qualification = QualificationFactory(enterprise=enterprise_a, verified_at=None)
+    qualification = QualificationFactory(
+        enterprise=enterprise_a, verified_at=None, declared_at=QUALIFICATION_DECLARED
+    )
     draft_policy = PolicyFactory(created_by=staff, status="draft", published_at=None)
     # Read already: opening the policy writes its first reading, and the matrix's pages are
     # compared as if reading wrote nothing (test_cache_crosstalk.py).

@@ -22,13 +22,17 @@ from core import pagecache
 from events import services as event_services
 from events.models import Event
 from petitions import services as petition_services
-from petitions.models import Suggestion
+from petitions.models import Department, Suggestion
+from policies import follow
+from policies.announcements import services as announcements
+from policies.models import Announcement, Policy
 from reports import services as report_services
 from reports.ledgers.registry import LEDGERS
 from tests.conftest import client_for, empty_caches
 from tests.events.factories import EventFactory
 from tests.factories import EnterpriseFactory
 from tests.notices.factories import NoticeFactory
+from tests.policies.factories import PolicyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +67,21 @@ def cast(
     Suggestion.objects.create(kind="suggestion", title="建议", text="内容", author=user_a)
     report_services.keep_report_figures(year=timezone.localdate().year)
     users = {name: request.getfixturevalue(name) for name in VIEWERS if name != "anonymous"}
+    # A published policy the ice chamber's firms match, and a public announcement to them,
+    # each read already by every enterprise user: a first reading writes, so it would change
+    # what the next rendering shows.
+    department = Department.objects.create(name="区经济和信息化局", code="jxj")
+    policy = PolicyFactory(created_by=staff, departments=[department])
+    PolicyFactory(created_by=staff, departments=[department], status="draft", published_at=None)
+    news = announcements.save_draft(
+        actor=staff, criteria={"chambers": [chamber.pk]}, kind="meeting",
+        title="冰雪商会年会通知", body="<p>年会</p>", is_public=True,
+    )  # fmt: skip
+    announcements.schedule(actor=staff, announcement=news)
+    announcements.deliver(news.pk)
+    for user in users.values():
+        follow.record_read(policy=policy, user=user)
+        announcements.mark_read(announcement=news, user=user)
     return {**users, "anonymous": None}
 
 
@@ -92,6 +111,12 @@ def pages(enterprise_a, enterprise_b) -> list[str]:
         reverse("dashboard:report_print"),
         *(reverse(f"ledgers:{name}") for name in LEDGERS),
         reverse("petitions:ledger"),
+        reverse("policies:list"),
+        f"{reverse('policies:list')}?department=jxj",
+        reverse("policies:detail", args=[Policy.objects.published().get().public_id]),
+        reverse("policies:for_you"),
+        reverse("policies:announcements"),
+        reverse("policies:announcement", args=[Announcement.objects.public().get().public_id]),
         # The admin's long lists, each kept whole for its user (core.admin.LongList).
         "/admin/members/enterprise/",
         "/admin/members/user/",

@@ -15,7 +15,7 @@ from django.contrib.sessions.models import Session
 from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.conftest import client_for
+from tests.conftest import QUALIFICATION_DECLARED, client_for
 
 ROLES = ["anonymous", "applicant", "enterprise_a", "enterprise_b", "leader", "staff"]
 # The admin's URLs are many per model: ADMIN_MATRIX below gives each kind its row.
@@ -306,7 +306,11 @@ POST_DATA = {
     "policies:subscriptions": {"topics": ["finance"], "departments": ["jxj"]},
     "members:qualifications": {**QUALIFICATION, "kind": "tech_sme"},
     "members:qualification_edit": QUALIFICATION,
-    "members:qualification_reject": {"reason": "证书编号无法核实"},
+    "members:qualification_verify": {"declared": QUALIFICATION_DECLARED.isoformat()},
+    "members:qualification_reject": {
+        "reason": "证书编号无法核实",
+        "declared": QUALIFICATION_DECLARED.isoformat(),
+    },
     "policies:publish": {},
     "policies:mark": {"state": "will_apply"},
     "policies:ask": {"text": "申报材料需要盖章吗？"},
@@ -396,7 +400,8 @@ ADMIN_NO_DELETE = {
     "chambers.Post", "chambers.FourGoodEvaluation", "chambers.Secondment",
     "events.Event", "events.Registration", "events.RaisedProblem", "events.Donation",
     "notices.Notice", "petitions.Department", "visits.Visit", "visits.Finding",
-    "services.ServiceRecord", "policies.Policy",
+    "services.ServiceRecord", "policies.Policy", "policies.Topic",
+    "members.EnterpriseQualification",
 }  # fmt: skip
 # The secretariat: who holds which permissions is the administrators' (no page of groups);
 # townships (a code list), the portal's periodic tasks and secondments (the superusers') are

@@ -446,6 +446,7 @@ WITHOUT_TOKEN = {
     "visits.forms.CancelForm": "a state change",
     "visits.forms.FindingPetitionForm": "one petition per problem found (unique, row lock)",
     "visits.forms.VisitFilterForm": "a search",
+    "members.forms.QualificationReviewForm": "a state change, of the version seen",
     "members.forms.QualificationRejectForm": "a state change",
     "policies.forms.WithdrawForm": "a state change",
     "policies.follow_forms.MarkForm": "the enterprise's one mark on a policy (kept in history)",

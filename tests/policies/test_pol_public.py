@@ -95,6 +95,20 @@ def test_filters_by_department_topic_and_open_window(anonymous, staff, jxj, rsj)
     assert search(anonymous, department="rsj", open_now="on") == set()
 
 
+def test_the_department_filter_lists_only_departments_with_a_published_policy(
+    anonymous, staff, jxj, rsj
+):
+    PolicyFactory(title="经信局政策", departments=[jxj], created_by=staff)
+    PolicyFactory(title="另一项经信局政策", departments=[jxj], created_by=staff)
+    PolicyFactory(
+        title="人社局草稿", departments=[rsj], status="draft", published_at=None, created_by=staff
+    )
+
+    form = anonymous.get(reverse("policies:list")).context["form"]
+
+    assert list(form.fields["department"].queryset) == [jxj]
+
+
 def test_an_unknown_filter_value_finds_nothing_and_is_no_error(anonymous, staff):
     PolicyFactory(created_by=staff)
 

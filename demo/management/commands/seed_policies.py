@@ -122,7 +122,9 @@ def declare_qualification(*, actor, enterprise, kind, certificate_number, valid_
 
 
 def verify_qualification(*, actor, qualification):
-    return member_services.verify_qualification(qualification=qualification, actor=actor)
+    return member_services.verify_qualification(
+        qualification=qualification, actor=actor, seen=qualification.declared_at
+    )
 
 
 def subscribe(*, actor, enterprise, topic=None, department=None) -> None:
