@@ -193,20 +193,6 @@ def enterprises_for(policy: Policy, day: datetime.date | None = None) -> QuerySe
     return enterprises
 
 
-def townships_of(policies: QuerySet) -> dict[int, set[int]]:
-    """Each policy's townships' ids, in one query. Read as pairs rather than prefetched: a
-    prefetch builds a related manager and a queryset for every policy, and a list of a thousand
-    ids costs Django more to prepare than the query takes; a subquery costs neither
-    (bench/policies.py)."""
-    result: dict[int, set[int]] = {}
-    pairs = Policy.townships.through.objects.filter(
-        policy_id__in=policies.values("pk")
-    ).values_list("policy_id", "township_id")
-    for policy_id, township_id in pairs:
-        result.setdefault(policy_id, set()).add(township_id)
-    return result
-
-
 # What `match` and the order of "for you" read of a policy: the candidates are read with these
 # columns only, and the matched ones in full (a policy's texts are long; 1,000 of them read
 # whole cost most of the time, bench/policies.py).
@@ -215,6 +201,32 @@ MATCHED_ON = (
     "sizes", "min_years_founded", "max_years_founded", "members_only", "qualifications",
     "unchecked_conditions",
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A policy as matching and the order of "for you" read it: its MATCHED_ON columns as
+    plain values (a model instance for each of hundreds of candidates costs more than the
+    rule; bench/policies.py), with the policy's own methods that read them."""
+
+    pk: int
+    status: str
+    issued_on: datetime.date
+    valid_until: datetime.date | None
+    window_opens: datetime.date | None
+    window_closes: datetime.date | None
+    industries: list
+    sizes: list
+    min_years_founded: int | None
+    max_years_founded: int | None
+    members_only: bool
+    qualifications: list
+    unchecked_conditions: str
+
+    Status = Policy.Status
+    is_expired = Policy.is_expired
+    is_open = Policy.is_open
+    unchecked_list = Policy.unchecked_list
 
 
 def could_match(facts: Facts) -> Q:
@@ -249,17 +261,21 @@ def matches_for(
 ) -> list[tuple[Policy, Match]]:
     """The policies (current ones by default) the enterprise matches, each with its match, in
     the order "for you" lists them: open windows first (closing soonest first), then the rest,
-    newest first. The policies are read with the columns matching and ordering need only
-    (MATCHED_ON): a page reads in full the ones it shows."""
+    newest first. Each policy is its `Terms` only (MATCHED_ON): a page reads in full the ones
+    it shows."""
     day = day or timezone.localdate()
     facts = facts_of(enterprise, day)
     if policies is None:
         policies = Policy.objects.current(day)
     policies = policies.filter(could_match(facts))
-    townships = townships_of(policies)
+    # could_match kept only the policies for no township or for the enterprise's: a policy's
+    # townships, for `match`, are the enterprise's or none.
+    places = Policy.townships.through.objects.filter(policy_id=OuterRef("pk"))
     found = []
-    for candidate in policies.only(*MATCHED_ON).prefetch_related(None):
-        found_match = match(candidate, facts, day, township_ids=townships.get(candidate.pk, set()))
+    for *values, has_places in policies.values_list(*MATCHED_ON, Exists(places)):
+        candidate = Terms(*values)
+        township_ids = {facts.township_id} if has_places else set()
+        found_match = match(candidate, facts, day, township_ids=township_ids)
         if found_match is not None:
             found.append((candidate, found_match))
 
