@@ -12,6 +12,7 @@ own registration, a petition's handler and leads, a month's chair), the invitati
 list. E-mails are always sent by tasks, never in the caller.
 """
 
+import functools
 import hashlib
 import logging
 from datetime import date, datetime, timedelta
@@ -227,7 +228,11 @@ def write_fan_out(fan_out_id: int) -> int:
         written += len(new)
         to_send = [pk for pk, state in new if state == Notice.EmailState.PENDING]
         if to_send:
-            queue_emails(to_send, priority=FAN_OUT_PRIORITY)
+            # Once committed: at once in a worker; in a caller's own transaction (the demo
+            # writing its past), when that commits, by which time the notices may be skipped.
+            transaction.on_commit(
+                functools.partial(queue_emails, to_send, priority=FAN_OUT_PRIORITY), robust=True
+            )
     FanOut.objects.filter(pk=fan_out.pk).update(done_at=timezone.now(), due_at=None, error="")
     return written
 

@@ -301,4 +301,5 @@ def policies_for(
         policies = Policy.objects.current(day or timezone.localdate())
     found = matches_for(enterprise, policies, day)
     full = policies.in_bulk([policy.pk for policy, _ in found])
-    return [(full[policy.pk], found_match) for policy, found_match in found]
+    # (a policy withdrawn or expired between the two reads is left out)
+    return [(full[policy.pk], found_match) for policy, found_match in found if policy.pk in full]

@@ -131,8 +131,15 @@ def publish_policy(*, policy: Policy, actor) -> bool:
         policy.status = Policy.Status.PUBLISHED
         policy.published_at = timezone.now()
         policy.published_by = actor
+        # Published again after a withdrawal: the withdrawal stays in the history only.
+        policy.withdrawn_at, policy.withdrawn_by, policy.withdrawal_reason = None, None, ""
         policy._history_user = actor
-        policy.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+        policy.save(
+            update_fields=[
+                "status", "published_at", "published_by", "withdrawn_at", "withdrawn_by",
+                "withdrawal_reason", "updated_at",
+            ]
+        )  # fmt: skip
         push(policy)
     return True
 

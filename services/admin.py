@@ -70,7 +70,9 @@ class ServiceRecordAdmin(SavedThroughServices, KeptForLedgers, HistoryAdmin):
     list_filter = ["field", "organization__kind"]
     search_fields = ["what", "recipients__enterprise__name", "organization__name", "partner__name"]
     list_select_related = ["field", "staff_member", "organization", "partner"]
-    autocomplete_fields = ["staff_member", "organization", "partner", "petition", "event"]
+    autocomplete_fields = [
+        "staff_member", "organization", "partner", "petition", "event", "policy",
+    ]  # fmt: skip
     date_hierarchy = "given_on"
     readonly_fields = ["recorded_by", "created_at"]
     inlines = [RecipientInline]

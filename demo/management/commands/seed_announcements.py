@@ -76,11 +76,13 @@ def specs(year: int, chamber: str) -> list[dict]:
             ),
         },
         {
-            "days_ago": 6, "kind": "other", "public": False, "criteria": {"leaders": True},
-            "title": "关于本月执行主席轮值工作安排的提示",
+            # Read by now (the demo's notices older than a week are), so a leader's home page
+            # shows what waits for them first.
+            "days_ago": 9, "kind": "other", "public": False, "criteria": {"leaders": True},
+            "title": "关于执行主席轮值工作安排的提示",
             "body": paragraphs(
                 "各位主席、副主席：",
-                "本月执行主席轮值工作已排定，请在门户“轮值”栏目查看本人月份、挂职人员安排，并及时填写轮值工作日志。",
+                "执行主席轮值工作已排定，请在门户“轮值”栏目查看本人月份、挂职人员安排，并及时填写轮值工作日志。",
             ),
         },
         {
