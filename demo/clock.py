@@ -31,8 +31,9 @@ def past_notices():
     """Notices recorded inside the block are the past's: no e-mail; the older ones read.
 
     A notice to many (`notify_each`) is one fan-out row that a task writes later; the block's
-    fan-outs are written here, each at the moment it was recorded, so their notices are dated
-    then and are the past's too (the task queued for each, run later, finds it done)."""
+    fan-outs are written here, each at the moment it was recorded and without e-mails, so their
+    notices are dated then and are the past's too (the task queued for each, run later, finds
+    it done)."""
     last = Notice.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     last_fan_out = FanOut.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     yield
@@ -40,7 +41,7 @@ def past_notices():
         pk__gt=last_fan_out, done_at__isnull=True
     ).values_list("pk", "created_at"):
         with at(recorded):
-            write_fan_out(pk)
+            write_fan_out(pk, send_emails=False)
     now = timezone.now()
     made = Notice.objects.filter(pk__gt=last)
     made.filter(email_state=Notice.EmailState.PENDING).update(

@@ -12,7 +12,6 @@ own registration, a petition's handler and leads, a month's chair), the invitati
 list. E-mails are always sent by tasks, never in the caller.
 """
 
-import functools
 import hashlib
 import logging
 from datetime import date, datetime, timedelta
@@ -198,7 +197,7 @@ def queue_fan_out(fan_out_id: int) -> None:
     fan_out.delay(fan_out_id)
 
 
-def write_fan_out(fan_out_id: int) -> int:
+def write_fan_out(fan_out_id: int, *, send_emails: bool = True) -> int:
     """Write a fan-out's notices, FAN_OUT_BATCH recipients at a time; the number written.
 
     Claimed first (a second task for the same fan-out, queued by the sweep while the first
@@ -206,6 +205,8 @@ def write_fan_out(fan_out_id: int) -> int:
     committed, and renews the claim. Run again after a crash, it writes only the notices the
     crash left unwritten (their keys are unique), and the sweep queues the e-mails of notices
     written whose queueing was lost. The queries are the same for every batch.
+    `send_emails=False` writes the notices without queueing their e-mails: the demo writing
+    its past, whose notices are not e-mailed (demo/clock.py).
     """
     now = timezone.now()
     claimed = (
@@ -227,12 +228,8 @@ def write_fan_out(fan_out_id: int) -> int:
             FanOut.objects.filter(pk=fan_out.pk).update(due_at=timezone.now() + STALE_FAN_OUT_AFTER)
         written += len(new)
         to_send = [pk for pk, state in new if state == Notice.EmailState.PENDING]
-        if to_send:
-            # Once committed: at once in a worker; in a caller's own transaction (the demo
-            # writing its past), when that commits, by which time the notices may be skipped.
-            transaction.on_commit(
-                functools.partial(queue_emails, to_send, priority=FAN_OUT_PRIORITY), robust=True
-            )
+        if to_send and send_emails:
+            queue_emails(to_send, priority=FAN_OUT_PRIORITY)
     FanOut.objects.filter(pk=fan_out.pk).update(done_at=timezone.now(), due_at=None, error="")
     return written
 
