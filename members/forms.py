@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core import excel
+from core.dates import PAST
 from core.held_uploads import KeepsUploads
 from core.submissions import OncePerForm
 from core.uploads import (
@@ -361,7 +362,7 @@ class QualificationForm(OncePerForm, forms.ModelForm):
 class QualificationReviewForm(forms.Form):
     """The declaration as the reviewer saw it: its `declared_at`, sent back with the action."""
 
-    declared = forms.DateTimeField(widget=forms.HiddenInput)
+    declared = forms.DateTimeField(widget=forms.HiddenInput, validators=[PAST])
 
 
 class QualificationRejectForm(QualificationReviewForm):
