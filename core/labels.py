@@ -2,8 +2,11 @@
 
 `get_FOO_display()` builds its field's choices on every call, translating every label: on a
 page of fifty rows that cost milliseconds of CPU (bench/README.md, the pages.py section). A
-page's rows get their labels from `with_labels` instead, translated once.
+page's rows get their labels from `with_labels` instead, translated once. And the one rule for
+a name kept in both languages (`in_reader_language`).
 """
+
+from django.utils import translation
 
 
 def with_labels(rows, **choices):
@@ -23,3 +26,12 @@ def with_labels(rows, **choices):
             else:
                 setattr(row, f"{name}_label", label)
     return rows
+
+
+def in_reader_language(name: str, name_en: str) -> str:
+    """A name kept in Chinese and, optionally, English (a field of service, a policy topic):
+    the English one for a reader not reading Chinese, the Chinese one otherwise or when no
+    English name is kept."""
+    if name_en and not (translation.get_language() or "").startswith("zh"):
+        return name_en
+    return name

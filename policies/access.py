@@ -51,8 +51,3 @@ def enterprise_of(user):
     if user.is_staff or user.enterprise_id is None:
         raise PermissionDenied
     return user.enterprise
-
-
-def get_policy_to_manage(user, public_id) -> Policy:
-    """Any policy, for staff (the views are staff_required)."""
-    return get_policy_to_write(user, public_id)

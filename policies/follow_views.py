@@ -33,7 +33,7 @@ PER_PAGE = 50
 @staff_required
 def publish(request, public_id):
     """GET: whom publishing will tell; POST: publish (once) and tell them."""
-    policy = access.get_policy_to_manage(request.user, public_id)
+    policy = access.get_policy_to_write(request.user, public_id)
     if request.method == "POST":
         try:
             published = push.publish_policy(policy=policy, actor=request.user)
@@ -153,7 +153,7 @@ def funnel_export(request):
 @staff_required
 @pagecache.kept_page
 def funnel_policy(request, public_id):
-    policy = access.get_policy_to_manage(request.user, public_id)
+    policy = access.get_policy_to_write(request.user, public_id)
     context = {
         "policy": policy,
         "figures": funnel.for_policy(policy),

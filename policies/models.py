@@ -19,12 +19,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.dates import CALENDAR, PAST
+from core.labels import in_reader_language
 from core.storage import private_storage
 from members.choices import Industry, Qualification, SizeClass
 from members.models import Enterprise, Township
@@ -52,9 +53,7 @@ class Topic(models.Model):
 
     @property
     def label(self) -> str:
-        if self.name_en and not (translation.get_language() or "").startswith("zh"):
-            return self.name_en
-        return self.name
+        return in_reader_language(self.name, self.name_en)
 
 
 def validate_industry_codes(value):

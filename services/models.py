@@ -14,12 +14,12 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from chambers.models import Organization
 from core.dates import PAST
+from core.labels import in_reader_language
 from events.models import Event
 from members.models import Enterprise
 from petitions.models import Petition
@@ -66,9 +66,7 @@ class ServiceField(models.Model):
     @property
     def label(self) -> str:
         """The name in the reader's language (the Chinese name when no English one is kept)."""
-        if self.name_en and not (translation.get_language() or "").startswith("zh"):
-            return self.name_en
-        return self.name
+        return in_reader_language(self.name, self.name_en)
 
 
 class Partner(models.Model):

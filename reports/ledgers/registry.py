@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.template.defaultfilters import floatformat
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +18,7 @@ from chambers.models import (
     Secondment,
 )
 from core.counts import cached_aggregate
+from core.labels import in_reader_language
 from core.links import page_url, row_link
 from core.numbers import rate
 from core.queries import aggregate_of, in_order
@@ -701,9 +702,7 @@ class VisitsLedger(Ledger):
 
 def field_label(row) -> str:
     """A field of service in the reader's language (its Chinese name when no English one)."""
-    if row["field__name_en"] and not (translation.get_language() or "").startswith("zh"):
-        return row["field__name_en"]
-    return row["field__name"]
+    return in_reader_language(row["field__name"], row["field__name_en"])
 
 
 def given_by(row) -> list[str]:

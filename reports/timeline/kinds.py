@@ -25,12 +25,12 @@ from django.core import signing
 from django.db import models
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from chambers.models import Affiliation, Post
-from core.labels import with_labels
+from core.labels import in_reader_language, with_labels
 from core.links import row_link
 from events.models import Donation, Invitation, Registration
 from members.models import Application, Enterprise, EnterpriseChange
@@ -514,11 +514,10 @@ def services(enterprise, *, year, limit, before):
 @services.shows
 def show_services(enterprise, rows):
     with_labels(rows, rating=ServiceRecipient.Rating)
-    english = not (translation.get_language() or "").startswith("zh")
     link = row_link("services:detail")
     result = []
     for row in rows:
-        name = (english and row["record__field__name_en"]) or row["record__field__name"]
+        name = in_reader_language(row["record__field__name"], row["record__field__name_en"])
         title = f"{name}: {row['record__what']}"
         result.append(Row(title, row["rating_label"], link(row["record__public_id"])))
     return result
